@@ -2,6 +2,8 @@ module necdossier
 
 go 1.26.8
 
+require go.yaml.in/yaml/v3 v3.0.6
+
 require (
 	codeberg.org/go-pdf/fpdf v0.12.0 // indirect
 	github.com/pdfcpu/pdfcpu v0.15.0 // indirect
@@ -15,5 +17,4 @@ require (
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
