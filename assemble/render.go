@@ -24,9 +24,9 @@ import (
 // row and the letter once read.
 type Annex struct {
 	Title, Organisation, Signataire, Kind string
-	Date                                 time.Time
-	File                                 string // file name, shown in the list
-	Pages                                int    // pages the letter adds (known before rendering)
+	Date                                  time.Time
+	File                                  string // file name, shown in the list
+	Pages                                 int    // pages the letter adds (known before rendering)
 }
 
 // RenderOptions is what Render needs besides the candidature and the call.
