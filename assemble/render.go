@@ -2,6 +2,7 @@ package assemble
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"image"
@@ -9,8 +10,10 @@ import (
 	_ "image/png"
 	"io"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -166,7 +169,7 @@ func Render(w io.Writer, c *Candidature, call *Call, opt RenderOptions) (lay *La
 	if err := r.pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : %w", err)
 	}
-	out, err := displayDocTitle(buf.Bytes())
+	out, err := finish(buf.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : %w", err)
 	}
@@ -236,8 +239,10 @@ func newRenderer(c *Candidature, call *Call, opt RenderOptions) (*renderer, erro
 	pdf.SetCatalogSort(true)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(marginL, marginT, marginR)
-	pdf.SetCompression(true)
-	for _, st := range []string{"", "B", "I", "BI"} {
+	pdf.SetCompression(false) // finish compresses the pages
+	// The styles the dossier uses: fpdf embeds every font added, even
+	// unused, and each costs a parse and a subset. Bold italic is not used.
+	for _, st := range []string{"", "B", "I"} {
 		name, ok := fonts.Files[st]
 		if !ok {
 			return nil, fmt.Errorf("mise en page du dossier : police de style %q inconnue", st)
@@ -653,34 +658,132 @@ func (r *renderer) layout() *Layout {
 	}
 }
 
-// displayDocTitle adds /ViewerPreferences << /DisplayDocTitle true >> to the
-// catalog fpdf wrote, so that viewers show the title rather than the file
-// name; fpdf has no setting for it. The catalog is the last object before
-// the cross-reference table, so only the offsets after it move; they are
-// rewritten from the table itself.
-func displayDocTitle(pdf []byte) ([]byte, error) {
-	const key = "/Type /Catalog"
-	at := bytes.LastIndex(pdf, []byte(key))
+// finish adjusts what fpdf wrote where it has no setting:
+//   - the catalog gets /ViewerPreferences << /DisplayDocTitle true >>
+//     (viewers show the title, not the file name);
+//   - the embedded fonts, which fpdf does subset, get subset names (a
+//     six-letter tag, then the PostScript name) instead of fpdf's keys;
+//   - the page contents are compressed here, with a pooled compressor:
+//     fpdf allocates a new one (about a megabyte) for every page.
+//
+// The cross-reference table is rebuilt from fpdf's own offsets, shifted by
+// the edits made before each object.
+func finish(pdf []byte) ([]byte, error) {
+	type edit struct {
+		at, n int // bytes [at, at+n) are replaced by b
+		b     []byte
+	}
+	bad := func(what string) error { return fmt.Errorf("structure PDF inattendue (%s)", what) }
+	var edits []edit
+	const catalog = "/Type /Catalog"
+	at := bytes.LastIndex(pdf, []byte(catalog))
 	xref := bytes.LastIndex(pdf, []byte("\nxref\n"))
 	sx := bytes.LastIndex(pdf, []byte("startxref\n"))
 	if at < 0 || xref < at || sx < xref {
-		return nil, errors.New("structure PDF inattendue (catalogue)")
+		return nil, bad("catalogue")
 	}
-	ins := []byte("\n/ViewerPreferences << /DisplayDocTitle true >>")
-	at += len(key)
-	shift := len(ins)
-	out := make([]byte, 0, len(pdf)+len(ins)+16)
-	out = append(out, pdf[:at]...)
-	out = append(out, ins...)
-	// Objects before the catalog keep their offsets; the table's own
-	// entries are fixed-width, so rewrite those pointing past the insertion.
-	tail := pdf[at:sx]
-	lines := bytes.SplitAfter(tail, []byte("\n"))
-	for _, l := range lines {
-		if len(l) == 20 && l[10] == ' ' && l[16] == ' ' && l[17] == 'n' {
+	edits = append(edits, edit{at + len(catalog), 0, []byte("\n/ViewerPreferences << /DisplayDocTitle true >>")})
+
+	// Object offsets, from the table: "0000012345 00000 n \n", object 0 first.
+	var offsets []int
+	for l := range bytes.SplitAfterSeq(pdf[xref+len("\nxref\n"):sx], []byte("\n")) {
+		if len(l) == 20 && l[10] == ' ' && l[16] == ' ' {
 			off, err := strconv.Atoi(string(l[:10]))
-			if err == nil && off > at {
-				l = fmt.Appendf(nil, "%010d%s", off+shift, l[10:])
+			if err != nil {
+				return nil, bad("xref")
+			}
+			offsets = append(offsets, off)
+		}
+	}
+
+	zw := zpool.Get().(*zlib.Writer)
+	defer zpool.Put(zw)
+	for i := 0; ; {
+		k := bytes.Index(pdf[i:xref], []byte("/Contents "))
+		if k < 0 {
+			break
+		}
+		i += k + len("/Contents ")
+		end := bytes.IndexByte(pdf[i:xref], ' ')
+		obj, err := strconv.Atoi(string(pdf[i : i+max(end, 0)]))
+		if end < 0 || err != nil || obj <= 0 || obj >= len(offsets) {
+			return nil, bad("contenu de page")
+		}
+		// "N 0 obj\n<</Length L>>\nstream\n" + L bytes.
+		o := offsets[obj]
+		head := bytes.Index(pdf[o:min(o+64, xref)], []byte("<</Length "))
+		if head < 0 {
+			return nil, bad("contenu de page")
+		}
+		head += o
+		lenEnd := bytes.Index(pdf[head:min(head+32, xref)], []byte(">>\nstream\n"))
+		if lenEnd < 0 {
+			return nil, bad("contenu de page")
+		}
+		n, err := strconv.Atoi(string(pdf[head+len("<</Length ") : head+lenEnd]))
+		data := head + lenEnd + len(">>\nstream\n")
+		if err != nil || data+n > xref {
+			return nil, bad("contenu de page")
+		}
+		var z bytes.Buffer
+		z.Grow(n/3 + 64)
+		z.WriteString("<</Filter /FlateDecode /Length ")
+		z.WriteString("0000000000>>\nstream\n") // length patched below, fixed width
+		start := z.Len()
+		zw.Reset(&z)
+		zw.Write(pdf[data : data+n])
+		if err := zw.Close(); err != nil {
+			return nil, err
+		}
+		b := z.Bytes()
+		lenAt := len("<</Filter /FlateDecode /Length ")
+		copy(b[lenAt:lenAt+10], fmt.Sprintf("%010d", z.Len()-start))
+		edits = append(edits, edit{head, data + n - head, b})
+	}
+
+	for _, key := range []string{"/BaseFont /", "/FontName /"} {
+		for i := 0; ; {
+			k := bytes.Index(pdf[i:xref], []byte(key))
+			if k < 0 {
+				break
+			}
+			start := i + k + len(key)
+			end := start
+			for end < xref && (pdf[end] >= 'a' && pdf[end] <= 'z' || pdf[end] >= 'A' && pdf[end] <= 'Z' || pdf[end] >= '0' && pdf[end] <= '9') {
+				end++
+			}
+			if name, ok := subsetNames[string(pdf[start:end])]; ok {
+				edits = append(edits, edit{start, end - start, []byte(name)})
+			}
+			i = end
+		}
+	}
+	slices.SortFunc(edits, func(a, b edit) int { return a.at - b.at })
+	moved := func(off int) int {
+		shift := 0
+		for _, e := range edits {
+			if e.at < off {
+				shift += len(e.b) - e.n
+			}
+		}
+		return off + shift
+	}
+	size := len(pdf)
+	for _, e := range edits {
+		size += len(e.b) - e.n
+	}
+	out := make([]byte, 0, size+64)
+	prev := 0
+	for _, e := range edits {
+		out = append(out, pdf[prev:e.at]...)
+		out = append(out, e.b...)
+		prev = e.at + e.n
+	}
+	out = append(out, pdf[prev:xref]...)
+	for l := range bytes.SplitAfterSeq(pdf[xref:sx], []byte("\n")) {
+		if len(l) == 20 && l[10] == ' ' && l[16] == ' ' && l[17] == 'n' {
+			if off, err := strconv.Atoi(string(l[:10])); err == nil {
+				l = fmt.Appendf(nil, "%010d%s", moved(off), l[10:])
 			}
 		}
 		out = append(out, l...)
@@ -688,16 +791,32 @@ func displayDocTitle(pdf []byte) ([]byte, error) {
 	rest := pdf[sx+len("startxref\n"):]
 	end := bytes.IndexByte(rest, '\n')
 	if end < 0 {
-		return nil, errors.New("structure PDF inattendue (startxref)")
+		return nil, bad("startxref")
 	}
 	off, err := strconv.Atoi(string(rest[:end]))
 	if err != nil {
-		return nil, errors.New("structure PDF inattendue (startxref)")
+		return nil, bad("startxref")
 	}
 	out = append(out, "startxref\n"...)
-	out = strconv.AppendInt(out, int64(off+shift), 10)
+	out = strconv.AppendInt(out, int64(moved(off)), 10)
 	out = append(out, rest[end:]...)
 	return out, nil
+}
+
+// zpool holds page-content compressors between renderings.
+var zpool = sync.Pool{New: func() any {
+	w, _ := zlib.NewWriterLevel(nil, zlib.DefaultCompression)
+	return w
+}}
+
+// subsetNames maps fpdf's font keys to subset font names. The tags are
+// fixed (the subset is a function of the text anyway), which keeps the
+// output reproducible.
+var subsetNames = map[string]string{
+	"utf8lato":   "NECAAA+Lato-Regular",
+	"utf8latoB":  "NECAAB+Lato-Bold",
+	"utf8latoI":  "NECAAC+Lato-Italic",
+	"utf8latoBI": "NECAAD+Lato-BoldItalic",
 }
 
 // Fragments of each block. A block measures itself with the renderer's
@@ -922,6 +1041,9 @@ func (t tableBlock) frags(r *renderer) []*frag {
 			if i == t.statusCol {
 				w -= 4.5
 			}
+			if len(t.rows) == 0 {
+				w = contentW - 2*padX // « Non renseigné » across the table
+			}
 			cells[i] = r.wrap(s, cs, w)
 			styles[i] = cs
 			n = max(n, len(cells[i]))
@@ -946,6 +1068,9 @@ func (t tableBlock) frags(r *renderer) []*frag {
 						align = 'R'
 					}
 					x, w := xs[i]+padX, ws[i]-2*padX
+					if len(t.rows) == 0 {
+						x, w, align = marginL+padX, contentW-2*padX, 'L'
+					}
 					cs := styles[i]
 					if i == t.statusCol && row.status != 0 {
 						cs = statusStyle(cs, row.status)

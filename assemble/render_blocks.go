@@ -769,9 +769,11 @@ func (d *docBuilder) initiatives(s Section) {
 			d.add(paraBlock{text: meta, st: stHelp})
 		}
 		d.add(paragraphs(in.Description)...)
-		if l := strings.TrimSpace(clean(in.Lien)); l != "" {
-			d.add(paraBlock{text: "Lien : " + l, st: stHelp, gap: 1.5})
+		l := strings.TrimSpace(clean(in.Lien))
+		if l == "" {
+			l = emptyText
 		}
+		d.add(paraBlock{text: "Lien" + NBSP + ": " + l, st: stHelp, gap: 1.5})
 	}
 
 	d.h2(sheet(s, 1, "NEC locaux"))

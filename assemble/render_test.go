@@ -2,10 +2,16 @@ package assemble
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
+	"fmt"
+	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -235,4 +241,519 @@ func TestRenderWrites(t *testing.T) {
 	if dir := os.Getenv("RENDER_OUT"); dir != "" {
 		os.WriteFile(filepath.Join(dir, "rich.pdf"), pdf, 0o644)
 	}
+}
+
+// golden compares got with testdata/render/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "render", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
+	}
+	if string(want) != got {
+		wl, gl := strings.Split(string(want), "\n"), strings.Split(got, "\n")
+		for i := range max(len(wl), len(gl)) {
+			var w, g string
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if w != g {
+				t.Fatalf("%s differs at line %d:\nwant %q\ngot  %q\n(go test -run %s -update rewrites it after review)", path, i+1, w, g, t.Name())
+			}
+		}
+	}
+}
+
+// normalise trims trailing spaces of each line of a page's text.
+func normalise(page string) string {
+	lines := strings.Split(page, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
+
+func outlineText(o []OutlineEntry) string {
+	var b strings.Builder
+	for _, e := range o {
+		fmt.Fprintf(&b, "%s%s … %d\n", strings.Repeat("  ", e.Level), e.Title, e.Page)
+	}
+	return b.String()
+}
+
+func TestRenderGolden(t *testing.T) {
+	c := richCandidature()
+	pdf, lay := render(t, c, richOptions(c))
+	pages := pageTexts(t, pdf)
+	if len(pages) != lay.Pages {
+		t.Fatalf("pdftotext found %d pages, layout says %d", len(pages), lay.Pages)
+	}
+	var b strings.Builder
+	for i, p := range pages {
+		fmt.Fprintf(&b, "======== page %d ========\n%s\n", i+1, normalise(p))
+	}
+	golden(t, "rich.txt", b.String())
+	golden(t, "rich.outline.txt", outlineText(lay.Outline))
+}
+
+func TestRenderReproducible(t *testing.T) {
+	c := richCandidature()
+	opt := richOptions(c)
+	a, _ := render(t, c, opt)
+	b, _ := render(t, c, opt)
+	if !bytes.Equal(a, b) {
+		t.Fatal("two renderings with the same Created differ")
+	}
+	opt.Created = opt.Created.Add(time.Hour)
+	d, _ := render(t, c, opt)
+	if bytes.Equal(a, d) {
+		t.Fatal("the creation date is not written")
+	}
+}
+
+// word is a word's box as pdftotext -bbox reports it, in points.
+type word struct {
+	page                   int
+	xMin, yMin, xMax, yMax float64
+	text                   string
+}
+
+var (
+	rePage = regexp.MustCompile(`<page width="([0-9.]+)" height="([0-9.]+)">`)
+	reWord = regexp.MustCompile(`<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)</word>`)
+)
+
+// words extracts every word with its box, with pdftotext -bbox.
+func words(t *testing.T, pdf []byte) []word {
+	t.Helper()
+	needTool(t, "pdftotext")
+	out, err := exec.Command("pdftotext", "-bbox", writeTemp(t, pdf), "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox : %v", err)
+	}
+	var ws []word
+	page := 0
+	for line := range strings.SplitSeq(string(out), "\n") {
+		if rePage.MatchString(line) {
+			page++
+			continue
+		}
+		m := reWord.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		f := func(s string) float64 { x, _ := strconv.ParseFloat(s, 64); return x }
+		ws = append(ws, word{page, f(m[1]), f(m[2]), f(m[3]), f(m[4]), html.UnescapeString(m[5])})
+	}
+	return ws
+}
+
+// checkInside fails for any word outside the text block (margins plus the
+// header and footer bands), with a tolerance of one point.
+func checkInside(t *testing.T, ws []word) {
+	t.Helper()
+	const tol = 1.0
+	left, right := marginL*ptPerMM-tol, (pageW-marginR)*ptPerMM+tol
+	top, bottom := 10*ptPerMM, (pageH-8)*ptPerMM
+	for _, w := range ws {
+		if w.xMin < left || w.xMax > right || w.yMin < top || w.yMax > bottom {
+			t.Errorf("page %d : « %s » hors du cadre (x %.1f–%.1f, y %.1f–%.1f)", w.page, w.text, w.xMin, w.xMax, w.yMin, w.yMax)
+		}
+	}
+}
+
+func TestRenderNothingOverflows(t *testing.T) {
+	c := richCandidature()
+	long := "https://www.val-de-loriere.example/" + strings.Repeat("un-chemin-tres-long/", 12) + "index.html?param=" + strings.Repeat("x", 80)
+	word := "Anticonstitutionnellement" + strings.Repeat("Numérique", 30)
+	c.Collectivite.SiteWeb = long
+	c.Collectivite.Presentation = "Voir " + long + " et " + word + ".\n\n" + c.Collectivite.Presentation
+	c.Partenaires[0].Nom = word
+	c.Partenaires[1].Apport = long
+	c.Initiatives[0].Lien = long
+	c.Thematiques[0].Theme = word
+	c.Lieux[0].Nom = word
+	c.Budget[0].Libelle = word
+	c.Budget[9].Financeur = word
+	pdf, _ := render(t, c, richOptions(c))
+	ws := words(t, pdf)
+	checkInside(t, ws)
+	// The pieces of the long word, put back together, give the word.
+	var all strings.Builder
+	for _, w := range ws {
+		all.WriteString(w.text)
+	}
+	if !strings.Contains(all.String(), word) {
+		t.Error("the long word is not found whole once its pieces are joined")
+	}
+}
+
+func TestRenderLongText(t *testing.T) {
+	c := richCandidature()
+	var b strings.Builder
+	for i := 0; b.Len() < 10000; i++ {
+		fmt.Fprintf(&b, "Phrase numéro %d d’un très long texte de motivation, écrite pour éprouver la pagination. ", i)
+		if i%9 == 8 {
+			b.WriteString("\n\n")
+		}
+	}
+	c.Motivations.Pourquoi = b.String()
+	pdf, lay := render(t, c, richOptions(c))
+	checkInside(t, words(t, pdf))
+	pages := pageTexts(t, pdf)
+	text := bodyText(pages)
+	n := strings.Count(b.String(), "Phrase numéro")
+	for i := range n {
+		if !strings.Contains(text, fmt.Sprintf("Phrase numéro %d d’un très long texte", i)) {
+			t.Errorf("sentence %d lost", i)
+		}
+	}
+	base, _ := render(t, richCandidature(), richOptions(richCandidature()))
+	if lay.Pages <= len(pageTexts(t, base)) {
+		t.Errorf("a 10 000-character text adds no page (%d pages)", lay.Pages)
+	}
+}
+
+func TestRenderLongTable(t *testing.T) {
+	c := richCandidature()
+	c.Equipe = nil
+	for i := range 200 {
+		c.Equipe = append(c.Equipe, Poste{Service: fmt.Sprintf("Service-%03d", i), Role: fmt.Sprintf("Rôle %03d sur une ou deux lignes selon la longueur du texte qui varie", i)[:30+i%40], ETP: 0.5, Personnes: int64(i%7 + 1), Periode: fmt.Sprintf("fin-%03d", i)})
+	}
+	pdf, _ := render(t, c, richOptions(c))
+	checkInside(t, words(t, pdf))
+	pages := pageTexts(t, pdf)
+	spanned := 0
+	for i := range 200 {
+		first, last := -1, -1
+		for p, text := range pages {
+			for _, key := range []string{fmt.Sprintf("Service-%03d", i), fmt.Sprintf("fin-%03d", i)} {
+				if strings.Contains(text, key) {
+					if first < 0 {
+						first = p
+					}
+					last = p
+				}
+			}
+		}
+		if first < 0 {
+			t.Fatalf("row %d missing", i)
+		}
+		if first != last {
+			t.Errorf("row %d split across pages %d and %d", i, first+1, last+1)
+		}
+	}
+	// Every page holding rows starts them under a repeated header row.
+	for p, text := range pages {
+		if !strings.Contains(text, "Service-") {
+			continue
+		}
+		spanned++
+		hdr := strings.Index(text, "Personnes")
+		row := strings.Index(text, "Service-")
+		if hdr < 0 || hdr > row {
+			t.Errorf("page %d: rows without the header row above them", p+1)
+		}
+	}
+	if spanned < 4 {
+		t.Errorf("200 rows on %d pages: want at least 4", spanned)
+	}
+	if !strings.Contains(strings.Join(pages, ""), "100,0") {
+		t.Error("total ETP (100,0) missing")
+	}
+}
+
+// bodyText joins the pages' text without running header and page number,
+// with white space collapsed: the text as a reader follows it.
+func bodyText(pages []string) string {
+	var parts []string
+	for _, p := range pages {
+		var lines []string
+		for l := range strings.SplitSeq(p, "\n") {
+			if strings.TrimSpace(l) != "" {
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) > 2 {
+			lines = lines[1 : len(lines)-1]
+		}
+		parts = append(parts, strings.Join(lines, " "))
+	}
+	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+}
+
+func TestRenderEmpty(t *testing.T) {
+	call := testCall(t)
+	var buf bytes.Buffer
+	lay, err := Render(&buf, &Candidature{}, call, RenderOptions{Fonts: fonts.FS, Created: testCreated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := pageTexts(t, buf.Bytes())
+	text := bodyText(pages)
+	// Every section is there, numbered, with what the call asks, and says
+	// « Non renseigné » for what is missing (its last occurrence is the
+	// section, the first the contents).
+	var at []int
+	for i, s := range call.Sections {
+		head := fmt.Sprintf("%d. %s", i+1, spaces(Typo(s.Title)))
+		n := strings.LastIndex(text, head)
+		if n < 0 {
+			t.Fatalf("section %q missing", head)
+		}
+		if !strings.Contains(text[n:], spaces(Typo(s.Help))) {
+			t.Errorf("section %q: help text missing", head)
+		}
+		at = append(at, n)
+	}
+	at = append(at, len(text))
+	for i := range call.Sections {
+		if !strings.Contains(text[at[i]:at[i+1]], "Non renseigné") {
+			t.Errorf("section %d: no « Non renseigné »", i+1)
+		}
+	}
+	if n := strings.Count(text, "Non renseigné"); n < 25 {
+		t.Errorf("%d « Non renseigné »: want one per empty field (≥ 25)", n)
+	}
+	if lay.Pages != len(pages) || lay.Total != lay.Pages {
+		t.Errorf("layout %d/%d pages, pdftotext %d", lay.Pages, lay.Total, len(pages))
+	}
+	for _, e := range lay.Outline {
+		if e.Title == "Annexes" {
+			t.Error("an « Annexes » entry without annexes")
+		}
+	}
+}
+
+func TestRenderText(t *testing.T) {
+	c := richCandidature()
+	pdf, lay := render(t, c, richOptions(c))
+	pages := pageTexts(t, pdf)
+	all := strings.Join(pages, "\n")
+	for _, want := range []string{
+		"Communauté d’agglomération du Val-de-Lorière (fictive)", // apostrophe made typographic, accents intact
+		"Gaëtan Œhlmann",
+		"Vice-président délégué au numérique et à l’inclusion",
+		"« fabriques »",
+		"238 800 €", // pdftotext turns no-break spaces into spaces
+		"187 450 habitants",
+		"Mercredi 1er octobre 2025",
+		"50,3 %",
+		"Lien : Non renseigné", // the third initiative has no link
+		"3,8 ETP",
+		"p. 15 à 16",
+		"3f2a9c0d5e7b41a8b6c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("%q missing from the extracted text", want)
+		}
+	}
+	for i, p := range pages {
+		want := fmt.Sprintf("page %d / %d", i+1, lay.Total)
+		if !strings.Contains(p, want) {
+			t.Errorf("page %d: %q missing", i+1, want)
+		}
+		if i > 0 && !strings.Contains(p, "Communauté d’agglomération du Val-de-Lorière (fictive)") {
+			t.Errorf("page %d: running header missing", i+1)
+		}
+	}
+	// Sections in the call's order, after the contents.
+	body := bodyText(pages)
+	last := -1
+	for i, s := range testCall(t).Sections {
+		at := strings.LastIndex(body, fmt.Sprintf("%d. %s", i+1, spaces(Typo(s.Title))))
+		if at <= last {
+			t.Errorf("section %d missing or out of order", i+1)
+		}
+		last = at
+	}
+}
+
+// qpdfOutline is the outline as qpdf --json reports it.
+type qpdfOutline struct {
+	Title string        `json:"title"`
+	Page  int           `json:"destpageposfrom1"`
+	Kids  []qpdfOutline `json:"kids"`
+}
+
+func flatten(os []qpdfOutline, level int, out *[]OutlineEntry) {
+	for _, o := range os {
+		*out = append(*out, OutlineEntry{Title: o.Title, Level: level, Page: o.Page})
+		flatten(o.Kids, level+1, out)
+	}
+}
+
+func TestRenderOutlineMatchesContents(t *testing.T) {
+	needTool(t, "qpdf")
+	c := richCandidature()
+	pdf, lay := render(t, c, richOptions(c))
+	out, err := exec.Command("qpdf", "--json", "--json-key=outlines", writeTemp(t, pdf)).Output()
+	if err != nil {
+		t.Fatalf("qpdf : %v", err)
+	}
+	var doc struct {
+		Outlines []qpdfOutline `json:"outlines"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var inPDF []OutlineEntry
+	flatten(doc.Outlines, 0, &inPDF)
+	// The PDF's own outline is the layout's, less the annexes (pages the
+	// merge stage adds).
+	var dossier []OutlineEntry
+	annexes := 0
+	for _, e := range lay.Outline {
+		if e.Page <= lay.Pages {
+			dossier = append(dossier, e)
+		} else {
+			annexes++
+			if e.Page > lay.Total {
+				t.Errorf("%q points past the end (%d > %d)", e.Title, e.Page, lay.Total)
+			}
+		}
+	}
+	if annexes != 4 {
+		t.Errorf("%d annex entries, want « Annexes » and 3 annexes", annexes)
+	}
+	if !slices.Equal(inPDF, dossier) {
+		t.Errorf("PDF outline\n%s\nlayout outline\n%s", outlineText(inPDF), outlineText(dossier))
+	}
+	// The contents page lists the same entries with the same pages.
+	pages := pageTexts(t, pdf)
+	toc := pages[2]
+	for _, e := range lay.Outline {
+		re := regexp.MustCompile(regexp.QuoteMeta(spaces(e.Title)) + `\s+` + strconv.Itoa(e.Page) + `\n`)
+		if !re.MatchString(toc) {
+			t.Errorf("contents: %q … %d missing", e.Title, e.Page)
+		}
+	}
+	// Every entry's page shows its title.
+	for _, e := range dossier {
+		if !strings.Contains(bodyText(pages[e.Page-1:e.Page]), spaces(e.Title)) {
+			t.Errorf("%q not on page %d", e.Title, e.Page)
+		}
+	}
+}
+
+func TestRenderLinks(t *testing.T) {
+	c := richCandidature()
+	pdf, lay := render(t, c, richOptions(c))
+	ann := richAnnexes(c)
+	first := lay.Pages + 1
+	starts := []int{first, first + ann[0].Pages, first + ann[0].Pages + ann[1].Pages}
+	targets := map[int]int{}
+	for _, l := range lay.Links {
+		if l.Page < 1 || l.Page > lay.Pages {
+			t.Errorf("link on page %d of %d", l.Page, lay.Pages)
+		}
+		if l.X < 0 || l.Y < 0 || l.X+l.W > pageW*ptPerMM+0.01 || l.Y+l.H > pageH*ptPerMM+0.01 || l.W <= 0 || l.H <= 0 {
+			t.Errorf("link %+v outside the page", l)
+		}
+		targets[l.Target]++
+	}
+	// Each annex is reached from the contents and from the annex list; the
+	// « Annexes » entry also leads to the first one.
+	for i, s := range starts {
+		want := 2
+		if i == 0 {
+			want = 3
+		}
+		if targets[s] != want {
+			t.Errorf("annex %d (page %d): %d links, want %d", i+1, s, targets[s], want)
+		}
+	}
+	// Internal links: one per contents entry of the dossier.
+	if n := bytes.Count(pdf, []byte("/Subtype /Link")); n < 20 {
+		t.Errorf("%d link annotations, want the contents' entries linked", n)
+	}
+}
+
+func TestRenderMetadata(t *testing.T) {
+	needTool(t, "pdfinfo")
+	c := richCandidature()
+	opt := richOptions(c)
+	pdf, _ := render(t, c, opt)
+	p := writeTemp(t, pdf)
+	out, err := exec.Command("pdfinfo", p).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo : %v", err)
+	}
+	info := string(out)
+	for _, want := range []string{
+		"Title:           Numérique en Commun[s] 2025 — Communauté d’agglomération du Val-de-Lorière (fictive)",
+		"Author:          Communauté d’agglomération du Val-de-Lorière (fictive)",
+		"Subject:         Candidature à la co-organisation de l’événement national",
+		"Creator:         necdossier",
+		"CreationDate:    Wed Jul 10 09:30:00 2024",
+		"Page size:       595.28 x 841.89 pts (A4)",
+		opt.Fingerprint,
+	} {
+		if !strings.Contains(info, want) {
+			t.Errorf("pdfinfo: %q missing in\n%s", want, info)
+		}
+	}
+	for _, want := range []string{"/Lang (fr-FR)", "/ViewerPreferences << /DisplayDocTitle true >>"} {
+		if !bytes.Contains(pdf, []byte(want)) {
+			t.Errorf("catalog: %s missing", want)
+		}
+	}
+	if _, err := exec.LookPath("qpdf"); err == nil {
+		if out, err := exec.Command("qpdf", "--check", p).CombinedOutput(); err != nil {
+			t.Errorf("qpdf --check : %v\n%s", err, out)
+		}
+	}
+	// Fonts are embedded subsets.
+	if needTool(t, "pdffonts"); true {
+		out, err := exec.Command("pdffonts", p).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(out), "+Lato"); n < 3 {
+			t.Errorf("pdffonts: %d subset Lato fonts\n%s", n, out)
+		}
+	}
+}
+
+// spaces turns no-break spaces into spaces, as pdftotext does.
+func spaces(s string) string {
+	return strings.NewReplacer(NBSP, " ", NNBSP, " ").Replace(s)
+}
+
+func TestRenderWritesEmpty(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := Render(&buf, &Candidature{}, testCall(t), RenderOptions{Created: testCreated}); err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("RENDER_OUT"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "empty.pdf"), buf.Bytes(), 0o644)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	c := richCandidature()
+	opt := richOptions(c)
+	call := testCall(b)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if _, err := Render(&buf, c, call, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
 }
