@@ -20,12 +20,33 @@ import (
 	"necdossier/templates"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/render")
+// The -update flag rewrites golden files. Other test files of the package
+// may declare it too (as a package variable, set before any init runs):
+// register it only when nobody has.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files of testdata/")
+	}
+}
 
-func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+// updating reports whether -update was given.
+func updating() bool {
+	f := flag.Lookup("update")
+	if f == nil {
+		return false
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return false
+	}
+	b, _ := g.Get().(bool)
+	return b
+}
+
+func civilDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 // eur converts whole euros to cents.
-func eur(n int64) int64 { return n * 100 }
+func euros(n int64) int64 { return n * 100 }
 
 // richCandidature is a complete, fictional candidature: every sheet filled,
 // several venues, a budget over several categories with acquired and
@@ -66,20 +87,20 @@ func richCandidature() *Candidature {
 			Publics:  "Médiateurs et conseillers numériques, élus et agents des collectivités, associations, chercheurs, entreprises de l'économie sociale et solidaire, habitants.",
 		},
 		Evenement: Evenement{
-			JourneeCommunautaire: day(2025, time.October, 1),
-			Jour1:                day(2025, time.October, 2),
-			Jour2:                day(2025, time.October, 3),
+			JourneeCommunautaire: civilDay(2025, time.October, 1),
+			Jour1:                civilDay(2025, time.October, 2),
+			Jour2:                civilDay(2025, time.October, 3),
 			Commentaire:          "Les dates ont été réservées auprès du centre des congrès ; une option court jusqu'au 30 novembre.",
 		},
 		Lieux: []Lieu{
-			{Nom: "Centre des congrès de l'Ardon", Adresse: "1, esplanade de l'Europe, Lorière-sur-Ardon", Capacite: 1800, Pleniere: 1200, Salles: 9, PlacesAteliers: 540, Accessible: true, Disponibilite: true, Cout: eur(48000), PrisEnCharge: "prise en charge par l'agglomération"},
+			{Nom: "Centre des congrès de l'Ardon", Adresse: "1, esplanade de l'Europe, Lorière-sur-Ardon", Capacite: 1800, Pleniere: 1200, Salles: 9, PlacesAteliers: 540, Accessible: true, Disponibilite: true, Cout: euros(48000), PrisEnCharge: "prise en charge par l'agglomération"},
 			{Nom: "Halle des Tanneurs", Adresse: "quai des Tanneurs", Capacite: 600, Pleniere: 0, Salles: 4, PlacesAteliers: 200, Accessible: true, Disponibilite: true, Cout: 0, PrisEnCharge: "mise à disposition par la ville"},
-			{Nom: "Médiathèque Louise-Michel", Adresse: "place de la Liberté", Capacite: 250, Pleniere: 120, Salles: 3, PlacesAteliers: 90, Accessible: true, Disponibilite: false, Cout: eur(2500), PrisEnCharge: "en cours de discussion"},
+			{Nom: "Médiathèque Louise-Michel", Adresse: "place de la Liberté", Capacite: 250, Pleniere: 120, Salles: 3, PlacesAteliers: 90, Accessible: true, Disponibilite: false, Cout: euros(2500), PrisEnCharge: "en cours de discussion"},
 		},
 		Moments: []Moment{
-			{Date: day(2025, time.October, 2), Heure: "9 h 30", Intitule: "Plénière d'ouverture institutionnelle", Lieu: "Centre des congrès"},
-			{Date: day(2025, time.October, 2), Heure: "17 h 00", Intitule: "Visite ministérielle des ateliers", Lieu: "Halle des Tanneurs"},
-			{Date: day(2025, time.October, 3), Heure: "16 h 30", Intitule: "Plénière de clôture et passage de témoin", Lieu: "Centre des congrès"},
+			{Date: civilDay(2025, time.October, 2), Heure: "9 h 30", Intitule: "Plénière d'ouverture institutionnelle", Lieu: "Centre des congrès"},
+			{Date: civilDay(2025, time.October, 2), Heure: "17 h 00", Intitule: "Visite ministérielle des ateliers", Lieu: "Halle des Tanneurs"},
+			{Date: civilDay(2025, time.October, 3), Heure: "16 h 30", Intitule: "Plénière de clôture et passage de témoin", Lieu: "Centre des congrès"},
 		},
 		Equipe: []Poste{
 			{Service: "Direction du numérique", Role: "Pilotage du projet, coordination avec l'ANCT", ETP: 1.0, Personnes: 2, Periode: "janvier à novembre 2025"},
@@ -88,22 +109,22 @@ func richCandidature() *Candidature {
 			{Service: "Inclusion numérique", Role: "Programme de la journée communautaire", ETP: 0.8, Personnes: 4, Periode: "avril à octobre 2025"},
 		},
 		Budget: []LigneBudget{
-			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Restauration (circuits courts)", Montant: eur(62000)},
-			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Fournitures et signalétique réemployable", Montant: eur(8500)},
-			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Location du centre des congrès", Montant: eur(48000)},
-			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Sécurité et accueil", Montant: eur(14200)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Captation vidéo et diffusion", Montant: eur(18000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements des intervenants", Montant: eur(22500)},
-			{Sens: Charge, Categorie: "64 – Charges de personnel", Libelle: "Renfort temporaire (2 contrats de 6 mois)", Montant: eur(41000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition de la Halle et de la médiathèque", Montant: eur(15000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Bénévolat (60 bénévoles × 2 jours)", Montant: eur(9600)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Fonds propres de l'agglomération", Financeur: "Val-de-Lorière", Statut: "Acquis", Montant: eur(90000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région Centre-Ardon", Statut: "Sollicité", Montant: eur(50000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation départementale", Financeur: "Département de l'Ardon", Statut: "Acquis", Montant: eur(30000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Appel à projets communs numériques", Financeur: "Banque des Territoires", Statut: "Sollicité", Montant: eur(25000)},
-			{Sens: Produit, Categorie: "70 – Ventes de produits et prestations", Libelle: "Participation des exposants", Financeur: "Exposants", Statut: "Sollicité", Montant: eur(19200)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Locaux mis à disposition", Financeur: "Ville de Lorière-sur-Ardon", Montant: eur(15000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Bénévolat", Financeur: "Les Fabriques du Val", Montant: eur(9600)},
+			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Restauration (circuits courts)", Montant: euros(62000)},
+			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Fournitures et signalétique réemployable", Montant: euros(8500)},
+			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Location du centre des congrès", Montant: euros(48000)},
+			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Sécurité et accueil", Montant: euros(14200)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Captation vidéo et diffusion", Montant: euros(18000)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements des intervenants", Montant: euros(22500)},
+			{Sens: Charge, Categorie: "64 – Charges de personnel", Libelle: "Renfort temporaire (2 contrats de 6 mois)", Montant: euros(41000)},
+			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition de la Halle et de la médiathèque", Montant: euros(15000)},
+			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Bénévolat (60 bénévoles × 2 jours)", Montant: euros(9600)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Fonds propres de l'agglomération", Financeur: "Val-de-Lorière", Statut: "Acquis", Montant: euros(90000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région Centre-Ardon", Statut: "Sollicité", Montant: euros(50000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation départementale", Financeur: "Département de l'Ardon", Statut: "Acquis", Montant: euros(30000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Appel à projets communs numériques", Financeur: "Banque des Territoires", Statut: "Sollicité", Montant: euros(25000)},
+			{Sens: Produit, Categorie: "70 – Ventes de produits et prestations", Libelle: "Participation des exposants", Financeur: "Exposants", Statut: "Sollicité", Montant: euros(19200)},
+			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Locaux mis à disposition", Financeur: "Ville de Lorière-sur-Ardon", Montant: euros(15000)},
+			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Bénévolat", Financeur: "Les Fabriques du Val", Montant: euros(9600)},
 		},
 		Initiatives: []Initiative{
 			{Intitule: "Pass numérique du Val", Type: "Politique publique", Description: "Chèques de formation au numérique distribués par les CCAS et les France services, utilisables dans 38 lieux labellisés.", Depuis: "2019", Porteur: "Communauté d'agglomération", Lien: "https://www.val-de-loriere.example/pass-numerique"},
@@ -121,9 +142,9 @@ func richCandidature() *Candidature {
 			{Theme: "Inclusion numérique en milieu rural", Enjeux: "Aller vers les habitants éloignés des lieux de médiation.", Initiatives: "Bus numérique itinérant ; permanences dans les mairies."},
 		},
 		Annexes: []Annexe{
-			{Fichier: "lettre-departement.pdf", Titre: "Lettre de soutien du Département de l'Ardon", Signataire: "Martine Roussel", Organisation: "Département de l'Ardon", Date: day(2024, time.June, 28), Type: "Lettre de soutien"},
-			{Fichier: "lettre-region.pdf", Titre: "Lettre de soutien de la Région Centre-Ardon", Signataire: "Paul Besnard", Organisation: "Région Centre-Ardon", Date: day(2024, time.July, 2), Type: "Lettre de soutien"},
-			{Fichier: "deliberation-conseil.pdf", Titre: "Délibération du conseil communautaire", Signataire: "Le président", Organisation: "Communauté d'agglomération du Val-de-Lorière", Date: day(2024, time.June, 20), Type: "Délibération"},
+			{Fichier: "lettre-departement.pdf", Titre: "Lettre de soutien du Département de l'Ardon", Signataire: "Martine Roussel", Organisation: "Département de l'Ardon", Date: civilDay(2024, time.June, 28), Type: "Lettre de soutien"},
+			{Fichier: "lettre-region.pdf", Titre: "Lettre de soutien de la Région Centre-Ardon", Signataire: "Paul Besnard", Organisation: "Région Centre-Ardon", Date: civilDay(2024, time.July, 2), Type: "Lettre de soutien"},
+			{Fichier: "deliberation-conseil.pdf", Titre: "Délibération du conseil communautaire", Signataire: "Le président", Organisation: "Communauté d'agglomération du Val-de-Lorière", Date: civilDay(2024, time.June, 20), Type: "Délibération"},
 		},
 		Source: Source{Name: "candidature-nec-2025.xlsx", SHA256: strings.Repeat("ab", 32)},
 	}
@@ -155,7 +176,7 @@ func richCriteria() []Criterion {
 	}
 }
 
-func testCall(t testing.TB) *Call {
+func renderCall(t testing.TB) *Call {
 	t.Helper()
 	call, err := LoadCall(templates.FS, templates.Default)
 	if err != nil {
@@ -164,12 +185,12 @@ func testCall(t testing.TB) *Call {
 	return call
 }
 
-var testCreated = time.Date(2024, time.July, 10, 9, 30, 0, 0, time.UTC)
+var renderCreated = time.Date(2024, time.July, 10, 9, 30, 0, 0, time.UTC)
 
 func richOptions(c *Candidature) RenderOptions {
 	return RenderOptions{
 		Fonts:       fonts.FS,
-		Created:     testCreated,
+		Created:     renderCreated,
 		Fingerprint: "3f2a9c0d5e7b41a8b6c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5",
 		Annexes:     richAnnexes(c),
 		Criteria:    richCriteria(),
@@ -181,10 +202,10 @@ func richOptions(c *Candidature) RenderOptions {
 }
 
 // render renders c with opt and returns the PDF bytes and the layout.
-func render(t testing.TB, c *Candidature, opt RenderOptions) ([]byte, *Layout) {
+func renderPDF(t testing.TB, c *Candidature, opt RenderOptions) ([]byte, *Layout) {
 	t.Helper()
 	var buf bytes.Buffer
-	lay, err := Render(&buf, c, testCall(t), opt)
+	lay, err := Render(&buf, c, renderCall(t), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +214,7 @@ func render(t testing.TB, c *Candidature, opt RenderOptions) ([]byte, *Layout) {
 
 // needTool skips when a command-line tool is missing, unless
 // NECDOSSIER_REQUIRE_TOOLS=1.
-func needTool(t *testing.T, name string) {
+func needRenderTool(t *testing.T, name string) {
 	t.Helper()
 	if _, err := exec.LookPath(name); err != nil {
 		if os.Getenv("NECDOSSIER_REQUIRE_TOOLS") == "1" {
@@ -204,7 +225,7 @@ func needTool(t *testing.T, name string) {
 }
 
 // writeTemp writes a PDF to a temporary file and returns its path.
-func writeTemp(t *testing.T, pdf []byte) string {
+func writeTempPDF(t *testing.T, pdf []byte) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "dossier.pdf")
 	if err := os.WriteFile(p, pdf, 0o644); err != nil {
@@ -214,10 +235,10 @@ func writeTemp(t *testing.T, pdf []byte) string {
 }
 
 // pageTexts extracts the text of each page with pdftotext.
-func pageTexts(t *testing.T, pdf []byte) []string {
+func pdfPageTexts(t *testing.T, pdf []byte) []string {
 	t.Helper()
-	needTool(t, "pdftotext")
-	p := writeTemp(t, pdf)
+	needRenderTool(t, "pdftotext")
+	p := writeTempPDF(t, pdf)
 	out, err := exec.Command("pdftotext", "-enc", "UTF-8", "-layout", p, "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext : %v", err)
@@ -231,7 +252,7 @@ func pageTexts(t *testing.T, pdf []byte) []string {
 
 func TestRenderWrites(t *testing.T) {
 	c := richCandidature()
-	pdf, lay := render(t, c, richOptions(c))
+	pdf, lay := renderPDF(t, c, richOptions(c))
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Fatal("not a PDF")
 	}
@@ -244,10 +265,10 @@ func TestRenderWrites(t *testing.T) {
 }
 
 // golden compares got with testdata/render/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
+func goldenRender(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", "render", name)
-	if *update {
+	if updating() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +299,7 @@ func golden(t *testing.T, name, got string) {
 }
 
 // normalise trims trailing spaces of each line of a page's text.
-func normalise(page string) string {
+func trimLines(page string) string {
 	lines := strings.Split(page, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
@@ -296,74 +317,77 @@ func outlineText(o []OutlineEntry) string {
 
 func TestRenderGolden(t *testing.T) {
 	c := richCandidature()
-	pdf, lay := render(t, c, richOptions(c))
-	pages := pageTexts(t, pdf)
+	pdf, lay := renderPDF(t, c, richOptions(c))
+	pages := pdfPageTexts(t, pdf)
 	if len(pages) != lay.Pages {
 		t.Fatalf("pdftotext found %d pages, layout says %d", len(pages), lay.Pages)
 	}
 	var b strings.Builder
 	for i, p := range pages {
-		fmt.Fprintf(&b, "======== page %d ========\n%s\n", i+1, normalise(p))
+		fmt.Fprintf(&b, "======== page %d ========\n%s\n", i+1, trimLines(p))
 	}
-	golden(t, "rich.txt", b.String())
-	golden(t, "rich.outline.txt", outlineText(lay.Outline))
+	goldenRender(t, "rich.txt", b.String())
+	goldenRender(t, "rich.outline.txt", outlineText(lay.Outline))
 }
 
 func TestRenderReproducible(t *testing.T) {
 	c := richCandidature()
 	opt := richOptions(c)
-	a, _ := render(t, c, opt)
-	b, _ := render(t, c, opt)
+	a, _ := renderPDF(t, c, opt)
+	b, _ := renderPDF(t, c, opt)
 	if !bytes.Equal(a, b) {
 		t.Fatal("two renderings with the same Created differ")
 	}
 	opt.Created = opt.Created.Add(time.Hour)
-	d, _ := render(t, c, opt)
+	d, _ := renderPDF(t, c, opt)
 	if bytes.Equal(a, d) {
 		t.Fatal("the creation date is not written")
 	}
 }
 
-// word is a word's box as pdftotext -bbox reports it, in points.
-type word struct {
+// pdfWord is a word's box as pdftotext -bbox reports it, in points.
+type pdfWord struct {
 	page                   int
 	xMin, yMin, xMax, yMax float64
 	text                   string
 }
 
 var (
-	rePage = regexp.MustCompile(`<page width="([0-9.]+)" height="([0-9.]+)">`)
-	reWord = regexp.MustCompile(`<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)</word>`)
+	reBboxPage = regexp.MustCompile(`<page width="([0-9.]+)" height="([0-9.]+)">`)
+	reBboxWord = regexp.MustCompile(`<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)</word>`)
 )
 
-// words extracts every word with its box, with pdftotext -bbox.
-func words(t *testing.T, pdf []byte) []word {
+// pdfWords extracts every word with its box, with pdftotext -bbox.
+func pdfWords(t *testing.T, pdf []byte) []pdfWord {
 	t.Helper()
-	needTool(t, "pdftotext")
-	out, err := exec.Command("pdftotext", "-bbox", writeTemp(t, pdf), "-").Output()
+	needRenderTool(t, "pdftotext")
+	out, err := exec.Command("pdftotext", "-bbox", writeTempPDF(t, pdf), "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext -bbox : %v", err)
 	}
-	var ws []word
+	var ws []pdfWord
 	page := 0
 	for line := range strings.SplitSeq(string(out), "\n") {
-		if rePage.MatchString(line) {
+		if reBboxPage.MatchString(line) {
 			page++
 			continue
 		}
-		m := reWord.FindStringSubmatch(line)
+		m := reBboxWord.FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}
 		f := func(s string) float64 { x, _ := strconv.ParseFloat(s, 64); return x }
-		ws = append(ws, word{page, f(m[1]), f(m[2]), f(m[3]), f(m[4]), html.UnescapeString(m[5])})
+		ws = append(ws, pdfWord{page, f(m[1]), f(m[2]), f(m[3]), f(m[4]), html.UnescapeString(m[5])})
+	}
+	if len(ws) < 100 || page < 2 {
+		t.Fatalf("pdftotext -bbox: %d words on %d pages, the output was not understood", len(ws), page)
 	}
 	return ws
 }
 
-// checkInside fails for any word outside the text block (margins plus the
+// checkInsideTextBlock fails for any word outside the text block (margins plus the
 // header and footer bands), with a tolerance of one point.
-func checkInside(t *testing.T, ws []word) {
+func checkInsideTextBlock(t *testing.T, ws []pdfWord) {
 	t.Helper()
 	const tol = 1.0
 	left, right := marginL*ptPerMM-tol, (pageW-marginR)*ptPerMM+tol
@@ -378,25 +402,25 @@ func checkInside(t *testing.T, ws []word) {
 func TestRenderNothingOverflows(t *testing.T) {
 	c := richCandidature()
 	long := "https://www.val-de-loriere.example/" + strings.Repeat("un-chemin-tres-long/", 12) + "index.html?param=" + strings.Repeat("x", 80)
-	word := "Anticonstitutionnellement" + strings.Repeat("Numérique", 30)
+	longWord := "Anticonstitutionnellement" + strings.Repeat("Numérique", 30)
 	c.Collectivite.SiteWeb = long
-	c.Collectivite.Presentation = "Voir " + long + " et " + word + ".\n\n" + c.Collectivite.Presentation
-	c.Partenaires[0].Nom = word
+	c.Collectivite.Presentation = "Voir " + long + " et " + longWord + ".\n\n" + c.Collectivite.Presentation
+	c.Partenaires[0].Nom = longWord
 	c.Partenaires[1].Apport = long
 	c.Initiatives[0].Lien = long
-	c.Thematiques[0].Theme = word
-	c.Lieux[0].Nom = word
-	c.Budget[0].Libelle = word
-	c.Budget[9].Financeur = word
-	pdf, _ := render(t, c, richOptions(c))
-	ws := words(t, pdf)
-	checkInside(t, ws)
+	c.Thematiques[0].Theme = longWord
+	c.Lieux[0].Nom = longWord
+	c.Budget[0].Libelle = longWord
+	c.Budget[9].Financeur = longWord
+	pdf, _ := renderPDF(t, c, richOptions(c))
+	ws := pdfWords(t, pdf)
+	checkInsideTextBlock(t, ws)
 	// The pieces of the long word, put back together, give the word.
 	var all strings.Builder
 	for _, w := range ws {
 		all.WriteString(w.text)
 	}
-	if !strings.Contains(all.String(), word) {
+	if !strings.Contains(all.String(), longWord) {
 		t.Error("the long word is not found whole once its pieces are joined")
 	}
 }
@@ -411,18 +435,18 @@ func TestRenderLongText(t *testing.T) {
 		}
 	}
 	c.Motivations.Pourquoi = b.String()
-	pdf, lay := render(t, c, richOptions(c))
-	checkInside(t, words(t, pdf))
-	pages := pageTexts(t, pdf)
-	text := bodyText(pages)
+	pdf, lay := renderPDF(t, c, richOptions(c))
+	checkInsideTextBlock(t, pdfWords(t, pdf))
+	pages := pdfPageTexts(t, pdf)
+	text := readingText(pages)
 	n := strings.Count(b.String(), "Phrase numéro")
 	for i := range n {
 		if !strings.Contains(text, fmt.Sprintf("Phrase numéro %d d’un très long texte", i)) {
 			t.Errorf("sentence %d lost", i)
 		}
 	}
-	base, _ := render(t, richCandidature(), richOptions(richCandidature()))
-	if lay.Pages <= len(pageTexts(t, base)) {
+	base, _ := renderPDF(t, richCandidature(), richOptions(richCandidature()))
+	if lay.Pages <= len(pdfPageTexts(t, base)) {
 		t.Errorf("a 10 000-character text adds no page (%d pages)", lay.Pages)
 	}
 }
@@ -433,9 +457,9 @@ func TestRenderLongTable(t *testing.T) {
 	for i := range 200 {
 		c.Equipe = append(c.Equipe, Poste{Service: fmt.Sprintf("Service-%03d", i), Role: fmt.Sprintf("Rôle %03d sur une ou deux lignes selon la longueur du texte qui varie", i)[:30+i%40], ETP: 0.5, Personnes: int64(i%7 + 1), Periode: fmt.Sprintf("fin-%03d", i)})
 	}
-	pdf, _ := render(t, c, richOptions(c))
-	checkInside(t, words(t, pdf))
-	pages := pageTexts(t, pdf)
+	pdf, _ := renderPDF(t, c, richOptions(c))
+	checkInsideTextBlock(t, pdfWords(t, pdf))
+	pages := pdfPageTexts(t, pdf)
 	spanned := 0
 	for i := range 200 {
 		first, last := -1, -1
@@ -478,7 +502,7 @@ func TestRenderLongTable(t *testing.T) {
 
 // bodyText joins the pages' text without running header and page number,
 // with white space collapsed: the text as a reader follows it.
-func bodyText(pages []string) string {
+func readingText(pages []string) string {
 	var parts []string
 	for _, p := range pages {
 		var lines []string
@@ -496,25 +520,25 @@ func bodyText(pages []string) string {
 }
 
 func TestRenderEmpty(t *testing.T) {
-	call := testCall(t)
+	call := renderCall(t)
 	var buf bytes.Buffer
-	lay, err := Render(&buf, &Candidature{}, call, RenderOptions{Fonts: fonts.FS, Created: testCreated})
+	lay, err := Render(&buf, &Candidature{}, call, RenderOptions{Fonts: fonts.FS, Created: renderCreated})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages := pageTexts(t, buf.Bytes())
-	text := bodyText(pages)
+	pages := pdfPageTexts(t, buf.Bytes())
+	text := readingText(pages)
 	// Every section is there, numbered, with what the call asks, and says
 	// « Non renseigné » for what is missing (its last occurrence is the
 	// section, the first the contents).
 	var at []int
 	for i, s := range call.Sections {
-		head := fmt.Sprintf("%d. %s", i+1, spaces(Typo(s.Title)))
+		head := fmt.Sprintf("%d. %s", i+1, plainSpaces(Typo(s.Title)))
 		n := strings.LastIndex(text, head)
 		if n < 0 {
 			t.Fatalf("section %q missing", head)
 		}
-		if !strings.Contains(text[n:], spaces(Typo(s.Help))) {
+		if !strings.Contains(text[n:], plainSpaces(Typo(s.Help))) {
 			t.Errorf("section %q: help text missing", head)
 		}
 		at = append(at, n)
@@ -540,8 +564,8 @@ func TestRenderEmpty(t *testing.T) {
 
 func TestRenderText(t *testing.T) {
 	c := richCandidature()
-	pdf, lay := render(t, c, richOptions(c))
-	pages := pageTexts(t, pdf)
+	pdf, lay := renderPDF(t, c, richOptions(c))
+	pages := pdfPageTexts(t, pdf)
 	all := strings.Join(pages, "\n")
 	for _, want := range []string{
 		"Communauté d’agglomération du Val-de-Lorière (fictive)", // apostrophe made typographic, accents intact
@@ -571,10 +595,10 @@ func TestRenderText(t *testing.T) {
 		}
 	}
 	// Sections in the call's order, after the contents.
-	body := bodyText(pages)
+	body := readingText(pages)
 	last := -1
-	for i, s := range testCall(t).Sections {
-		at := strings.LastIndex(body, fmt.Sprintf("%d. %s", i+1, spaces(Typo(s.Title))))
+	for i, s := range renderCall(t).Sections {
+		at := strings.LastIndex(body, fmt.Sprintf("%d. %s", i+1, plainSpaces(Typo(s.Title))))
 		if at <= last {
 			t.Errorf("section %d missing or out of order", i+1)
 		}
@@ -582,36 +606,36 @@ func TestRenderText(t *testing.T) {
 	}
 }
 
-// qpdfOutline is the outline as qpdf --json reports it.
-type qpdfOutline struct {
-	Title string        `json:"title"`
-	Page  int           `json:"destpageposfrom1"`
-	Kids  []qpdfOutline `json:"kids"`
+// qpdfOutlineItem is the outline as qpdf --json reports it.
+type qpdfOutlineItem struct {
+	Title string            `json:"title"`
+	Page  int               `json:"destpageposfrom1"`
+	Kids  []qpdfOutlineItem `json:"kids"`
 }
 
-func flatten(os []qpdfOutline, level int, out *[]OutlineEntry) {
+func flattenOutline(os []qpdfOutlineItem, level int, out *[]OutlineEntry) {
 	for _, o := range os {
 		*out = append(*out, OutlineEntry{Title: o.Title, Level: level, Page: o.Page})
-		flatten(o.Kids, level+1, out)
+		flattenOutline(o.Kids, level+1, out)
 	}
 }
 
 func TestRenderOutlineMatchesContents(t *testing.T) {
-	needTool(t, "qpdf")
+	needRenderTool(t, "qpdf")
 	c := richCandidature()
-	pdf, lay := render(t, c, richOptions(c))
-	out, err := exec.Command("qpdf", "--json", "--json-key=outlines", writeTemp(t, pdf)).Output()
+	pdf, lay := renderPDF(t, c, richOptions(c))
+	out, err := exec.Command("qpdf", "--json", "--json-key=outlines", writeTempPDF(t, pdf)).Output()
 	if err != nil {
 		t.Fatalf("qpdf : %v", err)
 	}
 	var doc struct {
-		Outlines []qpdfOutline `json:"outlines"`
+		Outlines []qpdfOutlineItem `json:"outlines"`
 	}
 	if err := json.Unmarshal(out, &doc); err != nil {
 		t.Fatal(err)
 	}
 	var inPDF []OutlineEntry
-	flatten(doc.Outlines, 0, &inPDF)
+	flattenOutline(doc.Outlines, 0, &inPDF)
 	// The PDF's own outline is the layout's, less the annexes (pages the
 	// merge stage adds).
 	var dossier []OutlineEntry
@@ -633,17 +657,17 @@ func TestRenderOutlineMatchesContents(t *testing.T) {
 		t.Errorf("PDF outline\n%s\nlayout outline\n%s", outlineText(inPDF), outlineText(dossier))
 	}
 	// The contents page lists the same entries with the same pages.
-	pages := pageTexts(t, pdf)
+	pages := pdfPageTexts(t, pdf)
 	toc := pages[2]
 	for _, e := range lay.Outline {
-		re := regexp.MustCompile(regexp.QuoteMeta(spaces(e.Title)) + `\s+` + strconv.Itoa(e.Page) + `\n`)
+		re := regexp.MustCompile(regexp.QuoteMeta(plainSpaces(e.Title)) + `\s+` + strconv.Itoa(e.Page) + `\n`)
 		if !re.MatchString(toc) {
 			t.Errorf("contents: %q … %d missing", e.Title, e.Page)
 		}
 	}
 	// Every entry's page shows its title.
 	for _, e := range dossier {
-		if !strings.Contains(bodyText(pages[e.Page-1:e.Page]), spaces(e.Title)) {
+		if !strings.Contains(readingText(pages[e.Page-1:e.Page]), plainSpaces(e.Title)) {
 			t.Errorf("%q not on page %d", e.Title, e.Page)
 		}
 	}
@@ -651,7 +675,7 @@ func TestRenderOutlineMatchesContents(t *testing.T) {
 
 func TestRenderLinks(t *testing.T) {
 	c := richCandidature()
-	pdf, lay := render(t, c, richOptions(c))
+	pdf, lay := renderPDF(t, c, richOptions(c))
 	ann := richAnnexes(c)
 	first := lay.Pages + 1
 	starts := []int{first, first + ann[0].Pages, first + ann[0].Pages + ann[1].Pages}
@@ -683,11 +707,11 @@ func TestRenderLinks(t *testing.T) {
 }
 
 func TestRenderMetadata(t *testing.T) {
-	needTool(t, "pdfinfo")
+	needRenderTool(t, "pdfinfo")
 	c := richCandidature()
 	opt := richOptions(c)
-	pdf, _ := render(t, c, opt)
-	p := writeTemp(t, pdf)
+	pdf, _ := renderPDF(t, c, opt)
+	p := writeTempPDF(t, pdf)
 	out, err := exec.Command("pdfinfo", p).Output()
 	if err != nil {
 		t.Fatalf("pdfinfo : %v", err)
@@ -717,7 +741,7 @@ func TestRenderMetadata(t *testing.T) {
 		}
 	}
 	// Fonts are embedded subsets.
-	if needTool(t, "pdffonts"); true {
+	if needRenderTool(t, "pdffonts"); true {
 		out, err := exec.Command("pdffonts", p).Output()
 		if err != nil {
 			t.Fatal(err)
@@ -728,14 +752,14 @@ func TestRenderMetadata(t *testing.T) {
 	}
 }
 
-// spaces turns no-break spaces into spaces, as pdftotext does.
-func spaces(s string) string {
+// plainSpaces turns no-break spaces into spaces, as pdftotext does.
+func plainSpaces(s string) string {
 	return strings.NewReplacer(NBSP, " ", NNBSP, " ").Replace(s)
 }
 
 func TestRenderWritesEmpty(t *testing.T) {
 	var buf bytes.Buffer
-	if _, err := Render(&buf, &Candidature{}, testCall(t), RenderOptions{Created: testCreated}); err != nil {
+	if _, err := Render(&buf, &Candidature{}, renderCall(t), RenderOptions{Created: renderCreated}); err != nil {
 		t.Fatal(err)
 	}
 	if dir := os.Getenv("RENDER_OUT"); dir != "" {
@@ -746,7 +770,7 @@ func TestRenderWritesEmpty(t *testing.T) {
 func BenchmarkRender(b *testing.B) {
 	c := richCandidature()
 	opt := richOptions(c)
-	call := testCall(b)
+	call := renderCall(b)
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {
