@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"html"
+	"image"
+	"image/color"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -780,4 +782,126 @@ func BenchmarkRender(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
+}
+
+// renderCorpus returns the corpus folder, or skips (see the brief's rule).
+func renderCorpus(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("NECDOSSIER_CORPUS")
+	if dir != "" {
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join("..", dir)
+		}
+		if _, err := os.Stat(dir); err != nil {
+			t.Fatalf("NECDOSSIER_CORPUS : %v", err)
+		}
+		return dir
+	}
+	dir = filepath.Join("..", "..", "shared", "corpus")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("corpus absent (%s) : définir NECDOSSIER_CORPUS", dir)
+	}
+	return dir
+}
+
+func TestRenderLogos(t *testing.T) {
+	dir := filepath.Join(renderCorpus(t), "images")
+	files, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no images in %s", dir)
+	}
+	c := richCandidature()
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, ok := decodeLogo(data)
+			if !ok {
+				t.Fatal("logo refused")
+			}
+			if b := img.Bounds(); max(b.Dx(), b.Dy()) > logoSide {
+				t.Errorf("logo kept at %v", b)
+			}
+			opt := richOptions(c)
+			opt.Logo = data
+			pdf, _ := renderPDF(t, c, opt)
+			if !bytes.Contains(pdf, []byte("/Subtype /Image")) {
+				t.Error("no image in the PDF")
+			}
+		})
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "exif_orientation_6.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := exifOrientation(data); o != 6 {
+		t.Errorf("EXIF orientation %d, want 6", o)
+	}
+}
+
+func TestShrinkOrientation(t *testing.T) {
+	// A 3×2 image whose pixels are numbered 1 to 6 in reading order:
+	//   1 2 3
+	//   4 5 6
+	src := image.NewNRGBA(image.Rect(0, 0, 3, 2))
+	for i := range 6 {
+		src.SetNRGBA(i%3, i/3, color.NRGBA{uint8(i + 1), 0, 0, 255})
+	}
+	for _, tc := range []struct {
+		o    int
+		want string // rows of the upright image
+	}{
+		{1, "123/456"},
+		{2, "321/654"}, // mirrored
+		{3, "654/321"}, // turned 180°
+		{4, "456/123"}, // upside down mirror
+		{5, "14/25/36"},
+		{6, "41/52/63"}, // stored turned 90° counter-clockwise: shown turned clockwise
+		{7, "63/52/41"},
+		{8, "36/25/14"},
+	} {
+		img := shrink(src, tc.o, 100)
+		var rows []string
+		for y := range img.Bounds().Dy() {
+			var row strings.Builder
+			for x := range img.Bounds().Dx() {
+				fmt.Fprint(&row, img.NRGBAAt(x, y).R)
+			}
+			rows = append(rows, row.String())
+		}
+		if got := strings.Join(rows, "/"); got != tc.want {
+			t.Errorf("orientation %d: %s, want %s", tc.o, got, tc.want)
+		}
+	}
+	// Scaling averages: a 4×4 image of 0 and 200 halves gives 100.
+	half := image.NewNRGBA(image.Rect(0, 0, 4, 4))
+	for y := range 4 {
+		for x := range 4 {
+			half.SetNRGBA(x, y, color.NRGBA{uint8(200 * (x % 2)), 0, 0, 255})
+		}
+	}
+	if img := shrink(half, 1, 2); img.Bounds().Dx() != 2 || img.NRGBAAt(0, 0).R != 100 {
+		t.Errorf("shrink to 2 px: %v, first pixel %v", img.Bounds(), img.NRGBAAt(0, 0))
+	}
+}
+
+func TestRenderBadLogo(t *testing.T) {
+	c := richCandidature()
+	for name, data := range map[string][]byte{
+		"text":      []byte("not an image"),
+		"truncated": {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13},
+		"gif":       []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
+	} {
+		opt := richOptions(c)
+		opt.Logo = data
+		var buf bytes.Buffer
+		if _, err := Render(&buf, c, renderCall(t), opt); err != nil {
+			t.Errorf("%s: %v (a bad logo is left out, not an error)", name, err)
+		}
+		if bytes.Contains(buf.Bytes(), []byte("/Subtype /Image")) {
+			t.Errorf("%s: an image was embedded", name)
+		}
+	}
 }
