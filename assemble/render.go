@@ -196,7 +196,8 @@ type renderer struct {
 	links   map[string]int  // heading anchor → fpdf internal link
 	outline []OutlineEntry  // dossier entries, in order
 	spots   []LinkSpot
-	cur     style // font currently selected, to skip redundant SetFont calls
+	header  []string // running header: the collectivité, the call
+	cur     style    // font currently selected, to skip redundant SetFont calls
 	curOK   bool
 }
 
@@ -756,13 +757,14 @@ func annexLabel(i int, a Annex) string {
 }
 
 func (r *renderer) runningHeader() {
-	name := clean(r.c.Collectivite.Nom)
-	if strings.TrimSpace(name) == "" {
-		name = emptyText
+	if r.header == nil {
+		r.header = []string{
+			r.fitLine(nonEmpty(orEmpty(r.c.Collectivite.Nom)), stSmall, contentW*0.6),
+			r.fitLine(Typo(clean(r.call.Title)), stSmall, contentW*0.38),
+		}
 	}
-	left := r.fitLine(Typo(name), stSmall, contentW*0.6)
-	r.text(left, stSmall, marginL, 15, contentW, 'L')
-	r.text(r.fitLine(clean(r.call.Title), stSmall, contentW*0.38), stSmall, marginL, 15, contentW, 'R')
+	r.text(r.header[0], stSmall, marginL, 15, contentW, 'L')
+	r.text(r.header[1], stSmall, marginL, 15, contentW, 'R')
 	r.stroke(colRule)
 	r.pdf.SetLineWidth(0.2)
 	r.pdf.Line(marginL, 17, pageW-marginR, 17)
@@ -773,16 +775,34 @@ func (r *renderer) footer(n, total int) {
 	r.text(s, stSmall, marginL, pageH-12, contentW, 'R')
 }
 
-// fitLine shortens s with an ellipsis so that it fits in w.
+// fitLine shortens s with an ellipsis so that it fits in w. Widths add up
+// glyph by glyph (fpdf does not kern), so one pass finds the cut.
 func (r *renderer) fitLine(s string, st style, w float64) string {
 	if r.width(s, st) <= w {
 		return s
 	}
-	rs := []rune(s)
-	for len(rs) > 0 && r.width(string(rs)+"…", st) > w {
-		rs = rs[:len(rs)-1]
+	room := w - r.pdf.GetStringWidth("…")
+	acc, cut := 0.0, 0
+	for i, c := range s {
+		acc += r.pdf.GetStringWidth(string(c))
+		if acc > room {
+			break
+		}
+		cut = i + utf8.RuneLen(c)
 	}
-	return strings.TrimRight(string(rs), " ") + "…"
+	return strings.TrimRight(s[:cut], " ") + "…"
+}
+
+// capLines keeps at most n lines, the last one ending with an ellipsis
+// when some were dropped: for the few places that cannot run onto the next
+// page (headings, the cover, a figure's labels).
+func (r *renderer) capLines(lines []string, n int, st style, w float64) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	out := slices.Clone(lines[:n])
+	out[n-1] = r.fitLine(out[n-1]+" "+lines[n], st, w)
+	return out
 }
 
 // layout reports where things landed.
@@ -970,10 +990,10 @@ func (h headingBlock) frags(r *renderer) []*frag {
 		st, gap = stH2, 7
 	}
 	title := h.title()
-	lines := r.wrap(title, st, contentW)
+	lines := r.capLines(r.wrap(title, st, contentW), 4, st, contentW)
 	var help []string
 	if h.help != "" {
-		help = r.wrap(h.help, stHelp, contentW)
+		help = r.capLines(r.wrap(h.help, stHelp, contentW), 8, stHelp, contentW)
 	}
 	total := float64(len(lines)) * st.lead
 	if h.level == 1 {
@@ -1351,7 +1371,7 @@ func (b noteBlock) frags(r *renderer) []*frag {
 	var lines [][]string
 	n := 0
 	for _, it := range b.items {
-		l := r.wrap(it, stCell, w)
+		l := r.capLines(r.wrap(it, stCell, w), 4, stCell, w)
 		lines = append(lines, l)
 		n += len(l)
 	}
@@ -1389,7 +1409,7 @@ func (b *contentsBlock) frags(r *renderer) []*frag {
 			st, indent, gap = stTOC, 8, 0.6
 		}
 		tw := contentW - indent - numW
-		lines := r.wrap(e.title, st, tw)
+		lines := r.capLines(r.wrap(e.title, st, tw), 3, st, tw)
 		f := &frag{h: float64(len(lines)) * st.lead, gap: gap}
 		f.draw = func(y float64) {
 			x := marginL + indent
@@ -1432,18 +1452,18 @@ func (c coverBlock) frags(r *renderer) []*frag {
 		r.fill(colAccent)
 		p.Rect(0, 0, pageW, band, "F")
 		y := 30.0
-		for _, l := range r.wrap(c.organiser, white, contentW) {
+		for _, l := range r.capLines(r.wrap(c.organiser, white, contentW), 3, white, contentW) {
 			r.text(l, white, marginL, y, contentW, 'L')
 			y += white.lead
 		}
 		y += 10
 		big := style{"B", 28, colWhite, 12}
-		for _, l := range r.wrap(c.title, big, contentW) {
+		for _, l := range r.capLines(r.wrap(c.title, big, contentW), 2, big, contentW) {
 			r.text(l, big, marginL, y+6, contentW, 'L')
 			y += big.lead
 		}
 		sub := style{"", 14, colWhite, 6.5}
-		for _, l := range r.wrap(c.subtitle, sub, contentW) {
+		for _, l := range r.capLines(r.wrap(c.subtitle, sub, contentW), 2, sub, contentW) {
 			r.text(l, sub, marginL, y+4, contentW, 'L')
 			y += sub.lead
 		}
@@ -1466,7 +1486,7 @@ func (c coverBlock) frags(r *renderer) []*frag {
 		if nom == "" {
 			nom = emptyText
 		}
-		for _, l := range r.wrap(nom, name, contentW) {
+		for _, l := range r.capLines(r.wrap(nom, name, contentW), 4, name, contentW) {
 			r.text(l, name, marginL, y, contentW, 'L')
 			y += name.lead
 		}
@@ -1481,14 +1501,14 @@ func (c coverBlock) frags(r *renderer) []*frag {
 		r.text(c.date, stH3, marginL, y, contentW, 'L')
 		y += 7
 		for _, l := range c.contact {
-			for _, w := range r.wrap(l, stBody, contentW) {
+			for _, w := range r.capLines(r.wrap(l, stBody, contentW), 2, stBody, contentW) {
 				r.text(w, stBody, marginL, y, contentW, 'L')
 				y += stBody.lead
 			}
 		}
 		if c.deadline != "" {
 			y += 3
-			for _, w := range r.wrap(c.deadline, stHelp, contentW) {
+			for _, w := range r.capLines(r.wrap(c.deadline, stHelp, contentW), 2, stHelp, contentW) {
 				r.text(w, stHelp, marginL, y, contentW, 'L')
 				y += stHelp.lead
 			}

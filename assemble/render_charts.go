@@ -360,6 +360,13 @@ func newTimeline(c *Candidature, call *Call) *timeline {
 		d := add(m.Date, "Temps officiel", 0)
 		d.moments = append(d.moments, joinNonEmpty(" · ", orEmpty(m.Heure), nonEmpty(orEmpty(m.Intitule))))
 	}
+	// A figure cannot run onto the next page: a few moments per day, the
+	// table under the figure lists them all.
+	for i := range days {
+		if n := len(days[i].moments); n > tlMoments {
+			days[i].moments = append(days[i].moments[:tlMoments-1], "et "+Number(int64(n-tlMoments+1))+NBSP+"autres temps officiels")
+		}
+	}
 	if len(days) == 0 {
 		return nil
 	}
@@ -383,8 +390,10 @@ func (t *timeline) alt() string {
 }
 
 const (
-	tlSep   = 3.0
-	tlHeadH = 15.0
+	tlMoments     = 6 // moments shown per day
+	tlMomentLines = 3 // lines per moment
+	tlSep         = 3.0
+	tlHeadH       = 15.0
 )
 
 var stTLHead = style{"B", 9, colText, 4.2}
@@ -400,7 +409,7 @@ func (t *timeline) height(r *renderer, w float64) float64 {
 	for _, d := range t.days {
 		n := 0
 		for _, m := range d.moments {
-			n += len(r.wrap(m, stCell, cw-5))
+			n += len(r.capLines(r.wrap(m, stCell, cw-5), tlMomentLines, stCell, cw-5))
 		}
 		lines = max(lines, n+len(d.moments)/2)
 	}
@@ -439,7 +448,7 @@ func (t *timeline) draw(r *renderer, x, y, w float64) {
 		p.Circle(cx+cw/2, ay, 1.3, "F")
 		my := ay + 3
 		for _, m := range d.moments {
-			lines := r.wrap(m, stCell, cw-5)
+			lines := r.capLines(r.wrap(m, stCell, cw-5), tlMomentLines, stCell, cw-5)
 			r.fill(colToConfirm)
 			p.Circle(cx+1.5, my+stCell.lead/2, 0.8, "F")
 			for _, l := range lines {

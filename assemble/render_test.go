@@ -8,6 +8,8 @@ import (
 	"html"
 	"image"
 	"image/color"
+	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -904,4 +906,160 @@ func TestRenderBadLogo(t *testing.T) {
 			t.Errorf("%s: an image was embedded", name)
 		}
 	}
+}
+
+// TestRenderLongContents makes a table of contents of three pages: a call
+// asking each item several times, and many annexes. Page numbers, links and
+// outline must account for the extra contents pages.
+func TestRenderLongContents(t *testing.T) {
+	call := *renderCall(t)
+	var secs []Section
+	for range 4 {
+		secs = append(secs, call.Sections...)
+	}
+	call.Sections = secs
+	c := richCandidature()
+	opt := richOptions(c)
+	for i := range 30 {
+		opt.Annexes = append(opt.Annexes, Annex{Title: fmt.Sprintf("Lettre de soutien numéro %d", i+4), Kind: "Lettre de soutien", File: fmt.Sprintf("lettre-%02d.pdf", i+4), Pages: 1 + i%2})
+	}
+	var buf bytes.Buffer
+	lay, err := Render(&buf, c, &call, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := pdfPageTexts(t, buf.Bytes())
+	// The contents run from page 3 to the page before section 1.
+	first := 0
+	for _, e := range lay.Outline {
+		if strings.HasPrefix(e.Title, "1. ") {
+			first = e.Page
+			break
+		}
+	}
+	if first < 5 {
+		t.Fatalf("section 1 on page %d: the contents do not span several pages", first)
+	}
+	contents := readingText(pages[2 : first-1])
+	want := 0
+	for _, e := range lay.Outline {
+		if e.Page > lay.Pages {
+			want++
+			continue
+		}
+		// Each dossier entry is on the page the contents and outline give.
+		if !strings.Contains(readingText(pages[e.Page-1:e.Page]), plainSpaces(e.Title)) {
+			t.Errorf("%q not on page %d", e.Title, e.Page)
+		}
+	}
+	if want != 1+len(opt.Annexes) {
+		t.Errorf("%d annex entries in the outline, want %d", want, 1+len(opt.Annexes))
+	}
+	// The contents read the same pages (pdftotext joins title and number).
+	for _, e := range lay.Outline {
+		if !strings.Contains(contents, plainSpaces(e.Title)+" "+strconv.Itoa(e.Page)) {
+			t.Errorf("contents: %q … %d missing", e.Title, e.Page)
+		}
+	}
+	last := opt.Annexes[len(opt.Annexes)-1]
+	if got := lay.Pages + totalPages(opt.Annexes); lay.Total != got || !strings.Contains(pages[len(pages)-1], fmt.Sprintf("/ %d", got)) {
+		t.Errorf("total %d, want %d (last annex %q)", lay.Total, got, last.Title)
+	}
+}
+
+func totalPages(as []Annex) int {
+	n := 0
+	for _, a := range as {
+		n += a.Pages
+	}
+	return n
+}
+
+// oddCandidature puts s in every text field and n in every number.
+func oddCandidature(s string, n int64, x float64) *Candidature {
+	c := richCandidature()
+	col := &c.Collectivite
+	col.Nom, col.Type, col.Adresse, col.SiteWeb, col.Presentation, col.ContactNom, col.EluNom = s, s, s, s, s, s, s
+	col.Population = n
+	c.Partenaires = append(c.Partenaires, Partenaire{Nom: s, Type: s, Role: s, Apport: s})
+	c.Motivations.Pourquoi = s
+	c.Evenement.Commentaire = s
+	c.Lieux = append(c.Lieux, Lieu{Nom: s, Adresse: s, Capacite: n, Pleniere: n, Salles: n, PlacesAteliers: n, Cout: n, PrisEnCharge: s})
+	c.Moments = append(c.Moments, Moment{Date: civilDay(2025, time.October, 2), Heure: s, Intitule: s, Lieu: s})
+	c.Equipe = append(c.Equipe, Poste{Service: s, Role: s, ETP: x, Personnes: n, Periode: s})
+	c.Budget = append(c.Budget,
+		LigneBudget{Sens: Charge, Categorie: s, Libelle: s, Montant: n},
+		LigneBudget{Sens: Produit, Categorie: s, Libelle: s, Financeur: s, Statut: s, Montant: n})
+	c.Initiatives = append(c.Initiatives, Initiative{Intitule: s, Type: s, Description: s, Depuis: s, Porteur: s, Lien: s})
+	c.NECLocaux = append(c.NECLocaux, NECLocal{Annee: n, Lieu: s, Participants: n, Bilan: s})
+	c.Thematiques = append(c.Thematiques, Thematique{Theme: s, Enjeux: s, Initiatives: s})
+	return c
+}
+
+var oddTexts = []string{
+	"",
+	"   \n\n\t  ",
+	"emoji 🎉🚀 et symboles ✓ ✗ ★ → ≥",
+	"contrôle \x00\x01\x07\x1b[31m rouge \x7f fin\r\nligne\rsuite",
+	"invalide \xff\xfe utf-8 \xc3",
+	"\u202eà l’envers\u202c, zéro\u200blargeur, \ufeffBOM, \uffff, \U00010000",
+	"العربية עברית 中文 日本語 한국어",
+	strings.Repeat("ABCDEFGHIJ", 5000),
+	strings.Repeat("a ", 20000),
+	strings.Repeat("\n", 3000),
+	"(parenthèses) \\ barre ) ( et %PDF-1.4 endstream endobj",
+}
+
+var oddNumbers = []struct {
+	n int64
+	x float64
+}{
+	{0, 0}, {-1, -1}, {1 << 62, 1e300}, {-(1 << 62), math.Inf(1)}, {math.MaxInt64, math.NaN()}, {math.MinInt64, math.Inf(-1)},
+}
+
+func TestRenderOddInput(t *testing.T) {
+	call := renderCall(t)
+	for i, s := range oddTexts {
+		c := oddCandidature(s, 12, 1)
+		var buf bytes.Buffer
+		if _, err := Render(&buf, c, call, richOptions(c)); err != nil {
+			t.Errorf("text %d: %v", i, err)
+			continue
+		}
+		if len(s) < 1000 { // the long texts are checked by TestRenderNothingOverflows, faster
+			checkInsideTextBlock(t, pdfWords(t, buf.Bytes()))
+		}
+	}
+	for _, num := range oddNumbers {
+		c := oddCandidature("texte", num.n, num.x)
+		if _, err := Render(io.Discard, c, call, richOptions(c)); err != nil {
+			t.Errorf("number %d, %g: %v", num.n, num.x, err)
+		}
+	}
+	if _, err := Render(io.Discard, nil, call, RenderOptions{}); err == nil {
+		t.Error("no candidature: no error")
+	}
+	if _, err := Render(io.Discard, richCandidature(), nil, RenderOptions{}); err == nil {
+		t.Error("no call: no error")
+	}
+	if _, err := Render(io.Discard, richCandidature(), call, RenderOptions{Fonts: os.DirFS(t.TempDir())}); err == nil || !strings.Contains(err.Error(), "police") {
+		t.Errorf("fonts missing: %v", err)
+	}
+}
+
+func FuzzRender(f *testing.F) {
+	for _, s := range oddTexts[:7] {
+		f.Add(s, int64(12500), 1.5)
+	}
+	f.Add("https://example.org/"+strings.Repeat("x", 300), int64(-3), -0.5)
+	call, err := LoadCall(templates.FS, templates.Default)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int64, x float64) {
+		c := oddCandidature(s, n, x)
+		if _, err := Render(io.Discard, c, call, richOptions(c)); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
