@@ -580,7 +580,9 @@ func (r *renderer) breakWord(word string, w float64) []string {
 			}
 			acc += cw
 			cut = i + utf8.RuneLen(c)
-			if strings.ContainsRune("/-_.?&=#:@,;", c) || unicode.IsSpace(c) {
+			// After a URL or word separator, or at a no-break space: a
+			// figure and its unit that do not fit together part there.
+			if strings.ContainsRune("/-_.?&=#:@,;\u00a0\u202f", c) || unicode.IsSpace(c) {
 				sep = cut
 			}
 		}
@@ -1114,8 +1116,9 @@ func (b kvBlock) frags(r *renderer) []*frag {
 
 // Table geometry: cell padding, horizontal and vertical.
 const (
-	padX = 1.8
-	padY = 1.4
+	padX      = 1.8
+	padY      = 1.4
+	rowIndent = 3.5
 )
 
 func (t tableBlock) frags(r *renderer) []*frag {
@@ -1153,6 +1156,18 @@ func (t tableBlock) frags(r *renderer) []*frag {
 	}
 	head.gap = 3
 	out := []*frag{head}
+	// cellW is the room for the text of cell i of row: its column, or up to
+	// the last column for a spanning first cell, less an indent.
+	cellW := func(i int, row tableRow) float64 {
+		w := ws[i] - 2*padX
+		if i == 0 && row.span {
+			w = xs[len(t.cols)-1] - xs[0] - 2*padX
+		}
+		if i == 0 && row.indent {
+			w -= rowIndent
+		}
+		return w
+	}
 	rows := t.rows
 	if len(rows) == 0 {
 		rows = []tableRow{{cells: []string{""}}}
@@ -1194,7 +1209,7 @@ func (t tableBlock) frags(r *renderer) []*frag {
 			if row.annex > 0 && i == len(t.cols)-1 {
 				s = "p. 0000 à 0000" // measured at its widest; filled in when drawn
 			}
-			w := ws[i] - 2*padX
+			w := cellW(i, row)
 			if i == t.statusCol {
 				w -= 4.5
 			}
@@ -1224,7 +1239,10 @@ func (t tableBlock) frags(r *renderer) []*frag {
 					if c.right {
 						align = 'R'
 					}
-					x, w := xs[i]+padX, ws[i]-2*padX
+					x, w := xs[i]+padX, cellW(i, row)
+					if i == 0 && row.indent {
+						x += rowIndent
+					}
 					if len(t.rows) == 0 {
 						x, w, align = marginL+padX, contentW-2*padX, 'L'
 					}

@@ -1,6 +1,7 @@
 package assemble
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -82,6 +83,8 @@ type tableRow struct {
 	kind   rowKind
 	status Status // drawn as a coloured mark in the table's status column
 	annex  int    // 1-based annex the row stands for: it links to the annex, whose pages fill the last cell
+	span   bool   // the first cell runs over the empty cells up to the last column
+	indent bool   // the first cell is indented (a line under its category)
 }
 
 // tableBlock is a table with a header row repeated on each page it spans.
@@ -347,11 +350,12 @@ func keyFigures(c *Candidature) figures {
 }
 
 // share formats part/whole as a percentage, or « — » when whole is zero.
+// Always one decimal (unlike Percent), so that a column of shares aligns.
 func share(part, whole int64) string {
 	if whole <= 0 {
 		return "—"
 	}
-	return Percent(float64(part) / float64(whole))
+	return Decimal(100*float64(part)/float64(whole), 1) + NBSP + "%"
 }
 
 // eventDates formats the two days of the event for a tile.
@@ -424,14 +428,14 @@ func shareOrEmpty(part, whole int64) string {
 	if whole <= 0 {
 		return ""
 	}
-	return share(part, whole)
+	return Percent(float64(part) / float64(whole))
 }
 
 func etpOrEmpty(x float64) string {
-	if x <= 0 {
+	if !(x > 0) || math.IsInf(x, 0) {
 		return ""
 	}
-	return Decimal(x, 1) + NBSP + "ETP"
+	return ETP(x) + NBSP + "ETP"
 }
 
 // checklist is the table of the call's criteria and where the candidature
@@ -468,7 +472,9 @@ func (d *docBuilder) points() {
 	for _, sev := range []Severity{Erreur, Avertissement} {
 		for _, f := range d.opt.Findings {
 			if f.Severity == sev {
-				items = append(items, Typo(clean(f.Place()+" : "+f.Message)))
+				// The sheet tells the committee what it is about; the cell
+				// is for the person filling in the workbook.
+				items = append(items, Typo(clean(joinNonEmpty(" : ", f.Sheet, f.Message))))
 			}
 		}
 	}
@@ -577,10 +583,10 @@ func (d *docBuilder) lieuxDates(s Section) {
 
 	d.h2("Lieux")
 	t := tableBlock{cols: []column{
-		{title: "Lieu", share: 0.25},
+		{title: "Lieu", share: 0.23},
 		{title: "Capacité", share: 0.10, right: true},
 		{title: "Plénière", share: 0.10, right: true},
-		{title: "Ateliers", share: 0.11, right: true},
+		{title: "Ateliers", share: 0.13, right: true},
 		{title: "Accès PMR", share: 0.09},
 		{title: "Disponibilité", share: 0.14},
 		{title: "Coût d’occupation", share: 0.21},
@@ -700,7 +706,7 @@ func (d *docBuilder) budget(f figures) {
 		st := sum(groups[k])
 		ct.rows = append(ct.rows, tableRow{cells: []string{nonEmpty(orEmpty(k)), Money(st), share(st, f.charges)}, kind: rowGroup})
 		for _, l := range groups[k] {
-			ct.rows = append(ct.rows, tableRow{cells: []string{nonEmpty(orEmpty(l.Libelle)), Money(l.Montant), share(l.Montant, f.charges)}})
+			ct.rows = append(ct.rows, tableRow{cells: []string{nonEmpty(orEmpty(l.Libelle)), Money(l.Montant), share(l.Montant, f.charges)}, indent: true})
 		}
 	}
 	if len(order) > 0 {
@@ -720,17 +726,17 @@ func (d *docBuilder) budget(f figures) {
 	}, statusCol: -1}
 	order, groups = budgetGroups(d.c.Budget, Produit)
 	for _, k := range order {
-		pt.rows = append(pt.rows, tableRow{cells: []string{nonEmpty(orEmpty(k)), "", "", Money(sum(groups[k]))}, kind: rowGroup})
+		pt.rows = append(pt.rows, tableRow{cells: []string{nonEmpty(orEmpty(k)), "", "", Money(sum(groups[k]))}, kind: rowGroup, span: true})
 		for _, l := range groups[k] {
 			statut := orEmpty(l.Statut)
 			if l.EnNature() && statut == "" {
 				statut = "en nature"
 			}
-			pt.rows = append(pt.rows, tableRow{cells: []string{nonEmpty(orEmpty(l.Libelle)), nonEmpty(orEmpty(l.Financeur)), nonEmpty(statut), Money(l.Montant)}})
+			pt.rows = append(pt.rows, tableRow{cells: []string{nonEmpty(orEmpty(l.Libelle)), nonEmpty(orEmpty(l.Financeur)), nonEmpty(statut), Money(l.Montant)}, indent: true})
 		}
 	}
 	if len(order) > 0 {
-		pt.rows = append(pt.rows, tableRow{cells: []string{"Total des produits", "", "", Money(f.produits)}, kind: rowTotal})
+		pt.rows = append(pt.rows, tableRow{cells: []string{"Total des produits", "", "", Money(f.produits)}, kind: rowTotal, span: true})
 	}
 	d.add(pt)
 	if fc := newFundingChart(d.c); fc != nil {
