@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -712,7 +713,8 @@ func (r *renderer) bookmark(title string, level int, y float64) {
 // draw puts every placed fragment on its page, with the running header
 // and the page number.
 func (r *renderer) draw() {
-	for anchor, s := range r.anchors {
+	for _, anchor := range slices.Sorted(maps.Keys(r.anchors)) { // link ids in a fixed order
+		s := r.anchors[anchor]
 		r.pdf.SetLink(r.link(anchor), s.y, s.page)
 	}
 	total := r.total()

@@ -338,9 +338,11 @@ func TestRenderReproducible(t *testing.T) {
 	c := richCandidature()
 	opt := richOptions(c)
 	a, _ := renderPDF(t, c, opt)
-	b, _ := renderPDF(t, c, opt)
-	if !bytes.Equal(a, b) {
-		t.Fatal("two renderings with the same Created differ")
+	for range 3 {
+		b, _ := renderPDF(t, c, opt)
+		if !bytes.Equal(a, b) {
+			t.Fatal("two renderings with the same Created differ")
+		}
 	}
 	opt.Created = opt.Created.Add(time.Hour)
 	d, _ := renderPDF(t, c, opt)
@@ -702,6 +704,24 @@ func TestRenderLinks(t *testing.T) {
 		}
 		if targets[s] != want {
 			t.Errorf("annex %d (page %d): %d links, want %d", i+1, s, targets[s], want)
+		}
+	}
+	// Each rectangle covers the words of its entry: an annex title in the
+	// contents, or the annex's row in the list.
+	ws := pdfWords(t, pdf)
+	for _, l := range lay.Links {
+		top := pageH*ptPerMM - (l.Y + l.H)
+		var inside []string
+		for _, w := range ws {
+			cx, cy := (w.xMin+w.xMax)/2, (w.yMin+w.yMax)/2
+			if w.page == l.Page && cx >= l.X && cx <= l.X+l.W && cy >= top && cy <= top+l.H {
+				inside = append(inside, w.text)
+			}
+		}
+		text := strings.Join(inside, " ")
+		i := slices.Index(starts, l.Target)
+		if i < 0 || !strings.Contains(text, "soutien") && !strings.Contains(text, "Délibération") && text != "Annexes "+strconv.Itoa(first) {
+			t.Errorf("link on page %d to %d covers %q", l.Page, l.Target, text)
 		}
 	}
 	// Internal links: one per contents entry of the dossier.
