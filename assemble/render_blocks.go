@@ -378,7 +378,10 @@ func (d *docBuilder) synthesis() {
 	c := d.c
 	f := keyFigures(c)
 	d.add(headingBlock{level: 1, text: "Synthèse", anchor: "synthese"})
-	intro := "Candidature de " + nonEmpty(orEmpty(c.Collectivite.Nom)) + " à l’appel « " + Typo(clean(d.call.Title)) + " »."
+	intro := "Candidature à l’appel « " + Typo(clean(d.call.Title)) + " »."
+	if nom := orEmpty(c.Collectivite.Nom); nom != "" {
+		intro = "Candidature de " + nom + " à l’appel « " + Typo(clean(d.call.Title)) + " »."
+	}
 	d.add(paraBlock{text: Typo(intro), st: stBody})
 	nature := ""
 	if f.nature > 0 {
