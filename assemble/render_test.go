@@ -1083,3 +1083,39 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+func ExampleRender() {
+	call, err := LoadCall(templates.FS, templates.Default)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c := richCandidature()
+	var pdf bytes.Buffer
+	lay, err := Render(&pdf, c, call, RenderOptions{
+		Fonts:   fonts.FS,
+		Created: time.Date(2024, time.July, 10, 9, 30, 0, 0, time.UTC),
+		Annexes: richAnnexes(c), // 2, 1 and 3 pages
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d pages, %d with the annexes\n", lay.Pages, lay.Total)
+	for _, e := range lay.Outline {
+		if e.Level == 0 {
+			fmt.Printf("%s, page %d\n", e.Title, e.Page)
+		}
+	}
+	// Output:
+	// 14 pages, 20 with the annexes
+	// Synthèse, page 2
+	// 1. La collectivité candidate et ses partenaires, page 4
+	// 2. Motivations pour organiser le NEC national 2025, page 6
+	// 3. Lieux et dates de l’événement, page 7
+	// 4. Moyens humains et financiers mobilisables, page 9
+	// 5. Initiatives, partenariats et politiques publiques ; bilan des NEC locaux, page 12
+	// 6. Thématiques et initiatives à mettre en avant en 2025, page 13
+	// 7. Documents à l’appui de la candidature, page 14
+	// Annexes, page 15
+}
