@@ -219,6 +219,10 @@ type frag struct {
 	head    *frag   // table header row to repeat when this row starts a page
 	anchor  string  // heading anchor to record
 	draw    func(y float64)
+	// block is the index of the block the fragment comes from: the
+	// fragments of a block are contiguous, so a later version can open a
+	// structure element (PDF/UA tag) where the index changes.
+	block int
 }
 
 type placed struct {
@@ -605,8 +609,11 @@ func (r *renderer) breakWord(word string, w float64) []string {
 // and a table's header row is repeated at the top of each page it runs onto.
 func (r *renderer) paginate(blocks []block) {
 	r.frags = r.frags[:0]
-	for _, b := range blocks {
-		r.frags = append(r.frags, b.frags(r)...)
+	for i, b := range blocks {
+		for _, f := range b.frags(r) {
+			f.block = i
+			r.frags = append(r.frags, f)
+		}
 	}
 	var page []placed
 	y := bodyTop
