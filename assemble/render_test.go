@@ -1119,3 +1119,89 @@ func ExampleRender() {
 	// 7. Documents à l’appui de la candidature, page 14
 	// Annexes, page 15
 }
+
+func testRenderer(t *testing.T) *renderer {
+	t.Helper()
+	r, err := newRenderer(richCandidature(), renderCall(t), RenderOptions{Created: renderCreated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestWrap(t *testing.T) {
+	r := testRenderer(t)
+	for _, tc := range []struct {
+		name, in string
+		w        float64
+		want     []string
+	}{
+		{"fits", "Numérique en Commun[s]", 100, []string{"Numérique en Commun[s]"}},
+		{"hard breaks kept", "ligne un\nligne deux\n\nligne quatre", 100, []string{"ligne un", "ligne deux", "", "ligne quatre"}},
+		{"breaks at spaces", "un deux trois quatre", 14, []string{"un deux", "trois", "quatre"}},
+		{"no-break space holds", "montant de 12" + NNBSP + "500" + NBSP + "€", 24, []string{"montant de", "12" + NNBSP + "500" + NBSP + "€"}},
+		{"URL cut after separators", "https://exemple.fr/un/deux/trois/quatre/cinq/six", 30, nil},
+		{"unit parts from its figure when too narrow", "540" + NBSP + "places", 10, []string{"540" + NBSP, "places"}},
+		{"long word cut to fit", strings.Repeat("m", 30), 20, nil},
+	} {
+		got := r.wrap(tc.in, stBody, tc.w)
+		if tc.want != nil && !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+		if strings.HasPrefix(tc.in, "https://") {
+			for _, l := range got[:len(got)-1] {
+				if !strings.ContainsAny(l[len(l)-1:], "/.") {
+					t.Errorf("%s: %q not cut after a slash or a dot", tc.name, got)
+				}
+			}
+			if len(got) < 2 {
+				t.Errorf("%s: not cut: %q", tc.name, got)
+			}
+		}
+		if strings.Join(strings.Fields(strings.Join(got, " ")), "") != strings.Join(strings.Fields(tc.in), "") {
+			t.Errorf("%s: text changed: %q", tc.name, got)
+		}
+		for _, l := range got {
+			if w := r.width(l, stBody); w > tc.w+0.001 {
+				t.Errorf("%s: %q is %.1f mm wide, room %.1f", tc.name, l, w, tc.w)
+			}
+		}
+	}
+}
+
+// TestKeepWithNext slides a heading down the page, one line at a time:
+// it must never end a page, whatever precedes it.
+func TestKeepWithNext(t *testing.T) {
+	for n := 30; n < 52; n++ {
+		r := testRenderer(t)
+		filler := strings.TrimSpace(strings.Repeat("ligne\n", n))
+		r.paginate([]block{
+			paraBlock{text: filler, st: stBody},
+			headingBlock{level: 2, number: "1.1", text: "Intertitre", anchor: "h"},
+			paraBlock{text: "Premier paragraphe sous l’intertitre.\nSuite.\nFin.", st: stBody},
+		})
+		var headPage, nextPage int
+		for p, pg := range r.pages {
+			for i, pl := range pg {
+				if pl.f.anchor == "h" {
+					headPage = p
+					if i+1 < len(pg) {
+						nextPage = p
+					} else {
+						nextPage = p + 1
+					}
+				}
+			}
+		}
+		if headPage != nextPage {
+			t.Errorf("%d lines before: heading alone at the bottom of page %d", n, headPage+1)
+		}
+		for p, pg := range r.pages {
+			for _, pl := range pg {
+				if pl.y < bodyTop-0.01 || pl.y+pl.f.h > bodyBot+0.01 {
+					t.Errorf("%d lines before: fragment at %.1f–%.1f mm on page %d, outside the text block", n, pl.y, pl.y+pl.f.h, p+1)
+				}
+			}
+		}
+	}
+}
