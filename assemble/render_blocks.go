@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The dossier is a sequence of semantic blocks — heading, paragraph, list,
@@ -564,20 +565,21 @@ func (d *docBuilder) motivations() {
 	}
 }
 
-func dateOrEmpty(t interface{ IsZero() bool }, s func() string) string {
+// longDate is « Jeudi 2 octobre 2025 », or "" for no date.
+func longDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return s()
+	return Capitalize(LongDate(t))
 }
 
 func (d *docBuilder) lieuxDates(s Section) {
 	e := d.c.Evenement
 	d.h2("Calendrier")
 	d.add(kvBlock{pairs: []kv{
-		{"Journée communautaire", dateOrEmpty(e.JourneeCommunautaire, func() string { return Capitalize(LongDate(e.JourneeCommunautaire)) })},
-		{"Jour 1", dateOrEmpty(e.Jour1, func() string { return Capitalize(LongDate(e.Jour1)) })},
-		{"Jour 2", dateOrEmpty(e.Jour2, func() string { return Capitalize(LongDate(e.Jour2)) })},
+		{"Journée communautaire", longDate(e.JourneeCommunautaire)},
+		{"Jour 1", longDate(e.Jour1)},
+		{"Jour 2", longDate(e.Jour2)},
 		{"Commentaire", orEmpty(e.Commentaire)},
 	}})
 	if tl := newTimeline(d.c, d.call); tl != nil {
@@ -627,7 +629,7 @@ func (d *docBuilder) lieuxDates(s Section) {
 		{title: "Lieu", share: 0.25},
 	}, statusCol: -1}
 	for _, m := range d.c.Moments {
-		mt.rows = append(mt.rows, tableRow{cells: []string{dateOrEmpty(m.Date, func() string { return Capitalize(LongDate(m.Date)) }), orEmpty(m.Heure), orEmpty(m.Intitule), orEmpty(m.Lieu)}})
+		mt.rows = append(mt.rows, tableRow{cells: []string{longDate(m.Date), orEmpty(m.Heure), orEmpty(m.Intitule), orEmpty(m.Lieu)}})
 	}
 	d.add(mt)
 }
