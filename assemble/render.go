@@ -241,6 +241,7 @@ func newRenderer(c *Candidature, call *Call, opt RenderOptions) (*renderer, erro
 		created = time.Now()
 	}
 	created = created.UTC()
+	opt.Created = created // the cover and the synthesis show the same date
 	pdf.SetCreationDate(created)
 	pdf.SetModificationDate(created)
 	pdf.SetCatalogSort(true)
@@ -293,8 +294,8 @@ func newRenderer(c *Candidature, call *Call, opt RenderOptions) (*renderer, erro
 }
 
 // registerLogo prepares the logo for the cover and returns its name, or ""
-// to draw the cover without it (a logo that cannot be read is not a reason
-// to refuse the dossier; the checks report it).
+// to draw the cover without it: a logo that cannot be read is left out
+// rather than a reason to refuse the dossier.
 //
 // The image is decoded with Go's decoders, turned upright (EXIF
 // orientation), reduced to what the cover needs, and handed to fpdf as an
@@ -764,7 +765,7 @@ func annexLabel(i int, a Annex) string {
 	if t == "" {
 		t = "Document"
 	}
-	return "Annexe " + strconv.Itoa(i+1) + " — " + Typo(t)
+	return "Annexe" + NBSP + strconv.Itoa(i+1) + " — " + Typo(t)
 }
 
 func (r *renderer) runningHeader() {

@@ -34,10 +34,11 @@ func (h headingBlock) title() string {
 	if h.number == "" {
 		return h.text
 	}
+	// A number never ends a line apart from its title.
 	if !strings.Contains(h.number, ".") {
-		return h.number + ". " + h.text
+		return h.number + "." + NBSP + h.text
 	}
-	return h.number + " " + h.text
+	return h.number + NBSP + h.text
 }
 
 // paraBlock is a paragraph; line breaks inside it are kept.

@@ -952,7 +952,7 @@ func TestRenderLongContents(t *testing.T) {
 	// The contents run from page 3 to the page before section 1.
 	first := 0
 	for _, e := range lay.Outline {
-		if strings.HasPrefix(e.Title, "1. ") {
+		if strings.HasPrefix(plainSpaces(e.Title), "1. ") {
 			first = e.Page
 			break
 		}
@@ -1110,13 +1110,13 @@ func ExampleRender() {
 	// Output:
 	// 14 pages, 20 with the annexes
 	// Synthèse, page 2
-	// 1. La collectivité candidate et ses partenaires, page 4
-	// 2. Motivations pour organiser le NEC national 2025, page 6
-	// 3. Lieux et dates de l’événement, page 7
-	// 4. Moyens humains et financiers mobilisables, page 9
-	// 5. Initiatives, partenariats et politiques publiques ; bilan des NEC locaux, page 12
-	// 6. Thématiques et initiatives à mettre en avant en 2025, page 13
-	// 7. Documents à l’appui de la candidature, page 14
+	// 1. La collectivité candidate et ses partenaires, page 4
+	// 2. Motivations pour organiser le NEC national 2025, page 6
+	// 3. Lieux et dates de l’événement, page 7
+	// 4. Moyens humains et financiers mobilisables, page 9
+	// 5. Initiatives, partenariats et politiques publiques ; bilan des NEC locaux, page 12
+	// 6. Thématiques et initiatives à mettre en avant en 2025, page 13
+	// 7. Documents à l’appui de la candidature, page 14
 	// Annexes, page 15
 }
 
