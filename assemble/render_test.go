@@ -52,11 +52,11 @@ func civilDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 
 // eur converts whole euros to cents.
 func euros(n int64) int64 { return n * 100 }
 
-// richCandidature is a complete, fictional candidature: every sheet filled,
+// richDossier is a complete, fictional candidature: every sheet filled,
 // several venues, a budget over several categories with acquired and
 // requested co-financing and in-kind contributions (86/87), staff,
 // initiatives, local NECs, themes and three annexes.
-func richCandidature() *Candidature {
+func richDossier() *Candidature {
 	return &Candidature{
 		Collectivite: Collectivite{
 			Nom:        "Communauté d'agglomération du Val-de-Lorière (fictive)",
@@ -154,9 +154,9 @@ func richCandidature() *Candidature {
 	}
 }
 
-// richAnnexes are the annexes of richCandidature as the letters stage
+// richDossierAnnexes are the annexes of richDossier as the letters stage
 // describes them.
-func richAnnexes(c *Candidature) []Annex {
+func richDossierAnnexes(c *Candidature) []Annex {
 	pages := []int{2, 1, 3}
 	var out []Annex
 	for i, a := range c.Annexes {
@@ -165,8 +165,8 @@ func richAnnexes(c *Candidature) []Annex {
 	return out
 }
 
-// richCriteria are verdicts built by hand, one of each status.
-func richCriteria() []Criterion {
+// richDossierCriteria are verdicts built by hand, one of each status.
+func richDossierCriteria() []Criterion {
 	return []Criterion{
 		{ID: "mobilisation", Label: "Mobiliser les acteurs locaux du numérique et les élus sur tout le territoire", Status: Met, Detail: "4 partenaires, 3 lettres"},
 		{ID: "experience", Label: "Expérience confirmée ou politique publique en faveur d’un numérique d’intérêt général", Status: Met, Detail: "3 initiatives, 3 NEC locaux"},
@@ -191,13 +191,13 @@ func renderCall(t testing.TB) *Call {
 
 var renderCreated = time.Date(2024, time.July, 10, 9, 30, 0, 0, time.UTC)
 
-func richOptions(c *Candidature) RenderOptions {
+func richDossierOptions(c *Candidature) RenderOptions {
 	return RenderOptions{
 		Fonts:       fonts.FS,
 		Created:     renderCreated,
 		Fingerprint: "3f2a9c0d5e7b41a8b6c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5",
-		Annexes:     richAnnexes(c),
-		Criteria:    richCriteria(),
+		Annexes:     richDossierAnnexes(c),
+		Criteria:    richDossierCriteria(),
 		Findings: []Finding{
 			{Severity: Avertissement, Sheet: "Lieux et dates", Cell: "H6", Message: "disponibilité de la médiathèque Louise-Michel non confirmée"},
 			{Severity: Avertissement, Sheet: "Budget", Message: "la subvention régionale est sollicitée, pas encore acquise"},
@@ -255,8 +255,8 @@ func pdfPageTexts(t *testing.T, pdf []byte) []string {
 }
 
 func TestRenderWrites(t *testing.T) {
-	c := richCandidature()
-	pdf, lay := renderPDF(t, c, richOptions(c))
+	c := richDossier()
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Fatal("not a PDF")
 	}
@@ -320,8 +320,8 @@ func outlineText(o []OutlineEntry) string {
 }
 
 func TestRenderGolden(t *testing.T) {
-	c := richCandidature()
-	pdf, lay := renderPDF(t, c, richOptions(c))
+	c := richDossier()
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
 	pages := pdfPageTexts(t, pdf)
 	if len(pages) != lay.Pages {
 		t.Fatalf("pdftotext found %d pages, layout says %d", len(pages), lay.Pages)
@@ -335,8 +335,8 @@ func TestRenderGolden(t *testing.T) {
 }
 
 func TestRenderReproducible(t *testing.T) {
-	c := richCandidature()
-	opt := richOptions(c)
+	c := richDossier()
+	opt := richDossierOptions(c)
 	a, _ := renderPDF(t, c, opt)
 	for range 3 {
 		b, _ := renderPDF(t, c, opt)
@@ -406,7 +406,7 @@ func checkInsideTextBlock(t *testing.T, ws []pdfWord) {
 }
 
 func TestRenderNothingOverflows(t *testing.T) {
-	c := richCandidature()
+	c := richDossier()
 	long := "https://www.val-de-loriere.example/" + strings.Repeat("un-chemin-tres-long/", 12) + "index.html?param=" + strings.Repeat("x", 80)
 	longWord := "Anticonstitutionnellement" + strings.Repeat("Numérique", 30)
 	c.Collectivite.SiteWeb = long
@@ -418,7 +418,7 @@ func TestRenderNothingOverflows(t *testing.T) {
 	c.Lieux[0].Nom = longWord
 	c.Budget[0].Libelle = longWord
 	c.Budget[9].Financeur = longWord
-	pdf, _ := renderPDF(t, c, richOptions(c))
+	pdf, _ := renderPDF(t, c, richDossierOptions(c))
 	ws := pdfWords(t, pdf)
 	checkInsideTextBlock(t, ws)
 	// The pieces of the long word, put back together, give the word.
@@ -432,7 +432,7 @@ func TestRenderNothingOverflows(t *testing.T) {
 }
 
 func TestRenderLongText(t *testing.T) {
-	c := richCandidature()
+	c := richDossier()
 	var b strings.Builder
 	for i := 0; b.Len() < 10000; i++ {
 		fmt.Fprintf(&b, "Phrase numéro %d d’un très long texte de motivation, écrite pour éprouver la pagination. ", i)
@@ -441,7 +441,7 @@ func TestRenderLongText(t *testing.T) {
 		}
 	}
 	c.Motivations.Pourquoi = b.String()
-	pdf, lay := renderPDF(t, c, richOptions(c))
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
 	checkInsideTextBlock(t, pdfWords(t, pdf))
 	pages := pdfPageTexts(t, pdf)
 	text := readingText(pages)
@@ -451,19 +451,19 @@ func TestRenderLongText(t *testing.T) {
 			t.Errorf("sentence %d lost", i)
 		}
 	}
-	base, _ := renderPDF(t, richCandidature(), richOptions(richCandidature()))
+	base, _ := renderPDF(t, richDossier(), richDossierOptions(richDossier()))
 	if lay.Pages <= len(pdfPageTexts(t, base)) {
 		t.Errorf("a 10 000-character text adds no page (%d pages)", lay.Pages)
 	}
 }
 
 func TestRenderLongTable(t *testing.T) {
-	c := richCandidature()
+	c := richDossier()
 	c.Equipe = nil
 	for i := range 200 {
 		c.Equipe = append(c.Equipe, Poste{Service: fmt.Sprintf("Service-%03d", i), Role: fmt.Sprintf("Rôle %03d sur une ou deux lignes selon la longueur du texte qui varie", i)[:30+i%40], ETP: 0.5, Personnes: int64(i%7 + 1), Periode: fmt.Sprintf("fin-%03d", i)})
 	}
-	pdf, _ := renderPDF(t, c, richOptions(c))
+	pdf, _ := renderPDF(t, c, richDossierOptions(c))
 	checkInsideTextBlock(t, pdfWords(t, pdf))
 	pages := pdfPageTexts(t, pdf)
 	spanned := 0
@@ -569,8 +569,8 @@ func TestRenderEmpty(t *testing.T) {
 }
 
 func TestRenderText(t *testing.T) {
-	c := richCandidature()
-	pdf, lay := renderPDF(t, c, richOptions(c))
+	c := richDossier()
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
 	pages := pdfPageTexts(t, pdf)
 	all := strings.Join(pages, "\n")
 	for _, want := range []string{
@@ -628,8 +628,8 @@ func flattenOutline(os []qpdfOutlineItem, level int, out *[]OutlineEntry) {
 
 func TestRenderOutlineMatchesContents(t *testing.T) {
 	needRenderTool(t, "qpdf")
-	c := richCandidature()
-	pdf, lay := renderPDF(t, c, richOptions(c))
+	c := richDossier()
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
 	out, err := exec.Command("qpdf", "--json", "--json-key=outlines", writeTempPDF(t, pdf)).Output()
 	if err != nil {
 		t.Fatalf("qpdf : %v", err)
@@ -680,9 +680,9 @@ func TestRenderOutlineMatchesContents(t *testing.T) {
 }
 
 func TestRenderLinks(t *testing.T) {
-	c := richCandidature()
-	pdf, lay := renderPDF(t, c, richOptions(c))
-	ann := richAnnexes(c)
+	c := richDossier()
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
+	ann := richDossierAnnexes(c)
 	first := lay.Pages + 1
 	starts := []int{first, first + ann[0].Pages, first + ann[0].Pages + ann[1].Pages}
 	targets := map[int]int{}
@@ -732,8 +732,8 @@ func TestRenderLinks(t *testing.T) {
 
 func TestRenderMetadata(t *testing.T) {
 	needRenderTool(t, "pdfinfo")
-	c := richCandidature()
-	opt := richOptions(c)
+	c := richDossier()
+	opt := richDossierOptions(c)
 	pdf, _ := renderPDF(t, c, opt)
 	p := writeTempPDF(t, pdf)
 	out, err := exec.Command("pdfinfo", p).Output()
@@ -792,8 +792,8 @@ func TestRenderWritesEmpty(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	c := richCandidature()
-	opt := richOptions(c)
+	c := richDossier()
+	opt := richDossierOptions(c)
 	call := renderCall(b)
 	var buf bytes.Buffer
 	b.ReportAllocs()
@@ -832,7 +832,7 @@ func TestRenderLogos(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no images in %s", dir)
 	}
-	c := richCandidature()
+	c := richDossier()
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)
@@ -846,7 +846,7 @@ func TestRenderLogos(t *testing.T) {
 			if b := img.Bounds(); max(b.Dx(), b.Dy()) > logoSide {
 				t.Errorf("logo kept at %v", b)
 			}
-			opt := richOptions(c)
+			opt := richDossierOptions(c)
 			opt.Logo = data
 			pdf, _ := renderPDF(t, c, opt)
 			if !bytes.Contains(pdf, []byte("/Subtype /Image")) {
@@ -858,7 +858,7 @@ func TestRenderLogos(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o := exifOrientation(data); o != 6 {
+	if o := logoOrientation(data); o != 6 {
 		t.Errorf("EXIF orientation %d, want 6", o)
 	}
 }
@@ -884,7 +884,7 @@ func TestShrinkOrientation(t *testing.T) {
 		{7, "63/52/41"},
 		{8, "36/25/14"},
 	} {
-		img := shrink(src, tc.o, 100)
+		img := shrinkLogo(src, tc.o, 100)
 		var rows []string
 		for y := range img.Bounds().Dy() {
 			var row strings.Builder
@@ -904,19 +904,19 @@ func TestShrinkOrientation(t *testing.T) {
 			half.SetNRGBA(x, y, color.NRGBA{uint8(200 * (x % 2)), 0, 0, 255})
 		}
 	}
-	if img := shrink(half, 1, 2); img.Bounds().Dx() != 2 || img.NRGBAAt(0, 0).R != 100 {
+	if img := shrinkLogo(half, 1, 2); img.Bounds().Dx() != 2 || img.NRGBAAt(0, 0).R != 100 {
 		t.Errorf("shrink to 2 px: %v, first pixel %v", img.Bounds(), img.NRGBAAt(0, 0))
 	}
 }
 
 func TestRenderBadLogo(t *testing.T) {
-	c := richCandidature()
+	c := richDossier()
 	for name, data := range map[string][]byte{
 		"text":      []byte("not an image"),
 		"truncated": {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13},
 		"gif":       []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
 	} {
-		opt := richOptions(c)
+		opt := richDossierOptions(c)
 		opt.Logo = data
 		var buf bytes.Buffer
 		if _, err := Render(&buf, c, renderCall(t), opt); err != nil {
@@ -938,8 +938,8 @@ func TestRenderLongContents(t *testing.T) {
 		secs = append(secs, call.Sections...)
 	}
 	call.Sections = secs
-	c := richCandidature()
-	opt := richOptions(c)
+	c := richDossier()
+	opt := richDossierOptions(c)
 	for i := range 30 {
 		opt.Annexes = append(opt.Annexes, Annex{Title: fmt.Sprintf("Lettre de soutien numéro %d", i+4), Kind: "Lettre de soutien", File: fmt.Sprintf("lettre-%02d.pdf", i+4), Pages: 1 + i%2})
 	}
@@ -997,7 +997,7 @@ func totalPages(as []Annex) int {
 
 // oddCandidature puts s in every text field and n in every number.
 func oddCandidature(s string, n int64, x float64) *Candidature {
-	c := richCandidature()
+	c := richDossier()
 	col := &c.Collectivite
 	col.Nom, col.Type, col.Adresse, col.SiteWeb, col.Presentation, col.ContactNom, col.EluNom = s, s, s, s, s, s, s
 	col.Population = n
@@ -1042,7 +1042,7 @@ func TestRenderOddInput(t *testing.T) {
 	for i, s := range oddTexts {
 		c := oddCandidature(s, 12, 1)
 		var buf bytes.Buffer
-		if _, err := Render(&buf, c, call, richOptions(c)); err != nil {
+		if _, err := Render(&buf, c, call, richDossierOptions(c)); err != nil {
 			t.Errorf("text %d: %v", i, err)
 			continue
 		}
@@ -1052,17 +1052,17 @@ func TestRenderOddInput(t *testing.T) {
 	}
 	for _, num := range oddNumbers {
 		c := oddCandidature("texte", num.n, num.x)
-		if _, err := Render(io.Discard, c, call, richOptions(c)); err != nil {
+		if _, err := Render(io.Discard, c, call, richDossierOptions(c)); err != nil {
 			t.Errorf("number %d, %g: %v", num.n, num.x, err)
 		}
 	}
 	if _, err := Render(io.Discard, nil, call, RenderOptions{}); err == nil {
 		t.Error("no candidature: no error")
 	}
-	if _, err := Render(io.Discard, richCandidature(), nil, RenderOptions{}); err == nil {
+	if _, err := Render(io.Discard, richDossier(), nil, RenderOptions{}); err == nil {
 		t.Error("no call: no error")
 	}
-	if _, err := Render(io.Discard, richCandidature(), call, RenderOptions{Fonts: os.DirFS(t.TempDir())}); err == nil || !strings.Contains(err.Error(), "police") {
+	if _, err := Render(io.Discard, richDossier(), call, RenderOptions{Fonts: os.DirFS(t.TempDir())}); err == nil || !strings.Contains(err.Error(), "police") {
 		t.Errorf("fonts missing: %v", err)
 	}
 }
@@ -1078,7 +1078,7 @@ func FuzzRender(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string, n int64, x float64) {
 		c := oddCandidature(s, n, x)
-		if _, err := Render(io.Discard, c, call, richOptions(c)); err != nil {
+		if _, err := Render(io.Discard, c, call, richDossierOptions(c)); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -1090,12 +1090,12 @@ func ExampleRender() {
 		fmt.Println(err)
 		return
 	}
-	c := richCandidature()
+	c := richDossier()
 	var pdf bytes.Buffer
 	lay, err := Render(&pdf, c, call, RenderOptions{
 		Fonts:   fonts.FS,
 		Created: time.Date(2024, time.July, 10, 9, 30, 0, 0, time.UTC),
-		Annexes: richAnnexes(c), // 2, 1 and 3 pages
+		Annexes: richDossierAnnexes(c), // 2, 1 and 3 pages
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -1122,7 +1122,7 @@ func ExampleRender() {
 
 func testRenderer(t *testing.T) *renderer {
 	t.Helper()
-	r, err := newRenderer(richCandidature(), renderCall(t), RenderOptions{Created: renderCreated})
+	r, err := newRenderer(richDossier(), renderCall(t), RenderOptions{Created: renderCreated})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1175,10 +1175,10 @@ func TestKeepWithNext(t *testing.T) {
 	for n := 30; n < 52; n++ {
 		r := testRenderer(t)
 		filler := strings.TrimSpace(strings.Repeat("ligne\n", n))
-		r.paginate([]block{
-			paraBlock{text: filler, st: stBody},
-			headingBlock{level: 2, number: "1.1", text: "Intertitre", anchor: "h"},
-			paraBlock{text: "Premier paragraphe sous l’intertitre.\nSuite.\nFin.", st: stBody},
+		r.paginate([]docBlock{
+			docPara{text: filler, st: stBody},
+			docHeading{level: 2, number: "1.1", text: "Intertitre", anchor: "h"},
+			docPara{text: "Premier paragraphe sous l’intertitre.\nSuite.\nFin.", st: stBody},
 		})
 		var headPage, nextPage int
 		for p, pg := range r.pages {
