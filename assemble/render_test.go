@@ -3,6 +3,7 @@ package assemble
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"html"
@@ -1203,5 +1204,17 @@ func TestKeepWithNext(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disque plein") }
+
+func TestRenderWriteError(t *testing.T) {
+	c := richDossier()
+	_, err := Render(failingWriter{}, c, renderCall(t), richDossierOptions(c))
+	if err == nil || !strings.Contains(err.Error(), "disque plein") {
+		t.Errorf("error %v, want the writer's", err)
 	}
 }
