@@ -832,6 +832,7 @@ func (r *renderer) layout() *Layout {
 //     (viewers show the title, not the file name);
 //   - the embedded fonts, which fpdf does subset, get subset names (a
 //     six-letter tag, then the PostScript name) instead of fpdf's keys;
+//   - the version is at least 1.4, for /Lang and DisplayDocTitle;
 //   - the page contents are compressed here, with a pooled compressor:
 //     fpdf allocates a new one (about a megabyte) for every page.
 //
@@ -852,6 +853,11 @@ func finishPDF(pdf []byte) ([]byte, error) {
 		return nil, bad("catalogue")
 	}
 	edits = append(edits, edit{at + len(catalog), 0, []byte("\n/ViewerPreferences << /DisplayDocTitle true >>")})
+	// /Lang and DisplayDocTitle are PDF 1.4; fpdf writes 1.3 unless a
+	// feature of its own needs more.
+	if bytes.HasPrefix(pdf, []byte("%PDF-1.3")) {
+		edits = append(edits, edit{0, len("%PDF-1.3"), []byte("%PDF-1.4")})
+	}
 
 	// Object offsets, from the table: "0000012345 00000 n \n", object 0 first.
 	var offsets []int

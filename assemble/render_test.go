@@ -749,6 +749,7 @@ func TestRenderMetadata(t *testing.T) {
 		"Creator:         necdossier",
 		"CreationDate:    Wed Jul 10 09:30:00 2024",
 		"Page size:       595.28 x 841.89 pts (A4)",
+		"PDF version:     1.4",
 		opt.Fingerprint,
 	} {
 		if !strings.Contains(info, want) {
