@@ -171,7 +171,11 @@ func Render(w io.Writer, c *Candidature, call *Call, opt RenderOptions) (lay *La
 	if err := r.pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : %w", err)
 	}
-	out, err := finishPDF(buf.Bytes())
+	var levels []int
+	for _, e := range r.outline[:r.bookmarks] {
+		levels = append(levels, e.Level)
+	}
+	out, err := finishPDF(buf.Bytes(), levels)
 	if err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : %w", err)
 	}
@@ -193,13 +197,14 @@ type renderer struct {
 	frags []*frag
 	pages [][]placedFrag
 
-	anchors map[string]pageSpot // heading anchor → where it landed
-	links   map[string]int      // heading anchor → fpdf internal link
-	outline []OutlineEntry      // dossier entries, in order
-	spots   []LinkSpot
-	header  []string  // running header: the collectivité, the call
-	cur     textStyle // font currently selected, to skip redundant SetFont calls
-	curOK   bool
+	anchors   map[string]pageSpot // heading anchor → where it landed
+	links     map[string]int      // heading anchor → fpdf internal link
+	outline   []OutlineEntry      // dossier entries, in order, then the annexes'
+	bookmarks int                 // entries of outline that fpdf wrote (the dossier's)
+	spots     []LinkSpot
+	header    []string  // running header: the collectivité, the call
+	cur       textStyle // font currently selected, to skip redundant SetFont calls
+	curOK     bool
 }
 
 // pageSpot is a place on a dossier page (1-based page, y in mm from the top).
@@ -737,6 +742,7 @@ func (r *renderer) draw() {
 			p.f.draw(p.y)
 		}
 	}
+	r.bookmarks = len(r.outline)
 	r.annexOutline()
 }
 
@@ -833,12 +839,13 @@ func (r *renderer) layout() *Layout {
 //   - the embedded fonts, which fpdf does subset, get subset names (a
 //     six-letter tag, then the PostScript name) instead of fpdf's keys;
 //   - the version is at least 1.4, for /Lang and DisplayDocTitle;
+//   - outline items with children count them (fpdf writes /Count 0);
 //   - the page contents are compressed here, with a pooled compressor:
 //     fpdf allocates a new one (about a megabyte) for every page.
 //
 // The cross-reference table is rebuilt from fpdf's own offsets, shifted by
 // the edits made before each object.
-func finishPDF(pdf []byte) ([]byte, error) {
+func finishPDF(pdf []byte, levels []int) ([]byte, error) {
 	type edit struct {
 		at, n int // bytes [at, at+n) are replaced by b
 		b     []byte
@@ -869,6 +876,38 @@ func finishPDF(pdf []byte) ([]byte, error) {
 			}
 			offsets = append(offsets, off)
 		}
+	}
+
+	// fpdf writes /Count 0 in every outline item; an item with children
+	// must count its visible descendants (all of them: items are open).
+	// Items are written in outline order, levels[i] is item i's level.
+	const zero = "/Count 0>>\nendobj"
+	item := 0
+	for i := 0; ; {
+		k := bytes.Index(pdf[i:xref], []byte(zero))
+		if k < 0 {
+			break
+		}
+		i += k
+		if item >= len(levels) {
+			return nil, bad("signets")
+		}
+		n := 0
+		for j := item + 1; j < len(levels) && levels[j] > levels[item]; j++ {
+			n++
+		}
+		if n > 0 {
+			edits = append(edits, edit{i, len("/Count 0"), []byte("/Count " + strconv.Itoa(n))})
+		}
+		item++
+		i += len(zero)
+	}
+	if item != len(levels) {
+		return nil, bad("signets")
+	}
+	if root := bytes.Index(pdf[:xref], []byte("<</Type /Outlines ")); root >= 0 && len(levels) > 0 {
+		at := root + len("<</Type /Outlines ")
+		edits = append(edits, edit{at, 0, []byte("/Count " + strconv.Itoa(len(levels)) + " ")})
 	}
 
 	zw := zpool.Get().(*zlib.Writer)
