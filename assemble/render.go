@@ -840,6 +840,7 @@ func (r *renderer) layout() *Layout {
 //     six-letter tag, then the PostScript name) instead of fpdf's keys;
 //   - the version is at least 1.4, for /Lang and DisplayDocTitle;
 //   - outline items with children count them (fpdf writes /Count 0);
+//   - link annotations become indirect objects (fpdf writes them inline);
 //   - the page contents are compressed here, with a pooled compressor:
 //     fpdf allocates a new one (about a megabyte) for every page.
 //
@@ -972,6 +973,33 @@ func finishPDF(pdf []byte, levels []int) ([]byte, error) {
 			i = end
 		}
 	}
+	// fpdf writes link annotations inline in the page's /Annots array; the
+	// standard wants indirect objects (and a tagged PDF will need them).
+	// They become new objects, numbered after the last one.
+	size := len(offsets)
+	var annots [][]byte
+	for i := 0; ; {
+		k := bytes.Index(pdf[i:xref], []byte("/Annots ["))
+		if k < 0 {
+			break
+		}
+		start := i + k + len("/Annots [")
+		dicts, end, err := inlineDicts(pdf[:xref], start)
+		if err != nil {
+			return nil, bad("annotations")
+		}
+		var refs []byte
+		for _, d := range dicts {
+			if len(refs) > 0 {
+				refs = append(refs, ' ')
+			}
+			refs = fmt.Appendf(refs, "%d 0 R", size+len(annots))
+			annots = append(annots, d)
+		}
+		edits = append(edits, edit{start, end - start, refs})
+		i = end
+	}
+
 	slices.SortFunc(edits, func(a, b edit) int { return a.at - b.at })
 	moved := func(off int) int {
 		shift := 0
@@ -982,11 +1010,14 @@ func finishPDF(pdf []byte, levels []int) ([]byte, error) {
 		}
 		return off + shift
 	}
-	size := len(pdf)
+	grown := len(pdf)
 	for _, e := range edits {
-		size += len(e.b) - e.n
+		grown += len(e.b) - e.n
 	}
-	out := make([]byte, 0, size+64)
+	for _, a := range annots {
+		grown += len(a) + 32
+	}
+	out := make([]byte, 0, grown+64)
 	prev := 0
 	for _, e := range edits {
 		out = append(out, pdf[prev:e.at]...)
@@ -994,10 +1025,29 @@ func finishPDF(pdf []byte, levels []int) ([]byte, error) {
 		prev = e.at + e.n
 	}
 	out = append(out, pdf[prev:xref]...)
+	added := make([]int, len(annots))
+	for i, a := range annots {
+		out = append(out, '\n')
+		added[i] = len(out)
+		out = fmt.Appendf(out, "%d 0 obj\n", size+i)
+		out = append(out, a...)
+		out = append(out, "\nendobj"...)
+	}
+	total := strconv.Itoa(size + len(annots))
+	xrefAt := len(out) + 1 // after the "\n" that precedes "xref"
 	for l := range bytes.SplitAfterSeq(pdf[xref:sx], []byte("\n")) {
-		if len(l) == 20 && l[10] == ' ' && l[16] == ' ' && l[17] == 'n' {
+		switch {
+		case len(l) == 20 && l[10] == ' ' && l[16] == ' ' && l[17] == 'n':
 			if off, err := strconv.Atoi(string(l[:10])); err == nil {
 				l = fmt.Appendf(nil, "%010d%s", moved(off), l[10:])
+			}
+		case string(l) == "0 "+strconv.Itoa(size)+"\n":
+			l = []byte("0 " + total + "\n")
+		case string(l) == "/Size "+strconv.Itoa(size)+"\n":
+			l = []byte("/Size " + total + "\n")
+		case string(l) == "trailer\n":
+			for _, off := range added {
+				out = fmt.Appendf(out, "%010d 00000 n \n", off)
 			}
 		}
 		out = append(out, l...)
@@ -1007,14 +1057,70 @@ func finishPDF(pdf []byte, levels []int) ([]byte, error) {
 	if end < 0 {
 		return nil, bad("startxref")
 	}
-	off, err := strconv.Atoi(string(rest[:end]))
-	if err != nil {
+	if _, err := strconv.Atoi(string(rest[:end])); err != nil {
 		return nil, bad("startxref")
 	}
 	out = append(out, "startxref\n"...)
-	out = strconv.AppendInt(out, int64(moved(off)), 10)
+	out = strconv.AppendInt(out, int64(xrefAt), 10)
 	out = append(out, rest[end:]...)
 	return out, nil
+}
+
+// inlineDicts reads the dictionaries written one after the other from
+// pdf[start:] up to the closing bracket of their array, and returns them and
+// where the bracket is. Strings (in parentheses) may hold any byte.
+func inlineDicts(pdf []byte, start int) ([][]byte, int, error) {
+	var out [][]byte
+	i := start
+	for {
+		for i < len(pdf) && (pdf[i] == ' ' || pdf[i] == '\n' || pdf[i] == '\r') {
+			i++
+		}
+		if i >= len(pdf) {
+			return nil, 0, errors.New("tableau non fermé")
+		}
+		if pdf[i] == ']' {
+			return out, i, nil
+		}
+		if !bytes.HasPrefix(pdf[i:], []byte("<<")) {
+			return nil, 0, errors.New("dictionnaire attendu")
+		}
+		from, depth := i, 0
+		for i < len(pdf) {
+			switch {
+			case bytes.HasPrefix(pdf[i:], []byte("<<")):
+				depth++
+				i += 2
+			case bytes.HasPrefix(pdf[i:], []byte(">>")):
+				depth--
+				i += 2
+			case pdf[i] == '(':
+				for n := 0; i < len(pdf); i++ {
+					if pdf[i] == '\\' {
+						i++
+						continue
+					}
+					if pdf[i] == '(' {
+						n++
+					} else if pdf[i] == ')' {
+						if n--; n == 0 {
+							break
+						}
+					}
+				}
+				i++
+			default:
+				i++
+			}
+			if depth == 0 {
+				break
+			}
+		}
+		if depth != 0 {
+			return nil, 0, errors.New("dictionnaire non fermé")
+		}
+		out = append(out, pdf[from:i])
+	}
 }
 
 // zpool holds page-content compressors between renderings.

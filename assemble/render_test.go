@@ -756,6 +756,9 @@ func TestRenderMetadata(t *testing.T) {
 			t.Errorf("pdfinfo: %q missing in\n%s", want, info)
 		}
 	}
+	if bytes.Contains(pdf, []byte("/Annots [<<")) {
+		t.Error("inline annotations: they must be indirect objects")
+	}
 	for _, want := range []string{"/Lang (fr-FR)", "/ViewerPreferences << /DisplayDocTitle true >>"} {
 		if !bytes.Contains(pdf, []byte(want)) {
 			t.Errorf("catalog: %s missing", want)
