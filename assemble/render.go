@@ -36,7 +36,7 @@ type Annex struct {
 
 // RenderOptions is what Render needs besides the candidature and the call.
 type RenderOptions struct {
-	Fonts       fs.FS       // fonts.FS (fonts.Files gives the file per style)
+	Fonts       fs.FS       // fonts.FS (fonts.Files gives the file per style); nil means fonts.FS
 	Created     time.Time   // creation date written in metadata and on the cover (SOURCE_DATE_EPOCH or now)
 	Fingerprint string      // hex SHA-256 over inputs, shown on the synthesis page and in metadata
 	Annexes     []Annex     // in workbook order; their pages follow the dossier's pages
