@@ -666,11 +666,7 @@ func (r *renderer) paginate(blocks []docBlock) {
 
 // total is N in "page X / N": the dossier's pages and the annexes'.
 func (r *renderer) total() int {
-	n := len(r.pages)
-	for _, a := range r.opt.Annexes {
-		n += max(a.Pages, 0)
-	}
-	return n
+	return len(r.pages) + totalAnnexPages(r.opt.Annexes)
 }
 
 // annexPage returns the first page of annex i in the final document, or 0

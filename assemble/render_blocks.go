@@ -215,6 +215,14 @@ func buildDocument(c *Candidature, call *Call, opt *RenderOptions, logo bool) []
 	return d.blocks
 }
 
+func totalAnnexPages(as []Annex) int {
+	n := 0
+	for _, a := range as {
+		n += max(a.Pages, 0)
+	}
+	return n
+}
+
 func anyAnnexPages(as []Annex) bool { return firstAnnexWithPages(as) >= 0 }
 
 func firstAnnexWithPages(as []Annex) int {
@@ -835,6 +843,17 @@ func (d *docBuilder) thematiques() {
 // annexes lists the documents joined to the dossier, with their pages in
 // the final document; each row links to its first page.
 func (d *docBuilder) annexes() {
+	if n, pages := len(d.opt.Annexes), totalAnnexPages(d.opt.Annexes); n > 0 && pages > 0 {
+		docs := "1" + NBSP + "document joint"
+		if n > 1 {
+			docs = Number(int64(n)) + NBSP + "documents joints"
+		}
+		unit := NBSP + "page"
+		if pages > 1 {
+			unit = NBSP + "pages"
+		}
+		d.add(docPara{text: Typo(Capitalize(docs) + " à la suite du dossier (" + Number(int64(pages)) + unit + ") ; chaque ligne renvoie à son document."), st: stBody, gap: 2})
+	}
 	t := docTable{cols: []docColumn{
 		{title: "N°", share: 0.07, right: true},
 		{title: "Document", share: 0.43},
