@@ -124,7 +124,10 @@ type docContentsEntry struct {
 }
 
 // docContents is the table of contents; page numbers are read when
-// drawing, once pagination has placed every heading.
+// drawing, once pagination has placed every heading. An entry's height does
+// not depend on its number (drawn in a fixed column at the right), so one
+// pagination is exact, however many pages the contents take: no second
+// pass, no reserved pages.
 type docContents struct {
 	entries []docContentsEntry
 }
