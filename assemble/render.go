@@ -101,7 +101,7 @@ var (
 	colWhite     = rgbColor{255, 255, 255}
 	colMet       = rgbColor{38, 125, 64}
 	colNotMet    = rgbColor{192, 38, 38}
-	colToConfirm = rgbColor{200, 120, 0}
+	colToConfirm = rgbColor{166, 94, 0} // 4.9:1 on white, like the others above 4.5:1 (WCAG AA)
 )
 
 // textStyle is a font, size, colour and line height (lead, in mm).

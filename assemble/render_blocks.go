@@ -762,7 +762,7 @@ func (d *docBuilder) budget(f budgetFigures) {
 
 	d.add(docHeading{level: 3, text: "Équilibre et financement"})
 	bt := docTable{cols: []docColumn{
-		{title: "", share: 0.62},
+		{title: "Poste", share: 0.62},
 		{title: "Montant", share: 0.22, right: true},
 		{title: "Part des produits", share: 0.16, right: true},
 	}, statusCol: -1}
