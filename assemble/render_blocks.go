@@ -617,11 +617,11 @@ func (d *docBuilder) lieuxDates(s Section) {
 		if l.Salles > 0 || l.PlacesAteliers > 0 {
 			ateliers = Number(l.Salles) + NBSP + "salles\n" + Number(l.PlacesAteliers) + NBSP + "places"
 		}
+		// A zero cost is an empty cell as often as a free venue: it is
+		// not shown, rather than read as « gratuit ».
 		cout := ""
 		if l.Cout > 0 {
 			cout = Money(l.Cout)
-		} else if l.Cout == 0 && l.PrisEnCharge != "" {
-			cout = "gratuit"
 		}
 		if p := orEmpty(l.PrisEnCharge); p != "" {
 			cout = joinNonEmpty("\n", cout, p)
