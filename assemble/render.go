@@ -245,10 +245,11 @@ func newRenderer(c *Candidature, call *Call, opt RenderOptions) (*renderer, erro
 	if created.IsZero() {
 		created = time.Now()
 	}
-	created = created.UTC()
-	opt.Created = created // the cover and the synthesis show the same date
-	pdf.SetCreationDate(created)
-	pdf.SetModificationDate(created)
+	// The cover and the synthesis show the date in the caller's time zone;
+	// the metadata, written without zone by fpdf, get it in UTC.
+	opt.Created = created
+	pdf.SetCreationDate(created.UTC())
+	pdf.SetModificationDate(created.UTC())
 	pdf.SetCatalogSort(true)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(marginL, marginT, marginR)
