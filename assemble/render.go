@@ -836,6 +836,7 @@ func (r *renderer) layout() *Layout {
 //   - the embedded fonts, which fpdf does subset, get subset names (a
 //     six-letter tag, then the PostScript name) instead of fpdf's keys;
 //   - the version is at least 1.4, for /Lang and DisplayDocTitle;
+//   - the dates say they are UTC (+00'00);
 //   - outline items with children count them (fpdf writes /Count 0);
 //   - link annotations become indirect objects (fpdf writes them inline);
 //   - the page contents are compressed here, with a pooled compressor:
@@ -862,6 +863,16 @@ func finishPDF(pdf []byte, levels []int) ([]byte, error) {
 	// feature of its own needs more.
 	if bytes.HasPrefix(pdf, []byte("%PDF-1.3")) {
 		edits = append(edits, edit{0, len("%PDF-1.3"), []byte("%PDF-1.4")})
+	}
+
+	// fpdf writes the dates without a zone; they are in UTC (newRenderer).
+	for _, key := range []string{"/CreationDate (D:", "/ModDate (D:"} {
+		if k := bytes.Index(pdf[:xref], []byte(key)); k >= 0 {
+			end := k + len(key) + len("20060102150405")
+			if end < xref && pdf[end] == ')' {
+				edits = append(edits, edit{end, 0, []byte("+00'00")})
+			}
+		}
 	}
 
 	// Object offsets, from the table: "0000012345 00000 n \n", object 0 first.

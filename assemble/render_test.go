@@ -762,7 +762,7 @@ func TestRenderMetadata(t *testing.T) {
 	if bytes.Contains(pdf, []byte("/Annots [<<")) {
 		t.Error("inline annotations: they must be indirect objects")
 	}
-	for _, want := range []string{"/Lang (fr-FR)", "/ViewerPreferences << /DisplayDocTitle true >>"} {
+	for _, want := range []string{"/Lang (fr-FR)", "/ViewerPreferences << /DisplayDocTitle true >>", "/CreationDate (D:20240710093000+00'00)"} {
 		if !bytes.Contains(pdf, []byte(want)) {
 			t.Errorf("catalog: %s missing", want)
 		}
