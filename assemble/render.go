@@ -162,7 +162,13 @@ func Render(w io.Writer, c *Candidature, call *Call, opt RenderOptions) (lay *La
 	if err != nil {
 		return nil, err
 	}
-	r.paginate(buildDocument(c, call, &r.opt, r.logo != ""))
+	// The synthesis is one page: when it runs over, list fewer findings.
+	for points := maxPoints; ; points-- {
+		r.paginate(buildDocument(c, call, &r.opt, r.logo != "", points))
+		if r.marks["sommaire"].page <= 3 || points <= 1 {
+			break
+		}
+	}
 	r.draw()
 	if err := r.pdf.Error(); err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : %w", err)
@@ -198,6 +204,7 @@ type renderer struct {
 	pages [][]placedFrag
 
 	anchors   map[string]pageSpot // heading anchor → where it landed
+	marks     map[string]pageSpot // other places pagination records
 	links     map[string]int      // heading anchor → fpdf internal link
 	outline   []OutlineEntry      // dossier entries, in order, then the annexes'
 	bookmarks int                 // entries of outline that fpdf wrote (the dossier's)
@@ -223,6 +230,7 @@ type frag struct {
 	newPage bool    // start a new page
 	head    *frag   // table header row to repeat when this row starts a page
 	anchor  string  // heading anchor to record
+	mark    string  // another place to record
 	draw    func(y float64)
 	// block is the index of the block the fragment comes from: the
 	// fragments of a block are contiguous, so a later version can open a
@@ -268,7 +276,7 @@ func newRenderer(c *Candidature, call *Call, opt RenderOptions) (*renderer, erro
 		pdf.AddUTF8FontFromBytes(family, st, data)
 	}
 	r := &renderer{pdf: pdf, c: c, call: call, opt: opt,
-		anchors: map[string]pageSpot{}, links: map[string]int{}}
+		anchors: map[string]pageSpot{}, marks: map[string]pageSpot{}, links: map[string]int{}}
 	r.setFont(stBody)
 	if err := pdf.Error(); err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : polices : %w", err)
@@ -615,7 +623,9 @@ func (r *renderer) breakWord(word string, w float64) []string {
 // never ends a page (it keeps with what follows), a table row is never split
 // and a table's header row is repeated at the top of each page it runs onto.
 func (r *renderer) paginate(blocks []docBlock) {
-	r.frags = r.frags[:0]
+	r.frags, r.pages = r.frags[:0], r.pages[:0]
+	clear(r.anchors)
+	clear(r.marks)
 	for i, b := range blocks {
 		for _, f := range b.frags(r) {
 			f.block = i
@@ -657,6 +667,9 @@ func (r *renderer) paginate(blocks []docBlock) {
 		page = append(page, placedFrag{f, y + gap})
 		if f.anchor != "" {
 			r.anchors[f.anchor] = pageSpot{len(r.pages) + 1, y + gap}
+		}
+		if f.mark != "" {
+			r.marks[f.mark] = pageSpot{len(r.pages) + 1, y + gap}
 		}
 		y += gap + f.h
 	}
@@ -785,9 +798,22 @@ func (r *renderer) runningHeader() {
 	r.pdf.Line(marginL, 17, pageW-marginR, 17)
 }
 
+// footer draws the page number and, at the foot of the synthesis, the
+// fingerprint of the inputs: there it takes no room from the synthesis,
+// which must hold on one page.
 func (r *renderer) footer(n, total int) {
 	s := "page " + strconv.Itoa(n) + " / " + strconv.Itoa(total)
 	r.text(s, stSmall, marginL, pageH-12, contentW, 'R')
+	if n == r.anchors["synthese"].page {
+		fp := safeText(r.opt.Fingerprint)
+		if fp == "" {
+			fp = emptyText
+		}
+		st := stSmall
+		st.size = 7
+		w := contentW - r.width(s, stSmall) - 6
+		r.text(r.fitLine("Empreinte SHA-256 des pièces : "+fp, st, w), st, marginL, pageH-12, w, 'L')
+	}
 }
 
 // fitLine shortens s with an ellipsis so that it fits in w. Widths add up
@@ -1174,7 +1200,7 @@ func (h docHeading) frags(r *renderer) []*frag {
 		total += float64(len(help))*stHelp.lead + 2
 	}
 	total += 1.5
-	f := &frag{h: total, gap: gap, keep: true, anchor: h.anchor}
+	f := &frag{h: total, gap: gap, keep: true, anchor: h.anchor, mark: h.mark}
 	f.draw = func(y float64) {
 		if h.anchor != "" {
 			r.bookmark(title, h.level-1, y)
@@ -1515,7 +1541,7 @@ func (b docFigure) frags(r *renderer) []*frag {
 }
 
 func (b docTiles) frags(r *renderer) []*frag {
-	const per, sep, h = 3, 4.0, 23.0
+	const per, sep, h = 3, 4.0, 21.0
 	w := (contentW - sep*(per-1)) / per
 	var out []*frag
 	for i := 0; i < len(b.items); i += per {
@@ -1540,7 +1566,7 @@ func (b docTiles) frags(r *renderer) []*frag {
 
 // tileValue draws a key figure as large as fits in w.
 func (r *renderer) tileValue(v string, x, y, w float64) {
-	st := textStyle{"B", 17, colAccent, 8}
+	st := textStyle{"B", 16, colAccent, 8}
 	if strings.TrimSpace(v) == "" {
 		v, st = emptyText, textStyle{"I", 11, colMuted, 8}
 	}

@@ -27,6 +27,7 @@ type docHeading struct {
 	text   string
 	help   string // what the call asks, shown in italics under a section heading
 	anchor string // target of the table of contents; "" when not listed
+	mark   string // a place pagination records without listing it
 }
 
 // title is the heading as listed in the contents and the outline.
@@ -188,14 +189,16 @@ func splitParagraphs(s string) []string {
 
 // buildDocument builds the dossier's blocks: cover, synthesis, contents,
 // then one numbered section per item of the call, in the call's order.
-func buildDocument(c *Candidature, call *Call, opt *RenderOptions, logo bool) []docBlock {
-	d := &docBuilder{c: c, call: call, opt: opt}
+//
+// maxPoints caps the findings listed on the synthesis page.
+func buildDocument(c *Candidature, call *Call, opt *RenderOptions, logo bool, maxPoints int) []docBlock {
+	d := &docBuilder{c: c, call: call, opt: opt, maxPoints: maxPoints}
 	d.cover(logo)
 	d.add(docPageBreak{})
 	d.synthesis()
 	d.add(docPageBreak{})
 	toc := &docContents{}
-	d.add(docHeading{level: 1, text: "Sommaire"})
+	d.add(docHeading{level: 1, text: "Sommaire", mark: "sommaire"})
 	d.add(toc)
 	for i, s := range call.Sections {
 		d.add(docPageBreak{})
@@ -239,12 +242,13 @@ func firstAnnexWithPages(as []Annex) int {
 
 // docBuilder collects the blocks of the dossier.
 type docBuilder struct {
-	c      *Candidature
-	call   *Call
-	opt    *RenderOptions
-	blocks []docBlock
-	sub    int // subsection counter within the current section
-	num    int // current section number
+	c         *Candidature
+	call      *Call
+	opt       *RenderOptions
+	blocks    []docBlock
+	sub       int // subsection counter within the current section
+	maxPoints int // findings listed on the synthesis page
+	num       int // current section number
 }
 
 func (d *docBuilder) add(b ...docBlock) { d.blocks = append(d.blocks, b...) }
@@ -412,11 +416,7 @@ func (d *docBuilder) synthesis() {
 	d.add(docHeading{level: 3, text: "Critères de l’appel"})
 	d.add(d.checklist())
 	d.points()
-	fp := d.opt.Fingerprint
-	if fp == "" {
-		fp = emptyText
-	}
-	d.add(docPara{text: "Dossier établi le " + ShortDate(d.opt.Created) + ". Empreinte SHA-256 du classeur et des pièces :\n" + fp, st: stSmall, gap: 5})
+	// The fingerprint is printed at the foot of this page (see renderer.footer).
 }
 
 func nonEmpty(s string) string {
@@ -459,9 +459,9 @@ func etpOrEmpty(x float64) string {
 // as to confirm, so that the page keeps its shape.
 func (d *docBuilder) checklist() docTable {
 	t := docTable{cols: []docColumn{
-		{title: "Critère", share: 0.5},
-		{title: "Statut", share: 0.17},
-		{title: "Détail", share: 0.33},
+		{title: "Critère", share: 0.45},
+		{title: "Statut", share: 0.16},
+		{title: "Détail", share: 0.39},
 	}, statusCol: 1}
 	if len(d.opt.Criteria) > 0 {
 		for _, cr := range d.opt.Criteria {
@@ -479,10 +479,12 @@ func (d *docBuilder) checklist() docTable {
 	return t
 }
 
-// maxPoints is how many findings the synthesis lists; it must stay one page.
+// maxPoints is how many findings the synthesis lists at most; Render
+// lists fewer when the synthesis would not fit on one page.
 const maxPoints = 5
 
-// points lists the findings (errors first) in a box « Points à confirmer ».
+// points lists the findings (errors first) in a box « Points à confirmer »:
+// at most d.maxPoints of them, the rest counted on a last line.
 func (d *docBuilder) points() {
 	var items []string
 	for _, sev := range []Severity{Erreur, Avertissement} {
@@ -497,9 +499,13 @@ func (d *docBuilder) points() {
 	if len(items) == 0 {
 		return
 	}
-	if len(items) > maxPoints {
-		rest := len(items) - (maxPoints - 1)
-		items = append(items[:maxPoints-1], "et "+strconv.Itoa(rest)+" autres points, listés par la vérification du classeur")
+	if n := max(d.maxPoints, 1); len(items) > n {
+		rest := len(items) - (n - 1)
+		others := "et " + strconv.Itoa(rest) + NBSP + "autres points"
+		if n == 1 {
+			others = strconv.Itoa(rest) + NBSP + "points"
+		}
+		items = append(items[:n-1], others+", listés par la vérification du classeur")
 	}
 	d.add(docNote{title: "Points à confirmer", items: items})
 }

@@ -1215,3 +1215,29 @@ func TestRenderWriteError(t *testing.T) {
 		t.Errorf("error %v, want the writer's", err)
 	}
 }
+
+// TestRenderSynthesisOnePage fills the synthesis as a long real case would:
+// a long name, every criterion with a two-line detail, more findings than
+// are shown. It still takes one page.
+func TestRenderSynthesisOnePage(t *testing.T) {
+	c := richDossier()
+	c.Collectivite.Nom = "Communauté urbaine des Rives-de-l’Ardon et des Coteaux-du-Val-de-Lorière (fictive)"
+	opt := richDossierOptions(c)
+	for i := range opt.Criteria {
+		opt.Criteria[i].Detail += " ; précision supplémentaire donnée par la vérification du classeur"
+	}
+	for i := range 12 {
+		opt.Findings = append(opt.Findings, Finding{Severity: Avertissement, Sheet: "Budget", Cell: fmt.Sprintf("D%d", i+4),
+			Message: "la ligne de cofinancement n’indique pas si le montant est acquis ou sollicité, à préciser avant l’envoi"})
+	}
+	pdf, lay := renderPDF(t, c, opt)
+	if dir := os.Getenv("RENDER_OUT"); dir != "" { // to look at it
+		os.WriteFile(filepath.Join(dir, "synthesis.pdf"), pdf, 0o644)
+	}
+	want := map[string]int{"Synthèse": 2, "1.\u00a0" + renderCall(t).Sections[0].Title: 4}
+	for _, e := range lay.Outline {
+		if p, ok := want[e.Title]; ok && p != e.Page {
+			t.Errorf("%q on page %d, want %d: the synthesis does not fit on one page", e.Title, e.Page, p)
+		}
+	}
+}
