@@ -155,6 +155,9 @@ func orEmpty(s string) string {
 }
 
 // paragraphBlocks splits a long text into paragraphs at blank lines.
+//
+// Lines starting with a dash or a bullet, as people type lists in a
+// spreadsheet cell, become a list.
 func paragraphBlocks(s string) []docBlock {
 	s = strings.TrimSpace(safeText(s))
 	if s == "" {
@@ -162,9 +165,46 @@ func paragraphBlocks(s string) []docBlock {
 	}
 	var out []docBlock
 	for _, p := range splitParagraphs(s) {
-		out = append(out, docPara{text: Typo(p), st: stBody, gap: 2.6})
+		var text []string
+		var list docList
+		flush := func() {
+			if len(text) > 0 {
+				out = append(out, docPara{text: Typo(strings.Join(text, "\n")), st: stBody, gap: 2.6})
+				text = nil
+			}
+			if len(list.items) > 0 {
+				out = append(out, list)
+				list = docList{}
+			}
+		}
+		for line := range strings.SplitSeq(p, "\n") {
+			if item, ok := listItem(line); ok {
+				if len(text) > 0 {
+					flush()
+				}
+				list.items = append(list.items, Typo(item))
+				continue
+			}
+			if len(list.items) > 0 {
+				flush()
+			}
+			text = append(text, line)
+		}
+		flush()
 	}
 	return out
+}
+
+// listItem reports whether line is a list item (« - », « – », « • » or
+// « * » then a space) and returns its text.
+func listItem(line string) (string, bool) {
+	t := strings.TrimLeft(line, " ")
+	for _, m := range []string{"- ", "– ", "— ", "• ", "* ", "· "} {
+		if rest, ok := strings.CutPrefix(t, m); ok && strings.TrimSpace(rest) != "" {
+			return strings.TrimSpace(rest), true
+		}
+	}
+	return "", false
 }
 
 // splitParagraphs cuts at one or more blank lines, keeping single line breaks.

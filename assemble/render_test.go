@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -89,7 +90,7 @@ func richDossier() *Candidature {
 			Pourquoi: "Accueillir Numérique en Commun[s] en 2025, c'est donner une visibilité nationale à dix ans de travail collectif et confronter nos pratiques à celles des autres territoires.\n\nNotre territoire mêle ville moyenne et ruralité : il ressemble à la France où se joue l'inclusion numérique.",
 			Ambition: "Faire de l'édition 2025 un événement sobre et accessible : 100 % des lieux accessibles, restauration locale, captations libres, programme co-construit avec les acteurs locaux.",
 			Heritage: "Un réseau régional des médiateurs pérennisé, un fonds d'amorçage pour les communs numériques locaux et une charte de sobriété numérique adoptée par les 42 communes.",
-			Publics:  "Médiateurs et conseillers numériques, élus et agents des collectivités, associations, chercheurs, entreprises de l'économie sociale et solidaire, habitants.",
+			Publics:  "Nous mobiliserons :\n- les médiateurs et conseillers numériques de la région ;\n- les élus et agents des collectivités ;\n- les associations, les chercheurs et les entreprises de l'économie sociale et solidaire.\nEt, le samedi, les habitants.",
 		},
 		Evenement: Evenement{
 			JourneeCommunautaire: civilDay(2025, time.October, 1),
@@ -582,6 +583,7 @@ func TestRenderText(t *testing.T) {
 		"Gaëtan Œhlmann",
 		"Vice-président délégué au numérique et à l’inclusion",
 		"« fabriques »",
+		"• les élus et agents des collectivités ;", // a typed list becomes a list
 		"238 800 €", // pdftotext turns no-break spaces into spaces
 		"187 450 habitants",
 		"Mercredi 1er octobre 2025",
@@ -1239,5 +1241,22 @@ func TestRenderSynthesisOnePage(t *testing.T) {
 		if p, ok := want[e.Title]; ok && p != e.Page {
 			t.Errorf("%q on page %d, want %d: the synthesis does not fit on one page", e.Title, e.Page, p)
 		}
+	}
+}
+
+func TestParagraphBlocks(t *testing.T) {
+	got := paragraphBlocks("Intro :\n- un\n– deux\n• trois\nSuite.\n\n* seul\n\n-pas une puce\n- ")
+	want := []docBlock{
+		docPara{text: Typo("Intro :"), st: stBody, gap: 2.6},
+		docList{items: []string{"un", "deux", "trois"}},
+		docPara{text: "Suite.", st: stBody, gap: 2.6},
+		docList{items: []string{"seul"}},
+		docPara{text: "-pas une puce\n-", st: stBody, gap: 2.6},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %#v\nwant %#v", got, want)
+	}
+	if got := paragraphBlocks("  \n "); len(got) != 1 || got[0].(docPara).text != "" {
+		t.Errorf("blank text: %#v, want one empty paragraph (« Non renseigné »)", got)
 	}
 }
