@@ -299,7 +299,7 @@ func newRenderer(c *Candidature, call *Call, opt RenderOptions) (*renderer, erro
 	if opt.Fingerprint != "" {
 		kw = append(kw, "empreinte SHA-256 "+opt.Fingerprint)
 	}
-	pdf.SetKeywords(strings.Join(kw, " ; "), true)
+	pdf.SetKeywords(Typo(strings.Join(kw, " ; ")), true)
 	pdf.SetCreator("necdossier", true)
 	pdf.SetProducer("necdossier (fpdf)", true)
 	pdf.SetLang("fr-FR")
@@ -812,7 +812,7 @@ func (r *renderer) footer(n, total int) {
 		st := stSmall
 		st.size = 7
 		w := contentW - r.width(s, stSmall) - 6
-		r.text(r.fitLine("Empreinte SHA-256 des pièces : "+fp, st, w), st, marginL, pageH-12, w, 'L')
+		r.text(r.fitLine(Typo("Empreinte SHA-256 des pièces : ")+fp, st, w), st, marginL, pageH-12, w, 'L')
 	}
 }
 

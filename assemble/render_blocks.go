@@ -338,7 +338,7 @@ func (d *docBuilder) cover(logo bool) {
 	if contact == "" {
 		contact = emptyText
 	}
-	cv.contact = append(cv.contact, "Contact : "+contact)
+	cv.contact = append(cv.contact, Typo("Contact : "+contact))
 	if l := joinNonEmpty(" · ", orEmpty(col.ContactEmail), orEmpty(col.ContactTel)); l != "" {
 		cv.contact = append(cv.contact, l)
 	}
@@ -453,8 +453,9 @@ func (d *docBuilder) synthesis() {
 		{"partenaires, " + Number(int64(len(d.opt.Annexes))) + NBSP + "pièces jointes", Number(int64(len(c.Partenaires)))},
 	}}
 	d.add(tiles)
-	d.add(docHeading{level: 3, text: "Critères de l’appel"})
-	d.add(d.checklist())
+	t := d.checklist()
+	d.add(docHeading{level: 3, text: Typo("Critères de l’appel : " + tally(t))})
+	d.add(t)
 	d.points()
 	// The fingerprint is printed at the foot of this page (see renderer.footer).
 }
@@ -517,6 +518,31 @@ func (d *docBuilder) checklist() docTable {
 		t.rows = append(t.rows, docRow{cells: []string{Typo(safeText(fill.Replace(it.Label))), ToConfirm.String(), "non évalué"}, status: ToConfirm})
 	}
 	return t
+}
+
+// tally sums up the checklist: « 7 critères remplis sur 9, 1 à confirmer,
+// 1 non rempli ».
+func tally(t docTable) string {
+	var n [4]int
+	for _, r := range t.rows {
+		if r.status >= Met && r.status <= ToConfirm {
+			n[r.status]++
+		}
+	}
+	count := func(k int, one, many string) string {
+		if k == 1 {
+			return "1" + NBSP + one
+		}
+		return Number(int64(k)) + NBSP + many
+	}
+	s := count(n[Met], "critère rempli", "critères remplis") + " sur " + Number(int64(len(t.rows)))
+	if n[ToConfirm] > 0 {
+		s += ", " + Number(int64(n[ToConfirm])) + NBSP + "à confirmer"
+	}
+	if n[NotMet] > 0 {
+		s += ", " + count(n[NotMet], "non rempli", "non remplis")
+	}
+	return s
 }
 
 // maxPoints is how many findings the synthesis lists at most; Render

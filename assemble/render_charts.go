@@ -212,9 +212,9 @@ func newCapacityChart(c *Candidature, call *Call) *docBarChart {
 	return &docBarChart{
 		bars:      bars,
 		threshold: th,
-		thLabel:   "seuil de l’appel : " + Number(th) + NBSP + "participants",
-		text: "Capacité d’accueil par lieu : " + strings.Join(alt, " ; ") + " ; au total " + placesText(total) +
-			", pour un seuil de " + Number(th) + NBSP + "participants fixé par l’appel.",
+		thLabel:   Typo("seuil de l’appel : " + Number(th) + NBSP + "participants"),
+		text: Typo("Capacité d’accueil par lieu : " + strings.Join(alt, " ; ") + " ; au total " + placesText(total) +
+			", pour un seuil de " + Number(th) + NBSP + "participants fixé par l’appel."),
 	}
 }
 
@@ -238,7 +238,7 @@ func newChargesChart(c *Candidature) *docBarChart {
 	slices.SortStableFunc(bars, func(a, b chartBar) int { return cmp.Compare(b.total(), a.total()) })
 	return &docBarChart{
 		bars: capChartBars(bars, Money),
-		text: "Charges prévues par catégorie : " + strings.Join(alt, " ; ") + ".",
+		text: Typo("Charges prévues par catégorie : " + strings.Join(alt, " ; ") + "."),
 	}
 }
 
@@ -308,7 +308,7 @@ func newFundingChart(c *Candidature) *docBarChart {
 	return &docBarChart{
 		bars:   capChartBars(bars, Money),
 		legend: legend,
-		text:   "Financements par financeur et par statut : " + strings.Join(alt, " ; ") + ".",
+		text:   Typo("Financements par financeur et par statut : " + strings.Join(alt, " ; ") + "."),
 	}
 }
 
@@ -386,7 +386,7 @@ func (t *timelineChart) alt() string {
 		}
 		parts = append(parts, s)
 	}
-	return "Déroulé de l’événement : " + strings.Join(parts, " ; ") + "."
+	return Typo("Déroulé de l’événement : " + strings.Join(parts, " ; ") + ".")
 }
 
 const (

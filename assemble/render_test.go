@@ -583,6 +583,7 @@ func TestRenderText(t *testing.T) {
 		"Gaëtan Œhlmann",
 		"Vice-président délégué au numérique et à l’inclusion",
 		"« fabriques »",
+		"Critères de l’appel : 7 critères remplis sur 9, 1 à confirmer, 1 non rempli",
 		"• les élus et agents des collectivités ;", // a typed list becomes a list
 		"238 800 €", // pdftotext turns no-break spaces into spaces
 		"187 450 habitants",
@@ -1258,5 +1259,32 @@ func TestParagraphBlocks(t *testing.T) {
 	}
 	if got := paragraphBlocks("  \n "); len(got) != 1 || got[0].(docPara).text != "" {
 		t.Errorf("blank text: %#v, want one empty paragraph (« Non renseigné »)", got)
+	}
+}
+
+// TestFigureAlt checks every figure says in words what it shows, in French
+// typography: the text a screen reader will read once the PDF is tagged.
+func TestFigureAlt(t *testing.T) {
+	c := richDossier()
+	opt := richDossierOptions(c)
+	figures := 0
+	for _, b := range buildDocument(c, renderCall(t), &opt, false, maxPoints) {
+		f, ok := b.(docFigure)
+		if !ok {
+			continue
+		}
+		figures++
+		if len(f.alt) < 40 || strings.Contains(f.alt, " :") || strings.Contains(f.alt, " ;") {
+			t.Errorf("%s: alternative %q", f.title, f.alt)
+		}
+	}
+	if figures != 4 {
+		t.Errorf("%d figures, want the timeline, capacity, charges and funding", figures)
+	}
+	tl := newTimeline(c, renderCall(t))
+	for _, want := range []string{"Journée communautaire", "mercredi 1er octobre 2025", "Plénière d’ouverture institutionnelle"} {
+		if !strings.Contains(tl.alt(), want) {
+			t.Errorf("timeline alternative lacks %q: %s", want, tl.alt())
+		}
 	}
 }
