@@ -1159,7 +1159,7 @@ func inlineDicts(pdf []byte, start int) ([][]byte, int, error) {
 
 // zpool holds page-content compressors between renderings.
 var zpool = sync.Pool{New: func() any {
-	w, _ := zlib.NewWriterLevel(nil, zlib.DefaultCompression)
+	w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
 	return w
 }}
 
