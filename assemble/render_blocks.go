@@ -94,7 +94,7 @@ type docRow struct {
 type docTable struct {
 	cols      []docColumn
 	rows      []docRow
-	statusCol int // docColumn drawn with a status mark; -1 for none
+	statusCol int // column drawn with a status mark; -1 for none
 }
 
 // docFigure is a chart drawn as vectors, with its text alternative.
