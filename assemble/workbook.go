@@ -181,7 +181,7 @@ func openPackage(r io.ReaderAt, size int64, name string) (*pkg, error) {
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, fail(name, ErrCorrupt, "l’archive zip est illisible (%v) ; enregistrez-le de nouveau depuis votre tableur au format .xlsx", err)
+		return nil, fail(name, ErrCorrupt, "l’archive zip est illisible (détail technique : %v) ; enregistrez-le de nouveau depuis votre tableur au format .xlsx", err)
 	}
 	p := &pkg{name: name, zip: zr, files: map[string]*zip.File{}, calcSafe: true}
 	if len(zr.File) > maxParts {
@@ -213,7 +213,7 @@ func openPackage(r io.ReaderAt, size int64, name string) (*pkg, error) {
 		UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped, RawCellValue: true,
 	})
 	if err != nil {
-		return nil, fail(name, ErrCorrupt, "ouverture impossible (%v) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau au format .xlsx", err)
+		return nil, fail(name, ErrCorrupt, "ouverture impossible (détail technique : %v) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau au format .xlsx", err)
 	}
 	p.xl = xl
 	return p, nil
@@ -607,7 +607,7 @@ func (rd *reader) read() (*Candidature, error) {
 		present = append(present, "« "+ws.name+" »")
 	}
 	if len(found) == 0 {
-		return nil, &WorkbookError{Name: rd.name, Sheet: sheetCollectivite, Err: &detailError{ErrNotOurForm, fmt.Sprintf(
+		return nil, &WorkbookError{Name: rd.name, Err: &detailError{ErrNotOurForm, fmt.Sprintf(
 			"feuille « %s » introuvable ; feuilles présentes : %s ; partez du classeur créé par « necdossier init »", sheetCollectivite, strings.Join(present, ", "))}}
 	}
 	rd.c = &Candidature{}
@@ -871,7 +871,7 @@ func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.
 		return
 	}
 	found := func(what string) {
-		rd.add(Erreur, sheet, at, fmt.Sprintf("%s attendu, trouvé « %s »", what, clip(strings.TrimFunc(raw, isSpace), 60)), "")
+		rd.add(Erreur, sheet, at, fmt.Sprintf("%s, trouvé « %s »", what, clip(strings.TrimFunc(raw, isSpace), 60)), "corrigez la valeur ; le message de la cellule donne un exemple")
 	}
 	switch f.kind {
 	case kText, kEmail, kPhone, kFile, kURL:
@@ -911,7 +911,7 @@ func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.
 	case kYesNo:
 		b, ok := parseYesNo(raw)
 		if !ok {
-			found("oui ou non")
+			found("réponse attendue (oui ou non)")
 			return
 		}
 		v.SetBool(b)
@@ -925,9 +925,9 @@ func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.
 		}
 		if !ok {
 			if f.kind == kYear {
-				found("année (AAAA)")
+				found("année attendue (AAAA)")
 			} else {
-				found("nombre entier")
+				found("nombre entier attendu")
 			}
 			return
 		}
@@ -944,7 +944,7 @@ func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.
 			n, ok = parseAmount(raw)
 		}
 		if !ok {
-			found("montant (nombre)")
+			found("montant attendu (nombre)")
 			return
 		}
 		v.SetInt(n)
@@ -959,7 +959,7 @@ func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.
 			x, ok = parseDecimal(raw)
 		}
 		if !ok {
-			found("nombre")
+			found("nombre attendu")
 			return
 		}
 		v.SetFloat(x)
@@ -972,7 +972,7 @@ func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.
 			t, ok = parseDate(raw)
 		}
 		if !ok {
-			found("date (JJ/MM/AAAA)")
+			found("date attendue (JJ/MM/AAAA)")
 			return
 		}
 		v.Set(reflect.ValueOf(t))
