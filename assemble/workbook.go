@@ -88,6 +88,15 @@ type detailError struct {
 func (e *detailError) Error() string { return e.kind.Error() + " : " + e.detail }
 func (e *detailError) Unwrap() error { return e.kind }
 
+// panicError is a bug of the reader met on some file: reported as a
+// damaged workbook, and recognised by the fuzz tests.
+type panicError struct{ value string }
+
+func (e *panicError) Error() string {
+	return ErrCorrupt.Error() + " : lecture interrompue (" + e.value + ") ; enregistrez-le de nouveau depuis votre tableur"
+}
+func (e *panicError) Unwrap() error { return ErrCorrupt }
+
 func fail(name string, kind error, format string, args ...any) error {
 	return &WorkbookError{Name: name, Err: &detailError{kind, fmt.Sprintf(format, args...)}}
 }
@@ -129,7 +138,8 @@ func ReadWorkbook(r io.ReaderAt, size int64, name string) (c *Candidature, findi
 		// The reader is written not to panic; this is the last net, so that
 		// a user never sees a stack trace for a file they were sent.
 		if p := recover(); p != nil {
-			c, findings, err = nil, nil, fail(name, ErrCorrupt, "lecture interrompue (%v) ; enregistrez-le de nouveau depuis votre tableur", p)
+			c, findings = nil, nil
+			err = &WorkbookError{Name: name, Err: &panicError{fmt.Sprint(p)}}
 		}
 	}()
 	pkg, err := openPackage(r, size, name)
@@ -421,15 +431,39 @@ func (c cell) empty() bool { return strings.TrimFunc(c.raw, isSpace) == "" && !c
 type grid struct {
 	sheet string // the name in the workbook
 	cells map[[2]int]cell
-	rows  []int // row numbers holding a cell, ascending
-	wide  bool  // content beyond maxRow or maxCol was ignored
+	rows  []int         // row numbers holding a cell, ascending
+	cols  map[int][]int // columns holding a cell, by row, ascending
+	norms map[[2]int]string
+	wide  bool // content beyond maxRow or maxCol was ignored
 }
 
 func (g *grid) at(col, row int) cell { return g.cells[[2]int{col, row}] }
 
+// norm returns the normalised text of a cell, for matching labels; cells
+// too long to be a label are not normalised.
+func (g *grid) norm(col, row int) string {
+	k := [2]int{col, row}
+	if n, ok := g.norms[k]; ok {
+		return n
+	}
+	c, ok := g.cells[k]
+	n := ""
+	if ok && c.typ == 's' && len(c.raw) < 200 {
+		n = normalize(c.raw)
+	}
+	g.norms[k] = n
+	return n
+}
+
+// isLabel reports whether cell (col, row) holds label.
+func (g *grid) isLabel(col, row int, label string) bool {
+	n := g.norm(col, row)
+	return n != "" && slices.Contains(labelKeys(label), n)
+}
+
 // scanSheet reads a worksheet part into a grid, stopping at the limits.
 func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
-	g := &grid{sheet: s.name, cells: map[[2]int]cell{}}
+	g := &grid{sheet: s.name, cells: map[[2]int]cell{}, cols: map[int][]int{}, norms: map[[2]int]string{}}
 	b, err := p.read(s.part)
 	if err != nil {
 		return nil, &WorkbookError{Name: p.name, Sheet: s.name, Err: &detailError{ErrCorrupt, fmt.Sprintf("feuille illisible (%v) ; enregistrez le classeur de nouveau depuis votre tableur", err)}}
@@ -537,6 +571,7 @@ func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
 					return nil, &WorkbookError{Name: p.name, Sheet: s.name, Err: &detailError{ErrTooLarge, fmt.Sprintf("plus de %d cellules remplies", maxCells)}}
 				}
 				g.cells[[2]int{col, row}] = cur
+				g.cols[row] = append(g.cols[row], col)
 				if !seen[row] {
 					seen[row] = true
 					g.rows = append(g.rows, row)
@@ -564,6 +599,9 @@ func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
 		}
 	}
 	slices.Sort(g.rows)
+	for _, cs := range g.cols {
+		slices.Sort(cs)
+	}
 	return g, nil
 }
 
@@ -658,16 +696,32 @@ func normalize(s string) string {
 // labelKeys are the normalised forms a label is recognised by: as written,
 // and without its parenthesised part (« Logo (fichier) » is also « Logo »).
 func labelKeys(label string) []string {
+	if k, ok := schemaLabels[label]; ok {
+		return k
+	}
+	return makeLabelKeys(label)
+}
+
+// schemaLabels caches the keys of the schema's labels and titles.
+var schemaLabels = func() map[string][]string {
+	m := map[string][]string{}
+	for _, s := range schema {
+		for _, b := range s.blocks {
+			m[b.title] = makeLabelKeys(b.title)
+			for _, f := range b.fields {
+				m[f.label] = makeLabelKeys(f.label)
+			}
+		}
+	}
+	return m
+}()
+
+func makeLabelKeys(label string) []string {
 	keys := []string{normalize(label)}
 	if i := strings.Index(label, "("); i > 0 {
 		keys = append(keys, normalize(label[:i]))
 	}
 	return keys
-}
-
-func matchLabel(text, label string) bool {
-	n := normalize(text)
-	return n != "" && slices.Contains(labelKeys(label), n)
 }
 
 // sheet reads the blocks of one sheet.
@@ -701,7 +755,7 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 			}
 			if ob.title != "" {
 				for _, r := range g.rows {
-					if r > headers[i] && r < end && matchLabel(g.at(1, r).raw, ob.title) {
+					if r > headers[i] && r < end && g.isLabel(1, r, ob.title) {
 						end = r
 					}
 				}
@@ -709,7 +763,7 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 			if ob.kind == formBlock {
 				for _, f := range ob.fields {
 					for _, r := range g.rows {
-						if r > headers[i] && r < end && matchLabel(g.at(1, r).raw, f.label) {
+						if r > headers[i] && r < end && g.isLabel(1, r, f.label) {
 							end = r
 						}
 					}
@@ -730,14 +784,14 @@ func (rd *reader) findHeader(s sheetSpec, b block, g *grid, used map[int]bool) (
 		if used[r] {
 			continue
 		}
+		if len(g.cols[r]) < 2 {
+			continue
+		}
 		cols := map[string]int{}
 		for _, f := range b.fields {
-			for c := 1; c <= maxCol; c++ {
-				cl, ok := g.cells[[2]int{c, r}]
-				if ok && cl.typ == 's' && matchLabel(cl.raw, f.label) {
-					if _, dup := cols[f.key]; !dup {
-						cols[f.key] = c
-					}
+			for _, c := range g.cols[r] {
+				if g.isLabel(c, r, f.label) {
+					cols[f.key] = c
 					break
 				}
 			}
@@ -782,7 +836,7 @@ func (rd *reader) form(s sheetSpec, b block, g *grid) {
 	search:
 		for _, r := range g.rows {
 			for c := 1; c <= 3; c++ {
-				if cl, ok := g.cells[[2]int{c, r}]; ok && cl.typ == 's' && matchLabel(cl.raw, f.label) {
+				if g.isLabel(c, r, f.label) {
 					col, row = c, r
 					break search
 				}
