@@ -104,11 +104,16 @@ func TestCheckRules(t *testing.T) {
 			dir["Soutien-Région.pdf"] = dir["soutien-region.pdf"]
 			delete(dir, "soutien-region.pdf")
 		}, sheetAnnexes, "A5", Erreur, "introuvable"},
-		{"annex not a PDF", func(c *Candidature, dir fstest.MapFS) { dir["soutien-region.pdf"] = &fstest.MapFile{Data: []byte("PK\x03\x04 a docx")} },
+		{"annex not a PDF", func(c *Candidature, dir fstest.MapFS) {
+			dir["soutien-region.pdf"] = &fstest.MapFile{Data: []byte("PK\x03\x04 a docx")}
+		},
 			sheetAnnexes, "A5", Erreur, "ni PDF, ni JPEG, ni PNG"},
 		{"annex empty", func(c *Candidature, dir fstest.MapFS) { dir["soutien-region.pdf"] = &fstest.MapFile{} },
 			sheetAnnexes, "A5", Erreur, "vide"},
-		{"annex is a folder", func(c *Candidature, dir fstest.MapFS) { c.Annexes[0].Fichier = "lettres"; dir["lettres/a.pdf"] = dir["soutien-region.pdf"] },
+		{"annex is a folder", func(c *Candidature, dir fstest.MapFS) {
+			c.Annexes[0].Fichier = "lettres"
+			dir["lettres/a.pdf"] = dir["soutien-region.pdf"]
+		},
 			sheetAnnexes, "A5", Erreur, "est un dossier"},
 		{"annex absolute path", func(c *Candidature, _ fstest.MapFS) { c.Annexes[0].Fichier = "/etc/passwd" },
 			sheetAnnexes, "A5", Erreur, "chemin absolu refusé"},
@@ -147,12 +152,12 @@ func TestCheckAnnexSubfolder(t *testing.T) {
 
 func TestCheckOrder(t *testing.T) {
 	c := readRich(t)
-	c.Annexes[0].Type = "Autre"          // Annexes
-	c.Budget[2].Montant = -1             // Budget!E7
-	c.Budget[0].Montant = -1             // Budget!E5
-	c.Collectivite.ContactTel = "123"    // Collectivité!B16
-	c.Collectivite.ContactEmail = "x@y"  // Collectivité!B15
-	c.Lieux[1].Disponibilite = false     // Lieux et dates!H14
+	c.Annexes[0].Type = "Autre"         // Annexes
+	c.Budget[2].Montant = -1            // Budget!E7
+	c.Budget[0].Montant = -1            // Budget!E5
+	c.Collectivite.ContactTel = "123"   // Collectivité!B16
+	c.Collectivite.ContactEmail = "x@y" // Collectivité!B15
+	c.Lieux[1].Disponibilite = false    // Lieux et dates!H14
 	fs := Check(c, testCall(t), nil)
 	var places []string
 	for _, f := range fs {
