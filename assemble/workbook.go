@@ -1290,7 +1290,7 @@ func parseDate(s string) (time.Time, bool) {
 	s = cleanLine(strings.ToLower(s))
 	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
 		if t, err := time.Parse(time.DateOnly, s[:10]); err == nil && (len(s) == 10 || s[10] == 't' || s[10] == ' ') {
-			return t, true
+			return civil(t.Year(), int(t.Month()), t.Day())
 		}
 	}
 	// Numeric day, month, year.

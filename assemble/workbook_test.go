@@ -1140,3 +1140,64 @@ func BenchmarkWriteWorkbook(b *testing.B) {
 		}
 	}
 }
+
+// FuzzReadSheetXML fuzzes the XML of a worksheet and of the shared strings
+// inside a sound, minimal package (one sheet, « Collectivité »): zipped
+// bytes mostly fail their checksum, this reaches the cell scanner, the
+// value parsers and the formula engine, fast.
+func FuzzReadSheetXML(f *testing.F) {
+	book := writeBook(f, richCandidature())
+	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	part := func(name string) []byte {
+		for _, zf := range zr.File {
+			if zf.Name == name {
+				rc, _ := zf.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				return b
+			}
+		}
+		f.Fatalf("no %s", name)
+		return nil
+	}
+	// sheet2 is « Collectivité » in the written workbook.
+	f.Add(part("xl/worksheets/sheet2.xml"), part("xl/sharedStrings.xml"))
+	f.Add([]byte(`<worksheet><sheetData><row r="6"><c r="A6" t="inlineStr"><is><t>Population</t></is></c><c r="B6"><f>B7*2</f></c></row><row r="7"><c r="B7"><f>B6+1</f></c></row></sheetData></worksheet>`), []byte(`<sst/>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="4"><c r="A4" t="s"><v>0</v></c><c r="B4" t="e"><v>#REF!</v></c><c t="b"><v>1</v></c></row><row r="1048576"/></sheetData></worksheet>`), []byte(`<sst><si><t>Nom de la collectivité</t></si></sst>`))
+	fixed := map[string]string{
+		"[Content_Types].xml":        `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
+		"_rels/.rels":                `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+		"xl/workbook.xml":            `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Collectivité" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+	}
+	call := testCall(f)
+	f.Fuzz(func(t *testing.T, sheet, sst []byte) {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for name, data := range fixed {
+			w, _ := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+			w.Write([]byte(data))
+		}
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Store})
+		w.Write(sheet)
+		w, _ = zw.CreateHeader(&zip.FileHeader{Name: "xl/sharedStrings.xml", Method: zip.Store})
+		w.Write(sst)
+		zw.Close()
+		c, fs, err := ReadWorkbook(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "fuzz.xlsx")
+		var pe *panicError
+		if errors.As(err, &pe) {
+			t.Fatalf("panic: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		for _, f := range append(fs, Check(c, call, nil)...) {
+			if f.Sheet == "" || f.Message == "" {
+				t.Fatalf("finding without a place or message: %#v", f)
+			}
+		}
+	})
+}
