@@ -409,9 +409,16 @@ func (k *checker) links() {
 func (k *checker) annexes(dir fs.FS) {
 	sh := sheetAnnexes
 	letters := 0
+	seen := map[string]bool{}
 	for _, a := range k.c.Annexes {
 		if a.Type == "Lettre de soutien" {
 			letters++
+		}
+		if key := normalize(a.Fichier); key != "" {
+			if seen[key] {
+				k.add(Avertissement, sh, a.At.Cell("Fichier"), fmt.Sprintf("fichier « %s » déjà cité plus haut", a.Fichier), "chaque document ne figure qu’une fois dans le dossier ; supprimez la ligne en double")
+			}
+			seen[key] = true
 		}
 		if a.Fichier != "" && dir != nil {
 			k.file(dir, sh, a.At.Cell("Fichier"), a.Fichier, true)

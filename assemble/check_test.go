@@ -98,6 +98,8 @@ func TestCheckRules(t *testing.T) {
 			sheetNECLocaux, "A5", Avertissement, "année 1999 inattendue"},
 		{"no support letter", func(c *Candidature, _ fstest.MapFS) { c.Annexes[0].Type = "Autre" },
 			sheetAnnexes, "", Erreur, "aucune lettre de soutien"},
+		{"annex twice", func(c *Candidature, _ fstest.MapFS) { c.Annexes[1].Fichier = "soutien-region.pdf" },
+			sheetAnnexes, "A6", Avertissement, "déjà cité plus haut"},
 		{"annex missing", func(c *Candidature, dir fstest.MapFS) { delete(dir, "soutien-region.pdf") },
 			sheetAnnexes, "A5", Erreur, "fichier « soutien-region.pdf » introuvable dans le dossier du classeur"},
 		{"annex of another case", func(c *Candidature, dir fstest.MapFS) {

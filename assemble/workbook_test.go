@@ -3,9 +3,12 @@ package assemble
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -456,6 +459,11 @@ func TestReadTolerance(t *testing.T) {
 		{"decimal text", sheetMoyens, "ETP", 0, "0,5", func(c *Candidature) any { return c.Equipe[0].ETP }, 0.5},
 		{"category by number", sheetBudget, "Categorie", 0, "74", func(c *Candidature) any { return c.Budget[0].Categorie }, "74 – Subventions d’exploitation"},
 		{"sens from category", sheetBudget, "Categorie", 0, "87", func(c *Candidature) any { return c.Budget[0].Sens }, Produit},
+		{"year as a number", sheetNECLocaux, "Annee", 0, 2023, func(c *Candidature) any { return c.NECLocaux[0].Annee }, int64(2023)},
+		{"year as a date", sheetNECLocaux, "Annee", 0, day(2023, 10, 15), func(c *Candidature) any { return c.NECLocaux[0].Annee }, int64(2023)},
+		{"time of day", sheetLieux, "Heure", 0, 0.3958333333, func(c *Candidature) any { return c.Moments[0].Heure }, "9 h 30"},
+		{"phone as a number", sheetCollectivite, "ContactTel", 0, 299123456, func(c *Candidature) any { return c.Collectivite.ContactTel }, "0299123456"},
+		{"text field holding a number", sheetInitiatives, "Depuis", 0, 2020, func(c *Candidature) any { return c.Initiatives[0].Depuis }, "2020"},
 		{"long text paragraphs", sheetMotivations, "Pourquoi", 0, "Premier.  \r\nSecond\u00a0!", func(c *Candidature) any { return c.Motivations.Pourquoi }, "Premier.\nSecond !"},
 	}
 	for _, tt := range tests {
@@ -590,6 +598,8 @@ func TestReadCellProblems(t *testing.T) {
 			func(c *Candidature) bool { return c.Collectivite.Nom == "Rennes" }},
 		{"long short text", func(f *excelize.File) error { return set(f, sheetCollectivite, "Ville", 0, strings.Repeat("a", 400)) },
 			sheetCollectivite, "B9", Erreur, "texte trop long : 400 caractères, 300 au plus", nil},
+		{"boolean in an amount", func(f *excelize.File) error { return set(f, sheetBudget, "Montant", 0, true) },
+			sheetBudget, "E5", Erreur, "montant attendu (nombre), trouvé « VRAI »", nil},
 		{"unknown category", func(f *excelize.File) error { return set(f, sheetBudget, "Categorie", 0, "Divers") },
 			sheetBudget, "A5", Erreur, "choix attendu parmi la liste", nil},
 		{"other partner kind", func(f *excelize.File) error { return set(f, sheetPartenaires, "Type", 0, "Coopérative") },
@@ -1200,4 +1210,29 @@ func FuzzReadSheetXML(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestReadWorkbookFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "candidature.xlsx")
+	b := writeBook(t, richCandidature())
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, findings, err := ReadWorkbookFile(p)
+	if err != nil || len(findings) != 0 {
+		t.Fatalf("%v %v", err, findings)
+	}
+	sum := sha256.Sum256(b)
+	if c.Source.Name != p || c.Source.Dir != dir || c.Source.Size != int64(len(b)) || c.Source.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("source = %+v", c.Source)
+	}
+	_, _, err = ReadWorkbookFile(filepath.Join(dir, "absent.xlsx"))
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), spaced("absent.xlsx : fichier introuvable")) {
+		t.Errorf("missing file: %v", err)
+	}
+	_, _, err = ReadWorkbookFile(dir)
+	if !errors.Is(err, ErrNotWorkbook) || !strings.Contains(err.Error(), "dossier") {
+		t.Errorf("folder: %v", err)
+	}
 }
