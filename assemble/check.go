@@ -310,7 +310,7 @@ type BudgetTotals struct {
 func (c *Candidature) Totals() BudgetTotals {
 	var t BudgetTotals
 	for _, l := range c.Budget {
-		switch l.Sens {
+		switch side(l) {
 		case Charge:
 			t.Charges += l.Montant
 			if l.Compte() == "86" {
@@ -333,6 +333,15 @@ func (c *Candidature) Totals() BudgetTotals {
 	return t
 }
 
+// side is a budget line's side: its account's (6x and 86 charges, 7x and 87
+// produits), or Sens when the account is unknown.
+func side(l LigneBudget) Sens {
+	if s := sensOf(l.Compte()); s != 0 {
+		return s
+	}
+	return l.Sens
+}
+
 // budget checks the balance, the in-kind balance, the signs and the
 // co-financings' funder and status.
 func (k *checker) budget() {
@@ -342,8 +351,11 @@ func (k *checker) budget() {
 		if l.Montant < 0 {
 			k.add(Erreur, sh, cell("Montant"), "montant négatif : "+Money(l.Montant), "une recette va dans une catégorie de produits (70 à 75, 87), pas en négatif dans les charges")
 		}
-		if l.Categorie != "" && l.Sens == 0 {
+		switch s := sensOf(l.Compte()); {
+		case l.Categorie != "" && s == 0:
 			k.add(Erreur, sh, cell("Categorie"), fmt.Sprintf("catégorie « %s » inconnue", l.Categorie), "choisissez une catégorie dans la liste (60 à 65, 86 pour les charges ; 70 à 75, 87 pour les produits)")
+		case l.Sens != 0 && s != 0 && l.Sens != s:
+			k.add(Erreur, sh, cell("Categorie"), fmt.Sprintf("la catégorie « %s » n’est pas du côté %s du budget", l.Categorie, map[Sens]string{Charge: "des charges", Produit: "des produits"}[l.Sens]), "choisissez une catégorie de charges (6x, 86) pour une dépense, de produits (7x, 87) pour une recette")
 		}
 		if l.Compte() == "74" {
 			if l.Financeur == "" {

@@ -961,41 +961,52 @@ func needTool(t testing.TB, name string) string {
 	return p
 }
 
-// TestLibreOfficeRoundTrip saves a filled workbook with LibreOffice and
-// reads it back: the same candidature, the same cells.
+// TestLibreOfficeRoundTrip saves the blank template and a filled workbook
+// with LibreOffice and reads them back: the same candidature, the same
+// cells.
 func TestLibreOfficeRoundTrip(t *testing.T) {
 	soffice := needTool(t, "soffice")
 	dir := t.TempDir()
-	in := filepath.Join(dir, "in", "candidature.xlsx")
-	os.MkdirAll(filepath.Dir(in), 0o755)
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
 	want := richCandidature()
-	if err := os.WriteFile(in, writeBook(t, want), 0o644); err != nil {
-		t.Fatal(err)
+	books := map[string]*Candidature{"rempli.xlsx": want, "vierge.xlsx": nil}
+	var args []string
+	for name, c := range books {
+		if err := os.WriteFile(filepath.Join(in, name), writeBook(t, c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, filepath.Join(in, name))
 	}
 	out := filepath.Join(dir, "out")
 	// A profile of its own, so that parallel runs do not collide.
-	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--headless", "--convert-to", "xlsx", "--outdir", out, in)
+	cmd := exec.Command(soffice, append([]string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"),
+		"--headless", "--convert-to", "xlsx", "--outdir", out}, args...)...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, b)
 	}
-	direct, _, err := ReadWorkbookFile(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved, fs, err := ReadWorkbookFile(filepath.Join(out, "candidature.xlsx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(fs) != 0 {
-		t.Errorf("findings after LibreOffice: %v", fs)
-	}
-	direct.Source, saved.Source = Source{}, Source{}
-	if !reflect.DeepEqual(saved, direct) {
-		t.Errorf("LibreOffice's file reads differently:\n got %+v\nwant %+v", saved, direct)
-	}
-	if !reflect.DeepEqual(withoutRefs(saved), withoutRefs(want)) {
-		t.Errorf("LibreOffice's file differs from the candidature written")
+	for name, c := range books {
+		direct, _, err := ReadWorkbookFile(filepath.Join(in, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved, fs, err := ReadWorkbookFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fs) != 0 {
+			t.Errorf("%s: findings after LibreOffice: %v", name, fs)
+		}
+		direct.Source, saved.Source = Source{}, Source{}
+		if !reflect.DeepEqual(saved, direct) {
+			t.Errorf("%s: LibreOffice's file reads differently:\n got %+v\nwant %+v", name, saved, direct)
+		}
+		if c == nil {
+			c = &Candidature{}
+		}
+		if !reflect.DeepEqual(withoutRefs(saved), withoutRefs(c)) {
+			t.Errorf("%s: LibreOffice's file differs from the candidature written", name)
+		}
 	}
 }
 
