@@ -650,7 +650,7 @@ func (rd *reader) read() (*Candidature, error) {
 	found := map[string]sheetRef{}
 	for _, s := range schema {
 		for _, ws := range p.sheets {
-			if normalize(ws.name) == normalize(s.name) {
+			if sameSheet(ws.name, s.name) {
 				found[s.name] = ws
 				break
 			}
@@ -689,6 +689,18 @@ func (rd *reader) read() (*Candidature, error) {
 	return rd.c, nil
 }
 
+// sameSheet reports whether the workbook's sheet name is the schema's, by
+// its normalised form; Apple Numbers exports a sheet as « Sheet - Table »,
+// which is recognised too.
+func sameSheet(name, want string) bool {
+	n, w := normalize(name), normalize(want)
+	if n == w {
+		return true
+	}
+	before, _, ok := strings.Cut(name, " - ")
+	return ok && normalize(before) == w
+}
+
 // normalize folds a label for matching: lower case, no accents, letters and
 // digits only, single spaces; « Montant (€) * » gives « montant ».
 func normalize(s string) string {
@@ -696,6 +708,9 @@ func normalize(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range s {
+		if unicode.Is(unicode.Mn, r) {
+			continue // a decomposed accent (macOS writes « é » as e + U+0301)
+		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')

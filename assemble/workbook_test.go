@@ -385,6 +385,7 @@ func TestNormalize(t *testing.T) {
 		{"  Coût d’occupation (€)", "cout d occupation"},
 		{"ÉLU·E EN CHARGE : NOM", "elu e en charge nom"},
 		{"Collectivité", "collectivite"},
+		{"The\u0301matiques", "thematiques"},
 	}
 	for _, tt := range tests {
 		if got := normalize(tt.in); got != tt.want {
@@ -652,6 +653,26 @@ func TestReadSheetNamesTolerant(t *testing.T) {
 	c, fs := readBook(t, b)
 	if len(fs) != 0 || c.Collectivite.Nom != "Rennes Métropole" {
 		t.Errorf("sheet renamed by case and accents not found: %v, %q", fs, c.Collectivite.Nom)
+	}
+}
+
+func TestSameSheet(t *testing.T) {
+	tests := []struct {
+		name, want string
+		ok         bool
+	}{
+		{"Collectivité", sheetCollectivite, true},
+		{"COLLECTIVITE", sheetCollectivite, true},
+		{"Collectivite\u0301", sheetCollectivite, true},
+		{"Lieux et dates - Tableau 1", sheetLieux, true},
+		{"Lieux-et-dates", sheetLieux, true},
+		{"Lieux", sheetLieux, false},
+		{"Budget 2025", sheetBudget, false},
+	}
+	for _, tt := range tests {
+		if got := sameSheet(tt.name, tt.want); got != tt.ok {
+			t.Errorf("sameSheet(%q, %q) = %v", tt.name, tt.want, got)
+		}
 	}
 }
 
