@@ -415,6 +415,13 @@ func (wr *writer) form(s sheetSpec, b block, l blockLayout, widths map[int]float
 		if err := wr.text(s.name, 3, row, spaced(helpText(fd)), wr.st.help); err != nil {
 			return err
 		}
+		if len(s.blocks) > 1 {
+			// Above a table, column C is a narrow table column: the help
+			// spreads over four of them.
+			if err := f.MergeCell(s.name, cellName(3, row), cellName(6, row)); err != nil {
+				return err
+			}
+		}
 		if err := wr.validation(s.name, cell, fd); err != nil {
 			return err
 		}
@@ -434,6 +441,9 @@ func (wr *writer) form(s sheetSpec, b block, l blockLayout, widths map[int]float
 	w := 40.0
 	if long {
 		w = 90
+		if len(s.blocks) > 1 {
+			w = 50 // column B is also a table's column
+		}
 	}
 	widths[2] = max(widths[2], w)
 	return nil
@@ -465,7 +475,11 @@ func (wr *writer) table(s sheetSpec, b block, l blockLayout, widths map[int]floa
 			return err
 		}
 	}
-	if err := f.SetRowHeight(s.name, l.headerRow, 32); err != nil {
+	h := 30.0
+	for _, fd := range b.fields {
+		h = max(h, textHeight(fd.label+" *", fd.width*0.8, 11))
+	}
+	if err := f.SetRowHeight(s.name, l.headerRow, h); err != nil {
 		return err
 	}
 	if wr.c != nil {
