@@ -278,13 +278,19 @@ func utf16le(s string) []byte {
 	return b
 }
 
+// looksLikeText reports whether b starts a text file: UTF-8, Latin-1 or
+// Windows-1252 (CSV files saved by Excel in France are), or UTF-16 with
+// its byte-order mark (Excel's « texte Unicode »).
 func looksLikeText(b []byte) bool {
+	if bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
+		return true
+	}
 	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
-	if len(b) == 0 || !utf8.Valid(b[:max(0, len(b)-3)]) {
+	if len(b) == 0 {
 		return false
 	}
 	for _, c := range b {
-		if c < 0x09 || (c > 0x0D && c < 0x20) {
+		if c < 0x09 || (c > 0x0D && c < 0x20) || c == 0x7F {
 			return false
 		}
 	}

@@ -854,6 +854,8 @@ func TestReadBadFiles(t *testing.T) {
 		{"other OLE", ole("WordDocument"), ErrNotWorkbook, "mot de passe"},
 		{"csv", []byte("Nom;Population\nRennes;229000\n"), ErrNotWorkbook, "CSV"},
 		{"csv with BOM", []byte("\xEF\xBB\xBFNom,Ville\n"), ErrNotWorkbook, "CSV"},
+		{"csv in Windows-1252", []byte("Nom;Collectivit\xe9\r\nRennes;M\xe9tropole\r\n"), ErrNotWorkbook, "CSV"},
+		{"UTF-16 text", []byte("\xFF\xFEN\x00o\x00m\x00"), ErrNotWorkbook, "CSV"},
 		{"ods", zipOf(map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}), ErrNotWorkbook, ".ods"},
 		{"docx-like zip", zipOf(map[string]string{"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>"}), ErrNotWorkbook, "pas de classeur"},
 		{"plain zip", zipOf(map[string]string{"a.txt": "a"}), ErrNotWorkbook, "archive zip"},
@@ -1266,5 +1268,41 @@ func TestReadWorkbookFile(t *testing.T) {
 	_, _, err = ReadWorkbookFile(dir)
 	if !errors.Is(err, ErrNotWorkbook) || !strings.Contains(err.Error(), "dossier") {
 		t.Errorf("folder: %v", err)
+	}
+}
+
+// TestLibreOfficeOtherFormats has LibreOffice save the template as .xls,
+// .ods and .csv, renamed .xlsx as a user would: each gets its message.
+func TestLibreOfficeOtherFormats(t *testing.T) {
+	soffice := needTool(t, "soffice")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "candidature.xlsx")
+	if err := os.WriteFile(in, writeBook(t, richCandidature()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		format, filter string
+		kind           error
+		fragment       string
+	}{
+		{"xls", "xls", ErrNotWorkbook, "Excel 97-2003 (.xls)"},
+		{"ods", "ods", ErrNotWorkbook, "OpenDocument (.ods)"},
+		{"csv", "csv", ErrNotWorkbook, "CSV"},
+	}
+	for _, tt := range tests {
+		out := filepath.Join(dir, tt.format)
+		cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+			"--headless", "--convert-to", tt.filter, "--outdir", out, in)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("soffice: %v\n%s", err, b)
+		}
+		renamed := filepath.Join(out, "renomme.xlsx")
+		if err := os.Rename(filepath.Join(out, "candidature."+tt.format), renamed); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := ReadWorkbookFile(renamed)
+		if !errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.fragment) {
+			t.Errorf("%s renamed .xlsx: %v, want %q", tt.format, err, tt.fragment)
+		}
 	}
 }
