@@ -74,11 +74,7 @@ func (k *checker) requiredFields(sheet string, b block, rec reflect.Value) {
 			continue // yes/no answers have their own rules (the charter)
 		}
 		if rec.FieldByName(f.key).IsZero() {
-			hint := f.help
-			if f.example != "" {
-				hint += " Exemple : " + f.example + "."
-			}
-			k.add(Erreur, sheet, k.cellOf(ref, sheet, f.key), fmt.Sprintf("« %s » est obligatoire", f.label), lowerFirst(hint))
+			k.add(Erreur, sheet, k.cellOf(ref, sheet, f.key), fmt.Sprintf("« %s » est obligatoire", f.label), lowerFirst(exampleText(f)))
 		}
 	}
 }

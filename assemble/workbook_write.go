@@ -561,14 +561,24 @@ func (wr *writer) value(sheet, cell string, fd field, v reflect.Value) error {
 	return nil
 }
 
-// helpText is a field's input message: what is expected, with an example.
+// helpText is a field's input message: what is expected, with an example,
+// and whether the answer is required.
 func helpText(fd field) string {
-	s := fd.help
-	if fd.example != "" {
-		s += " Exemple : " + fd.example + "."
-	}
+	s := exampleText(fd)
 	if fd.required {
 		s += " Obligatoire."
+	}
+	return s
+}
+
+// exampleText is what is expected, with an example.
+func exampleText(fd field) string {
+	s := fd.help
+	if fd.example != "" {
+		s += " Exemple : " + fd.example
+		if !strings.HasSuffix(fd.example, "…") {
+			s += "."
+		}
 	}
 	return s
 }
