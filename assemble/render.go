@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,47 +86,47 @@ const (
 	family   = "Lato"
 )
 
-// rgb is a colour of the palette.
-type rgb struct{ r, g, b int }
+// rgbColor is a colour of the palette.
+type rgbColor struct{ r, g, b int }
 
 // The palette is restrained: dark text, one blue accent, light greys for
 // rules and zebra rows, and three status colours for the checklist.
 var (
-	colText      = rgb{33, 37, 41}
-	colMuted     = rgb{96, 104, 112}
-	colAccent    = rgb{22, 78, 140}
-	colAccentBg  = rgb{232, 240, 249}
-	colRule      = rgb{200, 206, 212}
-	colZebra     = rgb{245, 247, 250}
-	colWhite     = rgb{255, 255, 255}
-	colMet       = rgb{38, 125, 64}
-	colNotMet    = rgb{192, 38, 38}
-	colToConfirm = rgb{200, 120, 0}
+	colText      = rgbColor{33, 37, 41}
+	colMuted     = rgbColor{96, 104, 112}
+	colAccent    = rgbColor{22, 78, 140}
+	colAccentBg  = rgbColor{232, 240, 249}
+	colRule      = rgbColor{200, 206, 212}
+	colZebra     = rgbColor{245, 247, 250}
+	colWhite     = rgbColor{255, 255, 255}
+	colMet       = rgbColor{38, 125, 64}
+	colNotMet    = rgbColor{192, 38, 38}
+	colToConfirm = rgbColor{200, 120, 0}
 )
 
-// style is a font, size, colour and line height (lead, in mm).
-type style struct {
+// textStyle is a font, size, colour and line height (lead, in mm).
+type textStyle struct {
 	font  string // "", "B", "I", "BI"
 	size  float64
-	color rgb
+	color rgbColor
 	lead  float64
 }
 
 var (
-	stBody      = style{"", 10, colText, 5.1}
-	stEmpty     = style{"I", 10, colMuted, 5.1}
-	stHelp      = style{"I", 9, colMuted, 4.4}
-	stH1        = style{"B", 17, colAccent, 8}
-	stH2        = style{"B", 12.5, colAccent, 6.2}
-	stH3        = style{"B", 10.5, colText, 5.3}
-	stCell      = style{"", 8.8, colText, 4.1}
-	stCellBold  = style{"B", 8.8, colText, 4.1}
-	stCellEmpty = style{"I", 8.8, colMuted, 4.1}
-	stHead      = style{"B", 8.5, colWhite, 4.0}
-	stKey       = style{"B", 9.5, colMuted, 4.8}
-	stSmall     = style{"", 8, colMuted, 3.8}
-	stTOC       = style{"", 10.5, colText, 5.6}
-	stTOCTop    = style{"B", 10.5, colText, 5.6}
+	stBody      = textStyle{"", 10, colText, 5.1}
+	stEmpty     = textStyle{"I", 10, colMuted, 5.1}
+	stHelp      = textStyle{"I", 9, colMuted, 4.4}
+	stH1        = textStyle{"B", 17, colAccent, 8}
+	stH2        = textStyle{"B", 12.5, colAccent, 6.2}
+	stH3        = textStyle{"B", 10.5, colText, 5.3}
+	stCell      = textStyle{"", 8.8, colText, 4.1}
+	stCellBold  = textStyle{"B", 8.8, colText, 4.1}
+	stCellEmpty = textStyle{"I", 8.8, colMuted, 4.1}
+	stHead      = textStyle{"B", 8.5, colWhite, 4.0}
+	stKey       = textStyle{"B", 9.5, colMuted, 4.8}
+	stSmall     = textStyle{"", 8, colMuted, 3.8}
+	stTOC       = textStyle{"", 10.5, colText, 5.6}
+	stTOCTop    = textStyle{"B", 10.5, colText, 5.6}
 )
 
 // emptyText is what an empty field reads, so that every dossier has the same shape.
@@ -170,7 +171,11 @@ func Render(w io.Writer, c *Candidature, call *Call, opt RenderOptions) (lay *La
 	if err := r.pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : %w", err)
 	}
-	out, err := finish(buf.Bytes())
+	var levels []int
+	for _, e := range r.outline[:r.bookmarks] {
+		levels = append(levels, e.Level)
+	}
+	out, err := finishPDF(buf.Bytes(), levels)
 	if err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : %w", err)
 	}
@@ -190,18 +195,20 @@ type renderer struct {
 	logo string // registered image name, "" without a usable logo
 
 	frags []*frag
-	pages [][]placed
+	pages [][]placedFrag
 
-	anchors map[string]spot // heading anchor → where it landed
-	links   map[string]int  // heading anchor → fpdf internal link
-	outline []OutlineEntry  // dossier entries, in order
-	spots   []LinkSpot
-	cur     style // font currently selected, to skip redundant SetFont calls
-	curOK   bool
+	anchors   map[string]pageSpot // heading anchor → where it landed
+	links     map[string]int      // heading anchor → fpdf internal link
+	outline   []OutlineEntry      // dossier entries, in order, then the annexes'
+	bookmarks int                 // entries of outline that fpdf wrote (the dossier's)
+	spots     []LinkSpot
+	header    []string  // running header: the collectivité, the call
+	cur       textStyle // font currently selected, to skip redundant SetFont calls
+	curOK     bool
 }
 
-// spot is a place on a dossier page (1-based page, y in mm from the top).
-type spot struct {
+// pageSpot is a place on a dossier page (1-based page, y in mm from the top).
+type pageSpot struct {
 	page int
 	y    float64
 }
@@ -217,9 +224,13 @@ type frag struct {
 	head    *frag   // table header row to repeat when this row starts a page
 	anchor  string  // heading anchor to record
 	draw    func(y float64)
+	// block is the index of the block the fragment comes from: the
+	// fragments of a block are contiguous, so a later version can open a
+	// structure element (PDF/UA tag) where the index changes.
+	block int
 }
 
-type placed struct {
+type placedFrag struct {
 	f *frag
 	y float64
 }
@@ -235,12 +246,13 @@ func newRenderer(c *Candidature, call *Call, opt RenderOptions) (*renderer, erro
 		created = time.Now()
 	}
 	created = created.UTC()
+	opt.Created = created // the cover and the synthesis show the same date
 	pdf.SetCreationDate(created)
 	pdf.SetModificationDate(created)
 	pdf.SetCatalogSort(true)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(marginL, marginT, marginR)
-	pdf.SetCompression(false) // finish compresses the pages
+	pdf.SetCompression(false) // finishPDF compresses the pages
 	// The styles the dossier uses: fpdf embeds every font added, even
 	// unused, and each costs a parse and a subset. Bold italic is not used.
 	for _, st := range []string{"", "B", "I"} {
@@ -255,7 +267,7 @@ func newRenderer(c *Candidature, call *Call, opt RenderOptions) (*renderer, erro
 		pdf.AddUTF8FontFromBytes(family, st, data)
 	}
 	r := &renderer{pdf: pdf, c: c, call: call, opt: opt,
-		anchors: map[string]spot{}, links: map[string]int{}}
+		anchors: map[string]pageSpot{}, links: map[string]int{}}
 	r.setFont(stBody)
 	if err := pdf.Error(); err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : polices : %w", err)
@@ -263,9 +275,9 @@ func newRenderer(c *Candidature, call *Call, opt RenderOptions) (*renderer, erro
 	r.logo = r.registerLogo(opt.Logo)
 
 	nom := orEmpty(c.Collectivite.Nom)
-	title := Typo(clean(call.Title)) + " — candidature"
+	title := Typo(safeText(call.Title)) + " — candidature"
 	if nom != "" {
-		title = Typo(clean(call.Title)) + " — " + nom
+		title = Typo(safeText(call.Title)) + " — " + nom
 	}
 	pdf.SetTitle(title, true)
 	pdf.SetAuthor(nom, true)
@@ -273,8 +285,8 @@ func newRenderer(c *Candidature, call *Call, opt RenderOptions) (*renderer, erro
 	if subject == "" {
 		subject = "Candidature"
 	}
-	pdf.SetSubject(Typo(clean(subject)), true)
-	kw := []string{Typo(clean(call.Title)), "candidature", nom}
+	pdf.SetSubject(Typo(safeText(subject)), true)
+	kw := []string{Typo(safeText(call.Title)), "candidature", nom}
 	if opt.Fingerprint != "" {
 		kw = append(kw, "empreinte SHA-256 "+opt.Fingerprint)
 	}
@@ -287,8 +299,8 @@ func newRenderer(c *Candidature, call *Call, opt RenderOptions) (*renderer, erro
 }
 
 // registerLogo prepares the logo for the cover and returns its name, or ""
-// to draw the cover without it (a logo that cannot be read is not a reason
-// to refuse the dossier; the checks report it).
+// to draw the cover without it: a logo that cannot be read is left out
+// rather than a reason to refuse the dossier.
 //
 // The image is decoded with Go's decoders, turned upright (EXIF
 // orientation), reduced to what the cover needs, and handed to fpdf as an
@@ -334,14 +346,14 @@ func decodeLogo(data []byte) (image.Image, bool) {
 	}
 	orient := 1
 	if format == "jpeg" {
-		orient = exifOrientation(data)
+		orient = logoOrientation(data)
 	}
-	return shrink(src, orient, logoSide), true
+	return shrinkLogo(src, orient, logoSide), true
 }
 
-// shrink returns src turned by EXIF orientation o (1 to 8) and scaled down
+// shrinkLogo returns src turned by EXIF orientation o (1 to 8) and scaled down
 // by averaging so that its longest side is at most side pixels.
-func shrink(src image.Image, o, side int) *image.NRGBA {
+func shrinkLogo(src image.Image, o, side int) *image.NRGBA {
 	b := src.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if o >= 5 { // orientations 5 to 8 swap width and height
@@ -355,7 +367,7 @@ func shrink(src image.Image, o, side int) *image.NRGBA {
 			var rs, gs, bs, as, n uint32
 			for yy := y * scale; yy < min((y+1)*scale, h); yy++ {
 				for xx := x * scale; xx < min((x+1)*scale, w); xx++ {
-					sx, sy := oriented(xx, yy, w, h, o)
+					sx, sy := orientedPixel(xx, yy, w, h, o)
 					c := color.NRGBAModel.Convert(src.At(b.Min.X+sx, b.Min.Y+sy)).(color.NRGBA)
 					rs += uint32(c.R)
 					gs += uint32(c.G)
@@ -372,9 +384,9 @@ func shrink(src image.Image, o, side int) *image.NRGBA {
 	return dst
 }
 
-// oriented maps (x, y) of the upright image, of size w×h, to the stored
+// orientedPixel maps (x, y) of the upright image, of size w×h, to the stored
 // image under EXIF orientation o.
-func oriented(x, y, w, h, o int) (int, int) {
+func orientedPixel(x, y, w, h, o int) (int, int) {
 	switch o {
 	case 2:
 		return w - 1 - x, y
@@ -394,9 +406,9 @@ func oriented(x, y, w, h, o int) (int, int) {
 	return x, y
 }
 
-// exifOrientation returns the EXIF orientation of a JPEG (1 when absent
+// logoOrientation returns the EXIF orientation of a JPEG (1 when absent
 // or unreadable).
-func exifOrientation(jpg []byte) int {
+func logoOrientation(jpg []byte) int {
 	p := 2
 	for p+4 <= len(jpg) && jpg[p] == 0xFF {
 		marker := jpg[p+1]
@@ -404,16 +416,16 @@ func exifOrientation(jpg []byte) int {
 		if marker == 0xDA || n < 2 || p+2+n > len(jpg) {
 			break
 		}
-		seg := jpg[p+4 : p+2+n]
-		if marker == 0xE1 && len(seg) > 14 && string(seg[:6]) == "Exif\x00\x00" {
-			return tiffOrientation(seg[6:])
+		chartSeg := jpg[p+4 : p+2+n]
+		if marker == 0xE1 && len(chartSeg) > 14 && string(chartSeg[:6]) == "Exif\x00\x00" {
+			return logoTIFFOrientation(chartSeg[6:])
 		}
 		p += 2 + n
 	}
 	return 1
 }
 
-func tiffOrientation(t []byte) int {
+func logoTIFFOrientation(t []byte) int {
 	var u16 func([]byte) int
 	var u32 func([]byte) int
 	switch string(t[:2]) {
@@ -446,7 +458,7 @@ func tiffOrientation(t []byte) int {
 }
 
 // setFont selects style st (font, size and text colour).
-func (r *renderer) setFont(st style) {
+func (r *renderer) setFont(st textStyle) {
 	if r.curOK && r.cur == st {
 		return
 	}
@@ -455,17 +467,17 @@ func (r *renderer) setFont(st style) {
 	r.cur, r.curOK = st, true
 }
 
-func (r *renderer) fill(c rgb)   { r.pdf.SetFillColor(c.r, c.g, c.b) }
-func (r *renderer) stroke(c rgb) { r.pdf.SetDrawColor(c.r, c.g, c.b) }
+func (r *renderer) fill(c rgbColor)   { r.pdf.SetFillColor(c.r, c.g, c.b) }
+func (r *renderer) stroke(c rgbColor) { r.pdf.SetDrawColor(c.r, c.g, c.b) }
 
 // width is the width of s in style st, in mm.
-func (r *renderer) width(s string, st style) float64 {
+func (r *renderer) width(s string, st textStyle) float64 {
 	r.setFont(st)
 	return r.pdf.GetStringWidth(s)
 }
 
 // text draws s with its baseline at y, aligned 'L', 'R' or 'C' in [x, x+w].
-func (r *renderer) text(s string, st style, x, y, w float64, align byte) {
+func (r *renderer) text(s string, st textStyle, x, y, w float64, align byte) {
 	if s == "" {
 		return
 	}
@@ -480,14 +492,14 @@ func (r *renderer) text(s string, st style, x, y, w float64, align byte) {
 }
 
 // baseline is where text of style st sits in a line starting at y.
-func baseline(st style, y float64) float64 {
+func baseline(st textStyle, y float64) float64 {
 	return y + st.lead/2 + st.size*0.352778*0.35
 }
 
-// clean makes text safe to draw: line ends normalised, tabs as spaces,
+// safeText makes text safe to draw: line ends normalised, tabs as spaces,
 // control characters dropped, and characters outside the Basic Multilingual
 // Plane (which fpdf's UTF-8 fonts cannot index) replaced by a question mark.
-func clean(s string) string {
+func safeText(s string) string {
 	ok := true
 	for _, c := range s {
 		if c == '\r' || c == '\t' || (c < 0x20 && c != '\n') || c > 0xFFFF || c == 0x7F || c == utf8.RuneError {
@@ -522,7 +534,7 @@ func clean(s string) string {
 // are kept; lines break at ordinary spaces only (no-break spaces hold);
 // a word wider than w (a URL, an e-mail address) is cut, after a slash,
 // hyphen, dot or similar when possible.
-func (r *renderer) wrap(s string, st style, w float64) []string {
+func (r *renderer) wrap(s string, st textStyle, w float64) []string {
 	r.setFont(st)
 	var lines []string
 	space := r.pdf.GetStringWidth(" ")
@@ -579,7 +591,9 @@ func (r *renderer) breakWord(word string, w float64) []string {
 			}
 			acc += cw
 			cut = i + utf8.RuneLen(c)
-			if strings.ContainsRune("/-_.?&=#:@,;", c) || unicode.IsSpace(c) {
+			// After a URL or word separator, or at a no-break space: a
+			// figure and its unit that do not fit together part there.
+			if strings.ContainsRune("/-_.?&=#:@,;\u00a0\u202f", c) || unicode.IsSpace(c) {
 				sep = cut
 			}
 		}
@@ -599,12 +613,15 @@ func (r *renderer) breakWord(word string, w float64) []string {
 // paginate turns blocks into fragments and places them on pages: a heading
 // never ends a page (it keeps with what follows), a table row is never split
 // and a table's header row is repeated at the top of each page it runs onto.
-func (r *renderer) paginate(blocks []block) {
+func (r *renderer) paginate(blocks []docBlock) {
 	r.frags = r.frags[:0]
-	for _, b := range blocks {
-		r.frags = append(r.frags, b.frags(r)...)
+	for i, b := range blocks {
+		for _, f := range b.frags(r) {
+			f.block = i
+			r.frags = append(r.frags, f)
+		}
 	}
-	var page []placed
+	var page []placedFrag
 	y := bodyTop
 	flush := func() {
 		r.pages = append(r.pages, page)
@@ -633,12 +650,12 @@ func (r *renderer) paginate(blocks []block) {
 			gap = 0
 		}
 		if len(page) == 0 && f.head != nil {
-			page = append(page, placed{f.head, y})
+			page = append(page, placedFrag{f.head, y})
 			y += f.head.h
 		}
-		page = append(page, placed{f, y + gap})
+		page = append(page, placedFrag{f, y + gap})
 		if f.anchor != "" {
-			r.anchors[f.anchor] = spot{len(r.pages) + 1, y + gap}
+			r.anchors[f.anchor] = pageSpot{len(r.pages) + 1, y + gap}
 		}
 		y += gap + f.h
 	}
@@ -709,7 +726,8 @@ func (r *renderer) bookmark(title string, level int, y float64) {
 // draw puts every placed fragment on its page, with the running header
 // and the page number.
 func (r *renderer) draw() {
-	for anchor, s := range r.anchors {
+	for _, anchor := range slices.Sorted(maps.Keys(r.anchors)) { // link ids in a fixed order
+		s := r.anchors[anchor]
 		r.pdf.SetLink(r.link(anchor), s.y, s.page)
 	}
 	total := r.total()
@@ -724,6 +742,7 @@ func (r *renderer) draw() {
 			p.f.draw(p.y)
 		}
 	}
+	r.bookmarks = len(r.outline)
 	r.annexOutline()
 }
 
@@ -745,24 +764,25 @@ func (r *renderer) annexOutline() {
 
 // annexLabel is how an annex is named in the contents and the outline.
 func annexLabel(i int, a Annex) string {
-	t := strings.TrimSpace(clean(a.Title))
+	t := strings.TrimSpace(safeText(a.Title))
 	if t == "" {
-		t = strings.TrimSpace(clean(a.File))
+		t = strings.TrimSpace(safeText(a.File))
 	}
 	if t == "" {
 		t = "Document"
 	}
-	return "Annexe " + strconv.Itoa(i+1) + " — " + Typo(t)
+	return "Annexe" + NBSP + strconv.Itoa(i+1) + " — " + Typo(t)
 }
 
 func (r *renderer) runningHeader() {
-	name := clean(r.c.Collectivite.Nom)
-	if strings.TrimSpace(name) == "" {
-		name = emptyText
+	if r.header == nil {
+		r.header = []string{
+			r.fitLine(nonEmpty(orEmpty(r.c.Collectivite.Nom)), stSmall, contentW*0.6),
+			r.fitLine(Typo(safeText(r.call.Title)), stSmall, contentW*0.38),
+		}
 	}
-	left := r.fitLine(Typo(name), stSmall, contentW*0.6)
-	r.text(left, stSmall, marginL, 15, contentW, 'L')
-	r.text(r.fitLine(clean(r.call.Title), stSmall, contentW*0.38), stSmall, marginL, 15, contentW, 'R')
+	r.text(r.header[0], stSmall, marginL, 15, contentW, 'L')
+	r.text(r.header[1], stSmall, marginL, 15, contentW, 'R')
 	r.stroke(colRule)
 	r.pdf.SetLineWidth(0.2)
 	r.pdf.Line(marginL, 17, pageW-marginR, 17)
@@ -773,16 +793,34 @@ func (r *renderer) footer(n, total int) {
 	r.text(s, stSmall, marginL, pageH-12, contentW, 'R')
 }
 
-// fitLine shortens s with an ellipsis so that it fits in w.
-func (r *renderer) fitLine(s string, st style, w float64) string {
+// fitLine shortens s with an ellipsis so that it fits in w. Widths add up
+// glyph by glyph (fpdf does not kern), so one pass finds the cut.
+func (r *renderer) fitLine(s string, st textStyle, w float64) string {
 	if r.width(s, st) <= w {
 		return s
 	}
-	rs := []rune(s)
-	for len(rs) > 0 && r.width(string(rs)+"…", st) > w {
-		rs = rs[:len(rs)-1]
+	room := w - r.pdf.GetStringWidth("…")
+	acc, cut := 0.0, 0
+	for i, c := range s {
+		acc += r.pdf.GetStringWidth(string(c))
+		if acc > room {
+			break
+		}
+		cut = i + utf8.RuneLen(c)
 	}
-	return strings.TrimRight(string(rs), " ") + "…"
+	return strings.TrimRight(s[:cut], " ") + "…"
+}
+
+// capLines keeps at most n lines, the last one ending with an ellipsis
+// when some were dropped: for the few places that cannot run onto the next
+// page (headings, the cover, a figure's labels).
+func (r *renderer) capLines(lines []string, n int, st textStyle, w float64) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	out := slices.Clone(lines[:n])
+	out[n-1] = r.fitLine(out[n-1]+" "+lines[n], st, w)
+	return out
 }
 
 // layout reports where things landed.
@@ -795,17 +833,19 @@ func (r *renderer) layout() *Layout {
 	}
 }
 
-// finish adjusts what fpdf wrote where it has no setting:
+// finishPDF adjusts what fpdf wrote where it has no setting:
 //   - the catalog gets /ViewerPreferences << /DisplayDocTitle true >>
 //     (viewers show the title, not the file name);
 //   - the embedded fonts, which fpdf does subset, get subset names (a
 //     six-letter tag, then the PostScript name) instead of fpdf's keys;
+//   - the version is at least 1.4, for /Lang and DisplayDocTitle;
+//   - outline items with children count them (fpdf writes /Count 0);
 //   - the page contents are compressed here, with a pooled compressor:
 //     fpdf allocates a new one (about a megabyte) for every page.
 //
 // The cross-reference table is rebuilt from fpdf's own offsets, shifted by
 // the edits made before each object.
-func finish(pdf []byte) ([]byte, error) {
+func finishPDF(pdf []byte, levels []int) ([]byte, error) {
 	type edit struct {
 		at, n int // bytes [at, at+n) are replaced by b
 		b     []byte
@@ -820,6 +860,11 @@ func finish(pdf []byte) ([]byte, error) {
 		return nil, bad("catalogue")
 	}
 	edits = append(edits, edit{at + len(catalog), 0, []byte("\n/ViewerPreferences << /DisplayDocTitle true >>")})
+	// /Lang and DisplayDocTitle are PDF 1.4; fpdf writes 1.3 unless a
+	// feature of its own needs more.
+	if bytes.HasPrefix(pdf, []byte("%PDF-1.3")) {
+		edits = append(edits, edit{0, len("%PDF-1.3"), []byte("%PDF-1.4")})
+	}
 
 	// Object offsets, from the table: "0000012345 00000 n \n", object 0 first.
 	var offsets []int
@@ -831,6 +876,38 @@ func finish(pdf []byte) ([]byte, error) {
 			}
 			offsets = append(offsets, off)
 		}
+	}
+
+	// fpdf writes /Count 0 in every outline item; an item with children
+	// must count its visible descendants (all of them: items are open).
+	// Items are written in outline order, levels[i] is item i's level.
+	const zero = "/Count 0>>\nendobj"
+	item := 0
+	for i := 0; ; {
+		k := bytes.Index(pdf[i:xref], []byte(zero))
+		if k < 0 {
+			break
+		}
+		i += k
+		if item >= len(levels) {
+			return nil, bad("signets")
+		}
+		n := 0
+		for j := item + 1; j < len(levels) && levels[j] > levels[item]; j++ {
+			n++
+		}
+		if n > 0 {
+			edits = append(edits, edit{i, len("/Count 0"), []byte("/Count " + strconv.Itoa(n))})
+		}
+		item++
+		i += len(zero)
+	}
+	if item != len(levels) {
+		return nil, bad("signets")
+	}
+	if root := bytes.Index(pdf[:xref], []byte("<</Type /Outlines ")); root >= 0 && len(levels) > 0 {
+		at := root + len("<</Type /Outlines ")
+		edits = append(edits, edit{at, 0, []byte("/Count " + strconv.Itoa(len(levels)) + " ")})
 	}
 
 	zw := zpool.Get().(*zlib.Writer)
@@ -959,9 +1036,9 @@ var subsetNames = map[string]string{
 // Fragments of each block. A block measures itself with the renderer's
 // fonts and returns fragments whose draw functions run once pages are known.
 
-func (pageBreak) frags(*renderer) []*frag { return []*frag{{newPage: true}} }
+func (docPageBreak) frags(*renderer) []*frag { return []*frag{{newPage: true}} }
 
-func (h headingBlock) frags(r *renderer) []*frag {
+func (h docHeading) frags(r *renderer) []*frag {
 	st, gap := stH3, 4.5
 	switch h.level {
 	case 1:
@@ -970,10 +1047,10 @@ func (h headingBlock) frags(r *renderer) []*frag {
 		st, gap = stH2, 7
 	}
 	title := h.title()
-	lines := r.wrap(title, st, contentW)
+	lines := r.capLines(r.wrap(title, st, contentW), 4, st, contentW)
 	var help []string
 	if h.help != "" {
-		help = r.wrap(h.help, stHelp, contentW)
+		help = r.capLines(r.wrap(h.help, stHelp, contentW), 8, stHelp, contentW)
 	}
 	total := float64(len(lines)) * st.lead
 	if h.level == 1 {
@@ -1026,7 +1103,7 @@ func lineFrags(n int, lead, gap float64, drawLine func(i int, y float64)) []*fra
 	return out
 }
 
-func (p paraBlock) frags(r *renderer) []*frag {
+func (p docPara) frags(r *renderer) []*frag {
 	text, st := p.text, p.st
 	if strings.TrimSpace(text) == "" {
 		text = emptyText
@@ -1040,7 +1117,7 @@ func (p paraBlock) frags(r *renderer) []*frag {
 	})
 }
 
-func (l listBlock) frags(r *renderer) []*frag {
+func (l docList) frags(r *renderer) []*frag {
 	const indent = 5.0
 	var out []*frag
 	for _, it := range l.items {
@@ -1056,7 +1133,7 @@ func (l listBlock) frags(r *renderer) []*frag {
 	return out
 }
 
-func (b kvBlock) frags(r *renderer) []*frag {
+func (b docKeyValues) frags(r *renderer) []*frag {
 	const keyW, sep = 38.0, 4.0
 	valW := contentW - keyW - sep
 	var out []*frag
@@ -1094,11 +1171,12 @@ func (b kvBlock) frags(r *renderer) []*frag {
 
 // Table geometry: cell padding, horizontal and vertical.
 const (
-	padX = 1.8
-	padY = 1.4
+	padX      = 1.8
+	padY      = 1.4
+	rowIndent = 3.5
 )
 
-func (t tableBlock) frags(r *renderer) []*frag {
+func (t docTable) frags(r *renderer) []*frag {
 	total := 0.0
 	for _, c := range t.cols {
 		total += c.share
@@ -1133,9 +1211,21 @@ func (t tableBlock) frags(r *renderer) []*frag {
 	}
 	head.gap = 3
 	out := []*frag{head}
+	// cellW is the room for the text of cell i of row: its column, or up to
+	// the last column for a spanning first cell, less an indent.
+	cellW := func(i int, row docRow) float64 {
+		w := ws[i] - 2*padX
+		if i == 0 && row.span {
+			w = xs[len(t.cols)-1] - xs[0] - 2*padX
+		}
+		if i == 0 && row.indent {
+			w -= rowIndent
+		}
+		return w
+	}
 	rows := t.rows
 	if len(rows) == 0 {
-		rows = []tableRow{{cells: []string{""}}}
+		rows = []docRow{{cells: []string{""}}}
 	}
 	// A row taller than a page is cut into pieces that fit: the only case
 	// where a row is split, rather than overflow the page.
@@ -1157,7 +1247,7 @@ func (t tableBlock) frags(r *renderer) []*frag {
 			bg = colZebra
 		}
 		cells := make([][]string, len(t.cols))
-		styles := make([]style, len(t.cols))
+		styles := make([]textStyle, len(t.cols))
 		n := 1
 		for i := range t.cols {
 			s := ""
@@ -1174,7 +1264,7 @@ func (t tableBlock) frags(r *renderer) []*frag {
 			if row.annex > 0 && i == len(t.cols)-1 {
 				s = "p. 0000 à 0000" // measured at its widest; filled in when drawn
 			}
-			w := ws[i] - 2*padX
+			w := cellW(i, row)
 			if i == t.statusCol {
 				w -= 4.5
 			}
@@ -1204,7 +1294,10 @@ func (t tableBlock) frags(r *renderer) []*frag {
 					if c.right {
 						align = 'R'
 					}
-					x, w := xs[i]+padX, ws[i]-2*padX
+					x, w := xs[i]+padX, cellW(i, row)
+					if i == 0 && row.indent {
+						x += rowIndent
+					}
 					if len(t.rows) == 0 {
 						x, w, align = marginL+padX, contentW-2*padX, 'L'
 					}
@@ -1252,7 +1345,7 @@ func (r *renderer) annexPages(i int) string {
 }
 
 // statusStyle colours a status label.
-func statusStyle(st style, s Status) style {
+func statusStyle(st textStyle, s Status) textStyle {
 	st.font = "B"
 	switch s {
 	case Met:
@@ -1296,7 +1389,7 @@ func (r *renderer) statusMark(s Status, x, y float64) {
 	}
 }
 
-func (b figureBlock) frags(r *renderer) []*frag {
+func (b docFigure) frags(r *renderer) []*frag {
 	titleH := stH3.lead + 1
 	h := b.chart.height(r, contentW)
 	f := &frag{h: titleH + h + 2, gap: 5}
@@ -1307,7 +1400,7 @@ func (b figureBlock) frags(r *renderer) []*frag {
 	return []*frag{f}
 }
 
-func (b tilesBlock) frags(r *renderer) []*frag {
+func (b docTiles) frags(r *renderer) []*frag {
 	const per, sep, h = 3, 4.0, 23.0
 	w := (contentW - sep*(per-1)) / per
 	var out []*frag
@@ -1333,9 +1426,9 @@ func (b tilesBlock) frags(r *renderer) []*frag {
 
 // tileValue draws a key figure as large as fits in w.
 func (r *renderer) tileValue(v string, x, y, w float64) {
-	st := style{"B", 17, colAccent, 8}
+	st := textStyle{"B", 17, colAccent, 8}
 	if strings.TrimSpace(v) == "" {
-		v, st = emptyText, style{"I", 11, colMuted, 8}
+		v, st = emptyText, textStyle{"I", 11, colMuted, 8}
 	}
 	for st.size > 8 && r.width(v, st) > w {
 		st.size -= 0.5
@@ -1343,15 +1436,15 @@ func (r *renderer) tileValue(v string, x, y, w float64) {
 	r.text(r.fitLine(v, st, w), st, x, y+st.size*0.352778, w, 'L')
 }
 
-var colNoteBg = rgb{253, 246, 232}
+var colNoteBg = rgbColor{253, 246, 232}
 
-func (b noteBlock) frags(r *renderer) []*frag {
+func (b docNote) frags(r *renderer) []*frag {
 	const indent, pad = 4.0, 3.0
 	w := contentW - 2*pad - indent - 2
 	var lines [][]string
 	n := 0
 	for _, it := range b.items {
-		l := r.wrap(it, stCell, w)
+		l := r.capLines(r.wrap(it, stCell, w), 4, stCell, w)
 		lines = append(lines, l)
 		n += len(l)
 	}
@@ -1380,7 +1473,7 @@ func (b noteBlock) frags(r *renderer) []*frag {
 	return []*frag{f}
 }
 
-func (b *contentsBlock) frags(r *renderer) []*frag {
+func (b *docContents) frags(r *renderer) []*frag {
 	const numW = 14.0
 	var out []*frag
 	for _, e := range b.entries {
@@ -1389,7 +1482,7 @@ func (b *contentsBlock) frags(r *renderer) []*frag {
 			st, indent, gap = stTOC, 8, 0.6
 		}
 		tw := contentW - indent - numW
-		lines := r.wrap(e.title, st, tw)
+		lines := r.capLines(r.wrap(e.title, st, tw), 3, st, tw)
 		f := &frag{h: float64(len(lines)) * st.lead, gap: gap}
 		f.draw = func(y float64) {
 			x := marginL + indent
@@ -1423,27 +1516,27 @@ func (b *contentsBlock) frags(r *renderer) []*frag {
 	return out
 }
 
-func (c coverBlock) frags(r *renderer) []*frag {
+func (c docCover) frags(r *renderer) []*frag {
 	f := &frag{h: bodyH, newPage: true}
 	f.draw = func(float64) {
 		p := r.pdf
-		white := style{"", 11, colWhite, 5.5}
+		white := textStyle{"", 11, colWhite, 5.5}
 		band := 92.0
 		r.fill(colAccent)
 		p.Rect(0, 0, pageW, band, "F")
 		y := 30.0
-		for _, l := range r.wrap(c.organiser, white, contentW) {
+		for _, l := range r.capLines(r.wrap(c.organiser, white, contentW), 3, white, contentW) {
 			r.text(l, white, marginL, y, contentW, 'L')
 			y += white.lead
 		}
 		y += 10
-		big := style{"B", 28, colWhite, 12}
-		for _, l := range r.wrap(c.title, big, contentW) {
+		big := textStyle{"B", 28, colWhite, 12}
+		for _, l := range r.capLines(r.wrap(c.title, big, contentW), 2, big, contentW) {
 			r.text(l, big, marginL, y+6, contentW, 'L')
 			y += big.lead
 		}
-		sub := style{"", 14, colWhite, 6.5}
-		for _, l := range r.wrap(c.subtitle, sub, contentW) {
+		sub := textStyle{"", 14, colWhite, 6.5}
+		for _, l := range r.capLines(r.wrap(c.subtitle, sub, contentW), 2, sub, contentW) {
 			r.text(l, sub, marginL, y+4, contentW, 'L')
 			y += sub.lead
 		}
@@ -1461,17 +1554,17 @@ func (c coverBlock) frags(r *renderer) []*frag {
 		}
 		r.text("Candidature présentée par", stKey, marginL, y, contentW, 'L')
 		y += 11
-		name := style{"B", 24, colText, 10.5}
+		name := textStyle{"B", 24, colText, 10.5}
 		nom := c.nom
 		if nom == "" {
 			nom = emptyText
 		}
-		for _, l := range r.wrap(nom, name, contentW) {
+		for _, l := range r.capLines(r.wrap(nom, name, contentW), 4, name, contentW) {
 			r.text(l, name, marginL, y, contentW, 'L')
 			y += name.lead
 		}
 		if c.kind != "" {
-			kind := style{"", 12, colMuted, 6}
+			kind := textStyle{"", 12, colMuted, 6}
 			r.text(r.fitLine(c.kind, kind, contentW), kind, marginL, y+1, contentW, 'L')
 		}
 		// Bottom block: date, contact, deadline.
@@ -1481,14 +1574,14 @@ func (c coverBlock) frags(r *renderer) []*frag {
 		r.text(c.date, stH3, marginL, y, contentW, 'L')
 		y += 7
 		for _, l := range c.contact {
-			for _, w := range r.wrap(l, stBody, contentW) {
+			for _, w := range r.capLines(r.wrap(l, stBody, contentW), 2, stBody, contentW) {
 				r.text(w, stBody, marginL, y, contentW, 'L')
 				y += stBody.lead
 			}
 		}
 		if c.deadline != "" {
 			y += 3
-			for _, w := range r.wrap(c.deadline, stHelp, contentW) {
+			for _, w := range r.capLines(r.wrap(c.deadline, stHelp, contentW), 2, stHelp, contentW) {
 				r.text(w, stHelp, marginL, y, contentW, 'L')
 				y += stHelp.lead
 			}

@@ -11,8 +11,8 @@ import (
 // sharp in print, weigh nothing, and keep their labels as text. Each one
 // has a text alternative saying what it shows, for the figure's tag.
 
-// chart is a figure's drawing.
-type chart interface {
+// docChart is a figure's drawing.
+type docChart interface {
 	height(r *renderer, w float64) float64
 	draw(r *renderer, x, y, w float64)
 	alt() string
@@ -21,29 +21,29 @@ type chart interface {
 // Colours of the series: acquired money in the accent, requested money in a
 // lighter blue, in-kind in grey, so that the three read apart in grey too.
 var (
-	colSollicite = rgb{122, 164, 210}
-	colNature    = rgb{170, 176, 184}
-	colUnknown   = rgb{222, 226, 230}
-	colTotal     = rgb{12, 52, 98}
+	colSollicite = rgbColor{122, 164, 210}
+	colNature    = rgbColor{170, 176, 184}
+	colUnknown   = rgbColor{222, 226, 230}
+	colTotal     = rgbColor{12, 52, 98}
 )
 
 // maxBars caps the bars of a chart; the rest are summed in one « Autres » bar.
 const maxBars = 10
 
-// seg is a part of a bar.
-type seg struct {
+// chartSeg is a part of a bar.
+type chartSeg struct {
 	value int64
-	color rgb
+	color rgbColor
 }
 
-// bar is one row of a horizontal bar chart.
-type bar struct {
+// chartBar is one row of a horizontal bar chart.
+type chartBar struct {
 	label string
-	segs  []seg
+	segs  []chartSeg
 	value string // printed at the end of the bar
 }
 
-func (b bar) total() int64 {
+func (b chartBar) total() int64 {
 	var n int64
 	for _, s := range b.segs {
 		n += max(s.value, 0)
@@ -51,23 +51,23 @@ func (b bar) total() int64 {
 	return n
 }
 
-// legendItem names a colour.
-type legendItem struct {
+// chartLegend names a colour.
+type chartLegend struct {
 	label string
-	color rgb
+	color rgbColor
 }
 
-// barChart is a horizontal (stacked) bar chart, with an optional threshold
+// docBarChart is a horizontal (stacked) bar chart, with an optional threshold
 // drawn as a dashed line.
-type barChart struct {
-	bars      []bar
-	legend    []legendItem
+type docBarChart struct {
+	bars      []chartBar
+	legend    []chartLegend
 	threshold int64
 	thLabel   string
 	text      string // alternative text
 }
 
-var stBarLabel = style{"", 8.3, colText, 3.5}
+var stBarLabel = textStyle{"", 8.3, colText, 3.5}
 
 const (
 	barLabelW = 50.0
@@ -76,9 +76,9 @@ const (
 	barPitch  = 8.0
 )
 
-func (c *barChart) alt() string { return c.text }
+func (c *docBarChart) alt() string { return c.text }
 
-func (c *barChart) height(_ *renderer, _ float64) float64 {
+func (c *docBarChart) height(_ *renderer, _ float64) float64 {
 	h := float64(len(c.bars))*barPitch + 2
 	if len(c.legend) > 0 {
 		h += 7
@@ -89,7 +89,7 @@ func (c *barChart) height(_ *renderer, _ float64) float64 {
 	return h
 }
 
-func (c *barChart) draw(r *renderer, x, y, w float64) {
+func (c *docBarChart) draw(r *renderer, x, y, w float64) {
 	p := r.pdf
 	if len(c.legend) > 0 {
 		lx := x
@@ -166,16 +166,16 @@ func (c *barChart) draw(r *renderer, x, y, w float64) {
 	}
 }
 
-// capBars keeps the first maxBars-1 bars and sums the others in « Autres ».
-func capBars(bars []bar, format func(int64) string) []bar {
+// capChartBars keeps the first maxBars-1 bars and sums the others in « Autres ».
+func capChartBars(bars []chartBar, format func(int64) string) []chartBar {
 	if len(bars) <= maxBars {
 		return bars
 	}
-	rest := bar{label: "Autres (" + Number(int64(len(bars)-maxBars+1)) + ")"}
+	rest := chartBar{label: "Autres (" + Number(int64(len(bars)-maxBars+1)) + ")"}
 	for _, b := range bars[maxBars-1:] {
 		for i, s := range b.segs {
 			if i >= len(rest.segs) {
-				rest.segs = append(rest.segs, seg{color: s.color})
+				rest.segs = append(rest.segs, chartSeg{color: s.color})
 			}
 			rest.segs[i].value += s.value
 		}
@@ -184,12 +184,12 @@ func capBars(bars []bar, format func(int64) string) []bar {
 	return append(bars[:maxBars-1:maxBars-1], rest)
 }
 
-func places(n int64) string { return Number(n) + NBSP + "places" }
+func placesText(n int64) string { return Number(n) + NBSP + "places" }
 
 // newCapacityChart shows each venue's capacity and their total against the
 // call's participants threshold; nil without venues.
-func newCapacityChart(c *Candidature, call *Call) *barChart {
-	var bars []bar
+func newCapacityChart(c *Candidature, call *Call) *docBarChart {
+	var bars []chartBar
 	var alt []string
 	var total int64
 	for _, l := range c.Lieux {
@@ -197,54 +197,54 @@ func newCapacityChart(c *Candidature, call *Call) *barChart {
 			continue
 		}
 		name := nonEmpty(orEmpty(l.Nom))
-		bars = append(bars, bar{label: name, segs: []seg{{l.Capacite, colAccent}}, value: places(l.Capacite)})
-		alt = append(alt, name+" "+places(l.Capacite))
+		bars = append(bars, chartBar{label: name, segs: []chartSeg{{l.Capacite, colAccent}}, value: placesText(l.Capacite)})
+		alt = append(alt, name+" "+placesText(l.Capacite))
 		total += l.Capacite
 	}
 	if len(bars) == 0 {
 		return nil
 	}
-	bars = capBars(bars, places)
+	bars = capChartBars(bars, placesText)
 	if len(c.Lieux) > 1 {
-		bars = append(bars, bar{label: "Tous lieux réunis", segs: []seg{{total, colTotal}}, value: places(total)})
+		bars = append(bars, chartBar{label: "Tous lieux réunis", segs: []chartSeg{{total, colTotal}}, value: placesText(total)})
 	}
 	th := call.Criteria.Participants
-	return &barChart{
+	return &docBarChart{
 		bars:      bars,
 		threshold: th,
 		thLabel:   "seuil de l’appel : " + Number(th) + NBSP + "participants",
-		text: "Capacité d’accueil par lieu : " + strings.Join(alt, " ; ") + " ; au total " + places(total) +
+		text: "Capacité d’accueil par lieu : " + strings.Join(alt, " ; ") + " ; au total " + placesText(total) +
 			", pour un seuil de " + Number(th) + NBSP + "participants fixé par l’appel.",
 	}
 }
 
 // newChargesChart shows the charges by category; nil without charges.
-func newChargesChart(c *Candidature) *barChart {
+func newChargesChart(c *Candidature) *docBarChart {
 	order, groups := budgetGroups(c.Budget, Charge)
-	var bars []bar
+	var bars []chartBar
 	var alt []string
 	for _, k := range order {
-		s := sum(groups[k])
+		s := sumMontants(groups[k])
 		if s <= 0 {
 			continue
 		}
 		name := nonEmpty(orEmpty(k))
-		bars = append(bars, bar{label: name, segs: []seg{{s, colAccent}}, value: Money(s)})
+		bars = append(bars, chartBar{label: name, segs: []chartSeg{{s, colAccent}}, value: Money(s)})
 		alt = append(alt, name+" "+Money(s))
 	}
 	if len(bars) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(bars, func(a, b bar) int { return cmp.Compare(b.total(), a.total()) })
-	return &barChart{
-		bars: capBars(bars, Money),
+	slices.SortStableFunc(bars, func(a, b chartBar) int { return cmp.Compare(b.total(), a.total()) })
+	return &docBarChart{
+		bars: capChartBars(bars, Money),
 		text: "Charges prévues par catégorie : " + strings.Join(alt, " ; ") + ".",
 	}
 }
 
 // newFundingChart shows the produits by funder, split by status (acquis,
 // sollicité, en nature, non précisé); nil without produits.
-func newFundingChart(c *Candidature) *barChart {
+func newFundingChart(c *Candidature) *docBarChart {
 	type funder struct {
 		name                      string
 		acquis, sol, nature, none int64
@@ -279,11 +279,11 @@ func newFundingChart(c *Candidature) *barChart {
 	if len(fs) == 0 {
 		return nil
 	}
-	var bars []bar
+	var bars []chartBar
 	var alt []string
 	var any [4]bool
 	for _, f := range fs {
-		b := bar{label: f.name, segs: []seg{{f.acquis, colAccent}, {f.sol, colSollicite}, {f.nature, colNature}, {f.none, colUnknown}}}
+		b := chartBar{label: f.name, segs: []chartSeg{{f.acquis, colAccent}, {f.sol, colSollicite}, {f.nature, colNature}, {f.none, colUnknown}}}
 		b.value = Money(b.total())
 		bars = append(bars, b)
 		var parts []string
@@ -298,28 +298,28 @@ func newFundingChart(c *Candidature) *barChart {
 		}
 		alt = append(alt, f.name+" : "+strings.Join(parts, ", "))
 	}
-	slices.SortStableFunc(bars, func(a, b bar) int { return cmp.Compare(b.total(), a.total()) })
-	var legend []legendItem
-	for i, l := range []legendItem{{"acquis", colAccent}, {"sollicité", colSollicite}, {"en nature", colNature}, {"sans statut", colUnknown}} {
+	slices.SortStableFunc(bars, func(a, b chartBar) int { return cmp.Compare(b.total(), a.total()) })
+	var legend []chartLegend
+	for i, l := range []chartLegend{{"acquis", colAccent}, {"sollicité", colSollicite}, {"en nature", colNature}, {"sans statut", colUnknown}} {
 		if any[i] {
 			legend = append(legend, l)
 		}
 	}
-	return &barChart{
-		bars:   capBars(bars, Money),
+	return &docBarChart{
+		bars:   capChartBars(bars, Money),
 		legend: legend,
 		text:   "Financements par financeur et par statut : " + strings.Join(alt, " ; ") + ".",
 	}
 }
 
-// timeline shows the days of the event side by side — the community day,
+// timelineChart shows the days of the event side by side — the community day,
 // day 1, day 2, and any other day with an official moment — with the
 // official moments under their day.
-type timeline struct {
-	days []tlDay
+type timelineChart struct {
+	days []timelineDay
 }
 
-type tlDay struct {
+type timelineDay struct {
 	date    time.Time
 	label   string
 	kind    int // 0 another day, 1 community day, 2 a day of the event
@@ -329,9 +329,9 @@ type tlDay struct {
 // maxDays caps the columns of the timeline; more would be unreadable.
 const maxDays = 6
 
-func newTimeline(c *Candidature, call *Call) *timeline {
-	var days []tlDay
-	add := func(t time.Time, label string, kind int) *tlDay {
+func newTimeline(c *Candidature, call *Call) *timelineChart {
+	var days []timelineDay
+	add := func(t time.Time, label string, kind int) *timelineDay {
 		for i := range days {
 			if days[i].date.Equal(t) {
 				if kind > days[i].kind {
@@ -340,7 +340,7 @@ func newTimeline(c *Candidature, call *Call) *timeline {
 				return &days[i]
 			}
 		}
-		days = append(days, tlDay{date: t, label: label, kind: kind})
+		days = append(days, timelineDay{date: t, label: label, kind: kind})
 		return &days[len(days)-1]
 	}
 	e := c.Evenement
@@ -360,17 +360,24 @@ func newTimeline(c *Candidature, call *Call) *timeline {
 		d := add(m.Date, "Temps officiel", 0)
 		d.moments = append(d.moments, joinNonEmpty(" · ", orEmpty(m.Heure), nonEmpty(orEmpty(m.Intitule))))
 	}
+	// A figure cannot run onto the next page: a few moments per day, the
+	// table under the figure lists them all.
+	for i := range days {
+		if n := len(days[i].moments); n > tlMoments {
+			days[i].moments = append(days[i].moments[:tlMoments-1], "et "+Number(int64(n-tlMoments+1))+NBSP+"autres temps officiels")
+		}
+	}
 	if len(days) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(days, func(a, b tlDay) int { return a.date.Compare(b.date) })
+	slices.SortStableFunc(days, func(a, b timelineDay) int { return a.date.Compare(b.date) })
 	if len(days) > maxDays {
 		days = days[:maxDays]
 	}
-	return &timeline{days: days}
+	return &timelineChart{days: days}
 }
 
-func (t *timeline) alt() string {
+func (t *timelineChart) alt() string {
 	var parts []string
 	for _, d := range t.days {
 		s := d.label + " : " + LongDate(d.date)
@@ -383,31 +390,33 @@ func (t *timeline) alt() string {
 }
 
 const (
-	tlSep   = 3.0
-	tlHeadH = 15.0
+	tlMoments     = 6 // moments shown per day
+	tlMomentLines = 3 // lines per moment
+	tlSep         = 3.0
+	tlHeadH       = 15.0
 )
 
-var stTLHead = style{"B", 9, colText, 4.2}
+var stTLHead = textStyle{"B", 9, colText, 4.2}
 
-func (t *timeline) colW(w float64) float64 {
+func (t *timelineChart) colW(w float64) float64 {
 	n := float64(len(t.days))
 	return (w - tlSep*(n-1)) / n
 }
 
-func (t *timeline) height(r *renderer, w float64) float64 {
+func (t *timelineChart) height(r *renderer, w float64) float64 {
 	cw := t.colW(w)
 	lines := 0
 	for _, d := range t.days {
 		n := 0
 		for _, m := range d.moments {
-			n += len(r.wrap(m, stCell, cw-5))
+			n += len(r.capLines(r.wrap(m, stCell, cw-5), tlMomentLines, stCell, cw-5))
 		}
 		lines = max(lines, n+len(d.moments)/2)
 	}
 	return tlHeadH + 6 + float64(lines)*stCell.lead + 2
 }
 
-func (t *timeline) draw(r *renderer, x, y, w float64) {
+func (t *timelineChart) draw(r *renderer, x, y, w float64) {
 	p := r.pdf
 	cw := t.colW(w)
 	// The axis runs under the day boxes, a dot per day.
@@ -439,7 +448,7 @@ func (t *timeline) draw(r *renderer, x, y, w float64) {
 		p.Circle(cx+cw/2, ay, 1.3, "F")
 		my := ay + 3
 		for _, m := range d.moments {
-			lines := r.wrap(m, stCell, cw-5)
+			lines := r.capLines(r.wrap(m, stCell, cw-5), tlMomentLines, stCell, cw-5)
 			r.fill(colToConfirm)
 			p.Circle(cx+1.5, my+stCell.lead/2, 0.8, "F")
 			for _, l := range lines {

@@ -3,11 +3,14 @@ package assemble
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"html"
 	"image"
 	"image/color"
+	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,11 +53,11 @@ func civilDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 
 // eur converts whole euros to cents.
 func euros(n int64) int64 { return n * 100 }
 
-// richCandidature is a complete, fictional candidature: every sheet filled,
+// richDossier is a complete, fictional candidature: every sheet filled,
 // several venues, a budget over several categories with acquired and
 // requested co-financing and in-kind contributions (86/87), staff,
 // initiatives, local NECs, themes and three annexes.
-func richCandidature() *Candidature {
+func richDossier() *Candidature {
 	return &Candidature{
 		Collectivite: Collectivite{
 			Nom:        "Communauté d'agglomération du Val-de-Lorière (fictive)",
@@ -152,9 +155,9 @@ func richCandidature() *Candidature {
 	}
 }
 
-// richAnnexes are the annexes of richCandidature as the letters stage
+// richDossierAnnexes are the annexes of richDossier as the letters stage
 // describes them.
-func richAnnexes(c *Candidature) []Annex {
+func richDossierAnnexes(c *Candidature) []Annex {
 	pages := []int{2, 1, 3}
 	var out []Annex
 	for i, a := range c.Annexes {
@@ -163,8 +166,8 @@ func richAnnexes(c *Candidature) []Annex {
 	return out
 }
 
-// richCriteria are verdicts built by hand, one of each status.
-func richCriteria() []Criterion {
+// richDossierCriteria are verdicts built by hand, one of each status.
+func richDossierCriteria() []Criterion {
 	return []Criterion{
 		{ID: "mobilisation", Label: "Mobiliser les acteurs locaux du numérique et les élus sur tout le territoire", Status: Met, Detail: "4 partenaires, 3 lettres"},
 		{ID: "experience", Label: "Expérience confirmée ou politique publique en faveur d’un numérique d’intérêt général", Status: Met, Detail: "3 initiatives, 3 NEC locaux"},
@@ -189,13 +192,13 @@ func renderCall(t testing.TB) *Call {
 
 var renderCreated = time.Date(2024, time.July, 10, 9, 30, 0, 0, time.UTC)
 
-func richOptions(c *Candidature) RenderOptions {
+func richDossierOptions(c *Candidature) RenderOptions {
 	return RenderOptions{
 		Fonts:       fonts.FS,
 		Created:     renderCreated,
 		Fingerprint: "3f2a9c0d5e7b41a8b6c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5",
-		Annexes:     richAnnexes(c),
-		Criteria:    richCriteria(),
+		Annexes:     richDossierAnnexes(c),
+		Criteria:    richDossierCriteria(),
 		Findings: []Finding{
 			{Severity: Avertissement, Sheet: "Lieux et dates", Cell: "H6", Message: "disponibilité de la médiathèque Louise-Michel non confirmée"},
 			{Severity: Avertissement, Sheet: "Budget", Message: "la subvention régionale est sollicitée, pas encore acquise"},
@@ -253,8 +256,8 @@ func pdfPageTexts(t *testing.T, pdf []byte) []string {
 }
 
 func TestRenderWrites(t *testing.T) {
-	c := richCandidature()
-	pdf, lay := renderPDF(t, c, richOptions(c))
+	c := richDossier()
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Fatal("not a PDF")
 	}
@@ -318,8 +321,8 @@ func outlineText(o []OutlineEntry) string {
 }
 
 func TestRenderGolden(t *testing.T) {
-	c := richCandidature()
-	pdf, lay := renderPDF(t, c, richOptions(c))
+	c := richDossier()
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
 	pages := pdfPageTexts(t, pdf)
 	if len(pages) != lay.Pages {
 		t.Fatalf("pdftotext found %d pages, layout says %d", len(pages), lay.Pages)
@@ -333,12 +336,14 @@ func TestRenderGolden(t *testing.T) {
 }
 
 func TestRenderReproducible(t *testing.T) {
-	c := richCandidature()
-	opt := richOptions(c)
+	c := richDossier()
+	opt := richDossierOptions(c)
 	a, _ := renderPDF(t, c, opt)
-	b, _ := renderPDF(t, c, opt)
-	if !bytes.Equal(a, b) {
-		t.Fatal("two renderings with the same Created differ")
+	for range 3 {
+		b, _ := renderPDF(t, c, opt)
+		if !bytes.Equal(a, b) {
+			t.Fatal("two renderings with the same Created differ")
+		}
 	}
 	opt.Created = opt.Created.Add(time.Hour)
 	d, _ := renderPDF(t, c, opt)
@@ -402,7 +407,7 @@ func checkInsideTextBlock(t *testing.T, ws []pdfWord) {
 }
 
 func TestRenderNothingOverflows(t *testing.T) {
-	c := richCandidature()
+	c := richDossier()
 	long := "https://www.val-de-loriere.example/" + strings.Repeat("un-chemin-tres-long/", 12) + "index.html?param=" + strings.Repeat("x", 80)
 	longWord := "Anticonstitutionnellement" + strings.Repeat("Numérique", 30)
 	c.Collectivite.SiteWeb = long
@@ -414,7 +419,7 @@ func TestRenderNothingOverflows(t *testing.T) {
 	c.Lieux[0].Nom = longWord
 	c.Budget[0].Libelle = longWord
 	c.Budget[9].Financeur = longWord
-	pdf, _ := renderPDF(t, c, richOptions(c))
+	pdf, _ := renderPDF(t, c, richDossierOptions(c))
 	ws := pdfWords(t, pdf)
 	checkInsideTextBlock(t, ws)
 	// The pieces of the long word, put back together, give the word.
@@ -428,7 +433,7 @@ func TestRenderNothingOverflows(t *testing.T) {
 }
 
 func TestRenderLongText(t *testing.T) {
-	c := richCandidature()
+	c := richDossier()
 	var b strings.Builder
 	for i := 0; b.Len() < 10000; i++ {
 		fmt.Fprintf(&b, "Phrase numéro %d d’un très long texte de motivation, écrite pour éprouver la pagination. ", i)
@@ -437,7 +442,7 @@ func TestRenderLongText(t *testing.T) {
 		}
 	}
 	c.Motivations.Pourquoi = b.String()
-	pdf, lay := renderPDF(t, c, richOptions(c))
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
 	checkInsideTextBlock(t, pdfWords(t, pdf))
 	pages := pdfPageTexts(t, pdf)
 	text := readingText(pages)
@@ -447,19 +452,19 @@ func TestRenderLongText(t *testing.T) {
 			t.Errorf("sentence %d lost", i)
 		}
 	}
-	base, _ := renderPDF(t, richCandidature(), richOptions(richCandidature()))
+	base, _ := renderPDF(t, richDossier(), richDossierOptions(richDossier()))
 	if lay.Pages <= len(pdfPageTexts(t, base)) {
 		t.Errorf("a 10 000-character text adds no page (%d pages)", lay.Pages)
 	}
 }
 
 func TestRenderLongTable(t *testing.T) {
-	c := richCandidature()
+	c := richDossier()
 	c.Equipe = nil
 	for i := range 200 {
 		c.Equipe = append(c.Equipe, Poste{Service: fmt.Sprintf("Service-%03d", i), Role: fmt.Sprintf("Rôle %03d sur une ou deux lignes selon la longueur du texte qui varie", i)[:30+i%40], ETP: 0.5, Personnes: int64(i%7 + 1), Periode: fmt.Sprintf("fin-%03d", i)})
 	}
-	pdf, _ := renderPDF(t, c, richOptions(c))
+	pdf, _ := renderPDF(t, c, richDossierOptions(c))
 	checkInsideTextBlock(t, pdfWords(t, pdf))
 	pages := pdfPageTexts(t, pdf)
 	spanned := 0
@@ -565,8 +570,8 @@ func TestRenderEmpty(t *testing.T) {
 }
 
 func TestRenderText(t *testing.T) {
-	c := richCandidature()
-	pdf, lay := renderPDF(t, c, richOptions(c))
+	c := richDossier()
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
 	pages := pdfPageTexts(t, pdf)
 	all := strings.Join(pages, "\n")
 	for _, want := range []string{
@@ -624,8 +629,8 @@ func flattenOutline(os []qpdfOutlineItem, level int, out *[]OutlineEntry) {
 
 func TestRenderOutlineMatchesContents(t *testing.T) {
 	needRenderTool(t, "qpdf")
-	c := richCandidature()
-	pdf, lay := renderPDF(t, c, richOptions(c))
+	c := richDossier()
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
 	out, err := exec.Command("qpdf", "--json", "--json-key=outlines", writeTempPDF(t, pdf)).Output()
 	if err != nil {
 		t.Fatalf("qpdf : %v", err)
@@ -676,9 +681,9 @@ func TestRenderOutlineMatchesContents(t *testing.T) {
 }
 
 func TestRenderLinks(t *testing.T) {
-	c := richCandidature()
-	pdf, lay := renderPDF(t, c, richOptions(c))
-	ann := richAnnexes(c)
+	c := richDossier()
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
+	ann := richDossierAnnexes(c)
 	first := lay.Pages + 1
 	starts := []int{first, first + ann[0].Pages, first + ann[0].Pages + ann[1].Pages}
 	targets := map[int]int{}
@@ -702,6 +707,24 @@ func TestRenderLinks(t *testing.T) {
 			t.Errorf("annex %d (page %d): %d links, want %d", i+1, s, targets[s], want)
 		}
 	}
+	// Each rectangle covers the words of its entry: an annex title in the
+	// contents, or the annex's row in the list.
+	ws := pdfWords(t, pdf)
+	for _, l := range lay.Links {
+		top := pageH*ptPerMM - (l.Y + l.H)
+		var inside []string
+		for _, w := range ws {
+			cx, cy := (w.xMin+w.xMax)/2, (w.yMin+w.yMax)/2
+			if w.page == l.Page && cx >= l.X && cx <= l.X+l.W && cy >= top && cy <= top+l.H {
+				inside = append(inside, w.text)
+			}
+		}
+		text := strings.Join(inside, " ")
+		i := slices.Index(starts, l.Target)
+		if i < 0 || !strings.Contains(text, "soutien") && !strings.Contains(text, "Délibération") && text != "Annexes "+strconv.Itoa(first) {
+			t.Errorf("link on page %d to %d covers %q", l.Page, l.Target, text)
+		}
+	}
 	// Internal links: one per contents entry of the dossier.
 	if n := bytes.Count(pdf, []byte("/Subtype /Link")); n < 20 {
 		t.Errorf("%d link annotations, want the contents' entries linked", n)
@@ -710,8 +733,8 @@ func TestRenderLinks(t *testing.T) {
 
 func TestRenderMetadata(t *testing.T) {
 	needRenderTool(t, "pdfinfo")
-	c := richCandidature()
-	opt := richOptions(c)
+	c := richDossier()
+	opt := richDossierOptions(c)
 	pdf, _ := renderPDF(t, c, opt)
 	p := writeTempPDF(t, pdf)
 	out, err := exec.Command("pdfinfo", p).Output()
@@ -726,6 +749,7 @@ func TestRenderMetadata(t *testing.T) {
 		"Creator:         necdossier",
 		"CreationDate:    Wed Jul 10 09:30:00 2024",
 		"Page size:       595.28 x 841.89 pts (A4)",
+		"PDF version:     1.4",
 		opt.Fingerprint,
 	} {
 		if !strings.Contains(info, want) {
@@ -770,8 +794,8 @@ func TestRenderWritesEmpty(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	c := richCandidature()
-	opt := richOptions(c)
+	c := richDossier()
+	opt := richDossierOptions(c)
 	call := renderCall(b)
 	var buf bytes.Buffer
 	b.ReportAllocs()
@@ -810,7 +834,7 @@ func TestRenderLogos(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no images in %s", dir)
 	}
-	c := richCandidature()
+	c := richDossier()
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)
@@ -824,7 +848,7 @@ func TestRenderLogos(t *testing.T) {
 			if b := img.Bounds(); max(b.Dx(), b.Dy()) > logoSide {
 				t.Errorf("logo kept at %v", b)
 			}
-			opt := richOptions(c)
+			opt := richDossierOptions(c)
 			opt.Logo = data
 			pdf, _ := renderPDF(t, c, opt)
 			if !bytes.Contains(pdf, []byte("/Subtype /Image")) {
@@ -836,7 +860,7 @@ func TestRenderLogos(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o := exifOrientation(data); o != 6 {
+	if o := logoOrientation(data); o != 6 {
 		t.Errorf("EXIF orientation %d, want 6", o)
 	}
 }
@@ -862,7 +886,7 @@ func TestShrinkOrientation(t *testing.T) {
 		{7, "63/52/41"},
 		{8, "36/25/14"},
 	} {
-		img := shrink(src, tc.o, 100)
+		img := shrinkLogo(src, tc.o, 100)
 		var rows []string
 		for y := range img.Bounds().Dy() {
 			var row strings.Builder
@@ -882,19 +906,19 @@ func TestShrinkOrientation(t *testing.T) {
 			half.SetNRGBA(x, y, color.NRGBA{uint8(200 * (x % 2)), 0, 0, 255})
 		}
 	}
-	if img := shrink(half, 1, 2); img.Bounds().Dx() != 2 || img.NRGBAAt(0, 0).R != 100 {
+	if img := shrinkLogo(half, 1, 2); img.Bounds().Dx() != 2 || img.NRGBAAt(0, 0).R != 100 {
 		t.Errorf("shrink to 2 px: %v, first pixel %v", img.Bounds(), img.NRGBAAt(0, 0))
 	}
 }
 
 func TestRenderBadLogo(t *testing.T) {
-	c := richCandidature()
+	c := richDossier()
 	for name, data := range map[string][]byte{
 		"text":      []byte("not an image"),
 		"truncated": {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13},
 		"gif":       []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
 	} {
-		opt := richOptions(c)
+		opt := richDossierOptions(c)
 		opt.Logo = data
 		var buf bytes.Buffer
 		if _, err := Render(&buf, c, renderCall(t), opt); err != nil {
@@ -903,5 +927,295 @@ func TestRenderBadLogo(t *testing.T) {
 		if bytes.Contains(buf.Bytes(), []byte("/Subtype /Image")) {
 			t.Errorf("%s: an image was embedded", name)
 		}
+	}
+}
+
+// TestRenderLongContents makes a table of contents of three pages: a call
+// asking each item several times, and many annexes. Page numbers, links and
+// outline must account for the extra contents pages.
+func TestRenderLongContents(t *testing.T) {
+	call := *renderCall(t)
+	var secs []Section
+	for range 4 {
+		secs = append(secs, call.Sections...)
+	}
+	call.Sections = secs
+	c := richDossier()
+	opt := richDossierOptions(c)
+	for i := range 30 {
+		opt.Annexes = append(opt.Annexes, Annex{Title: fmt.Sprintf("Lettre de soutien numéro %d", i+4), Kind: "Lettre de soutien", File: fmt.Sprintf("lettre-%02d.pdf", i+4), Pages: 1 + i%2})
+	}
+	var buf bytes.Buffer
+	lay, err := Render(&buf, c, &call, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := pdfPageTexts(t, buf.Bytes())
+	// The contents run from page 3 to the page before section 1.
+	first := 0
+	for _, e := range lay.Outline {
+		if strings.HasPrefix(plainSpaces(e.Title), "1. ") {
+			first = e.Page
+			break
+		}
+	}
+	if first < 5 {
+		t.Fatalf("section 1 on page %d: the contents do not span several pages", first)
+	}
+	contents := readingText(pages[2 : first-1])
+	want := 0
+	for _, e := range lay.Outline {
+		if e.Page > lay.Pages {
+			want++
+			continue
+		}
+		// Each dossier entry is on the page the contents and outline give.
+		if !strings.Contains(readingText(pages[e.Page-1:e.Page]), plainSpaces(e.Title)) {
+			t.Errorf("%q not on page %d", e.Title, e.Page)
+		}
+	}
+	if want != 1+len(opt.Annexes) {
+		t.Errorf("%d annex entries in the outline, want %d", want, 1+len(opt.Annexes))
+	}
+	// The contents read the same pages (pdftotext joins title and number).
+	for _, e := range lay.Outline {
+		if !strings.Contains(contents, plainSpaces(e.Title)+" "+strconv.Itoa(e.Page)) {
+			t.Errorf("contents: %q … %d missing", e.Title, e.Page)
+		}
+	}
+	last := opt.Annexes[len(opt.Annexes)-1]
+	if got := lay.Pages + totalPages(opt.Annexes); lay.Total != got || !strings.Contains(pages[len(pages)-1], fmt.Sprintf("/ %d", got)) {
+		t.Errorf("total %d, want %d (last annex %q)", lay.Total, got, last.Title)
+	}
+}
+
+func totalPages(as []Annex) int {
+	n := 0
+	for _, a := range as {
+		n += a.Pages
+	}
+	return n
+}
+
+// oddCandidature puts s in every text field and n in every number.
+func oddCandidature(s string, n int64, x float64) *Candidature {
+	c := richDossier()
+	col := &c.Collectivite
+	col.Nom, col.Type, col.Adresse, col.SiteWeb, col.Presentation, col.ContactNom, col.EluNom = s, s, s, s, s, s, s
+	col.Population = n
+	c.Partenaires = append(c.Partenaires, Partenaire{Nom: s, Type: s, Role: s, Apport: s})
+	c.Motivations.Pourquoi = s
+	c.Evenement.Commentaire = s
+	c.Lieux = append(c.Lieux, Lieu{Nom: s, Adresse: s, Capacite: n, Pleniere: n, Salles: n, PlacesAteliers: n, Cout: n, PrisEnCharge: s})
+	c.Moments = append(c.Moments, Moment{Date: civilDay(2025, time.October, 2), Heure: s, Intitule: s, Lieu: s})
+	c.Equipe = append(c.Equipe, Poste{Service: s, Role: s, ETP: x, Personnes: n, Periode: s})
+	c.Budget = append(c.Budget,
+		LigneBudget{Sens: Charge, Categorie: s, Libelle: s, Montant: n},
+		LigneBudget{Sens: Produit, Categorie: s, Libelle: s, Financeur: s, Statut: s, Montant: n})
+	c.Initiatives = append(c.Initiatives, Initiative{Intitule: s, Type: s, Description: s, Depuis: s, Porteur: s, Lien: s})
+	c.NECLocaux = append(c.NECLocaux, NECLocal{Annee: n, Lieu: s, Participants: n, Bilan: s})
+	c.Thematiques = append(c.Thematiques, Thematique{Theme: s, Enjeux: s, Initiatives: s})
+	return c
+}
+
+var oddTexts = []string{
+	"",
+	"   \n\n\t  ",
+	"emoji 🎉🚀 et symboles ✓ ✗ ★ → ≥",
+	"contrôle \x00\x01\x07\x1b[31m rouge \x7f fin\r\nligne\rsuite",
+	"invalide \xff\xfe utf-8 \xc3",
+	"\u202eà l’envers\u202c, zéro\u200blargeur, \ufeffBOM, \uffff, \U00010000",
+	"العربية עברית 中文 日本語 한국어",
+	strings.Repeat("ABCDEFGHIJ", 5000),
+	strings.Repeat("a ", 20000),
+	strings.Repeat("\n", 3000),
+	"(parenthèses) \\ barre ) ( et %PDF-1.4 endstream endobj",
+}
+
+var oddNumbers = []struct {
+	n int64
+	x float64
+}{
+	{0, 0}, {-1, -1}, {1 << 62, 1e300}, {-(1 << 62), math.Inf(1)}, {math.MaxInt64, math.NaN()}, {math.MinInt64, math.Inf(-1)},
+}
+
+func TestRenderOddInput(t *testing.T) {
+	call := renderCall(t)
+	for i, s := range oddTexts {
+		c := oddCandidature(s, 12, 1)
+		var buf bytes.Buffer
+		if _, err := Render(&buf, c, call, richDossierOptions(c)); err != nil {
+			t.Errorf("text %d: %v", i, err)
+			continue
+		}
+		if len(s) < 1000 { // the long texts are checked by TestRenderNothingOverflows, faster
+			checkInsideTextBlock(t, pdfWords(t, buf.Bytes()))
+		}
+	}
+	for _, num := range oddNumbers {
+		c := oddCandidature("texte", num.n, num.x)
+		if _, err := Render(io.Discard, c, call, richDossierOptions(c)); err != nil {
+			t.Errorf("number %d, %g: %v", num.n, num.x, err)
+		}
+	}
+	if _, err := Render(io.Discard, nil, call, RenderOptions{}); err == nil {
+		t.Error("no candidature: no error")
+	}
+	if _, err := Render(io.Discard, richDossier(), nil, RenderOptions{}); err == nil {
+		t.Error("no call: no error")
+	}
+	if _, err := Render(io.Discard, richDossier(), call, RenderOptions{Fonts: os.DirFS(t.TempDir())}); err == nil || !strings.Contains(err.Error(), "police") {
+		t.Errorf("fonts missing: %v", err)
+	}
+}
+
+func FuzzRender(f *testing.F) {
+	for _, s := range oddTexts[:7] {
+		f.Add(s, int64(12500), 1.5)
+	}
+	f.Add("https://example.org/"+strings.Repeat("x", 300), int64(-3), -0.5)
+	call, err := LoadCall(templates.FS, templates.Default)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int64, x float64) {
+		c := oddCandidature(s, n, x)
+		if _, err := Render(io.Discard, c, call, richDossierOptions(c)); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func ExampleRender() {
+	call, err := LoadCall(templates.FS, templates.Default)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c := richDossier()
+	var pdf bytes.Buffer
+	lay, err := Render(&pdf, c, call, RenderOptions{
+		Fonts:   fonts.FS,
+		Created: time.Date(2024, time.July, 10, 9, 30, 0, 0, time.UTC),
+		Annexes: richDossierAnnexes(c), // 2, 1 and 3 pages
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d pages, %d with the annexes\n", lay.Pages, lay.Total)
+	for _, e := range lay.Outline {
+		if e.Level == 0 {
+			fmt.Printf("%s, page %d\n", e.Title, e.Page)
+		}
+	}
+	// Output:
+	// 14 pages, 20 with the annexes
+	// Synthèse, page 2
+	// 1. La collectivité candidate et ses partenaires, page 4
+	// 2. Motivations pour organiser le NEC national 2025, page 6
+	// 3. Lieux et dates de l’événement, page 7
+	// 4. Moyens humains et financiers mobilisables, page 9
+	// 5. Initiatives, partenariats et politiques publiques ; bilan des NEC locaux, page 12
+	// 6. Thématiques et initiatives à mettre en avant en 2025, page 13
+	// 7. Documents à l’appui de la candidature, page 14
+	// Annexes, page 15
+}
+
+func testRenderer(t *testing.T) *renderer {
+	t.Helper()
+	r, err := newRenderer(richDossier(), renderCall(t), RenderOptions{Created: renderCreated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestWrap(t *testing.T) {
+	r := testRenderer(t)
+	for _, tc := range []struct {
+		name, in string
+		w        float64
+		want     []string
+	}{
+		{"fits", "Numérique en Commun[s]", 100, []string{"Numérique en Commun[s]"}},
+		{"hard breaks kept", "ligne un\nligne deux\n\nligne quatre", 100, []string{"ligne un", "ligne deux", "", "ligne quatre"}},
+		{"breaks at spaces", "un deux trois quatre", 14, []string{"un deux", "trois", "quatre"}},
+		{"no-break space holds", "montant de 12" + NNBSP + "500" + NBSP + "€", 24, []string{"montant de", "12" + NNBSP + "500" + NBSP + "€"}},
+		{"URL cut after separators", "https://exemple.fr/un/deux/trois/quatre/cinq/six", 30, nil},
+		{"unit parts from its figure when too narrow", "540" + NBSP + "places", 10, []string{"540" + NBSP, "places"}},
+		{"long word cut to fit", strings.Repeat("m", 30), 20, nil},
+	} {
+		got := r.wrap(tc.in, stBody, tc.w)
+		if tc.want != nil && !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+		if strings.HasPrefix(tc.in, "https://") {
+			for _, l := range got[:len(got)-1] {
+				if !strings.ContainsAny(l[len(l)-1:], "/.") {
+					t.Errorf("%s: %q not cut after a slash or a dot", tc.name, got)
+				}
+			}
+			if len(got) < 2 {
+				t.Errorf("%s: not cut: %q", tc.name, got)
+			}
+		}
+		if strings.Join(strings.Fields(strings.Join(got, " ")), "") != strings.Join(strings.Fields(tc.in), "") {
+			t.Errorf("%s: text changed: %q", tc.name, got)
+		}
+		for _, l := range got {
+			if w := r.width(l, stBody); w > tc.w+0.001 {
+				t.Errorf("%s: %q is %.1f mm wide, room %.1f", tc.name, l, w, tc.w)
+			}
+		}
+	}
+}
+
+// TestKeepWithNext slides a heading down the page, one line at a time:
+// it must never end a page, whatever precedes it.
+func TestKeepWithNext(t *testing.T) {
+	for n := 30; n < 52; n++ {
+		r := testRenderer(t)
+		filler := strings.TrimSpace(strings.Repeat("ligne\n", n))
+		r.paginate([]docBlock{
+			docPara{text: filler, st: stBody},
+			docHeading{level: 2, number: "1.1", text: "Intertitre", anchor: "h"},
+			docPara{text: "Premier paragraphe sous l’intertitre.\nSuite.\nFin.", st: stBody},
+		})
+		var headPage, nextPage int
+		for p, pg := range r.pages {
+			for i, pl := range pg {
+				if pl.f.anchor == "h" {
+					headPage = p
+					if i+1 < len(pg) {
+						nextPage = p
+					} else {
+						nextPage = p + 1
+					}
+				}
+			}
+		}
+		if headPage != nextPage {
+			t.Errorf("%d lines before: heading alone at the bottom of page %d", n, headPage+1)
+		}
+		for p, pg := range r.pages {
+			for _, pl := range pg {
+				if pl.y < bodyTop-0.01 || pl.y+pl.f.h > bodyBot+0.01 {
+					t.Errorf("%d lines before: fragment at %.1f–%.1f mm on page %d, outside the text block", n, pl.y, pl.y+pl.f.h, p+1)
+				}
+			}
+		}
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disque plein") }
+
+func TestRenderWriteError(t *testing.T) {
+	c := richDossier()
+	_, err := Render(failingWriter{}, c, renderCall(t), richDossierOptions(c))
+	if err == nil || !strings.Contains(err.Error(), "disque plein") {
+		t.Errorf("error %v, want the writer's", err)
 	}
 }
