@@ -102,13 +102,13 @@ func sampleBelrive() *Candidature {
 			},
 			{
 				Nom:    "Université de Belrive",
-				Type:   "Enseignement et recherche",
+				Type:   "Enseignement ou recherche",
 				Role:   "Programmation scientifique ; mise à disposition d’amphithéâtres pour les ateliers du vendredi.",
 				Apport: "Laboratoire « Usages, territoires et communs numériques » et master de médiation numérique ; mène l’évaluation du schéma métropolitain.",
 			},
 			{
 				Nom:    "Coopérative des tiers-lieux de l’Ormance",
-				Type:   "Association",
+				Type:   "Tiers-lieu",
 				Role:   "Accueille la soirée des communautés à La Filature ; anime le village des tiers-lieux.",
 				Apport: "Société coopérative d’intérêt collectif réunissant 19 tiers-lieux, fablabs et ateliers de réemploi du territoire.",
 			},
@@ -187,10 +187,10 @@ func sampleBelrive() *Candidature {
 			},
 		},
 		Moments: []Moment{
-			{Date: sampleDay(2025, time.October, 1), Heure: "17:00", Intitule: "Ouverture de la journée communautaire par la présidente de la Métropole", Lieu: "Halle Saint-Aubert"},
-			{Date: sampleDay(2025, time.October, 2), Heure: "09:30", Intitule: "Plénière d’ouverture institutionnelle, en présence du ou de la ministre chargé(e) du numérique (invitation sollicitée)", Lieu: "Centre des congrès des Tanneries, grand auditorium"},
-			{Date: sampleDay(2025, time.October, 2), Heure: "18:30", Intitule: "Réception des élus et des partenaires", Lieu: "Hôtel de Métropole"},
-			{Date: sampleDay(2025, time.October, 3), Heure: "16:00", Intitule: "Plénière de clôture : les « engagements de Belrive » pour 2026", Lieu: "Centre des congrès des Tanneries, grand auditorium"},
+			{Date: sampleDay(2025, time.October, 1), Heure: "17 h", Intitule: "Ouverture de la journée communautaire par la présidente de la Métropole", Lieu: "Halle Saint-Aubert"},
+			{Date: sampleDay(2025, time.October, 2), Heure: "9 h 30", Intitule: "Plénière d’ouverture institutionnelle, en présence du ou de la ministre chargé(e) du numérique (invitation sollicitée)", Lieu: "Centre des congrès des Tanneries, grand auditorium"},
+			{Date: sampleDay(2025, time.October, 2), Heure: "18 h 30", Intitule: "Réception des élus et des partenaires", Lieu: "Hôtel de Métropole"},
+			{Date: sampleDay(2025, time.October, 3), Heure: "16 h", Intitule: "Plénière de clôture : les « engagements de Belrive » pour 2026", Lieu: "Centre des congrès des Tanneries, grand auditorium"},
 		},
 		Equipe: []Poste{
 			{Service: "Direction de l’innovation numérique", Role: "Cheffe de projet NEC 2025 : pilotage, lien avec l’ANCT", ETP: 1, Personnes: 1, Periode: "Janvier à novembre 2025"},
@@ -227,8 +227,8 @@ func sampleBelrive() *Candidature {
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de la Métropole (budget primitif 2025)", Financeur: "Métropole de Belrive", Statut: "Acquis", Montant: euros(150000)},
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de la ville centre", Financeur: "Ville de Belrive", Statut: "Acquis", Montant: euros(20000)},
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Appel à projets « Territoires numériques solidaires »", Financeur: "Fonds Ormance Numérique Solidaire", Statut: "Sollicité", Montant: euros(20000)},
-			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante", Libelle: "Mécénat des entreprises du cluster", Financeur: "Belrive Numérique Entreprises", Statut: "Acquis", Montant: euros(19000)},
-			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante", Libelle: "Mécénat de fondation (accessibilité)", Financeur: "Fondation Rives solidaires", Statut: "Sollicité", Montant: euros(12000)},
+			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat des entreprises du cluster", Financeur: "Belrive Numérique Entreprises", Statut: "Acquis", Montant: euros(19000)},
+			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat de fondation (accessibilité)", Financeur: "Fondation Rives solidaires", Statut: "Sollicité", Montant: euros(12000)},
 			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Centre des congrès des Tanneries", Financeur: "Métropole de Belrive", Montant: euros(58000)},
 			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Halle Saint-Aubert", Financeur: "Ville de Belrive", Montant: euros(8000)},
 			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Métropole de Belrive", Montant: euros(30000)},
@@ -313,7 +313,7 @@ func sampleHautVerdal() *Candidature {
 	return &Candidature{
 		Collectivite: Collectivite{
 			Nom:        "Communauté de communes du Haut-Verdal",
-			Type:       "EPCI",
+			Type:       "Communauté de communes",
 			Population: 23480,
 			Adresse:    "2, place de la Halle",
 			CodePostal: "99450",
@@ -354,8 +354,8 @@ func sampleHautVerdal() *Candidature {
 			{Nom: "Tiers-lieu La Scierie", Adresse: "Chemin du Moulin, 99450 Verdalès", Capacite: 250, Pleniere: 120, Salles: 3, PlacesAteliers: 60, Accessible: true, Disponibilite: true, Cout: 0, PrisEnCharge: "Prêt de l’association gestionnaire pour la journée communautaire."},
 		},
 		Moments: []Moment{
-			{Date: sampleDay(2025, time.September, 25), Heure: "10:00", Intitule: "Plénière d’ouverture avec les élus du territoire", Lieu: "Parc des expositions, grande halle"},
-			{Date: sampleDay(2025, time.September, 26), Heure: "15:30", Intitule: "Plénière de clôture", Lieu: "Parc des expositions, grande halle"},
+			{Date: sampleDay(2025, time.September, 25), Heure: "10 h", Intitule: "Plénière d’ouverture avec les élus du territoire", Lieu: "Parc des expositions, grande halle"},
+			{Date: sampleDay(2025, time.September, 26), Heure: "15 h 30", Intitule: "Plénière de clôture", Lieu: "Parc des expositions, grande halle"},
 		},
 		Equipe: []Poste{
 			{Service: "Mission numérique", Role: "Chef de projet", ETP: 1, Personnes: 1, Periode: "Janvier à octobre 2025"},
@@ -379,7 +379,7 @@ func sampleHautVerdal() *Candidature {
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention départementale", Financeur: "Département de l’Aubrelle", Statut: "Acquis", Montant: euros(30000)},
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Autofinancement", Financeur: "Communauté de communes du Haut-Verdal", Statut: "Acquis", Montant: euros(60000)},
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Fonds européen de développement rural", Financeur: "Groupe d’action locale du Haut-Verdal", Statut: "Sollicité", Montant: euros(10000)},
-			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante", Libelle: "Mécénat", Financeur: "Verdal Fibre", Statut: "Acquis", Montant: euros(12000)},
+			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat", Financeur: "Verdal Fibre", Statut: "Acquis", Montant: euros(12000)},
 			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Parc des expositions", Financeur: "Communauté de communes du Haut-Verdal", Montant: euros(22000)},
 			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Communauté de communes du Haut-Verdal", Montant: euros(12000)},
 		},
@@ -428,7 +428,7 @@ func sampleSarrine() *Candidature {
 			Charte:          true,
 		},
 		Partenaires: []Partenaire{
-			{Nom: "Université de Montsarrin", Type: "Enseignement et recherche", Role: "Programmation scientifique ; journée communautaire sur le campus des Carmes.", Apport: "Observatoire sarrinois des fragilités numériques, master de médiation."},
+			{Nom: "Université de Montsarrin", Type: "Enseignement ou recherche", Role: "Programmation scientifique ; journée communautaire sur le campus des Carmes.", Apport: "Observatoire sarrinois des fragilités numériques, master de médiation."},
 			{Nom: "Association des maires ruraux de la Sarrine", Type: "Association", Role: "Mobilisation des élus des petites communes.", Apport: "Réseau des 212 maires ruraux du département."},
 			{Nom: "Montsarrin Agglomération", Type: "Collectivité", Role: "Cofinanceur ; transports urbains gratuits pour les participants.", Apport: "Réseau de médiathèques et de France Services de l’agglomération."},
 		},
@@ -449,8 +449,8 @@ func sampleSarrine() *Candidature {
 			{Nom: "Campus des Carmes, Université de Montsarrin", Adresse: "45, avenue des Sciences, 99300 Montsarrin", Capacite: 800, Pleniere: 400, Salles: 12, PlacesAteliers: 360, Accessible: true, Disponibilite: true, Cout: 0, PrisEnCharge: "Mise à disposition par l’université pour la journée communautaire."},
 		},
 		Moments: []Moment{
-			{Date: sampleDay(2025, time.November, 13), Heure: "09:30", Intitule: "Plénière d’ouverture", Lieu: "Parc des congrès, auditorium"},
-			{Date: sampleDay(2025, time.November, 14), Heure: "16:00", Intitule: "Plénière de clôture et signature de la feuille de route", Lieu: "Parc des congrès, auditorium"},
+			{Date: sampleDay(2025, time.November, 13), Heure: "9 h 30", Intitule: "Plénière d’ouverture", Lieu: "Parc des congrès, auditorium"},
+			{Date: sampleDay(2025, time.November, 14), Heure: "16 h", Intitule: "Plénière de clôture et signature de la feuille de route", Lieu: "Parc des congrès, auditorium"},
 		},
 		Equipe: []Poste{
 			{Service: "Direction de l’inclusion et des usages numériques", Role: "Pilotage du projet", ETP: 1, Personnes: 2, Periode: "Janvier à novembre 2025"},
@@ -471,7 +471,7 @@ func sampleSarrine() *Candidature {
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région des Marches-de-Sarre", Statut: "Sollicité", Montant: euros(40000)},
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Autofinancement", Financeur: "Département de la Sarrine", Statut: "Acquis", Montant: euros(180000)},
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’agglomération", Financeur: "Montsarrin Agglomération", Statut: "Sollicité", Montant: euros(30000)},
-			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante", Libelle: "Mécénat", Financeur: "Entreprises sarrinoises du numérique", Statut: "Sollicité", Montant: euros(20000)},
+			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat", Financeur: "Entreprises sarrinoises du numérique", Statut: "Sollicité", Montant: euros(20000)},
 			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Département de la Sarrine", Montant: euros(25000)},
 		},
 		Initiatives: []Initiative{

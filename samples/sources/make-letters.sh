@@ -89,3 +89,10 @@ pdf lettre-departement-aubrelle.html haut-verdal/lettre-departement-aubrelle.pdf
 # Département de la Sarrine (fictif): two letters.
 pdf lettre-universite-montsarrin.html sarrine/lettre-universite-montsarrin.pdf
 pdf lettre-maires-ruraux-sarrine.html sarrine/lettre-maires-ruraux-sarrine.pdf
+
+# The workbook with typical mistakes (samples/exemple-erreurs) names a Word
+# file as an annex: the Région's letter, saved as .docx instead of PDF.
+soffice -env:UserInstallation="file://$tmp/profile" --headless \
+	--convert-to 'docx:MS Word 2007 XML' --outdir "$tmp" "$here/lettre-region-val-d-ormance.fodt" >/dev/null 2>&1
+mv "$tmp/lettre-region-val-d-ormance.docx" "$samples/exemple-erreurs/lettre-region-val-d-ormance.docx"
+echo exemple-erreurs/lettre-region-val-d-ormance.docx
