@@ -1,0 +1,358 @@
+package assemble
+
+// French formatting and typography: numbers, amounts, dates and the
+// clean-up of free text typed by users in the workbook.
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+const (
+	// NBSP is the no-break space (U+00A0): before €, %, « » inner sides and ":".
+	NBSP = "\u00a0"
+	// NNBSP is the narrow no-break space (U+202F): thousands separator and
+	// the space before ";", "!" and "?".
+	NNBSP = "\u202f"
+)
+
+const (
+	nbsp  = '\u00a0'
+	nnbsp = '\u202f'
+)
+
+// ---------------------------------------------------------------------------
+// Numbers
+
+// Number formats an integer the French way: 12500 gives "12 500" with U+202F
+// between groups of three digits; negative numbers start with "-".
+func Number(n int64) string {
+	u := uint64(n)
+	if n < 0 {
+		u = -u // also right for math.MinInt64
+	}
+	s := group(strconv.FormatUint(u, 10))
+	if n < 0 {
+		return "-" + s
+	}
+	return s
+}
+
+// group inserts NNBSP between groups of three digits of an unsigned integer.
+func group(digits string) string {
+	if len(digits) <= 3 {
+		return digits
+	}
+	var b strings.Builder
+	head := len(digits) % 3
+	if head == 0 {
+		head = 3
+	}
+	b.WriteString(digits[:head])
+	for i := head; i < len(digits); i += 3 {
+		b.WriteString(NNBSP)
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
+}
+
+// Decimal formats x with exactly prec decimals (prec < 0 counts as 0), a
+// decimal comma and U+202F between thousands: Decimal(1234.5, 2) gives
+// "1 234,50". Rounding is half away from zero on the shortest decimal form
+// of x, so 2.675 gives "2,68" as a person would expect. NaN and infinities
+// give "NaN", "∞" and "-∞".
+func Decimal(x float64, prec int) string {
+	return decimal(x, 0, prec, false)
+}
+
+// DecimalTrim is Decimal without trailing zeros: prec is the maximum number
+// of decimals, DecimalTrim(2.50, 2) gives "2,5" and DecimalTrim(3, 2) "3".
+func DecimalTrim(x float64, prec int) string {
+	return decimal(x, 0, prec, true)
+}
+
+// ETP formats a number of full-time equivalents (équivalents temps plein)
+// with at most two decimals: 2.5 gives "2,5", 3 gives "3", 0.25 "0,25".
+func ETP(x float64) string {
+	return DecimalTrim(x, 2)
+}
+
+// Percent formats a ratio as a percentage rounded to one decimal, with a
+// NBSP before "%": 0.425 gives "42,5 %", 1 gives "100 %" (no ",0").
+func Percent(ratio float64) string {
+	return decimal(ratio, 2, 1, true) + NBSP + "%"
+}
+
+// Money formats an amount in euro cents: 1250000 gives "12 500 €" and
+// 1250050 gives "12 500,50 €" (U+202F between thousands, NBSP before €);
+// cents are shown only when they are not zero.
+func Money(cents int64) string {
+	u := uint64(cents)
+	if cents < 0 {
+		u = -u
+	}
+	s := group(strconv.FormatUint(u/100, 10))
+	if c := u % 100; c != 0 {
+		s += "," + string(rune('0'+c/10)) + string(rune('0'+c%10))
+	}
+	if cents < 0 {
+		s = "-" + s
+	}
+	return s + NBSP + "€"
+}
+
+// Cents converts an amount in euros to cents for Money, rounding half away
+// from zero on the shortest decimal form (0.285 gives 29). It reports false
+// for NaN, infinities and amounts that do not fit in an int64.
+func Cents(euros float64) (int64, bool) {
+	if math.IsNaN(euros) || math.IsInf(euros, 0) {
+		return 0, false
+	}
+	neg, ip, _ := round(euros, 2, 0)
+	if neg {
+		ip = "-" + ip
+	}
+	n, err := strconv.ParseInt(ip, 10, 64)
+	return n, err == nil
+}
+
+// decimal formats x·10^shift with prec decimals, trimming trailing zeros if
+// trim is set.
+func decimal(x float64, shift, prec int, trim bool) string {
+	switch {
+	case math.IsNaN(x):
+		return "NaN"
+	case math.IsInf(x, 1):
+		return "∞"
+	case math.IsInf(x, -1):
+		return "-∞"
+	}
+	neg, ip, fp := round(x, shift, max(prec, 0))
+	if trim {
+		fp = strings.TrimRight(fp, "0")
+	}
+	s := group(ip)
+	if fp != "" {
+		s += "," + fp
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// round returns the integer and fractional digits of |x|·10^shift rounded
+// half away from zero to prec decimals, working on the shortest decimal
+// representation of x so that no binary artefact leaks into the result.
+// neg is false when the rounded value is zero.
+func round(x float64, shift, prec int) (neg bool, ip, fp string) {
+	s := strconv.FormatFloat(math.Abs(x), 'f', -1, 64)
+	ip, fp, _ = strings.Cut(s, ".")
+	if shift > 0 {
+		if len(fp) < shift {
+			fp += strings.Repeat("0", shift-len(fp))
+		}
+		ip, fp = ip+fp[:shift], fp[shift:]
+		if ip = strings.TrimLeft(ip, "0"); ip == "" {
+			ip = "0"
+		}
+	}
+	if len(fp) <= prec {
+		fp += strings.Repeat("0", prec-len(fp))
+	} else {
+		up := fp[prec] >= '5'
+		fp = fp[:prec]
+		if up {
+			d := []byte(ip + fp)
+			i := len(d) - 1
+			for ; i >= 0 && d[i] == '9'; i-- {
+				d[i] = '0'
+			}
+			if i >= 0 {
+				d[i]++
+			} else {
+				d = append([]byte{'1'}, d...)
+			}
+			ip, fp = string(d[:len(d)-prec]), string(d[len(d)-prec:])
+		}
+	}
+	neg = math.Signbit(x) && strings.Trim(ip+fp, "0") != ""
+	return neg, ip, fp
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+
+var weekdays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
+
+var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin",
+	"juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+// WeekdayName returns the lower-case French name of d ("lundi"), or "" if d
+// is out of range.
+func WeekdayName(d time.Weekday) string {
+	if d < time.Sunday || d > time.Saturday {
+		return ""
+	}
+	return weekdays[d]
+}
+
+// MonthName returns the lower-case French name of m ("janvier"), or "" if m
+// is out of range.
+func MonthName(m time.Month) string {
+	if m < time.January || m > time.December {
+		return ""
+	}
+	return months[m-1]
+}
+
+// LongDate formats t as "jeudi 25 septembre 2025"; the first day of a month
+// is written "1er" ("mercredi 1er octobre 2025"). The date is read in t's
+// own location.
+func LongDate(t time.Time) string {
+	return WeekdayName(t.Weekday()) + " " + ShortDate(t)
+}
+
+// ShortDate formats t as "25 septembre 2025" or "1er octobre 2025".
+func ShortDate(t time.Time) string {
+	day := strconv.Itoa(t.Day())
+	if t.Day() == 1 {
+		day = "1er"
+	}
+	return day + " " + MonthName(t.Month()) + " " + strconv.Itoa(t.Year())
+}
+
+// NumericDate formats t as "25/09/2025".
+func NumericDate(t time.Time) string {
+	return t.Format("02/01/2006")
+}
+
+// foldedMonths holds the month names without accents, for ParseMonth.
+var foldedMonths = func() (f [12]string) {
+	for i, m := range months {
+		f[i] = fold(m)
+	}
+	return f
+}()
+
+// ParseMonth recognises a French month name, ignoring case, accents, spaces
+// and a final dot: "Septembre", "fevrier", "févr.", "sept", "AOÛT". An
+// abbreviation must have at least three letters and match one month only
+// ("jui" is refused: juin or juillet?).
+func ParseMonth(s string) (time.Month, bool) {
+	k := fold(strings.ToLower(strings.TrimSpace(s)))
+	k = strings.TrimSpace(strings.TrimSuffix(k, "."))
+	if len(k) < 3 {
+		return 0, false
+	}
+	var found time.Month
+	for i, name := range foldedMonths {
+		if name == k {
+			return time.Month(i + 1), true
+		}
+		if strings.HasPrefix(name, k) {
+			if found != 0 {
+				return 0, false
+			}
+			found = time.Month(i + 1)
+		}
+	}
+	return found, found != 0
+}
+
+// ---------------------------------------------------------------------------
+// Names
+
+// folds maps Latin letters with diacritics (Latin-1 and Latin Extended-A)
+// to ASCII.
+var folds = func() map[rune]string {
+	m := make(map[rune]string)
+	for _, p := range [...][2]string{
+		{"ÀÁÂÃÄÅĀĂĄ", "A"}, {"àáâãäåāăą", "a"}, {"ÇĆĈĊČ", "C"}, {"çćĉċč", "c"},
+		{"ÐĎĐ", "D"}, {"ðďđ", "d"}, {"ÈÉÊËĒĔĖĘĚ", "E"}, {"èéêëēĕėęě", "e"},
+		{"ĜĞĠĢ", "G"}, {"ĝğġģ", "g"}, {"ĤĦ", "H"}, {"ĥħ", "h"},
+		{"ÌÍÎÏĨĪĬĮİ", "I"}, {"ìíîïĩīĭįı", "i"}, {"Ĵ", "J"}, {"ĵ", "j"},
+		{"Ķ", "K"}, {"ķĸ", "k"}, {"ĹĻĽĿŁ", "L"}, {"ĺļľŀł", "l"},
+		{"ÑŃŅŇŊ", "N"}, {"ñńņňŉŋ", "n"}, {"ÒÓÔÕÖØŌŎŐ", "O"}, {"òóôõöøōŏő", "o"},
+		{"ŔŖŘ", "R"}, {"ŕŗř", "r"}, {"ŚŜŞŠ", "S"}, {"śŝşšſ", "s"},
+		{"ŢŤŦ", "T"}, {"ţťŧ", "t"}, {"ÙÚÛÜŨŪŬŮŰŲ", "U"}, {"ùúûüũūŭůűų", "u"},
+		{"Ŵ", "W"}, {"ŵ", "w"}, {"ÝŶŸ", "Y"}, {"ýÿŷ", "y"}, {"ŹŻŽ", "Z"}, {"źżž", "z"},
+		{"Æ", "AE"}, {"æ", "ae"}, {"Œ", "OE"}, {"œ", "oe"}, {"Ĳ", "IJ"}, {"ĳ", "ij"},
+		{"Þ", "TH"}, {"þ", "th"}, {"ß", "ss"},
+	} {
+		for _, r := range p[0] {
+			m[r] = p[1]
+		}
+	}
+	return m
+}()
+
+// fold replaces Latin letters with diacritics by their ASCII form
+// ("Œuvre à Noël" gives "OEuvre a Noel") and leaves other runes alone.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if a, ok := folds[r]; ok {
+			b.WriteString(a)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Slug makes an ASCII slug safe in file names: accents are stripped (œ gives
+// oe, æ ae, ß ss), anything else than [A-Za-z0-9] becomes "-", runs of "-"
+// are collapsed and trimmed. The result is at most 60 bytes long, cut at a
+// "-" when one is in the second half; an empty result gives "sans-nom".
+// "Communauté d'agglomération du Val-d'Oise" gives
+// "Communaute-d-agglomeration-du-Val-d-Oise".
+func Slug(s string) string {
+	const limit = 60
+	var b strings.Builder
+	dash := false
+	for _, r := range fold(s) {
+		if r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		} else {
+			dash = true
+		}
+	}
+	out := b.String()
+	if len(out) > limit {
+		cut := out[:limit]
+		if out[limit] != '-' {
+			if i := strings.LastIndexByte(cut, '-'); i >= limit/2 {
+				cut = cut[:i]
+			}
+		}
+		out = strings.TrimRight(cut, "-")
+	}
+	if out == "" {
+		return "sans-nom"
+	}
+	return out
+}
+
+// Capitalize upper-cases the first letter of s, keeping accents: "état"
+// gives "État", "« état »" gives "« État »". Leading spaces and punctuation
+// are skipped; s is returned unchanged if it starts with a digit ("2e tour").
+func Capitalize(s string) string {
+	for i, r := range s {
+		if unicode.IsDigit(r) {
+			return s
+		}
+		if unicode.IsLetter(r) {
+			return s[:i] + string(unicode.ToTitle(r)) + s[i+utf8.RuneLen(r):]
+		}
+	}
+	return s
+}
