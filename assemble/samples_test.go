@@ -1,14 +1,27 @@
 package assemble
 
 import (
+	"bytes"
+	"flag"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"necdossier/templates"
 )
+
+// updateSamples rewrites the workbooks of samples/ from the literals below.
+// It is not called -update: the renderer's golden files use that name, and
+// one flag should not rewrite both.
+var updateSamples = flag.Bool("update-samples", false, "réécrit les classeurs de samples/ à partir de samples_test.go")
 
 // The sample candidatures shipped in samples/: three fictional collectivités
 // whose every name, address, person and figure is invented. The literals
@@ -25,8 +38,8 @@ func sampleDay(y int, m time.Month, d int) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// euros converts whole euros to the model's cents.
-func euros(n int64) int64 { return n * 100 }
+// sampleEuros converts whole euros to the model's cents.
+func sampleEuros(n int64) int64 { return n * 100 }
 
 // sampleCandidatures returns the sample candidatures by folder name under
 // samples/. Each call builds fresh values, so a test may change them.
@@ -158,7 +171,7 @@ func sampleBelrive() *Candidature {
 				PlacesAteliers: 1150,
 				Accessible:     true,
 				Disponibilite:  true,
-				Cout:           euros(58000),
+				Cout:           sampleEuros(58000),
 				PrisEnCharge:   "Mise à disposition gracieuse par la Métropole (contribution en nature valorisée au budget) ; disponibilité confirmée par la SPL Belrive Événements le 12 juin 2024.",
 			},
 			{
@@ -170,7 +183,7 @@ func sampleBelrive() *Candidature {
 				PlacesAteliers: 240,
 				Accessible:     true,
 				Disponibilite:  true,
-				Cout:           euros(8000),
+				Cout:           sampleEuros(8000),
 				PrisEnCharge:   "Mise à disposition par la Ville de Belrive pour la journée communautaire (contribution en nature).",
 			},
 			{
@@ -188,7 +201,7 @@ func sampleBelrive() *Candidature {
 		},
 		Moments: []Moment{
 			{Date: sampleDay(2025, time.October, 1), Heure: "17 h", Intitule: "Ouverture de la journée communautaire par la présidente de la Métropole", Lieu: "Halle Saint-Aubert"},
-			{Date: sampleDay(2025, time.October, 2), Heure: "9 h 30", Intitule: "Plénière d’ouverture institutionnelle, en présence du ou de la ministre chargé(e) du numérique (invitation sollicitée)", Lieu: "Centre des congrès des Tanneries, grand auditorium"},
+			{Date: sampleDay(2025, time.October, 2), Heure: "9 h 30", Intitule: "Plénière d’ouverture institutionnelle, en présence d’un membre du Gouvernement (invitation sollicitée)", Lieu: "Centre des congrès des Tanneries, grand auditorium"},
 			{Date: sampleDay(2025, time.October, 2), Heure: "18 h 30", Intitule: "Réception des élus et des partenaires", Lieu: "Hôtel de Métropole"},
 			{Date: sampleDay(2025, time.October, 3), Heure: "16 h", Intitule: "Plénière de clôture : les « engagements de Belrive » pour 2026", Lieu: "Centre des congrès des Tanneries, grand auditorium"},
 		},
@@ -205,33 +218,33 @@ func sampleBelrive() *Candidature {
 			{Service: "Agents volontaires de la Métropole", Role: "Accueil et orientation des participants", ETP: 1.5, Personnes: 40, Periode: "Du 30 septembre au 3 octobre 2025"},
 		},
 		Budget: []LigneBudget{
-			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Restauration des participants (déjeuners et pauses, circuits courts)", Montant: euros(118000)},
-			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Fournitures, signalétique réemployable et impressions", Montant: euros(14000)},
-			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Location de matériel scénique, son, lumière et captation", Montant: euros(52000)},
-			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Assurance de l’événement", Montant: euros(3500)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Agence de production (scénographie, régie générale)", Montant: euros(68000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements et hébergement des intervenants", Montant: euros(46000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Interprétation en LSF, vélotypie et sous-titrage", Montant: euros(18500)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Communication, site web et inscriptions", Montant: euros(22000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Navettes électriques entre les sites", Montant: euros(9000)},
-			{Sens: Charge, Categorie: "64 – Charges de personnel", Libelle: "Renforts temporaires d’accueil (vacataires)", Montant: euros(24000)},
-			{Sens: Charge, Categorie: "65 – Autres charges de gestion courante", Libelle: "Bourses de déplacement pour les médiateurs numériques", Montant: euros(15000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition du Centre des congrès des Tanneries", Montant: euros(58000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition de la Halle Saint-Aubert", Montant: euros(8000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel métropolitain mis à disposition (valorisation)", Montant: euros(30000)},
+			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Restauration des participants (déjeuners et pauses, circuits courts)", Montant: sampleEuros(118000)},
+			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Fournitures, signalétique réemployable et impressions", Montant: sampleEuros(14000)},
+			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Location de matériel scénique, son, lumière et captation", Montant: sampleEuros(52000)},
+			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Assurance de l’événement", Montant: sampleEuros(3500)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Agence de production (scénographie, régie générale)", Montant: sampleEuros(68000)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements et hébergement des intervenants", Montant: sampleEuros(46000)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Interprétation en LSF, vélotypie et sous-titrage", Montant: sampleEuros(18500)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Communication, site web et inscriptions", Montant: sampleEuros(22000)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Navettes électriques entre les sites", Montant: sampleEuros(9000)},
+			{Sens: Charge, Categorie: "64 – Charges de personnel", Libelle: "Renforts temporaires d’accueil (vacataires)", Montant: sampleEuros(24000)},
+			{Sens: Charge, Categorie: "65 – Autres charges de gestion courante", Libelle: "Bourses de déplacement pour les médiateurs numériques", Montant: sampleEuros(15000)},
+			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition du Centre des congrès des Tanneries", Montant: sampleEuros(58000)},
+			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition de la Halle Saint-Aubert", Montant: sampleEuros(8000)},
+			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel métropolitain mis à disposition (valorisation)", Montant: sampleEuros(30000)},
 
-			{Sens: Produit, Categorie: "70 – Ventes de produits finis, prestations de services", Libelle: "Participation des exposants au village des partenaires", Montant: euros(24000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État au titre de Numérique en Commun[s]", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: euros(60000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région Val-d’Ormance", Statut: "Sollicité", Montant: euros(60000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention départementale", Financeur: "Département de l’Aubrelle", Statut: "Acquis", Montant: euros(25000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de la Métropole (budget primitif 2025)", Financeur: "Métropole de Belrive", Statut: "Acquis", Montant: euros(150000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de la ville centre", Financeur: "Ville de Belrive", Statut: "Acquis", Montant: euros(20000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Appel à projets « Territoires numériques solidaires »", Financeur: "Fonds Ormance Numérique Solidaire", Statut: "Sollicité", Montant: euros(20000)},
-			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat des entreprises du cluster", Financeur: "Belrive Numérique Entreprises", Statut: "Acquis", Montant: euros(19000)},
-			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat de fondation (accessibilité)", Financeur: "Fondation Rives solidaires", Statut: "Sollicité", Montant: euros(12000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Centre des congrès des Tanneries", Financeur: "Métropole de Belrive", Montant: euros(58000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Halle Saint-Aubert", Financeur: "Ville de Belrive", Montant: euros(8000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Métropole de Belrive", Montant: euros(30000)},
+			{Sens: Produit, Categorie: "70 – Ventes de produits finis, prestations de services", Libelle: "Participation des exposants au village des partenaires", Montant: sampleEuros(24000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État au titre de Numérique en Commun[s]", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: sampleEuros(60000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région Val-d’Ormance", Statut: "Sollicité", Montant: sampleEuros(60000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention départementale", Financeur: "Département de l’Aubrelle", Statut: "Acquis", Montant: sampleEuros(25000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de la Métropole (budget primitif 2025)", Financeur: "Métropole de Belrive", Statut: "Acquis", Montant: sampleEuros(150000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de la ville centre", Financeur: "Ville de Belrive", Statut: "Acquis", Montant: sampleEuros(20000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Appel à projets « Territoires numériques solidaires »", Financeur: "Fonds Ormance Numérique Solidaire", Statut: "Sollicité", Montant: sampleEuros(20000)},
+			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat des entreprises du cluster", Financeur: "Belrive Numérique Entreprises", Statut: "Acquis", Montant: sampleEuros(19000)},
+			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat de fondation (accessibilité)", Financeur: "Fondation Rives solidaires", Statut: "Sollicité", Montant: sampleEuros(12000)},
+			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Centre des congrès des Tanneries", Financeur: "Métropole de Belrive", Montant: sampleEuros(58000)},
+			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Halle Saint-Aubert", Financeur: "Ville de Belrive", Montant: sampleEuros(8000)},
+			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Métropole de Belrive", Montant: sampleEuros(30000)},
 		},
 		Initiatives: []Initiative{
 			{
@@ -350,7 +363,7 @@ func sampleHautVerdal() *Candidature {
 			Commentaire:          "Hébergement complété par les villages de vacances de la vallée, hors saison fin septembre.",
 		},
 		Lieux: []Lieu{
-			{Nom: "Parc des expositions du Haut-Verdal", Adresse: "Route de la Lisse, 99450 Verdalès", Capacite: 2100, Pleniere: 1200, Salles: 10, PlacesAteliers: 800, Accessible: true, Disponibilite: true, Cout: euros(22000), PrisEnCharge: "Équipement intercommunal mis à disposition gracieusement (contribution en nature)."},
+			{Nom: "Parc des expositions du Haut-Verdal", Adresse: "Route de la Lisse, 99450 Verdalès", Capacite: 2100, Pleniere: 1200, Salles: 10, PlacesAteliers: 800, Accessible: true, Disponibilite: true, Cout: sampleEuros(22000), PrisEnCharge: "Équipement intercommunal mis à disposition gracieusement (contribution en nature)."},
 			{Nom: "Tiers-lieu La Scierie", Adresse: "Chemin du Moulin, 99450 Verdalès", Capacite: 250, Pleniere: 120, Salles: 3, PlacesAteliers: 60, Accessible: true, Disponibilite: true, Cout: 0, PrisEnCharge: "Prêt de l’association gestionnaire pour la journée communautaire."},
 		},
 		Moments: []Moment{
@@ -364,24 +377,24 @@ func sampleHautVerdal() *Candidature {
 			{Service: "France Services", Role: "Accueil des participants", ETP: 0.4, Personnes: 6, Periode: "Du 23 au 26 septembre 2025"},
 		},
 		Budget: []LigneBudget{
-			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Restauration et fournitures", Montant: euros(96000)},
-			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Location de chapiteaux, son et lumière", Montant: euros(38000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Production et communication", Montant: euros(24000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements et hébergement des intervenants", Montant: euros(30000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Navettes depuis la gare", Montant: euros(8000)},
-			{Sens: Charge, Categorie: "64 – Charges de personnel", Libelle: "Renforts saisonniers", Montant: euros(9000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition du parc des expositions", Montant: euros(22000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel mis à disposition", Montant: euros(12000)},
+			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Restauration et fournitures", Montant: sampleEuros(96000)},
+			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Location de chapiteaux, son et lumière", Montant: sampleEuros(38000)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Production et communication", Montant: sampleEuros(24000)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements et hébergement des intervenants", Montant: sampleEuros(30000)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Navettes depuis la gare", Montant: sampleEuros(8000)},
+			{Sens: Charge, Categorie: "64 – Charges de personnel", Libelle: "Renforts saisonniers", Montant: sampleEuros(9000)},
+			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition du parc des expositions", Montant: sampleEuros(22000)},
+			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel mis à disposition", Montant: sampleEuros(12000)},
 
-			{Sens: Produit, Categorie: "70 – Ventes de produits finis, prestations de services", Libelle: "Participation des exposants", Montant: euros(8000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: euros(50000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région Val-d’Ormance", Statut: "Sollicité", Montant: euros(35000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention départementale", Financeur: "Département de l’Aubrelle", Statut: "Acquis", Montant: euros(30000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Autofinancement", Financeur: "Communauté de communes du Haut-Verdal", Statut: "Acquis", Montant: euros(60000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Fonds européen de développement rural", Financeur: "Groupe d’action locale du Haut-Verdal", Statut: "Sollicité", Montant: euros(10000)},
-			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat", Financeur: "Verdal Fibre", Statut: "Acquis", Montant: euros(12000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Parc des expositions", Financeur: "Communauté de communes du Haut-Verdal", Montant: euros(22000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Communauté de communes du Haut-Verdal", Montant: euros(12000)},
+			{Sens: Produit, Categorie: "70 – Ventes de produits finis, prestations de services", Libelle: "Participation des exposants", Montant: sampleEuros(8000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: sampleEuros(50000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région Val-d’Ormance", Statut: "Sollicité", Montant: sampleEuros(35000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention départementale", Financeur: "Département de l’Aubrelle", Statut: "Acquis", Montant: sampleEuros(30000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Autofinancement", Financeur: "Communauté de communes du Haut-Verdal", Statut: "Acquis", Montant: sampleEuros(60000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Fonds européen de développement rural", Financeur: "Groupe d’action locale du Haut-Verdal", Statut: "Sollicité", Montant: sampleEuros(10000)},
+			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat", Financeur: "Verdal Fibre", Statut: "Acquis", Montant: sampleEuros(12000)},
+			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Parc des expositions", Financeur: "Communauté de communes du Haut-Verdal", Montant: sampleEuros(22000)},
+			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Communauté de communes du Haut-Verdal", Montant: sampleEuros(12000)},
 		},
 		Initiatives: []Initiative{
 			{Intitule: "Programme « Verdal branché »", Type: "Politique publique", Description: "Un point d’accès accompagné dans chaque mairie, des permanences hebdomadaires de médiation.", Depuis: "2020", Porteur: "Communauté de communes du Haut-Verdal"},
@@ -445,7 +458,7 @@ func sampleSarrine() *Candidature {
 			Commentaire:          "Le parc des congrès n’est disponible qu’à partir de novembre ; une option est posée, sa confirmation est attendue pour septembre 2024.",
 		},
 		Lieux: []Lieu{
-			{Nom: "Parc des congrès de Montsarrin", Adresse: "Boulevard de l’Europe, 99300 Montsarrin", Capacite: 2400, Pleniere: 1500, Salles: 12, PlacesAteliers: 900, Accessible: true, Disponibilite: false, Cout: euros(70000), PrisEnCharge: "Location à la charge du Département (budget 2025)."},
+			{Nom: "Parc des congrès de Montsarrin", Adresse: "Boulevard de l’Europe, 99300 Montsarrin", Capacite: 2400, Pleniere: 1500, Salles: 12, PlacesAteliers: 900, Accessible: true, Disponibilite: false, Cout: sampleEuros(70000), PrisEnCharge: "Location à la charge du Département (budget 2025)."},
 			{Nom: "Campus des Carmes, Université de Montsarrin", Adresse: "45, avenue des Sciences, 99300 Montsarrin", Capacite: 800, Pleniere: 400, Salles: 12, PlacesAteliers: 360, Accessible: true, Disponibilite: true, Cout: 0, PrisEnCharge: "Mise à disposition par l’université pour la journée communautaire."},
 		},
 		Moments: []Moment{
@@ -458,21 +471,21 @@ func sampleSarrine() *Candidature {
 			{Service: "Conseillers numériques départementaux", Role: "Programmation de la journée communautaire", ETP: 0.8, Personnes: 8, Periode: "Septembre à novembre 2025"},
 		},
 		Budget: []LigneBudget{
-			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Restauration", Montant: euros(110000)},
-			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Location du parc des congrès", Montant: euros(70000)},
-			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Technique et captation", Montant: euros(40000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Production de l’événement", Montant: euros(50000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements des intervenants", Montant: euros(40000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Communication", Montant: euros(15000)},
-			{Sens: Charge, Categorie: "64 – Charges de personnel", Libelle: "Vacataires", Montant: euros(15000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel départemental mis à disposition", Montant: euros(25000)},
+			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Restauration", Montant: sampleEuros(110000)},
+			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Location du parc des congrès", Montant: sampleEuros(70000)},
+			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Technique et captation", Montant: sampleEuros(40000)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Production de l’événement", Montant: sampleEuros(50000)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements des intervenants", Montant: sampleEuros(40000)},
+			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Communication", Montant: sampleEuros(15000)},
+			{Sens: Charge, Categorie: "64 – Charges de personnel", Libelle: "Vacataires", Montant: sampleEuros(15000)},
+			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel départemental mis à disposition", Montant: sampleEuros(25000)},
 
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: euros(70000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région des Marches-de-Sarre", Statut: "Sollicité", Montant: euros(40000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Autofinancement", Financeur: "Département de la Sarrine", Statut: "Acquis", Montant: euros(180000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’agglomération", Financeur: "Montsarrin Agglomération", Statut: "Sollicité", Montant: euros(30000)},
-			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat", Financeur: "Entreprises sarrinoises du numérique", Statut: "Sollicité", Montant: euros(20000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Département de la Sarrine", Montant: euros(25000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: sampleEuros(70000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région des Marches-de-Sarre", Statut: "Sollicité", Montant: sampleEuros(40000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Autofinancement", Financeur: "Département de la Sarrine", Statut: "Acquis", Montant: sampleEuros(180000)},
+			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’agglomération", Financeur: "Montsarrin Agglomération", Statut: "Sollicité", Montant: sampleEuros(30000)},
+			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat", Financeur: "Entreprises sarrinoises du numérique", Statut: "Sollicité", Montant: sampleEuros(20000)},
+			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Département de la Sarrine", Montant: sampleEuros(25000)},
 		},
 		Initiatives: []Initiative{
 			{Intitule: "Plan départemental d’inclusion numérique", Type: "Politique publique", Description: "24 conseillers numériques, deux bus numériques, formation des travailleurs sociaux.", Depuis: "2021", Porteur: "Département de la Sarrine"},
@@ -494,8 +507,273 @@ func sampleSarrine() *Candidature {
 	}
 }
 
-// samplesDir is the samples/ folder, seen from the package's directory.
-const samplesDir = "../samples"
+// samplesDir is the samples/ folder, seen from the package's directory;
+// each sample is the workbook sampleWorkbook in its own folder, beside the
+// files its annexes name.
+const (
+	samplesDir     = "../samples"
+	sampleWorkbook = "candidature.xlsx"
+)
+
+// sampleErrors is the folder of the workbook with typical mistakes.
+const sampleErrors = "exemple-erreurs"
+
+// sampleMistake is a typing mistake the model cannot hold (text in a number
+// or date cell): the generator writes it into the cell of field key of
+// sheet, record row, after WriteWorkbook.
+type sampleMistake struct {
+	sheet, key string
+	row        int
+	text       string
+}
+
+// sampleWithErrors returns the error example: Belrive's candidature with the
+// mistakes users typically make, those the model can carry (in c) and those
+// typed over a cell afterwards. Its annex files are in samples/exemple-erreurs
+// (a .docx) or missing on purpose.
+func sampleWithErrors() (*Candidature, []sampleMistake) {
+	c := sampleBelrive()
+	c.Collectivite.Presentation = "Classeur d’exemple comportant des erreurs volontaires, créé pour illustrer necdossier. " +
+		"La collectivité est fictive.\n\n" + c.Collectivite.Presentation
+	c.Collectivite.Logo = ""
+	// A required field left empty.
+	c.Collectivite.ContactNom = ""
+	// An e-mail address without @.
+	c.Collectivite.ContactEmail = "sophie.argenton.belrive-metropole.example"
+	// Day 2 is not the day after day 1.
+	c.Evenement.Jour2 = sampleDay(2025, time.October, 6)
+	for i := range c.Budget {
+		switch l := &c.Budget[i]; l.Libelle {
+		case "Assurance de l’événement":
+			// A negative amount: a reduction typed as a charge.
+			l.Montant = -l.Montant
+		case "Personnel mis à disposition":
+			// In-kind produits (87) no longer equal in-kind charges (86),
+			// and the budget no longer balances.
+			l.Montant = sampleEuros(25000)
+		}
+	}
+	c.Annexes = []Annexe{
+		// A letter announced but not put in the folder.
+		{Fichier: "lettre-departement-aubrelle.pdf", Titre: "Lettre de soutien du Département de l’Aubrelle", Signataire: "Marc-Olivier Peyrelongue", Organisation: "Département de l’Aubrelle", Date: sampleDay(2024, time.June, 26), Type: "Lettre de soutien"},
+		// A letter in Word format instead of PDF or an image.
+		{Fichier: "lettre-region-val-d-ormance.docx", Titre: "Lettre de soutien de la Région Val-d’Ormance", Signataire: "Hélène Marvaux", Organisation: "Région Val-d’Ormance", Date: sampleDay(2024, time.June, 24), Type: "Lettre de soutien"},
+	}
+	mistakes := []sampleMistake{
+		// An amount written out in words.
+		{sheet: sheetBudget, key: "Montant", row: 1, text: "douze mille"},
+		// A date that does not exist.
+		{sheet: sheetLieux, key: "Date", row: 1, text: "31/09/2025"},
+	}
+	return c, mistakes
+}
+
+// writeSample writes c, then the mistakes, as the workbook name.
+func writeSample(t *testing.T, call *Call, name string, c *Candidature, mistakes []sampleMistake) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteWorkbook(&buf, call, c); err != nil {
+		t.Fatal(err)
+	}
+	if len(mistakes) > 0 {
+		f, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mistakes {
+			cell, err := CellFor(m.sheet, m.key, m.row)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.SetCellStr(m.sheet, cell, m.text); err != nil {
+				t.Fatal(err)
+			}
+		}
+		buf.Reset()
+		if _, err := f.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("écrit %s (%d octets)", name, buf.Len())
+}
+
+// sampleVerdicts is what the checks should say of each sample: the
+// criteria not met (all others are), and the places of the warnings.
+var sampleVerdicts = map[string]struct {
+	notMet   map[string]Status // criterion id → status, for those not Met
+	warnings []samplePlace
+}{
+	"belrive": {},
+	"haut-verdal": {
+		// 2 100 places: the 2 000 participants, not the 300 speakers as well.
+		notMet:   map[string]Status{"speakers": ToConfirm},
+		warnings: []samplePlace{{sheetLieux, "Capacite", 0}},
+	},
+	"sarrine": {
+		notMet: map[string]Status{"window": ToConfirm, "venue": ToConfirm},
+		warnings: []samplePlace{
+			{sheetLieux, "JourneeCommunautaire", 0}, {sheetLieux, "Jour1", 0}, {sheetLieux, "Jour2", 0},
+			{sheetLieux, "Disponibilite", 0},
+		},
+	},
+}
+
+// samplePlace is a cell given as CellFor takes it; key "" is the whole sheet.
+type samplePlace struct {
+	sheet, key string
+	row        int
+}
+
+// sampleErrorPlaces are the errors the error example was made for, one per
+// mistake of sampleWithErrors (the budget's two imbalances are whole-sheet).
+var sampleErrorPlaces = []samplePlace{
+	{sheetCollectivite, "ContactNom", 0},   // required field left empty
+	{sheetCollectivite, "ContactEmail", 0}, // e-mail without @
+	{sheetLieux, "Jour2", 0},               // not the day after day 1
+	{sheetLieux, "Date", 1},                // « 31/09/2025 »
+	{sheetBudget, "Montant", 1},            // « douze mille »
+	{sheetBudget, "Montant", 3},            // negative amount
+	{sheetBudget, "", 0},                   // charges ≠ produits, 86 ≠ 87
+	{sheetAnnexes, "Fichier", 0},           // file not in the folder
+	{sheetAnnexes, "Fichier", 1},           // a .docx
+}
+
+// samplePlaces returns "Feuille!B4" for each place, sorted, without repeats.
+func samplePlaces(t *testing.T, ps []samplePlace) []string {
+	t.Helper()
+	var out []string
+	for _, p := range ps {
+		f := Finding{Sheet: p.sheet}
+		if p.key != "" {
+			cell, err := CellFor(p.sheet, p.key, p.row)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Cell = cell
+		}
+		out = append(out, f.Place())
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// sampleFindingPlaces returns the places of the findings of severity sev, sorted,
+// without repeats: a cell may draw a reading error and a check error.
+func sampleFindingPlaces(fs []Finding, sev Severity) []string {
+	var out []string
+	for _, f := range fs {
+		if f.Severity == sev {
+			out = append(out, f.Place())
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// TestSamples checks that each committed sample workbook reads back to its
+// literal and gets the verdicts it was made for, and that the error example
+// gives the errors it was made for. With -update-samples it first rewrites
+// the workbooks.
+func TestSamples(t *testing.T) {
+	call := loadSampleCall(t)
+	if *updateSamples {
+		for name, c := range sampleCandidatures() {
+			writeSample(t, call, filepath.Join(samplesDir, name, sampleWorkbook), c, nil)
+		}
+		c, mistakes := sampleWithErrors()
+		writeSample(t, call, filepath.Join(samplesDir, sampleErrors, sampleWorkbook), c, mistakes)
+	}
+	const regenerate = "régénérez avec go test ./assemble -run TestSamples -update-samples"
+	for name, want := range sampleCandidatures() {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(samplesDir, name)
+			got, findings, err := ReadWorkbookFile(filepath.Join(dir, sampleWorkbook))
+			if err != nil {
+				t.Fatalf("%v (%s)", err, regenerate)
+			}
+			for _, d := range sampleDiff(reflect.ValueOf(*want), reflect.ValueOf(*got), "Candidature") {
+				t.Errorf("différence avec le littéral (%s) : %s", regenerate, d)
+			}
+
+			findings = append(findings, Check(got, call, os.DirFS(dir))...)
+			verdict := sampleVerdicts[name]
+			for _, f := range findings {
+				if f.Severity == Erreur {
+					t.Errorf("erreur inattendue : %v", f)
+				}
+			}
+			if got, want := sampleFindingPlaces(findings, Avertissement), samplePlaces(t, verdict.warnings); !slices.Equal(got, want) {
+				t.Errorf("avertissements en %q, attendus en %q ; constats :\n%s", got, want, findingsText(findings))
+			}
+			for _, cr := range Evaluate(got, call) {
+				want, ok := verdict.notMet[cr.ID]
+				if !ok {
+					want = Met
+				}
+				if cr.Status != want {
+					t.Errorf("critère %s (%s) : %v (%s), attendu %v", cr.ID, cr.Label, cr.Status, cr.Detail, want)
+				}
+			}
+		})
+	}
+	t.Run(sampleErrors, func(t *testing.T) {
+		dir := filepath.Join(samplesDir, sampleErrors)
+		got, findings, err := ReadWorkbookFile(filepath.Join(dir, sampleWorkbook))
+		if err != nil {
+			t.Fatalf("%v (%s)", err, regenerate)
+		}
+		findings = append(findings, Check(got, call, os.DirFS(dir))...)
+		if got, want := sampleFindingPlaces(findings, Erreur), samplePlaces(t, sampleErrorPlaces); !slices.Equal(got, want) {
+			t.Errorf("erreurs en %q, attendues en %q ; constats :\n%s", got, want, findingsText(findings))
+		}
+	})
+}
+
+// sampleDiff lists where got differs from want, field by field, ignoring
+// what the reader adds (each record's Ref, the Source). Dates compare as
+// instants, ETP to within rounding.
+func sampleDiff(want, got reflect.Value, path string) []string {
+	switch want.Type() {
+	case reflect.TypeFor[Ref](), reflect.TypeFor[Source]():
+		return nil
+	case reflect.TypeFor[time.Time]():
+		w, g := want.Interface().(time.Time), got.Interface().(time.Time)
+		if !w.Equal(g) {
+			return []string{fmt.Sprintf("%s : %v, attendu %v", path, g, w)}
+		}
+		return nil
+	}
+	switch want.Kind() {
+	case reflect.Struct:
+		var out []string
+		for i := range want.NumField() {
+			out = append(out, sampleDiff(want.Field(i), got.Field(i), path+"."+want.Type().Field(i).Name)...)
+		}
+		return out
+	case reflect.Slice:
+		var out []string
+		if want.Len() != got.Len() {
+			out = append(out, fmt.Sprintf("%s : %d éléments, attendu %d", path, got.Len(), want.Len()))
+		}
+		for i := range min(want.Len(), got.Len()) {
+			out = append(out, sampleDiff(want.Index(i), got.Index(i), fmt.Sprintf("%s[%d]", path, i))...)
+		}
+		return out
+	case reflect.Float64:
+		if math.Abs(want.Float()-got.Float()) > 1e-9 {
+			return []string{fmt.Sprintf("%s : %v, attendu %v", path, got.Float(), want.Float())}
+		}
+		return nil
+	}
+	if !reflect.DeepEqual(want.Interface(), got.Interface()) {
+		return []string{fmt.Sprintf("%s : %#v, attendu %#v", path, got.Interface(), want.Interface())}
+	}
+	return nil
+}
 
 // TestSampleData checks that the sample literals say what they claim: the
 // budgets balance in the Cerfa way, the dates fall on the right weekdays and
