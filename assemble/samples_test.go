@@ -157,7 +157,9 @@ func sampleBelrive() *Candidature {
 			JourneeCommunautaire: sampleDay(2025, time.October, 1),
 			Jour1:                sampleDay(2025, time.October, 2),
 			Jour2:                sampleDay(2025, time.October, 3),
-			Commentaire: "Montage le mardi 30 septembre, démontage le samedi 4 octobre au matin. " +
+			Commentaire: "La SPL Belrive Événements, qui exploite le Centre des congrès, a confirmé par écrit le 12 juin 2024 " +
+				"la disponibilité de tous ses espaces du 30 septembre au 4 octobre 2025. " +
+				"Montage le mardi 30 septembre, démontage le samedi 4 octobre au matin. " +
 				"La gare de Belrive-Centre est à huit minutes à pied du Centre des congrès ; des navettes électriques " +
 				"relieront la Halle Saint-Aubert et La Filature pendant les trois jours.",
 		},
@@ -172,7 +174,7 @@ func sampleBelrive() *Candidature {
 				Accessible:     true,
 				Disponibilite:  true,
 				Cout:           sampleEuros(58000),
-				PrisEnCharge:   "Mise à disposition gracieuse par la Métropole (contribution en nature valorisée au budget) ; disponibilité confirmée par la SPL Belrive Événements le 12 juin 2024.",
+				PrisEnCharge:   "Métropole de Belrive (mise à disposition, valorisée en nature)",
 			},
 			{
 				Nom:            "Halle Saint-Aubert",
@@ -184,7 +186,7 @@ func sampleBelrive() *Candidature {
 				Accessible:     true,
 				Disponibilite:  true,
 				Cout:           sampleEuros(8000),
-				PrisEnCharge:   "Mise à disposition par la Ville de Belrive pour la journée communautaire (contribution en nature).",
+				PrisEnCharge:   "Ville de Belrive (mise à disposition, valorisée en nature)",
 			},
 			{
 				Nom:            "La Filature, tiers-lieu",
@@ -196,7 +198,7 @@ func sampleBelrive() *Candidature {
 				Accessible:     true,
 				Disponibilite:  true,
 				Cout:           0,
-				PrisEnCharge:   "Prêt gracieux par la Coopérative des tiers-lieux de l’Ormance pour la soirée des communautés.",
+				PrisEnCharge:   "Coopérative des tiers-lieux de l’Ormance (prêt gracieux)",
 			},
 		},
 		Moments: []Moment{
@@ -233,7 +235,7 @@ func sampleBelrive() *Candidature {
 			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition de la Halle Saint-Aubert", Montant: sampleEuros(8000)},
 			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel métropolitain mis à disposition (valorisation)", Montant: sampleEuros(30000)},
 
-			{Sens: Produit, Categorie: "70 – Ventes de produits finis, prestations de services", Libelle: "Participation des exposants au village des partenaires", Montant: sampleEuros(24000)},
+			{Sens: Produit, Categorie: "70 – Ventes de produits finis, prestations de services", Libelle: "Participation des exposants au village des partenaires", Financeur: "Exposants (entreprises, associations)", Montant: sampleEuros(24000)},
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État au titre de Numérique en Commun[s]", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: sampleEuros(60000)},
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région Val-d’Ormance", Statut: "Sollicité", Montant: sampleEuros(60000)},
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention départementale", Financeur: "Département de l’Aubrelle", Statut: "Acquis", Montant: sampleEuros(25000)},
@@ -363,8 +365,8 @@ func sampleHautVerdal() *Candidature {
 			Commentaire:          "Hébergement complété par les villages de vacances de la vallée, hors saison fin septembre.",
 		},
 		Lieux: []Lieu{
-			{Nom: "Parc des expositions du Haut-Verdal", Adresse: "Route de la Lisse, 99450 Verdalès", Capacite: 2100, Pleniere: 1200, Salles: 10, PlacesAteliers: 800, Accessible: true, Disponibilite: true, Cout: sampleEuros(22000), PrisEnCharge: "Équipement intercommunal mis à disposition gracieusement (contribution en nature)."},
-			{Nom: "Tiers-lieu La Scierie", Adresse: "Chemin du Moulin, 99450 Verdalès", Capacite: 250, Pleniere: 120, Salles: 3, PlacesAteliers: 60, Accessible: true, Disponibilite: true, Cout: 0, PrisEnCharge: "Prêt de l’association gestionnaire pour la journée communautaire."},
+			{Nom: "Parc des expositions du Haut-Verdal", Adresse: "Route de la Lisse, 99450 Verdalès", Capacite: 2100, Pleniere: 1200, Salles: 10, PlacesAteliers: 800, Accessible: true, Disponibilite: true, Cout: sampleEuros(22000), PrisEnCharge: "Communauté de communes (mise à disposition, valorisée en nature)"},
+			{Nom: "Tiers-lieu La Scierie", Adresse: "Chemin du Moulin, 99450 Verdalès", Capacite: 250, Pleniere: 120, Salles: 3, PlacesAteliers: 60, Accessible: true, Disponibilite: true, Cout: 0, PrisEnCharge: "Association gestionnaire (prêt gracieux)"},
 		},
 		Moments: []Moment{
 			{Date: sampleDay(2025, time.September, 25), Heure: "10 h", Intitule: "Plénière d’ouverture avec les élus du territoire", Lieu: "Parc des expositions, grande halle"},
@@ -386,7 +388,7 @@ func sampleHautVerdal() *Candidature {
 			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition du parc des expositions", Montant: sampleEuros(22000)},
 			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel mis à disposition", Montant: sampleEuros(12000)},
 
-			{Sens: Produit, Categorie: "70 – Ventes de produits finis, prestations de services", Libelle: "Participation des exposants", Montant: sampleEuros(8000)},
+			{Sens: Produit, Categorie: "70 – Ventes de produits finis, prestations de services", Libelle: "Participation des exposants", Financeur: "Exposants du salon", Montant: sampleEuros(8000)},
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: sampleEuros(50000)},
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région Val-d’Ormance", Statut: "Sollicité", Montant: sampleEuros(35000)},
 			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention départementale", Financeur: "Département de l’Aubrelle", Statut: "Acquis", Montant: sampleEuros(30000)},
@@ -458,8 +460,8 @@ func sampleSarrine() *Candidature {
 			Commentaire:          "Le parc des congrès n’est disponible qu’à partir de novembre ; une option est posée, sa confirmation est attendue pour septembre 2024.",
 		},
 		Lieux: []Lieu{
-			{Nom: "Parc des congrès de Montsarrin", Adresse: "Boulevard de l’Europe, 99300 Montsarrin", Capacite: 2400, Pleniere: 1500, Salles: 12, PlacesAteliers: 900, Accessible: true, Disponibilite: false, Cout: sampleEuros(70000), PrisEnCharge: "Location à la charge du Département (budget 2025)."},
-			{Nom: "Campus des Carmes, Université de Montsarrin", Adresse: "45, avenue des Sciences, 99300 Montsarrin", Capacite: 800, Pleniere: 400, Salles: 12, PlacesAteliers: 360, Accessible: true, Disponibilite: true, Cout: 0, PrisEnCharge: "Mise à disposition par l’université pour la journée communautaire."},
+			{Nom: "Parc des congrès de Montsarrin", Adresse: "Boulevard de l’Europe, 99300 Montsarrin", Capacite: 2400, Pleniere: 1500, Salles: 12, PlacesAteliers: 900, Accessible: true, Disponibilite: false, Cout: sampleEuros(70000), PrisEnCharge: "Département de la Sarrine (budget 2025)"},
+			{Nom: "Campus des Carmes, Université de Montsarrin", Adresse: "45, avenue des Sciences, 99300 Montsarrin", Capacite: 800, Pleniere: 400, Salles: 12, PlacesAteliers: 360, Accessible: true, Disponibilite: true, Cout: 0, PrisEnCharge: "Université de Montsarrin (mise à disposition)"},
 		},
 		Moments: []Moment{
 			{Date: sampleDay(2025, time.November, 13), Heure: "9 h 30", Intitule: "Plénière d’ouverture", Lieu: "Parc des congrès, auditorium"},
