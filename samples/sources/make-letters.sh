@@ -12,7 +12,8 @@
 # tint, a 0.7° skew, a little noise, JPEG quality 85.
 #
 # LibreOffice writes dates and an ID into each PDF, so the bytes differ from
-# one run to the next; the pages do not.
+# one run to the next; the pages do not. The scan's noise is seeded, so the
+# JPEG is the same from one run to the next.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -70,7 +71,7 @@ convert "$tmp/connecteurs.png" \
 	-fill '#1b2a6b' -draw "$(wave 680 900 1445 22 2.5 1.6 0.5)" -draw "$(wave 860 960 1470 3 0.5 1.4 0)" \
 	\( +clone -fill '#ece8de' -colorize 100 \) -compose multiply -composite \
 	-background '#e6e2d7' -rotate 0.7 -gravity center -crop 1240x1754+0+0 +repage \
-	-attenuate 0.15 +noise Gaussian -blur 0x0.5 \
+	-seed 2025 -attenuate 0.15 +noise Gaussian -blur 0x0.5 \
 	-quality 85 -sampling-factor 4:2:0 -strip "$samples/belrive/lettre-connecteurs-belrivains.jpg"
 echo belrive/lettre-connecteurs-belrivains.jpg
 
