@@ -80,6 +80,17 @@ type Letter struct {
 type LetterOptions struct {
 	MaxBytes int64 // refuse larger inputs (default 50 MB when zero)
 	DPI      int   // scans with more pixels than this at their printed size are downsampled (default 200 when zero)
+	// MaxPixels refuses larger images before decoding them (default 50 million
+	// when zero, i.e. a 48-megapixel phone photo or an A4 page scanned at 850 dpi).
+	// Decoding needs about 10 bytes per pixel at peak.
+	MaxPixels int
+}
+
+func (o LetterOptions) maxPixels() int {
+	if o.MaxPixels <= 0 {
+		return 50_000_000
+	}
+	return o.MaxPixels
 }
 
 func (o LetterOptions) maxBytes() int64 {
@@ -201,7 +212,7 @@ func ReadLetter(name string, data []byte, opt LetterOptions) (l *Letter, err err
 	case "pdf":
 		err = l.preparePDF(data)
 	case "jpeg", "png":
-		err = l.prepareImage(data, opt.dpi())
+		err = l.prepareImage(data, opt.dpi(), opt.maxPixels())
 	default:
 		if strings.EqualFold(filepath.Ext(name), ".pdf") {
 			return nil, refuse(name, ErrLetterNotPDF, nil,
@@ -308,15 +319,11 @@ func (l *Letter) preparePDF(data []byte) error {
 	if err != nil {
 		return err
 	}
-	pages, err := src.PageBoundaries(nil)
-	if err != nil {
-		return l.pdfRefusal(data, err)
-	}
 	cp := newCopier(src.XRefTable, dst.XRefTable)
 	var minScale float64 = 1
 	var flat flattenStats
 	for i := 1; i <= src.PageCount; i++ {
-		scale, err := l.copyPage(src, dst, cp, i, pages[i-1], &flat)
+		scale, err := l.copyPage(src, dst, cp, i, &flat)
 		if err != nil {
 			return l.pdfRefusal(data, err)
 		}
@@ -441,6 +448,23 @@ func rectOf(x *model.XRefTable, o types.Object) (r [4]float64, ok bool) {
 	return [4]float64{min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3])}, true
 }
 
+// inherited returns the value of an inheritable page attribute (Resources,
+// MediaBox, CropBox, Rotate) for page dictionary pd.
+func inherited(x *model.XRefTable, pd types.Dict, key string) types.Object {
+	d := pd
+	for range 32 {
+		if v, ok := d[key]; ok && v != nil {
+			return v
+		}
+		p, ok := deref(x, d["Parent"]).(types.Dict)
+		if !ok {
+			return nil
+		}
+		d = p
+	}
+	return nil
+}
+
 // sheet returns the A4 sheet size, landscape when the displayed content is wider than tall.
 func sheet(w, h float64) (float64, float64) {
 	if w > h {
@@ -490,35 +514,33 @@ type flattenStats struct {
 // copied. This keeps what the reader sees and prints while removing
 // everything active. Only page contents, resources and appearance streams
 // reach dst, through the sanitising copier.
-func (l *Letter) copyPage(src, dst *model.Context, cp *copier, i int, pb model.PageBoundaries, st *flattenStats) (float64, error) {
+func (l *Letter) copyPage(src, dst *model.Context, cp *copier, i int, st *flattenStats) (float64, error) {
 	sx := src.XRefTable
-	pd, _, inh, err := src.PageDict(i, false)
+	pd, _, _, err := src.PageDict(i, false)
 	if err != nil {
 		return 0, err
 	}
-	media := pb.MediaBox()
-	if media == nil {
-		return 0, errors.New("page sans MediaBox")
+	// Boxes and rotation are read here, following /Parent for inherited
+	// values (pdfcpu 0.15's PageBoundaries gave page i the rotation of
+	// page i-1 on rotations_mixed_4p.pdf).
+	media, ok := rectOf(sx, inherited(sx, pd, "MediaBox"))
+	if !ok || media[2]-media[0] < 1 || media[3]-media[1] < 1 {
+		media = [4]float64{0, 0, 612, 792} // missing or empty MediaBox: readers assume US Letter
 	}
-	box := [4]float64{media.LL.X, media.LL.Y, media.UR.X, media.UR.Y}
-	if c := pb.CropBox(); c != nil {
-		box = [4]float64{max(box[0], c.LL.X), max(box[1], c.LL.Y), min(box[2], c.UR.X), min(box[3], c.UR.Y)}
-	}
-	box = [4]float64{min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3])}
-	if box[2]-box[0] < 1 || box[3]-box[1] < 1 {
-		box = [4]float64{media.LL.X, media.LL.Y, media.UR.X, media.UR.Y}
+	box := media
+	if c, ok := rectOf(sx, inherited(sx, pd, "CropBox")); ok {
+		box = [4]float64{max(box[0], c[0]), max(box[1], c[1]), min(box[2], c[2]), min(box[3], c[3])}
 		if box[2]-box[0] < 1 || box[3]-box[1] < 1 {
-			return 0, fmt.Errorf("page %d : dimensions nulles", i)
+			box = media
 		}
 	}
-	rot, w, h := rotation(box, pb.Rot)
+	r, _ := num(sx, inherited(sx, pd, "Rotate"))
+	rot, w, h := rotation(box, int(r))
 
 	// The page content as a Form XObject.
-	var res types.Object = types.Dict{}
-	if r, ok := pd["Resources"]; ok {
-		res = r
-	} else if inh != nil && inh.Resources != nil {
-		res = inh.Resources
+	res := inherited(sx, pd, "Resources")
+	if res == nil {
+		res = types.Dict{}
 	}
 	cres, err := cp.obj(res, 0)
 	if err != nil {
@@ -742,14 +764,15 @@ func nums(v ...float64) string {
 
 func matrix(m [6]float64) string { return nums(m[:]...) }
 
-// flateStream returns a Flate-encoded stream with dictionary d and content.
+// flateStream returns a stream with dictionary d and content, Flate-encoded
+// unless it is tiny: footers and sheet contents are a few hundred bytes,
+// where setting up a compressor costs more time than the bytes are worth.
 func flateStream(d types.Dict, content []byte) (*types.StreamDict, error) {
-	sd := types.StreamDict{
-		Dict:           d,
-		Content:        content,
-		FilterPipeline: []types.PDFFilter{{Name: "FlateDecode"}},
+	sd := types.StreamDict{Dict: d, Content: content}
+	if len(content) > 1024 {
+		sd.FilterPipeline = []types.PDFFilter{{Name: "FlateDecode"}}
+		sd.Dict["Filter"] = types.Name("FlateDecode")
 	}
-	sd.Dict["Filter"] = types.Name("FlateDecode")
 	if err := sd.Encode(); err != nil {
 		return nil, err
 	}

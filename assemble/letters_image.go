@@ -21,10 +21,6 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// maxPixels bounds decoded images (a 600 dpi A3 scan is ~70 Mpx); larger
-// ones are refused before decoding to avoid decompression bombs.
-const maxPixels = 120_000_000
-
 // minPPI is the lowest resolution at which an image is printed: smaller
 // images are printed smaller rather than enlarged to the page.
 const minPPI = 96
@@ -332,13 +328,13 @@ func (r raster) image() image.Image {
 // (photographs) and Flate otherwise (lossless, better for text), pure black
 // and white ones as 1-bit Flate. A JPEG that needs none of this (upright, RGB
 // or grey, not oversized, little metadata) is embedded unchanged.
-func (l *Letter) prepareImage(data []byte, dpi int) error {
+func (l *Letter) prepareImage(data []byte, dpi, maxPixels int) error {
 	kindFR := map[string]string{"jpeg": "JPEG", "png": "PNG"}[l.Kind]
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return refuse(l.Name, ErrLetterImage, err, fmt.Sprintf("image %s endommagée ou illisible : demandez un nouvel exemplaire", kindFR))
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxPixels {
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
 		return refuse(l.Name, ErrLetterImage, nil,
 			fmt.Sprintf("image trop grande (%d × %d pixels) : demandez une version réduite ou un PDF", cfg.Width, cfg.Height))
 	}

@@ -10,6 +10,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -277,6 +278,53 @@ func TestReadLetterCorpus(t *testing.T) {
 			}
 			t.Logf("%v", err)
 		})
+	}
+}
+
+// TestSheetOrientation checks that every prepared page is an A4 sheet
+// oriented like the original page as displayed (pdfinfo honours /Rotate and
+// the CropBox).
+func TestSheetOrientation(t *testing.T) {
+	dir, entries := letterCorpus(t)
+	info := needTool(t, "pdfinfo")
+	sizeRe := regexp.MustCompile(`(?m)^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+) pts`)
+	rotRe := regexp.MustCompile(`(?m)^Page\s+(\d+) rot:\s+(\d+)`)
+	for _, e := range entries {
+		if !e.OK || !strings.HasSuffix(e.File, ".pdf") {
+			continue
+		}
+		path := filepath.Join(dir, e.File)
+		out, err := exec.Command(info, "-f", "1", "-l", "9999", path).Output()
+		if err != nil {
+			t.Fatalf("pdfinfo %s: %v", e.File, err)
+		}
+		l := mustRead(t, path)
+		ctx, err := readBack(l.pdf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dims, err := ctx.PageDims()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes, rots := sizeRe.FindAllStringSubmatch(string(out), -1), rotRe.FindAllStringSubmatch(string(out), -1)
+		if len(sizes) != len(dims) || len(rots) != len(dims) {
+			t.Errorf("%s: %d sheets, pdfinfo lists %d pages", e.File, len(dims), len(sizes))
+			continue
+		}
+		for i, d := range dims {
+			w, _ := strconv.ParseFloat(sizes[i][2], 64)
+			h, _ := strconv.ParseFloat(sizes[i][3], 64)
+			if r, _ := strconv.Atoi(rots[i][2]); r%180 != 0 {
+				w, h = h, w
+			}
+			if (w > h) != (d.Width > d.Height) {
+				t.Errorf("%s page %d: shown %.0f×%.0f, sheet %.0f×%.0f", e.File, i+1, w, h, d.Width, d.Height)
+			}
+			if long, short := max(d.Width, d.Height), min(d.Width, d.Height); math.Abs(long-a4Long) > 0.5 || math.Abs(short-a4Short) > 0.5 {
+				t.Errorf("%s page %d: sheet %.1f×%.1f is not A4", e.File, i+1, d.Width, d.Height)
+			}
+		}
 	}
 }
 
@@ -565,6 +613,32 @@ func TestMergePlanErrors(t *testing.T) {
 	}
 }
 
+// TestConcurrentUse reads and merges letters from several goroutines,
+// sharing the same *Letter values (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	dir := corpusDir(t)
+	shared := []*Letter{
+		mustRead(t, filepath.Join(dir, "pdf/rotations_mixed_4p.pdf")),
+		mustRead(t, filepath.Join(dir, "images/rgba_alpha.png")),
+	}
+	dossier := smallDossier(t, 1)
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			own, err := ReadLetterFile(filepath.Join(dir, "pdf/libreoffice64_acroform.pdf"), LetterOptions{DPI: 100 + i})
+			if err == nil {
+				err = Merge(io.Discard, bytes.NewReader(dossier), append([]*Letter{own}, shared...), MergePlan{})
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 // benchLetters are the letters of BenchmarkMerge and BenchmarkQpdfMerge.
 var benchLetters = []string{
 	"pdf/pdflatex_geotopo_117p.pdf",
@@ -654,7 +728,11 @@ func FuzzReadLetter(f *testing.F) {
 	f.Add([]byte("%PDF-1.4\n%%EOF\n"))
 	dossier := smallDossier(f, 1)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		l, err := ReadLetter("fuzz.pdf", data, LetterOptions{MaxBytes: 1 << 20})
+		// A hang must be reported with its input: a panic from the watchdog
+		// kills the worker and the fuzzing engine saves what it was running.
+		watchdog := time.AfterFunc(20*time.Second, func() { panic("ReadLetter/Merge took more than 20 s") })
+		defer watchdog.Stop()
+		l, err := ReadLetter("fuzz.pdf", data, LetterOptions{MaxBytes: 1 << 20, MaxPixels: 1 << 22})
 		if err != nil {
 			var le *LetterError
 			if !errors.As(err, &le) {
