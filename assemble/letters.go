@@ -520,9 +520,8 @@ func (l *Letter) copyPage(src, dst *model.Context, cp *copier, i int, st *flatte
 	if err != nil {
 		return 0, err
 	}
-	// Boxes and rotation are read here, following /Parent for inherited
-	// values (pdfcpu 0.15's PageBoundaries gave page i the rotation of
-	// page i-1 on rotations_mixed_4p.pdf).
+	// Boxes and rotation are inheritable: read them from the page
+	// dictionary or its parents.
 	media, ok := rectOf(sx, inherited(sx, pd, "MediaBox"))
 	if !ok || media[2]-media[0] < 1 || media[3]-media[1] < 1 {
 		media = [4]float64{0, 0, 612, 792} // missing or empty MediaBox: readers assume US Letter
@@ -582,16 +581,17 @@ func (l *Letter) copyPage(src, dst *model.Context, cp *copier, i int, st *flatte
 	}
 
 	xobjs := types.Dict{"P": *formRef}
+	sheetRes := types.Dict{"XObject": xobjs}
 	var sb strings.Builder
 	sw, sh := sheet(w, h)
 	s, x, y := placement(w, h, sw, sh, 0, 1)
 	fmt.Fprintf(&sb, "q %s cm %s cm %s re W n /P Do\n",
 		matrix([6]float64{s, 0, 0, s, x, y}), matrix(rot), nums(box[0], box[1], box[2]-box[0], box[3]-box[1]))
-	if err := l.flattenAnnots(sx, cp, pd["Annots"], xobjs, &sb, st); err != nil {
+	if err := l.flattenAnnots(sx, cp, pd["Annots"], sheetRes, &sb, st); err != nil {
 		return 0, err
 	}
 	sb.WriteString("Q\n")
-	if err := addSheet(dst, sw, sh, types.Dict{"XObject": xobjs}, []byte(sb.String())); err != nil {
+	if err := addSheet(dst, sw, sh, sheetRes, []byte(sb.String())); err != nil {
 		return 0, err
 	}
 	return s, nil
@@ -630,9 +630,13 @@ const (
 
 // flattenAnnots draws the normal appearance of each visible annotation into sb
 // (content of the sheet, in the page's coordinate space) and registers the
-// appearance streams in xobjs. Algorithm of PDF 32000-1 12.5.5: the form's
-// BBox, transformed by its Matrix, is mapped onto the annotation's Rect.
-func (l *Letter) flattenAnnots(x *model.XRefTable, cp *copier, annots types.Object, xobjs types.Dict, sb *strings.Builder, st *flattenStats) error {
+// appearance streams in res's XObject dictionary. Algorithm of PDF 32000-1
+// 12.5.5: the form's BBox, transformed by its Matrix, is mapped onto the
+// annotation's Rect. Highlight and ink annotations saved without an
+// appearance (fpdf2 writes them so; viewers draw them from their geometry)
+// are drawn from their geometry too, see drawMarkup.
+func (l *Letter) flattenAnnots(x *model.XRefTable, cp *copier, annots types.Object, res types.Dict, sb *strings.Builder, st *flattenStats) error {
+	xobjs := res["XObject"].(types.Dict)
 	arr, _ := deref(x, annots).(types.Array)
 	for k, a := range arr {
 		ad, ok := deref(x, a).(types.Dict)
@@ -668,6 +672,7 @@ func (l *Letter) flattenAnnots(x *model.XRefTable, cp *copier, annots types.Obje
 			if sub == "Widget" && fieldValue(x, ad) && fieldType(x, ad) != "Sig" {
 				st.missingAP++
 			}
+			drawMarkup(x, ad, sub, res, sb)
 			continue
 		}
 		apRef := ap["N"]
@@ -709,6 +714,83 @@ func (l *Letter) flattenAnnots(x *model.XRefTable, cp *copier, annots types.Obje
 		fmt.Fprintf(sb, "q %s cm /%s Do Q\n", matrix([6]float64{ax, 0, 0, ay, rect[0] - tb[0]*ax, rect[1] - tb[1]*ay}), key)
 	}
 	return nil
+}
+
+// drawMarkup draws a Highlight (filled quadrilaterals, multiplied onto the
+// page like a highlighter) or an Ink annotation (stroked paths) that has no
+// appearance stream, from its QuadPoints or InkList and its colour /C.
+func drawMarkup(x *model.XRefTable, ad types.Dict, sub types.Name, res types.Dict, sb *strings.Builder) {
+	var fill, stroke string
+	if c, _ := deref(x, ad["C"]).(types.Array); len(c) > 0 {
+		v := make([]float64, 0, len(c))
+		for _, e := range c {
+			f, _ := num(x, e)
+			v = append(v, min(1, max(0, f)))
+		}
+		switch len(v) {
+		case 1:
+			fill, stroke = nums(v...)+" g", nums(v...)+" G"
+		case 3:
+			fill, stroke = nums(v...)+" rg", nums(v...)+" RG"
+		case 4:
+			fill, stroke = nums(v...)+" k", nums(v...)+" K"
+		}
+	}
+	if fill == "" {
+		return // no colour: the annotation is transparent
+	}
+	floats := func(o types.Object) []float64 {
+		a, _ := deref(x, o).(types.Array)
+		v := make([]float64, 0, len(a))
+		for _, e := range a {
+			if f, ok := num(x, e); ok {
+				v = append(v, f)
+			}
+		}
+		return v
+	}
+	switch sub {
+	case "Highlight":
+		q := floats(ad["QuadPoints"])
+		if len(q) < 8 {
+			return
+		}
+		gs, _ := res["ExtGState"].(types.Dict)
+		if gs == nil {
+			gs = types.Dict{}
+			res["ExtGState"] = gs
+		}
+		gs["HL"] = types.Dict{"Type": types.Name("ExtGState"), "BM": types.Name("Multiply")}
+		fmt.Fprintf(sb, "q /HL gs %s\n", fill)
+		for i := 0; i+8 <= len(q); i += 8 {
+			// Points are upper-left, upper-right, lower-left, lower-right.
+			fmt.Fprintf(sb, "%s m %s l %s l %s l h f\n", nums(q[i], q[i+1]), nums(q[i+2], q[i+3]), nums(q[i+6], q[i+7]), nums(q[i+4], q[i+5]))
+		}
+		sb.WriteString("Q\n")
+	case "Ink":
+		w := 1.0
+		if bs, ok := deref(x, ad["BS"]).(types.Dict); ok {
+			if f, ok := num(x, bs["W"]); ok {
+				w = f
+			}
+		}
+		paths, _ := deref(x, ad["InkList"]).(types.Array)
+		fmt.Fprintf(sb, "q %s w 1 J 1 j %s\n", nums(w), stroke)
+		for _, p := range paths {
+			pts := floats(p)
+			for i := 0; i+2 <= len(pts); i += 2 {
+				op := "l"
+				if i == 0 {
+					op = "m"
+				}
+				fmt.Fprintf(sb, "%s %s ", nums(pts[i], pts[i+1]), op)
+			}
+			if len(pts) >= 2 {
+				sb.WriteString("S\n")
+			}
+		}
+		sb.WriteString("Q\n")
+	}
 }
 
 // fieldType returns the field type of a widget, inherited from its parents.
