@@ -210,9 +210,9 @@ func ReadLetter(name string, data []byte, opt LetterOptions) (l *Letter, err err
 	l = &Letter{Name: name, Size: int64(len(data)), SHA256: sha256Hex(data)}
 	switch l.Kind = sniff(data); l.Kind {
 	case "pdf":
-		err = l.preparePDF(data)
+		err = l.bounded(func(w *Letter) error { return w.preparePDF(data) })
 	case "jpeg", "png":
-		err = l.prepareImage(data, opt.dpi(), opt.maxPixels())
+		err = l.bounded(func(w *Letter) error { return w.prepareImage(data, opt.dpi(), opt.maxPixels()) })
 	default:
 		if strings.EqualFold(filepath.Ext(name), ".pdf") {
 			return nil, refuse(name, ErrLetterNotPDF, nil,
@@ -225,6 +225,42 @@ func ReadLetter(name string, data []byte, opt LetterOptions) (l *Letter, err err
 		return nil, err
 	}
 	return l, nil
+}
+
+// prepareTimeout bounds the whole preparation of one letter. pdfcpu's
+// reader honours a context, but its validation and our page copy do not;
+// this is the last line of defence against an input that makes them loop.
+const prepareTimeout = 60 * time.Second
+
+// bounded runs prepare on a copy of l in its own goroutine and gives up
+// after prepareTimeout. On timeout the goroutine is abandoned (Go cannot
+// stop it) with its private copy, which the caller never sees; its panics
+// are recovered there, since a panic in another goroutine would end the
+// program.
+func (l *Letter) bounded(prepare func(*Letter) error) error {
+	done := make(chan error, 1)
+	work := *l
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- refuse(l.Name, ErrLetterCorrupt, fmt.Errorf("panic: %v", r),
+					"fichier endommagé ou illisible : réenregistrez-le ou demandez un nouvel exemplaire")
+			}
+		}()
+		done <- prepare(&work)
+	}()
+	timer := time.NewTimer(prepareTimeout)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		if err == nil {
+			*l = work
+		}
+		return err
+	case <-timer.C:
+		return refuse(l.Name, ErrLetterCorrupt, context.DeadlineExceeded,
+			"fichier trop complexe ou malformé (préparation interrompue) : réenregistrez-le ou imprimez-le en PDF")
+	}
 }
 
 // sniff detects the format from the first bytes. Like most readers, a PDF
