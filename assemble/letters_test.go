@@ -27,25 +27,33 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
-// corpusDir returns the shared test corpus (files are used in place, never
-// copied into the project). It is ../../shared/corpus from this package, or
-// NECDOSSIER_CORPUS (absolute, or relative to the repository root). When the
-// corpus is absent the test is skipped, unless NECDOSSIER_CORPUS is set.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	env := os.Getenv("NECDOSSIER_CORPUS")
-	if env != "" {
-		dir = env
+// corpusPath resolves the shared test corpus: NECDOSSIER_CORPUS (absolute,
+// or relative to the repository root) or ../../shared/corpus from this
+// package. It reports whether the corpus is there and whether the
+// environment variable asked for it.
+func corpusPath() (dir string, found, required bool) {
+	dir = filepath.Join("..", "..", "shared", "corpus")
+	if env := os.Getenv("NECDOSSIER_CORPUS"); env != "" {
+		dir, required = env, true
 		if !filepath.IsAbs(dir) {
 			dir = filepath.Join("..", env) // the repository root is the parent of assemble/
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "MANIFEST.tsv")); err != nil {
-		if env != "" {
-			t.Fatalf("NECDOSSIER_CORPUS=%s: corpus not found (%v)", env, err)
+	_, err := os.Stat(filepath.Join(dir, "MANIFEST.tsv"))
+	return dir, err == nil, required
+}
+
+// corpusDir returns the shared test corpus (files are used in place, never
+// copied into the project). When the corpus is absent the test is skipped,
+// unless NECDOSSIER_CORPUS is set, in which case it fails.
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	dir, found, required := corpusPath()
+	if !found {
+		if required {
+			t.Fatalf("NECDOSSIER_CORPUS=%s: no MANIFEST.tsv in %s", os.Getenv("NECDOSSIER_CORPUS"), dir)
 		}
-		t.Skipf("test corpus not found at %s (set NECDOSSIER_CORPUS to its path): %v", dir, err)
+		t.Skipf("test corpus not found at %s (set NECDOSSIER_CORPUS to its path)", dir)
 	}
 	return dir
 }
@@ -585,6 +593,60 @@ func TestDownsampleKeepsScansReasonable(t *testing.T) {
 	}
 }
 
+// TestPhonePhotoDownsampled prepares a synthetic 12-megapixel phone photo
+// of a letter (3024×4032, JPEG quality 92, EXIF orientation 6 as phones
+// write for portrait shots) and checks it is reduced to about 200 ppi.
+func TestPhonePhotoDownsampled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	const w, h = 4032, 3024 // stored landscape, shown portrait
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	for y := range h {
+		for x := range w {
+			v := uint8(235 - (x*y)%7) // paper with a little texture
+			if (x/40)%3 != 0 && y > 300 && y < h-300 && (x%40) < 24 {
+				v = 40 // "lines of text", vertical in the stored image
+			}
+			img.Y[y*img.YStride+x] = v
+		}
+	}
+	for i := range img.Cb {
+		img.Cb[i], img.Cr[i] = 126, 130
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
+		t.Fatal(err)
+	}
+	tiff := []byte{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0}
+	app1 := append([]byte("Exif\x00\x00"), tiff...)
+	b := buf.Bytes()
+	data := append(append(append([]byte{}, b[:2]...), append([]byte{0xff, 0xe1, 0, byte(len(app1) + 2)}, app1...)...), b[2:]...)
+	start := time.Now()
+	l, err := ReadLetter("photo.jpg", data, LetterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	ctx, err := readBack(l.pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := ctx.PageDims(); d[0].Width > d[0].Height {
+		t.Errorf("portrait photo on a landscape sheet")
+	}
+	for _, e := range ctx.Table {
+		if sd, ok := e.Object.(types.StreamDict); ok && sd.Image() {
+			sw, sh := sd.IntEntry("Width"), sd.IntEntry("Height")
+			// Shown 3024 wide; printed at most ~7.5 in wide, so ≤ 1600 px at 200 ppi.
+			if *sw > 2300 || *sh > 1700 {
+				t.Errorf("stored %d×%d, not downsampled", *sw, *sh)
+			}
+			t.Logf("phone photo %d×%d, %d bytes -> image %d×%d, letter PDF %d bytes, in %v", w, h, len(data), *sw, *sh, len(l.pdf), took)
+		}
+	}
+}
+
 func TestReadLetterRefusals(t *testing.T) {
 	if _, err := ReadLetter("x.pdf", make([]byte, 100), LetterOptions{MaxBytes: 10}); !errors.Is(err, ErrLetterTooLarge) {
 		t.Errorf("too large: %v", err)
@@ -708,7 +770,7 @@ func BenchmarkQpdfMerge(b *testing.B) {
 // FuzzReadLetter checks that no input makes ReadLetter panic or return a
 // letter without pages, and that accepted letters merge.
 func FuzzReadLetter(f *testing.F) {
-	if dir := filepath.Join("..", "..", "shared", "corpus"); os.Getenv("NECDOSSIER_CORPUS") == "" {
+	if dir, found, required := corpusPath(); found {
 		for _, sub := range []string{"pdf", "images", "broken"} {
 			files, _ := filepath.Glob(filepath.Join(dir, sub, "*"))
 			for _, p := range files {
@@ -719,6 +781,8 @@ func FuzzReadLetter(f *testing.F) {
 				}
 			}
 		}
+	} else if required {
+		f.Fatalf("NECDOSSIER_CORPUS=%s: no MANIFEST.tsv in %s", os.Getenv("NECDOSSIER_CORPUS"), dir)
 	}
 	f.Add(smallDossier(f, 1))
 	f.Add(exifJPEG(f, 16, 8, 6))
