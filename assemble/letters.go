@@ -39,10 +39,15 @@ import (
 // band, so it can never cover the letter's content. For an A4 letter the
 // price is a 2.4 % reduction.
 //
-// pdfcpu's resize and N-up commands were considered: resize rewrites the
-// boxes and prepends a scaling operator but leaves annotation rectangles
-// where they were, and N-up drops annotations. Since annotations must be
-// neutralised anyway (see flattenAnnots), we build the form ourselves.
+// pdfcpu's resize and N-up were considered (v0.15 source read, not just
+// docs). Resize rewrites the page content in place and transforms the
+// annotations' Rect and QuadPoints (not InkList), but it keeps the
+// annotations themselves — widgets, links and their actions — which we
+// must remove anyway, and it knows no footer band. N-up wraps pages into
+// Form XObjects but carries no annotation over (nup.go never looks at
+// /Annots), so filled-in form values would vanish. We therefore build the
+// Form XObject ourselves and flatten the annotations' appearances into the
+// sheet (see flattenAnnots).
 const (
 	a4Short    = 595.276
 	a4Long     = 841.89
@@ -52,7 +57,7 @@ const (
 )
 
 // defaultMaxBytes is the input size limit used when LetterOptions.MaxBytes is zero.
-const defaultMaxBytes = 50 << 20
+const defaultMaxBytes = 50_000_000
 
 // readTimeout bounds the time pdfcpu may spend parsing one letter; pdfcpu
 // honours the context while it reads the cross-reference table and objects.
@@ -279,8 +284,15 @@ func sniff(data []byte) string {
 	return ""
 }
 
+// warn records a French warning naming the letter, once.
 func (l *Letter) warn(format string, args ...any) {
-	l.Warnings = append(l.Warnings, fmt.Sprintf("lettre « %s » : ", l.Name)+fmt.Sprintf(format, args...))
+	w := fmt.Sprintf("lettre « %s » : ", l.Name) + fmt.Sprintf(format, args...)
+	for _, x := range l.Warnings {
+		if x == w {
+			return
+		}
+	}
+	l.Warnings = append(l.Warnings, w)
 }
 
 // readPDF parses and validates data with pdfcpu (relaxed mode, empty user
@@ -345,9 +357,9 @@ func (l *Letter) preparePDF(data []byte) error {
 	}
 	if src.E != nil {
 		if src.E.P&int(model.PermissionAssembleRev3) == 0 {
-			l.warn("chiffré sans mot de passe d’ouverture et l’auteur interdit l’assemblage ; il a été déchiffré pour être joint au dossier (contenu inchangé)")
+			l.warn("chiffrée sans mot de passe d’ouverture, et son auteur interdit l’assemblage ; elle a été déchiffrée pour être jointe au dossier (contenu inchangé)")
 		} else {
-			l.warn("chiffré sans mot de passe d’ouverture ; il a été déchiffré pour être joint au dossier")
+			l.warn("chiffrée sans mot de passe d’ouverture ; elle a été déchiffrée pour être jointe au dossier")
 		}
 	}
 
@@ -398,7 +410,7 @@ func (l *Letter) inspectCatalog(src *model.Context, cat types.Dict) error {
 			return refuse(l.Name, ErrLetterXFA, nil, xfaReason)
 		}
 		if hasSignature(x, fields, 0) {
-			l.warn("signé électroniquement ; la signature ne survit pas à la fusion (le contenu visible est conservé)")
+			l.warn("signée électroniquement ; la signature ne survit pas à la fusion (le contenu visible est conservé)")
 		}
 	}
 	if names, ok := deref(x, cat["Names"]).(types.Dict); ok {
@@ -418,7 +430,7 @@ func (l *Letter) inspectCatalog(src *model.Context, cat types.Dict) error {
 		dropped = append(dropped, "actions automatiques")
 	}
 	if len(dropped) > 0 {
-		l.warn("%s retiré(es) : la lettre jointe est inerte", strings.Join(dropped, ", "))
+		l.warn("éléments actifs retirés (%s) : la lettre jointe est inerte", strings.Join(dropped, ", "))
 	}
 	return nil
 }

@@ -341,7 +341,7 @@ func TestSignedLetterWarns(t *testing.T) {
 	l := mustRead(t, filepath.Join(dir, "pdf/signed_aes128_restricted_acrobat_sign.pdf"))
 	found := false
 	for _, w := range l.Warnings {
-		found = found || strings.Contains(w, "signé électroniquement ; la signature ne survit pas à la fusion")
+		found = found || strings.Contains(w, "signée électroniquement ; la signature ne survit pas à la fusion")
 	}
 	if !found {
 		t.Errorf("no signature warning in %q", l.Warnings)
