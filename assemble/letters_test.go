@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
@@ -725,6 +726,7 @@ func BenchmarkMerge(b *testing.B) {
 	dossier := smallDossier(b, 3)
 	b.ReportAllocs()
 	var size int
+	peak := sampleHeap()
 	for b.Loop() {
 		letters := make([]*Letter, len(datas))
 		plan := MergePlan{}
@@ -746,6 +748,38 @@ func BenchmarkMerge(b *testing.B) {
 		size = out.Len()
 	}
 	b.ReportMetric(float64(size), "out-bytes")
+	b.ReportMetric(float64(peak()), "peak-heap-bytes")
+}
+
+// sampleHeap samples the live heap every millisecond (runtime/metrics, no
+// stop-the-world) until the returned function is called, which reports
+// the highest value seen. Peak RSS of the whole process is measured
+// outside, with /usr/bin/time -v.
+func sampleHeap() func() uint64 {
+	stop := make(chan struct{})
+	done := make(chan uint64)
+	go func() {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var max uint64
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > max {
+				max = v
+			}
+			select {
+			case <-stop:
+				done <- max
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(stop)
+		return <-done
+	}
 }
 
 // BenchmarkQpdfMerge is the reference: qpdf concatenating the same files (no stamping).
