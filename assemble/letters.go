@@ -392,8 +392,119 @@ func (l *Letter) preparePDF(data []byte) error {
 	if flat.missingAP > 0 {
 		l.warn("%d champ(s) de formulaire sans apparence enregistrée : leur valeur risque de ne pas apparaître ; demandez une version imprimée en PDF", flat.missingAP)
 	}
+	if err := keepLayers(src.XRefTable, cp, cat, dst); err != nil {
+		return l.pdfRefusal(data, err)
+	}
 	l.Pages = src.PageCount
 	return l.finish(dst)
+}
+
+// keepLayers carries the letter's optional content (layers) over to the
+// prepared letter: the groups, which of them are hidden by default, the
+// automatic print/view states and the order shown in the layers panel.
+// Without it, content the author hid by default (a draft layer, a
+// screen-only background) would become visible, because readers show
+// content whose group is not declared in the catalog.
+func keepLayers(x *model.XRefTable, cp *copier, cat types.Dict, dst *model.Context) error {
+	oc, ok := deref(x, cat["OCProperties"]).(types.Dict)
+	if !ok {
+		return nil
+	}
+	ocgs, _ := deref(x, oc["OCGs"]).(types.Array)
+	d, _ := deref(x, oc["D"]).(types.Dict)
+	off, _ := deref(x, d["OFF"]).(types.Array)
+	if base, _ := deref(x, d["BaseState"]).(types.Name); base == "OFF" {
+		on, _ := deref(x, d["ON"]).(types.Array)
+		off = nil
+		for _, g := range ocgs {
+			if !containsRef(on, g) {
+				off = append(off, g)
+			}
+		}
+	}
+	out := types.Dict{}
+	nd := types.Dict{}
+	for key, arr := range map[string]types.Array{"OCGs": ocgs, "OFF": off} {
+		c, err := cp.obj(arr, 0)
+		if err != nil {
+			return err
+		}
+		if a, ok := c.(types.Array); ok && len(a) > 0 {
+			if key == "OCGs" {
+				out[key] = a
+			} else {
+				nd[key] = a
+			}
+		}
+	}
+	for _, key := range []string{"AS", "Order"} {
+		if v, ok := d[key]; ok {
+			c, err := cp.obj(v, 0)
+			if err != nil {
+				return err
+			}
+			if a, ok := c.(types.Array); ok && len(a) > 0 {
+				nd[key] = a
+			}
+		}
+	}
+	if _, ok := out["OCGs"]; !ok {
+		return nil
+	}
+	out["D"] = nd
+	dcat, err := dst.Catalog()
+	if err != nil {
+		return err
+	}
+	dcat["OCProperties"] = out
+	return nil
+}
+
+func containsRef(a types.Array, o types.Object) bool {
+	r, ok := o.(types.IndirectRef)
+	if !ok {
+		return false
+	}
+	for _, e := range a {
+		if er, ok := e.(types.IndirectRef); ok && er.ObjectNumber == r.ObjectNumber {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeLayers adds a prepared letter's optional content properties (already
+// copied into ctx) to the document's.
+func mergeLayers(ctx *model.Context, oc types.Dict) error {
+	cat, err := ctx.Catalog()
+	if err != nil {
+		return err
+	}
+	dest, _ := deref(ctx.XRefTable, cat["OCProperties"]).(types.Dict)
+	if dest == nil {
+		dest = types.Dict{}
+		cat["OCProperties"] = dest
+	}
+	appendTo := func(d types.Dict, key string, v types.Object) {
+		a, _ := deref(ctx.XRefTable, v).(types.Array)
+		if len(a) == 0 {
+			return
+		}
+		old, _ := deref(ctx.XRefTable, d[key]).(types.Array)
+		d[key] = append(append(types.Array{}, old...), a...)
+	}
+	appendTo(dest, "OCGs", oc["OCGs"])
+	dd, _ := deref(ctx.XRefTable, dest["D"]).(types.Dict)
+	if dd == nil {
+		dd = types.Dict{}
+		dest["D"] = dd
+	}
+	if sd, ok := deref(ctx.XRefTable, oc["D"]).(types.Dict); ok {
+		for _, key := range []string{"OFF", "AS", "Order"} {
+			appendTo(dd, key, sd[key])
+		}
+	}
+	return nil
 }
 
 // inspectCatalog refuses XFA-only forms and records warnings for what the
@@ -1383,6 +1494,17 @@ func mergeLetter(ctx *model.Context, l *Letter, font types.IndirectRef, label st
 		}
 		d, _ := deref(ctx.XRefTable, *ref).(types.Dict)
 		*refs, *dicts = append(*refs, *ref), append(*dicts, d)
+	}
+	if lcat, err := lc.Catalog(); err == nil && lcat["OCProperties"] != nil {
+		oc, err := cp.obj(lcat["OCProperties"], 0)
+		if err != nil {
+			return &LetterError{Name: l.Name, Reason: "copie impossible", Err: err}
+		}
+		if d, ok := oc.(types.Dict); ok {
+			if err := mergeLayers(ctx, d); err != nil {
+				return &MergeError{Reason: "erreur interne", Err: err}
+			}
+		}
 	}
 	return nil
 }

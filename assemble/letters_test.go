@@ -648,6 +648,52 @@ func TestPhonePhotoDownsampled(t *testing.T) {
 	}
 }
 
+// TestHiddenLayerStaysHidden merges a letter whose black rectangle sits on
+// a layer hidden by default and checks that it is still hidden.
+func TestHiddenLayerStaysHidden(t *testing.T) {
+	ppm := needTool(t, "pdftoppm")
+	pdf := fpdf.New("P", "mm", "A4", "")
+	hidden := pdf.AddLayer("brouillon", false)
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "", 14)
+	pdf.Text(20, 30, "Lettre de soutien")
+	pdf.BeginLayer(hidden)
+	pdf.SetFillColor(0, 0, 0)
+	pdf.Rect(20, 100, 170, 80, "F") // centre at (105 mm, 140 mm from the top)
+	pdf.EndLayer()
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadLetter("calques.pdf", buf.Bytes(), LetterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := Merge(&out, bytes.NewReader(smallDossier(t, 1)), []*Letter{l}, MergePlan{}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "out.pdf")
+	os.WriteFile(in, out.Bytes(), 0o644)
+	if msg, err := exec.Command(ppm, "-r", "72", "-f", "2", "-l", "2", "-gray", "-png", "-singlefile", in, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, msg)
+	}
+	f, err := os.Open(filepath.Join(dir, "p.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 105 mm = 298 pt; 140 mm from the top = 397 pt, give or take the 2.4 % reduction.
+	if g := color.GrayModel.Convert(img.At(298, 400)).(color.Gray).Y; g < 200 {
+		t.Errorf("hidden layer shows through (gray %d)", g)
+	}
+}
+
 func TestReadLetterRefusals(t *testing.T) {
 	if _, err := ReadLetter("x.pdf", make([]byte, 100), LetterOptions{MaxBytes: 10}); !errors.Is(err, ErrLetterTooLarge) {
 		t.Errorf("too large: %v", err)
