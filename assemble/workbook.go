@@ -25,7 +25,7 @@ import (
 )
 
 // Reading a workbook is tolerant: each field is found by its label or its
-// column header, and each value is read the way people type it (« 12 500 € »,
+// colName header, and each value is read the way people type it (« 12 500 € »,
 // « 25 septembre 2025 », « x »). What cannot be read becomes a finding that
 // names the cell; only a file that is not a usable workbook at all is an
 // error.
@@ -202,7 +202,7 @@ func openPackage(r io.ReaderAt, size int64, name string) (*pkg, error) {
 	head := make([]byte, 512)
 	n, _ := r.ReadAt(head, 0)
 	head = head[:n]
-	if err := sniff(r, size, head, name); err != nil {
+	if err := sniffWorkbook(r, size, head, name); err != nil {
 		return nil, err
 	}
 	zr, err := zip.NewReader(r, size)
@@ -245,8 +245,8 @@ func openPackage(r io.ReaderAt, size int64, name string) (*pkg, error) {
 	return p, nil
 }
 
-// sniff recognises what the file is when it is not a zip.
-func sniff(r io.ReaderAt, size int64, head []byte, name string) error {
+// sniffWorkbook recognises what the file is when it is not a zip.
+func sniffWorkbook(r io.ReaderAt, size int64, head []byte, name string) error {
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return nil
@@ -687,7 +687,7 @@ func (rd *reader) read() (*Candidature, error) {
 			return nil, err
 		}
 		if g.wide {
-			rd.add(Avertissement, s.name, "", fmt.Sprintf("du contenu au-delà de la colonne %s ou de la ligne %d a été ignoré", column(maxCol), maxRow),
+			rd.add(Avertissement, s.name, "", fmt.Sprintf("du contenu au-delà de la colonne %s ou de la ligne %d a été ignoré", colName(maxCol), maxRow),
 				"placez vos réponses dans les tableaux du formulaire")
 		}
 		rd.sheet(s, g)
@@ -768,13 +768,13 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 	cols := make([]map[string]int, len(s.blocks))
 	used := map[int]bool{}
 	for i, b := range s.blocks {
-		if b.kind == tableBlock {
+		if b.kind == tableKind {
 			headers[i], cols[i] = rd.findHeader(s, b, g, used)
 			used[headers[i]] = true
 		}
 	}
 	for i, b := range s.blocks {
-		if b.kind == formBlock {
+		if b.kind == formKind {
 			rd.form(s, b, g)
 			continue
 		}
@@ -797,7 +797,7 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 					}
 				}
 			}
-			if ob.kind == formBlock {
+			if ob.kind == formKind {
 				for _, f := range ob.fields {
 					for _, r := range g.rows {
 						if r > headers[i] && r < end && g.isLabel(1, r, f.label) {
@@ -812,9 +812,9 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 }
 
 // findHeader finds the header row of table b: the row matching most of its
-// column labels. It returns the row (0 when not found) and the column of
+// colName labels. It returns the row (0 when not found) and the column of
 // each field found.
-func (rd *reader) findHeader(s sheetSpec, b block, g *grid, used map[int]bool) (int, map[string]int) {
+func (rd *reader) findHeader(s sheetSpec, b sheetBlock, g *grid, used map[int]bool) (int, map[string]int) {
 	best, bestN := 0, 0
 	var bestCols map[string]int
 	for _, r := range g.rows {
@@ -865,7 +865,7 @@ func (rd *reader) findHeader(s sheetSpec, b block, g *grid, used map[int]bool) (
 }
 
 // form reads a form block: each label, wherever it is, and the value at its right.
-func (rd *reader) form(s sheetSpec, b block, g *grid) {
+func (rd *reader) form(s sheetSpec, b sheetBlock, g *grid) {
 	rec := modelOf(rd.c, b)
 	ref := Ref{Sheet: s.name, Cells: map[string]string{}}
 	for _, f := range b.fields {
@@ -896,7 +896,7 @@ func (rd *reader) form(s sheetSpec, b block, g *grid) {
 }
 
 // table reads the records of a table between its header and end.
-func (rd *reader) table(s sheetSpec, b block, g *grid, header, end int, cols map[string]int) {
+func (rd *reader) table(s sheetSpec, b sheetBlock, g *grid, header, end int, cols map[string]int) {
 	slice := modelOf(rd.c, b)
 	for _, r := range g.rows {
 		if r <= header || r >= end {
