@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -1225,7 +1227,8 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 
 func (c *copier) nameMap(v types.Dict, depth int) (types.Dict, error) {
 	d := make(types.Dict, len(v))
-	for k, e := range v {
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		e := v[k]
 		ce, err := c.obj(e, depth+1)
 		if err != nil {
 			return nil, err
@@ -1239,7 +1242,10 @@ func (c *copier) nameMap(v types.Dict, depth int) (types.Dict, error) {
 
 func (c *copier) dict(v types.Dict, depth int) (types.Dict, error) {
 	d := make(types.Dict, len(v))
-	for k, e := range v {
+	// In key order: objects are numbered as they are copied, and the same
+	// letter must give the same bytes (reproducible builds).
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		e := v[k]
 		if droppedKeys[k] {
 			continue
 		}

@@ -338,10 +338,32 @@ func (l *Letter) prepareImage(data []byte, dpi, maxPixels int) error {
 		return refuse(l.Name, ErrLetterImage, nil,
 			fmt.Sprintf("image trop grande (%d × %d pixels) : demandez une version réduite ou un PDF", cfg.Width, cfg.Height))
 	}
-	var img image.Image
 	info := jpegInfo{orientation: 1}
 	if l.Kind == "jpeg" {
 		info = parseJPEG(data)
+		// A colour or grey JPEG that print does not need reduced is embedded
+		// as it is, without even being decoded: most scans and exports.
+		// A file cut short (no end-of-image marker) goes the decoding way,
+		// which refuses it.
+		complete := bytes.LastIndex(data, []byte{0xFF, 0xD9}) > len(data)/2
+		if complete && (info.components == 1 || info.components == 3) && info.metaBytes < 64<<10 {
+			g := fitImage(cfg.Width, cfg.Height, info.orientation, dpi)
+			if !g.reduce(cfg.Width) {
+				l.warnIfSmall(g)
+				cs := types.Name("DeviceRGB")
+				if info.components == 1 {
+					cs = "DeviceGray"
+				}
+				return l.imagePage(dctStream(types.Dict{
+					"Type": types.Name("XObject"), "Subtype": types.Name("Image"),
+					"Width": types.Integer(cfg.Width), "Height": types.Integer(cfg.Height),
+					"BitsPerComponent": types.Integer(8), "ColorSpace": cs,
+				}, data), info.orientation, g)
+			}
+		}
+	}
+	var img image.Image
+	if l.Kind == "jpeg" {
 		img, err = jpeg.Decode(bytes.NewReader(data))
 	} else {
 		img, err = png.Decode(bytes.NewReader(data))
@@ -355,31 +377,16 @@ func (l *Letter) prepareImage(data []byte, dpi, maxPixels int) error {
 	// EXIF orientation is applied by the placement matrix, not by moving
 	// pixels: the JPEG can then often be embedded unchanged.
 	o := info.orientation
-	uw, uh := float64(r.w), float64(r.h) // upright size in pixels
-	if o >= 5 {
-		uw, uh = uh, uw
-	}
-	// Small images are not blown up beyond minPPI: a 128-pixel photo
-	// printed over a whole A4 page would only show blocks.
-	sw, sh := paperFor(uw, uh)
-	s, x, y := placement(uw, uh, sw, sh, sideMargin, 72.0/minPPI)
-	dw, dh := uw*s, uh*s
-	if s >= 72.0/minPPI-1e-9 && max(uw, uh) < 1000 {
-		l.warn("image de petite taille (%.0f × %.0f pixels), imprimée en petit : demandez si possible un scan à 200 ppp ou une photo plus nette", uw, uh)
-	}
 	limit := dpi
 	if bilevel {
 		limit = max(dpi, 300)
 	}
-	storedW := dw // printed length of the stored image's rows
-	if o >= 5 {
-		storedW = dh
-	}
-	tw := int(math.Ceil(storedW / 72 * float64(limit)))
+	g := fitImage(r.w, r.h, o, limit)
+	l.warnIfSmall(g)
 	resampled := false
-	if float64(r.w) > 1.05*float64(tw) {
-		th := max(1, int(math.Round(float64(r.h)*float64(tw)/float64(r.w))))
-		r = r.downsample(tw, th)
+	if g.reduce(r.w) {
+		th := max(1, int(math.Round(float64(r.h)*float64(g.tw)/float64(r.w))))
+		r = r.downsample(g.tw, th)
 		resampled = true
 		if bilevel {
 			r = r.threshold()
@@ -416,7 +423,52 @@ func (l *Letter) prepareImage(data []byte, dpi, maxPixels int) error {
 	if err != nil {
 		return err
 	}
+	return l.imagePage(sd, o, g)
+}
 
+// imageFit is where an image lands on its A4 sheet, in points, and the
+// width in pixels its stored rows need at the print resolution.
+type imageFit struct {
+	uw, uh       float64 // upright size in pixels
+	sw, sh       float64 // the sheet
+	x, y, dw, dh float64 // the image's box on the sheet
+	small        bool    // printed at minPPI: not enlarged further
+	tw           int     // stored width needed at the resolution asked
+}
+
+// fitImage places an image of w×h stored pixels, EXIF orientation o, on
+// its sheet, and says how many pixels wide it needs to be at dpi.
+func fitImage(w, h, o, dpi int) imageFit {
+	var g imageFit
+	g.uw, g.uh = float64(w), float64(h)
+	if o >= 5 {
+		g.uw, g.uh = g.uh, g.uw
+	}
+	// Small images are not blown up beyond minPPI: a 128-pixel photo
+	// printed over a whole A4 page would only show blocks.
+	g.sw, g.sh = paperFor(g.uw, g.uh)
+	s, x, y := placement(g.uw, g.uh, g.sw, g.sh, sideMargin, 72.0/minPPI)
+	g.x, g.y, g.dw, g.dh = x, y, g.uw*s, g.uh*s
+	g.small = s >= 72.0/minPPI-1e-9 && max(g.uw, g.uh) < 1000
+	storedW := g.dw // printed length of the stored image's rows
+	if o >= 5 {
+		storedW = g.dh
+	}
+	g.tw = int(math.Ceil(storedW / 72 * float64(dpi)))
+	return g
+}
+
+// reduce reports whether an image w pixels wide has more than print needs.
+func (g imageFit) reduce(w int) bool { return float64(w) > 1.05*float64(g.tw) }
+
+func (l *Letter) warnIfSmall(g imageFit) {
+	if g.small {
+		l.warn("image de petite taille (%.0f × %.0f pixels), imprimée en petit : demandez si possible un scan à 200 ppp ou une photo plus nette", g.uw, g.uh)
+	}
+}
+
+// imagePage makes the letter a single A4 page showing the image sd.
+func (l *Letter) imagePage(sd *types.StreamDict, o int, g imageFit) error {
 	dst, err := pdfcpu.CreateContextWithXRefTable(pdfConf(), types.PaperSize["A4"])
 	if err != nil {
 		return err
@@ -425,8 +477,8 @@ func (l *Letter) prepareImage(data []byte, dpi, maxPixels int) error {
 	if err != nil {
 		return err
 	}
-	content := fmt.Sprintf("q %s cm /Im Do Q\n", matrix(exifMatrix(o, dw, dh, x, y)))
-	if err := addSheet(dst, sw, sh, types.Dict{"XObject": types.Dict{"Im": *ref}}, []byte(content)); err != nil {
+	content := fmt.Sprintf("q %s cm /Im Do Q\n", matrix(exifMatrix(o, g.dw, g.dh, g.x, g.y)))
+	if err := addSheet(dst, g.sw, g.sh, types.Dict{"XObject": types.Dict{"Im": *ref}}, []byte(content)); err != nil {
 		return err
 	}
 	l.Pages = 1

@@ -863,3 +863,24 @@ func FuzzReadLetter(f *testing.F) {
 		}
 	})
 }
+
+// TestTruncatedJPEGRefused: a JPEG cut short is refused, even though its
+// header alone would allow embedding it without decoding.
+func TestTruncatedJPEGRefused(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 400, 300))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	whole := buf.Bytes()
+	if _, err := ReadLetter("entier.jpg", whole, LetterOptions{}); err != nil {
+		t.Fatalf("whole JPEG refused: %v", err)
+	}
+	_, err := ReadLetter("coupe.jpg", whole[:len(whole)*2/3], LetterOptions{})
+	if !errors.Is(err, ErrLetterImage) {
+		t.Errorf("truncated JPEG: err = %v, want ErrLetterImage", err)
+	}
+}
