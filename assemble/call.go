@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -150,4 +151,14 @@ func ParseCall(data []byte) (*Call, error) {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// Label returns the checklist item's label with the call's thresholds
+// filled in: "{participants}" becomes "2 000".
+func (c *Call) Label(it Item) string {
+	return strings.NewReplacer(
+		"{participants}", Number(c.Criteria.Participants),
+		"{speakers}", Number(c.Criteria.Speakers),
+		"{event_days}", strconv.Itoa(c.Criteria.EventDays),
+	).Replace(it.Label)
 }

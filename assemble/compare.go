@@ -21,7 +21,7 @@ type Row struct {
 	Pleniere                    int64   // largest plenary room
 	Salles                      int64   // workshop rooms across the venues
 	Budget                      int64   // total charges, in-kind excluded, cents
-	Acquis                      float64 // share of the funding (in-kind excluded) already secured, 0–1
+	Acquis                      float64 // share of the produits already secured (acquis), 0–1
 	EnNature                    int64   // in-kind contributions (87), cents
 	ETP                         float64
 	Partenaires                 int
@@ -46,31 +46,15 @@ func RowOf(c *Candidature, criteria []Criterion) Row {
 		NECLocaux:     len(c.NECLocaux),
 		Lettres:       len(c.Annexes),
 	}
+	// The same figures as the dossier's synthesis page.
+	f := budgetKeyFigures(c)
+	r.Capacite, r.Pleniere = f.capacity, f.plenary
 	for _, l := range c.Lieux {
-		r.Capacite += l.Capacite
-		r.Pleniere = max(r.Pleniere, l.Pleniere)
-		r.Salles += l.Salles
+		r.Salles += max(l.Salles, 0)
 	}
-	var produits, acquis int64
-	for _, b := range c.Budget {
-		switch {
-		case b.EnNature() && b.Sens == Produit:
-			r.EnNature += b.Montant
-		case b.EnNature():
-		case b.Sens == Charge:
-			r.Budget += b.Montant
-		case b.Sens == Produit:
-			produits += b.Montant
-			if strings.EqualFold(b.Statut, "Acquis") {
-				acquis += b.Montant
-			}
-		}
-	}
-	if produits > 0 {
-		r.Acquis = float64(acquis) / float64(produits)
-	}
-	for _, p := range c.Equipe {
-		r.ETP += p.ETP
+	r.Budget, r.EnNature, r.ETP = f.charges, f.nature, f.etp
+	if f.produits > 0 {
+		r.Acquis = float64(f.acquis) / float64(f.produits)
 	}
 	return r
 }
@@ -79,7 +63,7 @@ func RowOf(c *Candidature, criteria []Criterion) Row {
 var compareColumns = []string{
 	"Candidat", "Type", "Journée communautaire", "Jour 1", "Jour 2",
 	"Capacité totale", "Plénière (places)", "Salles d’ateliers", "Budget (€)",
-	"Part acquise", "Contributions en nature (€)", "ETP", "Partenaires",
+	"Part acquise des produits", "Contributions en nature (€)", "ETP", "Partenaires",
 	"Initiatives", "NEC locaux", "Lettres", "Pages", "Empreinte SHA-256",
 }
 
