@@ -74,11 +74,7 @@ func (k *checker) requiredFields(sheet string, b block, rec reflect.Value) {
 			continue // yes/no answers have their own rules (the charter)
 		}
 		if rec.FieldByName(f.key).IsZero() {
-			hint := f.help
-			if f.example != "" {
-				hint += " Exemple : " + f.example + "."
-			}
-			k.add(Erreur, sheet, k.cellOf(ref, sheet, f.key), fmt.Sprintf("« %s » est obligatoire", f.label), lowerFirst(hint))
+			k.add(Erreur, sheet, k.cellOf(ref, sheet, f.key), fmt.Sprintf("« %s » est obligatoire", f.label), lowerFirst(exampleText(f)))
 		}
 	}
 }
@@ -310,7 +306,7 @@ type BudgetTotals struct {
 func (c *Candidature) Totals() BudgetTotals {
 	var t BudgetTotals
 	for _, l := range c.Budget {
-		switch l.Sens {
+		switch side(l) {
 		case Charge:
 			t.Charges += l.Montant
 			if l.Compte() == "86" {
@@ -333,6 +329,15 @@ func (c *Candidature) Totals() BudgetTotals {
 	return t
 }
 
+// side is a budget line's side: its account's (6x and 86 charges, 7x and 87
+// produits), or Sens when the account is unknown.
+func side(l LigneBudget) Sens {
+	if s := sensOf(l.Compte()); s != 0 {
+		return s
+	}
+	return l.Sens
+}
+
 // budget checks the balance, the in-kind balance, the signs and the
 // co-financings' funder and status.
 func (k *checker) budget() {
@@ -342,8 +347,11 @@ func (k *checker) budget() {
 		if l.Montant < 0 {
 			k.add(Erreur, sh, cell("Montant"), "montant négatif : "+Money(l.Montant), "une recette va dans une catégorie de produits (70 à 75, 87), pas en négatif dans les charges")
 		}
-		if l.Categorie != "" && l.Sens == 0 {
+		switch s := sensOf(l.Compte()); {
+		case l.Categorie != "" && s == 0:
 			k.add(Erreur, sh, cell("Categorie"), fmt.Sprintf("catégorie « %s » inconnue", l.Categorie), "choisissez une catégorie dans la liste (60 à 65, 86 pour les charges ; 70 à 75, 87 pour les produits)")
+		case l.Sens != 0 && s != 0 && l.Sens != s:
+			k.add(Erreur, sh, cell("Categorie"), fmt.Sprintf("la catégorie « %s » n’est pas du côté %s du budget", l.Categorie, map[Sens]string{Charge: "des charges", Produit: "des produits"}[l.Sens]), "choisissez une catégorie de charges (6x, 86) pour une dépense, de produits (7x, 87) pour une recette")
 		}
 		if l.Compte() == "74" {
 			if l.Financeur == "" {
@@ -409,9 +417,16 @@ func (k *checker) links() {
 func (k *checker) annexes(dir fs.FS) {
 	sh := sheetAnnexes
 	letters := 0
+	seen := map[string]bool{}
 	for _, a := range k.c.Annexes {
 		if a.Type == "Lettre de soutien" {
 			letters++
+		}
+		if key := normalize(a.Fichier); key != "" {
+			if seen[key] {
+				k.add(Avertissement, sh, a.At.Cell("Fichier"), fmt.Sprintf("fichier « %s » déjà cité plus haut", a.Fichier), "chaque document ne figure qu’une fois dans le dossier ; supprimez la ligne en double")
+			}
+			seen[key] = true
 		}
 		if a.Fichier != "" && dir != nil {
 			k.file(dir, sh, a.At.Cell("Fichier"), a.Fichier, true)

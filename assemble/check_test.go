@@ -80,6 +80,8 @@ func TestCheckRules(t *testing.T) {
 			sheetBudget, "D12", Erreur, "subvention sans statut"},
 		{"unknown category", func(c *Candidature, _ fstest.MapFS) { c.Budget[0].Categorie, c.Budget[0].Sens = "Divers", 0 },
 			sheetBudget, "A5", Erreur, "catégorie « Divers » inconnue"},
+		{"side against category", func(c *Candidature, _ fstest.MapFS) { c.Budget[0].Sens = Produit },
+			sheetBudget, "A5", Erreur, "n’est pas du côté des produits"},
 		{"ETP negative", func(c *Candidature, _ fstest.MapFS) { c.Equipe[0].ETP = -1 },
 			sheetMoyens, "C5", Erreur, "ETP négatif"},
 		{"ETP implausible", func(c *Candidature, _ fstest.MapFS) { c.Equipe[0].ETP = 150 },
@@ -98,6 +100,8 @@ func TestCheckRules(t *testing.T) {
 			sheetNECLocaux, "A5", Avertissement, "année 1999 inattendue"},
 		{"no support letter", func(c *Candidature, _ fstest.MapFS) { c.Annexes[0].Type = "Autre" },
 			sheetAnnexes, "", Erreur, "aucune lettre de soutien"},
+		{"annex twice", func(c *Candidature, _ fstest.MapFS) { c.Annexes[1].Fichier = "soutien-region.pdf" },
+			sheetAnnexes, "A6", Avertissement, "déjà cité plus haut"},
 		{"annex missing", func(c *Candidature, dir fstest.MapFS) { delete(dir, "soutien-region.pdf") },
 			sheetAnnexes, "A5", Erreur, "fichier « soutien-region.pdf » introuvable dans le dossier du classeur"},
 		{"annex of another case", func(c *Candidature, dir fstest.MapFS) {
@@ -138,6 +142,20 @@ func TestCheckRules(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestCheckBudgetSideFromCategory(t *testing.T) {
+	// A candidature built in code may leave Sens unset: the account says it.
+	c := richCandidature()
+	for i := range c.Budget {
+		c.Budget[i].Sens = 0
+	}
+	if fs := Check(c, testCall(t), richAnnexes()); len(fs) != 0 {
+		t.Errorf("findings: %v", fs)
+	}
+	if got := c.Totals(); got.Charges != 9_500_000 || got.Produits != 9_500_000 || got.EnNatureCharges != 1_500_000 || got.Acquis != 6_500_000 || got.Sollicite != 1_500_000 {
+		t.Errorf("totals = %+v", got)
 	}
 }
 

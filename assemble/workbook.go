@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -88,6 +89,16 @@ type detailError struct {
 func (e *detailError) Error() string { return e.kind.Error() + " : " + e.detail }
 func (e *detailError) Unwrap() error { return e.kind }
 
+// causeError says in French what a system error means for the user, and
+// keeps it for errors.Is.
+type causeError struct {
+	msg   string
+	cause error
+}
+
+func (e *causeError) Error() string { return e.msg }
+func (e *causeError) Unwrap() error { return e.cause }
+
 // panicError is a bug of the reader met on some file: reported as a
 // damaged workbook, and recognised by the fuzz tests.
 type panicError struct{ value string }
@@ -105,7 +116,12 @@ func fail(name string, kind error, format string, args ...any) error {
 func ReadWorkbookFile(p string) (*Candidature, []Finding, error) {
 	name := filepath.Base(p)
 	file, err := os.Open(p)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, &WorkbookError{Name: name, Err: &causeError{"fichier introuvable (" + p + ") ; vérifiez le chemin, ou créez le classeur avec « necdossier init »", err}}
+	case errors.Is(err, fs.ErrPermission):
+		return nil, nil, &WorkbookError{Name: name, Err: &causeError{"lecture refusée par le système (" + p + ")", err}}
+	case err != nil:
 		return nil, nil, &WorkbookError{Name: name, Err: fmt.Errorf("ouverture impossible : %w", err)}
 	}
 	defer file.Close()
@@ -116,7 +132,7 @@ func ReadWorkbookFile(p string) (*Candidature, []Finding, error) {
 	if st.IsDir() {
 		return nil, nil, fail(name, ErrNotWorkbook, "c’est un dossier ; donnez le chemin du fichier .xlsx")
 	}
-	c, fs, err := ReadWorkbook(file, st.Size(), name)
+	c, findings, err := ReadWorkbook(file, st.Size(), name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -126,7 +142,7 @@ func ReadWorkbookFile(p string) (*Candidature, []Finding, error) {
 	}
 	dir, _ := filepath.Abs(filepath.Dir(p))
 	c.Source = Source{Name: p, Dir: dir, SHA256: hex.EncodeToString(h.Sum(nil)), Size: st.Size()}
-	return c, fs, nil
+	return c, findings, nil
 }
 
 // ReadWorkbook reads a workbook. Fatal problems (not a workbook, encrypted,
@@ -262,13 +278,19 @@ func utf16le(s string) []byte {
 	return b
 }
 
+// looksLikeText reports whether b starts a text file: UTF-8, Latin-1 or
+// Windows-1252 (CSV files saved by Excel in France are), or UTF-16 with
+// its byte-order mark (Excel's « texte Unicode »).
 func looksLikeText(b []byte) bool {
+	if bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
+		return true
+	}
 	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
-	if len(b) == 0 || !utf8.Valid(b[:max(0, len(b)-3)]) {
+	if len(b) == 0 {
 		return false
 	}
 	for _, c := range b {
-		if c < 0x09 || (c > 0x0D && c < 0x20) {
+		if c < 0x09 || (c > 0x0D && c < 0x20) || c == 0x7F {
 			return false
 		}
 	}
@@ -634,7 +656,7 @@ func (rd *reader) read() (*Candidature, error) {
 	found := map[string]sheetRef{}
 	for _, s := range schema {
 		for _, ws := range p.sheets {
-			if normalize(ws.name) == normalize(s.name) {
+			if sameSheet(ws.name, s.name) {
 				found[s.name] = ws
 				break
 			}
@@ -673,6 +695,18 @@ func (rd *reader) read() (*Candidature, error) {
 	return rd.c, nil
 }
 
+// sameSheet reports whether the workbook's sheet name is the schema's, by
+// its normalised form; Apple Numbers exports a sheet as « Sheet - Table »,
+// which is recognised too.
+func sameSheet(name, want string) bool {
+	n, w := normalize(name), normalize(want)
+	if n == w {
+		return true
+	}
+	before, _, ok := strings.Cut(name, " - ")
+	return ok && normalize(before) == w
+}
+
 // normalize folds a label for matching: lower case, no accents, letters and
 // digits only, single spaces; « Montant (€) * » gives « montant ».
 func normalize(s string) string {
@@ -680,6 +714,9 @@ func normalize(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range s {
+		if unicode.Is(unicode.Mn, r) {
+			continue // a decomposed accent (macOS writes « é » as e + U+0301)
+		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
@@ -924,8 +961,22 @@ func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.
 	if strings.TrimFunc(raw, isSpace) == "" {
 		return
 	}
+	switch cl.typ {
+	case 'b':
+		// A TRUE/FALSE cell means something for a yes/no answer only;
+		// elsewhere it is shown as the spreadsheet shows it.
+		if f.kind != kYesNo {
+			cl.typ, raw = 's', map[bool]string{true: "VRAI", false: "FAUX"}[raw == "1"]
+		}
+	case 'n':
+		raw = numberText(raw, f)
+	}
 	found := func(what string) {
-		rd.add(Erreur, sheet, at, fmt.Sprintf("%s, trouvé « %s »", what, clip(strings.TrimFunc(raw, isSpace), 60)), "corrigez la valeur ; le message de la cellule donne un exemple")
+		hint := "corrigez la valeur"
+		if f.example != "" {
+			hint = "exemple : " + f.example
+		}
+		rd.add(Erreur, sheet, at, fmt.Sprintf("%s, trouvé « %s »", what, clip(strings.TrimFunc(raw, isSpace), 60)), hint)
 	}
 	switch f.kind {
 	case kText, kEmail, kPhone, kFile, kURL:
@@ -974,6 +1025,13 @@ func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.
 		var ok bool
 		if cl.typ == 'n' {
 			n, ok = numberCellInt(raw)
+			if f.kind == kYear && ok && n > 3000 {
+				// A date typed where the year was asked: its year.
+				var t time.Time
+				if t, ok = serialDate(raw, rd.pkg.date1904); ok {
+					n = int64(t.Year())
+				}
+			}
 		} else {
 			n, ok = parseInt(raw)
 		}
@@ -1031,6 +1089,34 @@ func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.
 		}
 		v.Set(reflect.ValueOf(t))
 	}
+}
+
+// numberText is what a number cell says when a text is expected: its
+// shortest decimal form (« 2020 », not « 2020.0 »), a phone number's lost
+// leading zero given back, a time of day (Excel stores « 9:30 » as
+// 0.395833…) written the French way, « 9 h 30 ».
+func numberText(raw string, f field) string {
+	x, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+	if err != nil {
+		return raw
+	}
+	switch f.kind {
+	case kText:
+		if f.key == "Heure" && x > 0 && x < 1 {
+			m := int(x*24*60 + 0.5)
+			if m%60 == 0 {
+				return fmt.Sprintf("%d h", m/60)
+			}
+			return fmt.Sprintf("%d h %02d", m/60, m%60)
+		}
+	case kPhone:
+		if x >= 1e8 && x < 1e9 && x == float64(int64(x)) {
+			return fmt.Sprintf("0%d", int64(x))
+		}
+	case kMoney, kInt, kYear, kDecimal, kDate:
+		return raw
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
 }
 
 // calc evaluates a formula typed in an input cell: the cached value the
@@ -1290,7 +1376,7 @@ func parseDate(s string) (time.Time, bool) {
 	s = cleanLine(strings.ToLower(s))
 	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
 		if t, err := time.Parse(time.DateOnly, s[:10]); err == nil && (len(s) == 10 || s[10] == 't' || s[10] == ' ') {
-			return t, true
+			return civil(t.Year(), int(t.Month()), t.Day())
 		}
 	}
 	// Numeric day, month, year.

@@ -143,7 +143,7 @@ var schema = []sheetSpec{
 			fields: []field{
 				{key: "Nom", label: "Nom de la collectivité", kind: kText, required: true, help: "Nom officiel de la collectivité candidate.", example: "Ville de Rennes"},
 				{key: "Type", label: "Type de collectivité", kind: kChoice, choices: collectiviteTypes, required: true, help: "Choisissez dans la liste.", example: "Métropole"},
-				{key: "Population", label: "Population", kind: kInt, required: true, help: "Nombre d’habitants (population municipale ou totale).", example: "225 000"},
+				{key: "Population", label: "Population", kind: kInt, required: true, help: "Nombre d’habitants (population municipale ou totale).", example: "225\u202f000"},
 				{key: "Adresse", label: "Adresse", kind: kText, required: true, help: "Numéro et rue du siège.", example: "Place de la Mairie"},
 				{key: "CodePostal", label: "Code postal", kind: kPostcode, required: true, help: "Cinq chiffres.", example: "35000"},
 				{key: "Ville", label: "Ville", kind: kText, required: true, help: "Commune du siège.", example: "Rennes"},
@@ -205,13 +205,13 @@ var schema = []sheetSpec{
 				fields: []field{
 					{key: "Nom", label: "Lieu", kind: kText, required: true, help: "Nom du lieu.", example: "Couvent des Jacobins", width: 30},
 					{key: "Adresse", label: "Adresse", kind: kText, required: true, help: "Adresse du lieu.", example: "20 place Sainte-Anne, Rennes", width: 32},
-					{key: "Capacite", label: "Capacité totale", kind: kInt, required: true, help: "Personnes accueillies en même temps.", example: "2 400", width: 14},
-					{key: "Pleniere", label: "Places en plénière", kind: kInt, required: true, help: "Places assises de la salle plénière.", example: "1 000", width: 14},
+					{key: "Capacite", label: "Capacité totale", kind: kInt, required: true, help: "Personnes accueillies en même temps.", example: "2\u202f400", width: 14},
+					{key: "Pleniere", label: "Places en plénière", kind: kInt, required: true, help: "Places assises de la salle plénière.", example: "1\u202f000", width: 14},
 					{key: "Salles", label: "Salles d’ateliers", kind: kInt, help: "Nombre de salles d’ateliers.", example: "12", width: 12},
 					{key: "PlacesAteliers", label: "Places en ateliers", kind: kInt, help: "Places assises de toutes les salles d’ateliers.", example: "900", width: 14},
 					{key: "Accessible", label: "Accès de plain-pied", kind: kYesNo, choices: yesNo, help: "Accessible aux personnes à mobilité réduite ?", example: "Oui", width: 13},
 					{key: "Disponibilite", label: "Disponibilité confirmée", kind: kYesNo, choices: yesNo, help: "Le lieu est-il réservé ou confirmé pour ces dates ?", example: "Oui", width: 14},
-					{key: "Cout", label: "Coût d’occupation (€)", kind: kMoney, help: "Coût de location ou d’occupation, en euros.", example: "18 000", width: 16},
+					{key: "Cout", label: "Coût d’occupation (€)", kind: kMoney, help: "Coût de location ou d’occupation, en euros.", example: "18\u202f000", width: 16},
 					{key: "PrisEnCharge", label: "Pris en charge par", kind: kText, help: "Qui paie l’occupation.", example: "Rennes Métropole", width: 24},
 				},
 			},
@@ -251,7 +251,7 @@ var schema = []sheetSpec{
 				{key: "Libelle", label: "Libellé", kind: kText, required: true, help: "Nature de la dépense ou de la recette.", example: "Location du lieu", width: 36},
 				{key: "Financeur", label: "Financeur", kind: kText, help: "Pour un cofinancement : qui le verse.", example: "Région Bretagne", width: 24},
 				{key: "Statut", label: "Statut", kind: kChoice, choices: budgetStatuts, help: "Pour un cofinancement : acquis ou sollicité.", example: "Sollicité", width: 12},
-				{key: "Montant", label: "Montant (€)", kind: kMoney, required: true, help: "Montant en euros.", example: "12 500", width: 16},
+				{key: "Montant", label: "Montant (€)", kind: kMoney, required: true, help: "Montant en euros.", example: "12\u202f500", width: 16},
 			},
 			total: []totalLine{
 				{label: "Total des charges", formula: `SUMIF({col:Categorie}{first}:{col:Categorie}{last},"6*",{col:Montant}{first}:{col:Montant}{last})+SUMIF({col:Categorie}{first}:{col:Categorie}{last},"86*",{col:Montant}{first}:{col:Montant}{last})`, format: kMoney},
@@ -270,7 +270,7 @@ var schema = []sheetSpec{
 			fields: []field{
 				{key: "Intitule", label: "Intitulé", kind: kText, required: true, help: "Nom de l’initiative ou de la politique.", example: "Pass numérique", width: 30},
 				{key: "Type", label: "Type", kind: kChoice, choices: initiativeTypes, help: "Choisissez dans la liste.", example: "Politique publique", width: 20},
-				{key: "Description", label: "Description", kind: kLongText, required: true, help: "Ce qu’elle fait, pour qui, avec quels résultats.", example: "12 000 chèques distribués depuis 2020…", width: 60},
+				{key: "Description", label: "Description", kind: kLongText, required: true, help: "Ce qu’elle fait, pour qui, avec quels résultats.", example: "12\u202f000 chèques distribués depuis 2020…", width: 60},
 				{key: "Depuis", label: "Depuis", kind: kText, help: "Année ou période.", example: "2020", width: 12},
 				{key: "Porteur", label: "Porteur", kind: kText, help: "Qui la porte.", example: "Rennes Métropole", width: 24},
 				{key: "Lien", label: "Lien", kind: kURL, help: "Page web de présentation.", example: "https://exemple.fr/pass", width: 30},

@@ -3,9 +3,12 @@ package assemble
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -382,6 +385,7 @@ func TestNormalize(t *testing.T) {
 		{"  Coût d’occupation (€)", "cout d occupation"},
 		{"ÉLU·E EN CHARGE : NOM", "elu e en charge nom"},
 		{"Collectivité", "collectivite"},
+		{"The\u0301matiques", "thematiques"},
 	}
 	for _, tt := range tests {
 		if got := normalize(tt.in); got != tt.want {
@@ -456,6 +460,11 @@ func TestReadTolerance(t *testing.T) {
 		{"decimal text", sheetMoyens, "ETP", 0, "0,5", func(c *Candidature) any { return c.Equipe[0].ETP }, 0.5},
 		{"category by number", sheetBudget, "Categorie", 0, "74", func(c *Candidature) any { return c.Budget[0].Categorie }, "74 – Subventions d’exploitation"},
 		{"sens from category", sheetBudget, "Categorie", 0, "87", func(c *Candidature) any { return c.Budget[0].Sens }, Produit},
+		{"year as a number", sheetNECLocaux, "Annee", 0, 2023, func(c *Candidature) any { return c.NECLocaux[0].Annee }, int64(2023)},
+		{"year as a date", sheetNECLocaux, "Annee", 0, day(2023, 10, 15), func(c *Candidature) any { return c.NECLocaux[0].Annee }, int64(2023)},
+		{"time of day", sheetLieux, "Heure", 0, 0.3958333333, func(c *Candidature) any { return c.Moments[0].Heure }, "9 h 30"},
+		{"phone as a number", sheetCollectivite, "ContactTel", 0, 299123456, func(c *Candidature) any { return c.Collectivite.ContactTel }, "0299123456"},
+		{"text field holding a number", sheetInitiatives, "Depuis", 0, 2020, func(c *Candidature) any { return c.Initiatives[0].Depuis }, "2020"},
 		{"long text paragraphs", sheetMotivations, "Pourquoi", 0, "Premier.  \r\nSecond\u00a0!", func(c *Candidature) any { return c.Motivations.Pourquoi }, "Premier.\nSecond !"},
 	}
 	for _, tt := range tests {
@@ -590,6 +599,8 @@ func TestReadCellProblems(t *testing.T) {
 			func(c *Candidature) bool { return c.Collectivite.Nom == "Rennes" }},
 		{"long short text", func(f *excelize.File) error { return set(f, sheetCollectivite, "Ville", 0, strings.Repeat("a", 400)) },
 			sheetCollectivite, "B9", Erreur, "texte trop long : 400 caractères, 300 au plus", nil},
+		{"boolean in an amount", func(f *excelize.File) error { return set(f, sheetBudget, "Montant", 0, true) },
+			sheetBudget, "E5", Erreur, "montant attendu (nombre), trouvé « VRAI »", nil},
 		{"unknown category", func(f *excelize.File) error { return set(f, sheetBudget, "Categorie", 0, "Divers") },
 			sheetBudget, "A5", Erreur, "choix attendu parmi la liste", nil},
 		{"other partner kind", func(f *excelize.File) error { return set(f, sheetPartenaires, "Type", 0, "Coopérative") },
@@ -642,6 +653,26 @@ func TestReadSheetNamesTolerant(t *testing.T) {
 	c, fs := readBook(t, b)
 	if len(fs) != 0 || c.Collectivite.Nom != "Rennes Métropole" {
 		t.Errorf("sheet renamed by case and accents not found: %v, %q", fs, c.Collectivite.Nom)
+	}
+}
+
+func TestSameSheet(t *testing.T) {
+	tests := []struct {
+		name, want string
+		ok         bool
+	}{
+		{"Collectivité", sheetCollectivite, true},
+		{"COLLECTIVITE", sheetCollectivite, true},
+		{"Collectivite\u0301", sheetCollectivite, true},
+		{"Lieux et dates - Tableau 1", sheetLieux, true},
+		{"Lieux-et-dates", sheetLieux, true},
+		{"Lieux", sheetLieux, false},
+		{"Budget 2025", sheetBudget, false},
+	}
+	for _, tt := range tests {
+		if got := sameSheet(tt.name, tt.want); got != tt.ok {
+			t.Errorf("sameSheet(%q, %q) = %v", tt.name, tt.want, got)
+		}
 	}
 }
 
@@ -823,6 +854,8 @@ func TestReadBadFiles(t *testing.T) {
 		{"other OLE", ole("WordDocument"), ErrNotWorkbook, "mot de passe"},
 		{"csv", []byte("Nom;Population\nRennes;229000\n"), ErrNotWorkbook, "CSV"},
 		{"csv with BOM", []byte("\xEF\xBB\xBFNom,Ville\n"), ErrNotWorkbook, "CSV"},
+		{"csv in Windows-1252", []byte("Nom;Collectivit\xe9\r\nRennes;M\xe9tropole\r\n"), ErrNotWorkbook, "CSV"},
+		{"UTF-16 text", []byte("\xFF\xFEN\x00o\x00m\x00"), ErrNotWorkbook, "CSV"},
 		{"ods", zipOf(map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}), ErrNotWorkbook, ".ods"},
 		{"docx-like zip", zipOf(map[string]string{"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>"}), ErrNotWorkbook, "pas de classeur"},
 		{"plain zip", zipOf(map[string]string{"a.txt": "a"}), ErrNotWorkbook, "archive zip"},
@@ -951,41 +984,52 @@ func needTool(t testing.TB, name string) string {
 	return p
 }
 
-// TestLibreOfficeRoundTrip saves a filled workbook with LibreOffice and
-// reads it back: the same candidature, the same cells.
+// TestLibreOfficeRoundTrip saves the blank template and a filled workbook
+// with LibreOffice and reads them back: the same candidature, the same
+// cells.
 func TestLibreOfficeRoundTrip(t *testing.T) {
 	soffice := needTool(t, "soffice")
 	dir := t.TempDir()
-	in := filepath.Join(dir, "in", "candidature.xlsx")
-	os.MkdirAll(filepath.Dir(in), 0o755)
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
 	want := richCandidature()
-	if err := os.WriteFile(in, writeBook(t, want), 0o644); err != nil {
-		t.Fatal(err)
+	books := map[string]*Candidature{"rempli.xlsx": want, "vierge.xlsx": nil}
+	var args []string
+	for name, c := range books {
+		if err := os.WriteFile(filepath.Join(in, name), writeBook(t, c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, filepath.Join(in, name))
 	}
 	out := filepath.Join(dir, "out")
 	// A profile of its own, so that parallel runs do not collide.
-	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--headless", "--convert-to", "xlsx", "--outdir", out, in)
+	cmd := exec.Command(soffice, append([]string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"),
+		"--headless", "--convert-to", "xlsx", "--outdir", out}, args...)...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, b)
 	}
-	direct, _, err := ReadWorkbookFile(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved, fs, err := ReadWorkbookFile(filepath.Join(out, "candidature.xlsx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(fs) != 0 {
-		t.Errorf("findings after LibreOffice: %v", fs)
-	}
-	direct.Source, saved.Source = Source{}, Source{}
-	if !reflect.DeepEqual(saved, direct) {
-		t.Errorf("LibreOffice's file reads differently:\n got %+v\nwant %+v", saved, direct)
-	}
-	if !reflect.DeepEqual(withoutRefs(saved), withoutRefs(want)) {
-		t.Errorf("LibreOffice's file differs from the candidature written")
+	for name, c := range books {
+		direct, _, err := ReadWorkbookFile(filepath.Join(in, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved, fs, err := ReadWorkbookFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fs) != 0 {
+			t.Errorf("%s: findings after LibreOffice: %v", name, fs)
+		}
+		direct.Source, saved.Source = Source{}, Source{}
+		if !reflect.DeepEqual(saved, direct) {
+			t.Errorf("%s: LibreOffice's file reads differently:\n got %+v\nwant %+v", name, saved, direct)
+		}
+		if c == nil {
+			c = &Candidature{}
+		}
+		if !reflect.DeepEqual(withoutRefs(saved), withoutRefs(c)) {
+			t.Errorf("%s: LibreOffice's file differs from the candidature written", name)
+		}
 	}
 }
 
@@ -1137,6 +1181,128 @@ func BenchmarkWriteWorkbook(b *testing.B) {
 	for b.Loop() {
 		if err := WriteWorkbook(io.Discard, call, nil); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// FuzzReadSheetXML fuzzes the XML of a worksheet and of the shared strings
+// inside a sound, minimal package (one sheet, « Collectivité »): zipped
+// bytes mostly fail their checksum, this reaches the cell scanner, the
+// value parsers and the formula engine, fast.
+func FuzzReadSheetXML(f *testing.F) {
+	book := writeBook(f, richCandidature())
+	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	part := func(name string) []byte {
+		for _, zf := range zr.File {
+			if zf.Name == name {
+				rc, _ := zf.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				return b
+			}
+		}
+		f.Fatalf("no %s", name)
+		return nil
+	}
+	// sheet2 is « Collectivité » in the written workbook.
+	f.Add(part("xl/worksheets/sheet2.xml"), part("xl/sharedStrings.xml"))
+	f.Add([]byte(`<worksheet><sheetData><row r="6"><c r="A6" t="inlineStr"><is><t>Population</t></is></c><c r="B6"><f>B7*2</f></c></row><row r="7"><c r="B7"><f>B6+1</f></c></row></sheetData></worksheet>`), []byte(`<sst/>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="4"><c r="A4" t="s"><v>0</v></c><c r="B4" t="e"><v>#REF!</v></c><c t="b"><v>1</v></c></row><row r="1048576"/></sheetData></worksheet>`), []byte(`<sst><si><t>Nom de la collectivité</t></si></sst>`))
+	fixed := map[string]string{
+		"[Content_Types].xml":        `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
+		"_rels/.rels":                `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+		"xl/workbook.xml":            `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Collectivité" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+	}
+	call := testCall(f)
+	f.Fuzz(func(t *testing.T, sheet, sst []byte) {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for name, data := range fixed {
+			w, _ := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+			w.Write([]byte(data))
+		}
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Store})
+		w.Write(sheet)
+		w, _ = zw.CreateHeader(&zip.FileHeader{Name: "xl/sharedStrings.xml", Method: zip.Store})
+		w.Write(sst)
+		zw.Close()
+		c, fs, err := ReadWorkbook(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "fuzz.xlsx")
+		var pe *panicError
+		if errors.As(err, &pe) {
+			t.Fatalf("panic: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		for _, f := range append(fs, Check(c, call, nil)...) {
+			if f.Sheet == "" || f.Message == "" {
+				t.Fatalf("finding without a place or message: %#v", f)
+			}
+		}
+	})
+}
+
+func TestReadWorkbookFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "candidature.xlsx")
+	b := writeBook(t, richCandidature())
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, findings, err := ReadWorkbookFile(p)
+	if err != nil || len(findings) != 0 {
+		t.Fatalf("%v %v", err, findings)
+	}
+	sum := sha256.Sum256(b)
+	if c.Source.Name != p || c.Source.Dir != dir || c.Source.Size != int64(len(b)) || c.Source.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("source = %+v", c.Source)
+	}
+	_, _, err = ReadWorkbookFile(filepath.Join(dir, "absent.xlsx"))
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), spaced("absent.xlsx : fichier introuvable")) {
+		t.Errorf("missing file: %v", err)
+	}
+	_, _, err = ReadWorkbookFile(dir)
+	if !errors.Is(err, ErrNotWorkbook) || !strings.Contains(err.Error(), "dossier") {
+		t.Errorf("folder: %v", err)
+	}
+}
+
+// TestLibreOfficeOtherFormats has LibreOffice save the template as .xls,
+// .ods and .csv, renamed .xlsx as a user would: each gets its message.
+func TestLibreOfficeOtherFormats(t *testing.T) {
+	soffice := needTool(t, "soffice")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "candidature.xlsx")
+	if err := os.WriteFile(in, writeBook(t, richCandidature()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		format, filter string
+		kind           error
+		fragment       string
+	}{
+		{"xls", "xls", ErrNotWorkbook, "Excel 97-2003 (.xls)"},
+		{"ods", "ods", ErrNotWorkbook, "OpenDocument (.ods)"},
+		{"csv", "csv", ErrNotWorkbook, "CSV"},
+	}
+	for _, tt := range tests {
+		out := filepath.Join(dir, tt.format)
+		cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+			"--headless", "--convert-to", tt.filter, "--outdir", out, in)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("soffice: %v\n%s", err, b)
+		}
+		renamed := filepath.Join(out, "renomme.xlsx")
+		if err := os.Rename(filepath.Join(out, "candidature."+tt.format), renamed); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := ReadWorkbookFile(renamed)
+		if !errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.fragment) {
+			t.Errorf("%s renamed .xlsx: %v, want %q", tt.format, err, tt.fragment)
 		}
 	}
 }

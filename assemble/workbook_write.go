@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -188,6 +189,12 @@ func (wr *writer) guide() error {
 		if err != nil {
 			return
 		}
+		// Labels are bold: fewer characters per line.
+		if h := max(textHeight(a, guideWidthA*0.8, 11), textHeight(b, guideWidthB, 11)); h > 20 {
+			if err = f.SetRowHeight(sh, row, h); err != nil {
+				return
+			}
+		}
 		if a != "" {
 			err = f.SetCellStr(sh, cellName(1, row), a)
 			if err == nil {
@@ -208,6 +215,9 @@ func (wr *writer) guide() error {
 	}
 	put(title, "", wr.st.title, 0)
 	put(spaced("Ce classeur est votre formulaire de candidature. Remplissez les feuilles l’une après l’autre : l’outil necdossier en fait le dossier PDF à envoyer, lettres de soutien comprises."), "", wr.st.intro, 0)
+	if err == nil {
+		err = f.MergeCell(sh, "A2", "B2")
+	}
 	row++
 	put("Date limite", LongDate(call.Deadline.Time)+" (dossier complet)", wr.st.label, wr.st.guideText)
 	to := call.Recipient.Email
@@ -243,15 +253,50 @@ func (wr *writer) guide() error {
 	}
 	row++
 	put("Vérifier, puis produire le dossier", "", wr.st.guideHead, 0)
-	put("necdossier check "+call.WorkbookName, "liste tout ce qui manque ou pose problème, avec la feuille et la cellule à corriger.", wr.st.label, wr.st.guideText)
-	put("necdossier build "+call.WorkbookName, spaced("produit le dossier PDF à envoyer : "+call.FilePrefix+"-<collectivité>.pdf."), wr.st.label, wr.st.guideText)
+	put("necdossier check "+call.WorkbookName, "Liste tout ce qui manque ou pose problème, avec la feuille et la cellule à corriger.", wr.st.label, wr.st.guideText)
+	put("necdossier build "+call.WorkbookName, spaced("Produit le dossier PDF à envoyer : "+call.FilePrefix+"-<collectivité>.pdf."), wr.st.label, wr.st.guideText)
 	if err != nil {
 		return err
 	}
-	if err := f.SetColWidth(sh, "A", "A", 42); err != nil {
+	if err := f.SetColWidth(sh, "A", "A", guideWidthA); err != nil {
 		return err
 	}
-	return f.SetColWidth(sh, "B", "B", 110)
+	if err := f.SetColWidth(sh, "B", "B", guideWidthB); err != nil {
+		return err
+	}
+	return wr.printLayout(sh)
+}
+
+// Column widths of the guide.
+const (
+	guideWidthA = 42
+	guideWidthB = 100
+)
+
+// textHeight estimates the height in points of a wrapped text in a column
+// of width characters, at size points: spreadsheet programs do not grow
+// rows to fit a file's text by themselves.
+func textHeight(s string, width float64, size float64) float64 {
+	if s == "" {
+		return 0
+	}
+	perLine := width * 1.15 * 11 / size
+	lines := 0
+	for _, para := range strings.Split(s, "\n") {
+		n := utf8.RuneCountInString(para)
+		lines += max(1, int(float64(n)/perLine)+1)
+	}
+	return float64(lines)*size*1.35 + 4
+}
+
+// printLayout prints a sheet landscape on A4, as wide as the page: the
+// workbook is also read on paper.
+func (wr *writer) printLayout(sheet string) error {
+	a4, land, one, free, fit := 9, "landscape", 1, 0, true
+	if err := wr.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &land, FitToWidth: &one, FitToHeight: &free}); err != nil {
+		return err
+	}
+	return wr.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit})
 }
 
 // sheet writes a data sheet: title, intro, then its blocks.
@@ -327,7 +372,10 @@ func (wr *writer) sheet(s sheetSpec) error {
 	if len(s.blocks) == 1 && s.blocks[0].kind == tableBlock {
 		ySplit = lay[0].headerRow
 	}
-	return f.SetPanes(s.name, &excelize.Panes{Freeze: true, YSplit: ySplit, TopLeftCell: cellName(1, ySplit+1), ActivePane: "bottomLeft"})
+	if err := f.SetPanes(s.name, &excelize.Panes{Freeze: true, YSplit: ySplit, TopLeftCell: cellName(1, ySplit+1), ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	return wr.printLayout(s.name)
 }
 
 func (wr *writer) text(sheet string, col, row int, s string, style int) error {
@@ -367,15 +415,25 @@ func (wr *writer) form(s sheetSpec, b block, l blockLayout, widths map[int]float
 		if err := wr.text(s.name, 3, row, spaced(helpText(fd)), wr.st.help); err != nil {
 			return err
 		}
+		if len(s.blocks) > 1 {
+			// Above a table, column C is a narrow table column: the help
+			// spreads over four of them.
+			if err := f.MergeCell(s.name, cellName(3, row), cellName(6, row)); err != nil {
+				return err
+			}
+		}
 		if err := wr.validation(s.name, cell, fd); err != nil {
 			return err
 		}
+		h := max(30, textHeight(spaced(helpText(fd)), 60, 9), textHeight(label, 36*0.8, 11))
 		if fd.kind == kLongText {
 			long = true
-			if err := f.SetRowHeight(s.name, row, 90); err != nil {
-				return err
+			h = max(h, 90)
+			if rec.IsValid() {
+				h = max(h, min(400, textHeight(rec.FieldByName(fd.key).String(), 90, 11)))
 			}
-		} else if err := f.SetRowHeight(s.name, row, 30); err != nil {
+		}
+		if err := f.SetRowHeight(s.name, row, h); err != nil {
 			return err
 		}
 	}
@@ -383,6 +441,9 @@ func (wr *writer) form(s sheetSpec, b block, l blockLayout, widths map[int]float
 	w := 40.0
 	if long {
 		w = 90
+		if len(s.blocks) > 1 {
+			w = 50 // column B is also a table's column
+		}
 	}
 	widths[2] = max(widths[2], w)
 	return nil
@@ -414,7 +475,11 @@ func (wr *writer) table(s sheetSpec, b block, l blockLayout, widths map[int]floa
 			return err
 		}
 	}
-	if err := f.SetRowHeight(s.name, l.headerRow, 32); err != nil {
+	h := 30.0
+	for _, fd := range b.fields {
+		h = max(h, textHeight(fd.label+" *", fd.width*0.8, 11))
+	}
+	if err := f.SetRowHeight(s.name, l.headerRow, h); err != nil {
 		return err
 	}
 	if wr.c != nil {
@@ -453,7 +518,7 @@ func (wr *writer) table(s sheetSpec, b block, l blockLayout, widths map[int]floa
 		}
 	}
 	if len(b.total) > 0 {
-		widths[col] = max(widths[col], 40)
+		widths[col] = max(widths[col], 46)
 		widths[col+1] = max(widths[col+1], 16)
 	}
 	return nil
@@ -496,14 +561,24 @@ func (wr *writer) value(sheet, cell string, fd field, v reflect.Value) error {
 	return nil
 }
 
-// helpText is a field's input message: what is expected, with an example.
+// helpText is a field's input message: what is expected, with an example,
+// and whether the answer is required.
 func helpText(fd field) string {
-	s := fd.help
-	if fd.example != "" {
-		s += " Exemple : " + fd.example + "."
-	}
+	s := exampleText(fd)
 	if fd.required {
 		s += " Obligatoire."
+	}
+	return s
+}
+
+// exampleText is what is expected, with an example.
+func exampleText(fd field) string {
+	s := fd.help
+	if fd.example != "" {
+		s += " Exemple : " + fd.example
+		if !strings.HasSuffix(fd.example, "…") {
+			s += "."
+		}
 	}
 	return s
 }

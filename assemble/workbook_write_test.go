@@ -2,10 +2,16 @@ package assemble
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"necdossier/templates"
 )
@@ -152,5 +158,141 @@ func clearRefs(v reflect.Value) {
 		for i := 0; i < v.Len(); i++ {
 			clearRefs(v.Index(i))
 		}
+	}
+}
+
+// TestTemplateForm checks what `init` writes for the user: the guide
+// first, sheets in the call's order, styled and frozen headers, an input
+// message on every input cell, dropdowns for closed choices, number and
+// date formats, and totals as formulas.
+func TestTemplateForm(t *testing.T) {
+	call := testCall(t)
+	f, err := excelize.OpenReader(bytes.NewReader(writeBook(t, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var want []string
+	want = append(want, sheetGuide)
+	for _, sec := range call.Sections {
+		want = append(want, sec.Sheets...)
+	}
+	var got []string
+	for _, name := range f.GetSheetList() {
+		if visible, _ := f.GetSheetVisible(name); visible {
+			got = append(got, name)
+		}
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("visible sheets %v, want %v", got, want)
+	}
+	guide, _ := f.GetRows(sheetGuide)
+	text := fmt.Sprint(guide)
+	for _, must := range []string{"lundi 15 juillet 2024", "estelle.patat@anct.gouv.fr", "necdossier check", "necdossier build", "Annexes"} {
+		if !strings.Contains(text, must) {
+			t.Errorf("guide lacks %q", must)
+		}
+	}
+	for _, s := range schema {
+		panes, err := f.GetPanes(s.name)
+		if err != nil || !panes.Freeze || panes.YSplit == 0 {
+			t.Errorf("%s: panes not frozen: %+v %v", s.name, panes, err)
+		}
+		dvs, err := f.GetDataValidations(s.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lay := s.layout(nil)
+		for bi, b := range s.blocks {
+			for fi, fd := range b.fields {
+				cell := cellName(2, lay[bi].firstRow+fi)
+				if b.kind == tableBlock {
+					cell = cellName(fi+1, lay[bi].lastRow)
+					head, _ := f.GetCellValue(s.name, cellName(fi+1, lay[bi].headerRow))
+					st, _ := f.GetCellStyle(s.name, cellName(fi+1, lay[bi].headerRow))
+					style, _ := f.GetStyle(st)
+					if !matchLabelText(head, fd.label) || style == nil || style.Font == nil || !style.Font.Bold || len(style.Fill.Color) == 0 {
+						t.Errorf("%s!%s: header %q not styled or not %q", s.name, cellName(fi+1, lay[bi].headerRow), head, fd.label)
+					}
+				}
+				dv := validationAt(dvs, cell)
+				if dv == nil || dv.Prompt == nil || !strings.Contains(*dv.Prompt, "Exemple") {
+					t.Errorf("%s!%s (%s): no input message with an example", s.name, cell, fd.key)
+					continue
+				}
+				if (fd.kind == kChoice || fd.kind == kYesNo) && dv.Type != "list" {
+					t.Errorf("%s!%s (%s): no dropdown", s.name, cell, fd.key)
+				}
+				if nf, ok := numFmt[fd.kind]; ok {
+					st, _ := f.GetCellStyle(s.name, cell)
+					style, _ := f.GetStyle(st)
+					if style == nil || style.CustomNumFmt == nil || *style.CustomNumFmt != nf {
+						t.Errorf("%s!%s (%s): number format not %q", s.name, cell, fd.key, nf)
+					}
+				}
+			}
+		}
+	}
+	// Totals are formulas over the inputs.
+	for _, tc := range []struct{ sheet, cell, fragment string }{
+		{sheetBudget, "H4", `SUMIF(A5:A`},
+		{sheetBudget, "H6", "H4-H5"},
+		{sheetMoyens, "H4", "SUM(C5:C"},
+	} {
+		formula, _ := f.GetCellFormula(tc.sheet, tc.cell)
+		if !strings.Contains(formula, tc.fragment) {
+			t.Errorf("%s!%s: formula %q, want %q in it", tc.sheet, tc.cell, formula, tc.fragment)
+		}
+	}
+	// The long category list goes through a defined name.
+	var names []string
+	for _, dn := range f.GetDefinedName() {
+		names = append(names, dn.Name)
+	}
+	if !slices.Contains(names, "liste_Categorie") {
+		t.Errorf("defined names %v, want liste_Categorie", names)
+	}
+}
+
+func matchLabelText(text, label string) bool {
+	return slices.Contains(labelKeys(label), normalize(text))
+}
+
+// validationAt finds the data validation covering cell.
+func validationAt(dvs []*excelize.DataValidation, cell string) *excelize.DataValidation {
+	col, row, _ := excelize.CellNameToCoordinates(cell)
+	for _, dv := range dvs {
+		for _, ref := range strings.Fields(dv.Sqref) {
+			a, b, _ := strings.Cut(ref, ":")
+			if b == "" {
+				b = a
+			}
+			c1, r1, err1 := excelize.CellNameToCoordinates(a)
+			c2, r2, err2 := excelize.CellNameToCoordinates(b)
+			if err1 == nil && err2 == nil && col >= c1 && col <= c2 && row >= r1 && row <= r2 {
+				return dv
+			}
+		}
+	}
+	return nil
+}
+
+func TestWriteWorkbookMoreRecordsThanPrepared(t *testing.T) {
+	c := richCandidature()
+	for len(c.Lieux) < 9 { // 6 prepared, and the moments' table follows
+		c.Lieux = append(c.Lieux, Lieu{Nom: fmt.Sprintf("Salle %d", len(c.Lieux)), Adresse: "Rennes", Capacite: 100, Pleniere: 50})
+	}
+	got, fs := readBook(t, writeBook(t, c))
+	if len(fs) != 0 {
+		t.Fatalf("findings: %v", fs)
+	}
+	if !reflect.DeepEqual(withoutRefs(got).Lieux, withoutRefs(c).Lieux) || !reflect.DeepEqual(withoutRefs(got).Moments, withoutRefs(c).Moments) {
+		t.Errorf("9 venues: read %d venues, %d moments", len(got.Lieux), len(got.Moments))
+	}
+}
+
+func TestWriteWorkbookNoCall(t *testing.T) {
+	if err := WriteWorkbook(io.Discard, nil, nil); err == nil {
+		t.Error("no error without a call")
 	}
 }
