@@ -154,7 +154,10 @@ func sampleBelrive() *Candidature {
 			Publics: "Les médiatrices et médiateurs numériques et les travailleurs sociaux, les élus et agents des collectivités " +
 				"de la région, les associations, les tiers-lieux, les chercheurs et les étudiants de l’Université de Belrive, " +
 				"les entreprises du numérique responsable, et les habitants, associés lors de la journée communautaire " +
-				"et des visites de terrain.",
+				"et des visites de terrain.\n\n" +
+				"Les 38 maires de la métropole seront invités personnellement, ainsi que les élus des départements " +
+				"voisins ; les Connecteurs belrivains mobiliseront leurs bénévoles et les personnes qu’ils accompagnent, " +
+				"pour que l’événement parle aussi de celles et ceux qui vivent le numérique au quotidien.",
 		},
 		Evenement: Evenement{
 			JourneeCommunautaire: sampleDay(2025, time.October, 1),
