@@ -1,9 +1,12 @@
 package assemble
 
 import (
+	"archive/zip"
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -151,7 +154,10 @@ func sampleBelrive() *Candidature {
 			Publics: "Les médiatrices et médiateurs numériques et les travailleurs sociaux, les élus et agents des collectivités " +
 				"de la région, les associations, les tiers-lieux, les chercheurs et les étudiants de l’Université de Belrive, " +
 				"les entreprises du numérique responsable, et les habitants, associés lors de la journée communautaire " +
-				"et des visites de terrain.",
+				"et des visites de terrain.\n\n" +
+				"Les 38 maires de la métropole seront invités personnellement, ainsi que les élus des départements " +
+				"voisins ; les Connecteurs belrivains mobiliseront leurs bénévoles et les personnes qu’ils accompagnent, " +
+				"pour que l’événement parle aussi de celles et ceux qui vivent le numérique au quotidien.",
 		},
 		Evenement: Evenement{
 			JourneeCommunautaire: sampleDay(2025, time.October, 1),
@@ -570,37 +576,59 @@ func sampleWithErrors() (*Candidature, []sampleMistake) {
 	return c, mistakes
 }
 
-// writeSample writes c, then the mistakes, as the workbook name.
-func writeSample(t *testing.T, call *Call, name string, c *Candidature, mistakes []sampleMistake) {
+// sampleBytes returns the workbook of c with the mistakes typed over it.
+func sampleBytes(t *testing.T, call *Call, c *Candidature, mistakes []sampleMistake) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteWorkbook(&buf, call, c); err != nil {
 		t.Fatal(err)
 	}
-	if len(mistakes) > 0 {
-		f, err := excelize.OpenReader(&buf)
+	if len(mistakes) == 0 {
+		return buf.Bytes()
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, m := range mistakes {
+		cell, err := CellFor(m.sheet, m.key, m.row)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range mistakes {
-			cell, err := CellFor(m.sheet, m.key, m.row)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := f.SetCellStr(m.sheet, cell, m.text); err != nil {
-				t.Fatal(err)
-			}
-		}
-		buf.Reset()
-		if _, err := f.WriteTo(&buf); err != nil {
+		if err := f.SetCellStr(m.sheet, cell, m.text); err != nil {
 			t.Fatal(err)
 		}
-		f.Close()
 	}
-	if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
+	var out bytes.Buffer
+	if _, err := f.WriteTo(&out); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("écrit %s (%d octets)", name, buf.Len())
+	return out.Bytes()
+}
+
+// sampleParts returns the uncompressed parts of a workbook by name, so that
+// two workbooks compare by content, whatever the zip compressor did.
+func sampleParts(t *testing.T, b []byte) map[string]string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string]string{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[f.Name] = string(data)
+	}
+	return parts
 }
 
 // sampleVerdicts is what the checks should say of each sample: the
@@ -676,18 +704,42 @@ func sampleFindingPlaces(fs []Finding, sev Severity) []string {
 	return slices.Compact(out)
 }
 
-// TestSamples checks that each committed sample workbook reads back to its
-// literal and gets the verdicts it was made for, and that the error example
-// gives the errors it was made for. With -update-samples it first rewrites
-// the workbooks.
+// TestSamples checks that each committed sample workbook is the one
+// WriteWorkbook makes today, that it reads back to its literal and gets the
+// verdicts it was made for, and that the error example gives the errors it
+// was made for. With -update-samples it first rewrites the workbooks.
 func TestSamples(t *testing.T) {
 	call := loadSampleCall(t)
-	if *updateSamples {
-		for name, c := range sampleCandidatures() {
-			writeSample(t, call, filepath.Join(samplesDir, name, sampleWorkbook), c, nil)
+	type sample struct {
+		dir      string
+		c        *Candidature
+		mistakes []sampleMistake
+	}
+	var all []sample
+	for name, c := range sampleCandidatures() {
+		all = append(all, sample{name, c, nil})
+	}
+	c, mistakes := sampleWithErrors()
+	all = append(all, sample{sampleErrors, c, mistakes})
+	for _, s := range all {
+		want := sampleBytes(t, call, s.c, s.mistakes)
+		path := filepath.Join(samplesDir, s.dir, sampleWorkbook)
+		if *updateSamples {
+			if err := os.WriteFile(path, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("écrit %s (%d octets)", path, len(want))
+			continue
 		}
-		c, mistakes := sampleWithErrors()
-		writeSample(t, call, filepath.Join(samplesDir, sampleErrors, sampleWorkbook), c, mistakes)
+		// A template change (layout, help, styles) must reach the samples:
+		// the README's first command opens one.
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(sampleParts(t, got), sampleParts(t, want)) {
+			t.Errorf("%s n’est plus le classeur que WriteWorkbook écrit : régénérez avec go test ./assemble -run TestSamples -update-samples", path)
+		}
 	}
 	const regenerate = "régénérez avec go test ./assemble -run TestSamples -update-samples"
 	for name, want := range sampleCandidatures() {
