@@ -6,7 +6,7 @@
 //
 //	necdossier init [-o FICHIER] [--force]
 //	necdossier check CLASSEUR
-//	necdossier build CLASSEUR [-o FICHIER] [--max-size Mo] [--eml] [--manifest FICHIER.json]
+//	necdossier build CLASSEUR [-o FICHIER] [--max-size Mo] [--split] [--eml] [--manifest FICHIER.json]
 //	necdossier batch DOSSIER -o SORTIE [-j N] [--print]
 //	necdossier version
 //
@@ -271,6 +271,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	maxSize := fs.Float64("max-size", 10, "taille (Mo) au-delà de laquelle avertir que le dossier est lourd pour un courriel")
 	eml := fs.Bool("eml", false, "écrire aussi le brouillon du courriel d’envoi (.eml), dossier joint")
 	manifest := fs.String("manifest", "", "écrire dans ce fichier JSON la liste des fichiers lus et produits, avec leur empreinte SHA-256")
+	split := fs.Bool("split", false, "au-delà de --max-size, écrire les annexes dans un second PDF (le dossier et ses annexes renvoient l’un à l’autre)")
 	if done, err := parse(fs, args); done || err != nil {
 		return err
 	}
@@ -298,6 +299,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		MaxSize:  int64(*maxSize * 1e6),
 		Email:    *eml,
 		Manifest: *manifest,
+		Split:    *split,
 	})
 	if res != nil && len(res.Findings) > 0 {
 		printFindings(stdout, res.Findings)
@@ -313,6 +315,9 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "avertissement : "+w)
 	}
 	fmt.Fprintf(stdout, "dossier écrit : %s (%s, %s)\n", res.Output, plural(res.Pages, "page", "pages"), assemble.Size(res.Size))
+	if res.Annexes != "" {
+		fmt.Fprintf(stdout, "annexes écrites à part : %s (%s, %s)\n", res.Annexes, plural(res.AnnexPages, "page", "pages"), assemble.Size(res.AnnexSize))
+	}
 	if res.Email != "" {
 		fmt.Fprintf(stdout, "courriel prêt à envoyer : %s (ouvrez-le dans votre messagerie, vérifiez, envoyez)\n", res.Email)
 	}

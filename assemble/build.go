@@ -36,17 +36,21 @@ type BuildOptions struct {
 	MaxSize  int64     // warn above this size in bytes (0 → 10 MB)
 	Email    bool      // also write the e-mail draft (.eml) beside the PDF
 	Manifest string    // also write what went in and came out (JSON) to this path
+	Split    bool      // over MaxSize, write the annexes as a second PDF
 }
 
 // BuildResult tells what Build did.
 type BuildResult struct {
-	Output   string    // path written
-	Pages    int       // pages of the whole dossier, annexes included
-	Size     int64     // bytes written
-	Findings []Finding // what the checks found (warnings only when Build succeeded)
-	Warnings []string  // about the build itself: letters, size
-	Row      *Row      // the candidate's figures for the comparison (nil when unreadable)
-	Email    string    // the e-mail draft written, if asked
+	Output     string    // the dossier written
+	Pages      int       // its pages: annexes included, unless split apart
+	Size       int64     // its size in bytes
+	Findings   []Finding // what the checks found (warnings only when Build succeeded)
+	Warnings   []string  // about the build itself: letters, size
+	Row        *Row      // the candidate's figures for the comparison (nil when unreadable)
+	Email      string    // the e-mail draft written, if asked
+	Annexes    string    // the annexes' PDF, when the dossier was split…
+	AnnexPages int       // …its pages, cover included,
+	AnnexSize  int64     // …and its size
 }
 
 // Init writes the blank workbook for call to path ("" → the call's default
@@ -154,32 +158,47 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 	if err := notAnInput(out, opt.Workbook, c); err != nil {
 		return res, err
 	}
-	var merged bytes.Buffer
-	if err := Merge(&merged, bytes.NewReader(dossier.Bytes()), letters, mergePlan(layout)); err != nil {
-		return res, err
-	}
-	final := bytes.NewBuffer(pinDates(merged.Bytes(), opt.Now))
-	if err := writeAtomic(out, false, func(w io.Writer) error { _, err := w.Write(final.Bytes()); return err }); err != nil {
-		return res, err
-	}
-	res.Output, res.Pages, res.Size = out, layout.Total, int64(final.Len())
-	row.Pages = layout.Total
 	limit := opt.MaxSize
 	if limit <= 0 {
 		limit = 10e6
 	}
-	if res.Size > limit {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("le dossier pèse %s, au-delà de %s : il risque d’être refusé par une messagerie ; allégez les annexes (scans en 150 dpi) ou envoyez-le par un service de transfert (France transfert)", Size(res.Size), Size(limit)))
+	parts, err := mergeParts(opt, c, dossier.Bytes(), layout, letters, out, limit)
+	if err != nil {
+		return res, err
+	}
+	// Every part is written through a temporary file; the parts appear
+	// together, or, when a later one fails, the earlier ones are removed.
+	for i, p := range parts {
+		if err := writeAtomic(p.path, false, func(w io.Writer) error { _, err := w.Write(p.data); return err }); err != nil {
+			for _, q := range parts[:i] {
+				os.Remove(q.path)
+			}
+			return res, err
+		}
+	}
+	res.Output, res.Pages, res.Size = out, parts[0].pages, int64(len(parts[0].data))
+	if len(parts) > 1 {
+		res.Annexes, res.AnnexPages, res.AnnexSize = parts[1].path, parts[1].pages, int64(len(parts[1].data))
+	}
+	row.Pages = layout.Total
+	switch {
+	case res.Annexes != "":
+		res.Warnings = append(res.Warnings, fmt.Sprintf("le dossier pesait plus de %s : il est scindé en deux fichiers, le dossier (%s) et ses annexes (%s), qui renvoient l’un à l’autre", Size(limit), Size(int64(len(parts[0].data))), Size(int64(len(parts[1].data)))))
+	case res.Size > limit:
+		res.Warnings = append(res.Warnings, fmt.Sprintf("le dossier pèse %s, au-delà de %s : il risque d’être refusé par une messagerie ; allégez les annexes (scans en 150 dpi), scindez-le (--split) ou envoyez-le par un service de transfert (France transfert)", Size(res.Size), Size(limit)))
 	}
 	if deadline := opt.Call.Deadline.AddDate(0, 0, 1); !opt.Now.IsZero() && !opt.Now.Before(deadline) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("la date limite de l’appel (%s) est passée : le dossier est produit, mais vérifiez auprès de %s qu’une candidature est encore reçue", ShortDate(opt.Call.Deadline.Time), opt.Call.Recipient.Email))
 	}
 
-	outputs := []ManifestFile{fileEntry(out, "dossier", "pdf", layout.Total, final.Bytes())}
+	var outputs []ManifestFile
+	for _, p := range parts {
+		outputs = append(outputs, fileEntry(p.path, p.role, "pdf", p.pages, p.data))
+	}
 	if opt.Email {
 		eml := strings.TrimSuffix(out, filepath.Ext(out)) + ".eml"
 		var msg bytes.Buffer
-		if err := WriteEmail(&msg, draftFor(c, opt.Call, opt.Now, filepath.Base(out), final.Bytes(), layout)); err != nil {
+		if err := WriteEmail(&msg, draftFor(c, opt.Call, opt.Now, parts, limit)); err != nil {
 			return res, fmt.Errorf("courriel : %w", err)
 		}
 		if err := writeAtomic(eml, false, func(w io.Writer) error { _, err := w.Write(msg.Bytes()); return err }); err != nil {
@@ -209,13 +228,18 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 }
 
 // draftFor is the e-mail that sends the dossier to the call's recipient.
-func draftFor(c *Candidature, call *Call, now time.Time, name string, pdf []byte, l *Layout) Draft {
+// When the dossier was split because it was too heavy for an e-mail, only
+// its first part is attached, and the body says how the annexes follow.
+func draftFor(c *Candidature, call *Call, now time.Time, parts []outPart, limit int64) Draft {
 	col := c.Collectivite
+	attach := parts[:1]
 	var b strings.Builder
 	fmt.Fprintf(&b, "Madame, Monsieur,\n\n")
 	fmt.Fprintf(&b, "Veuillez trouver ci-joint la candidature de %s à la co-organisation de %s.\n\n", col.Nom, call.Title)
-	fmt.Fprintf(&b, "Pièce jointe : %s (%s", name, Size(int64(len(pdf))))
-	fmt.Fprintf(&b, ", %d pages), comprenant :\n", l.Total)
+	for _, p := range attach {
+		fmt.Fprintf(&b, "Pièce jointe : %s (%s, %d pages)\n", filepath.Base(p.path), Size(int64(len(p.data))), p.pages)
+	}
+	fmt.Fprintf(&b, "\nLe dossier comprend :\n")
 	for _, s := range call.Sections {
 		fmt.Fprintf(&b, "- %s\n", s.Title)
 	}
@@ -229,6 +253,12 @@ func draftFor(c *Candidature, call *Call, now time.Time, name string, pdf []byte
 		}
 		fmt.Fprintf(&b, "  - annexe : %s\n", t)
 	}
+	if len(parts) > 1 {
+		p := parts[1]
+		fmt.Fprintf(&b, "\nLes annexes (%s, %s) dépassent avec le dossier la taille qu’une messagerie accepte (%s) : "+
+			"nous vous les adressons par France transfert (https://francetransfert.numerique.gouv.fr).\n",
+			filepath.Base(p.path), Size(int64(len(p.data))), Size(limit))
+	}
 	fmt.Fprintf(&b, "\nPersonne à contacter : %s", col.ContactNom)
 	if col.ContactFonction != "" {
 		fmt.Fprintf(&b, ", %s", col.ContactFonction)
@@ -236,16 +266,86 @@ func draftFor(c *Candidature, call *Call, now time.Time, name string, pdf []byte
 	fmt.Fprintf(&b, "\n%s %s\n\n", col.ContactEmail, col.ContactTel)
 	fmt.Fprintf(&b, "Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.\n\n%s\n", col.Nom)
 	d := Draft{
-		To:          []*mail.Address{{Name: call.Recipient.Name, Address: call.Recipient.Email}},
-		Subject:     strings.ReplaceAll(call.EmailSubject, "{collectivite}", col.Nom),
-		Body:        b.String(),
-		Date:        now,
-		Attachments: []Attachment{{Name: name, ContentType: "application/pdf", Data: pdf}},
+		To:      []*mail.Address{{Name: call.Recipient.Name, Address: call.Recipient.Email}},
+		Subject: strings.ReplaceAll(call.EmailSubject, "{collectivite}", col.Nom),
+		Body:    b.String(),
+		Date:    now,
+	}
+	for _, p := range attach {
+		d.Attachments = append(d.Attachments, Attachment{Name: filepath.Base(p.path), ContentType: "application/pdf", Data: p.data})
 	}
 	if addr, err := mail.ParseAddress(col.ContactEmail); err == nil {
 		d.From = &mail.Address{Name: col.ContactNom, Address: addr.Address}
 	}
 	return d
+}
+
+// outPart is a PDF that Build writes: the dossier, or its annexes when split.
+type outPart struct {
+	path, role string
+	data       []byte
+	pages      int
+}
+
+// mergeParts merges the rendered dossier with its letters into one PDF;
+// or, with opt.Split when that PDF is over limit, into two: the dossier's
+// own pages, and the letters behind a cover page that names the dossier.
+// Both keep the one numbering (« page X / N ») and have their outline.
+func mergeParts(opt BuildOptions, c *Candidature, dossier []byte, l *Layout, letters []*Letter, out string, limit int64) ([]outPart, error) {
+	plan := mergePlan(l)
+	var whole bytes.Buffer
+	if err := Merge(&whole, bytes.NewReader(dossier), letters, plan); err != nil {
+		return nil, err
+	}
+	one := []outPart{{path: out, role: "dossier", data: pinDates(whole.Bytes(), opt.Now), pages: l.Total}}
+	if !opt.Split || int64(whole.Len()) <= limit || len(letters) == 0 {
+		return one, nil
+	}
+	annexPath := strings.TrimSuffix(out, filepath.Ext(out)) + "-annexes.pdf"
+
+	// The dossier's pages: the outline stops before the annexes, and the
+	// links to annex pages are dropped (they are in the other file).
+	var main bytes.Buffer
+	mainPlan := MergePlan{Outline: keepOutline(plan.Outline, l.Pages)}
+	if err := Merge(&main, bytes.NewReader(dossier), nil, mainPlan); err != nil {
+		return nil, err
+	}
+	// The annexes: an unnumbered cover naming the dossier, then the letters
+	// numbered as in the whole (page Pages+1 onwards).
+	var cover bytes.Buffer
+	if err := renderAnnexCover(&cover, opt.Call, c, filepath.Base(out), l, opt.Fonts, opt.Now); err != nil {
+		return nil, fmt.Errorf("annexes : %w", err)
+	}
+	annexPlan := MergePlan{
+		Footer: func(page, _ int) string { return fmt.Sprintf("page %d / %d", l.Pages+page-1, l.Total) },
+	}
+	annexPlan.Outline = []Bookmark{{Title: "Annexes du dossier " + filepath.Base(out), Page: 1}}
+	for _, e := range l.Outline {
+		if e.Page > l.Pages && e.Level > 0 {
+			annexPlan.Outline = append(annexPlan.Outline, Bookmark{Title: e.Title, Page: e.Page - l.Pages + 1})
+		}
+	}
+	var annexes bytes.Buffer
+	if err := Merge(&annexes, bytes.NewReader(cover.Bytes()), letters, annexPlan); err != nil {
+		return nil, err
+	}
+	return []outPart{
+		{path: out, role: "dossier", data: pinDates(main.Bytes(), opt.Now), pages: l.Pages},
+		{path: annexPath, role: "annexes", data: pinDates(annexes.Bytes(), opt.Now), pages: l.Total - l.Pages + 1},
+	}, nil
+}
+
+// keepOutline keeps the bookmarks (and their children) up to page last.
+func keepOutline(bms []Bookmark, last int) []Bookmark {
+	var out []Bookmark
+	for _, b := range bms {
+		if b.Page > last {
+			continue
+		}
+		b.Kids = keepOutline(b.Kids, last)
+		out = append(out, b)
+	}
+	return out
 }
 
 // sniffKind names a file's format from its first bytes.

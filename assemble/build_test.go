@@ -12,9 +12,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
 
 	"necdossier/fonts"
 )
@@ -291,5 +294,71 @@ func BenchmarkBuildSample(b *testing.B) {
 		if _, err := Build(BuildOptions{Workbook: wb, Output: out, Call: call, Fonts: fonts.FS, Now: july}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestBuildSplit: over the size limit, --split writes the dossier and its
+// annexes as two PDFs that name each other, keep one page numbering and
+// each have an outline; the e-mail carries the dossier and says how the
+// annexes follow.
+func TestBuildSplit(t *testing.T) {
+	wb := sampleFolder(t, "belrive")
+	dir := filepath.Dir(wb)
+	out := filepath.Join(dir, "dossier.pdf")
+	whole, err := Build(BuildOptions{Workbook: wb, Output: filepath.Join(dir, "entier.pdf"), Call: testCall(t), Fonts: fonts.FS, Now: july})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testCall(t), Fonts: fonts.FS, Now: july,
+		MaxSize: whole.Size / 2, Split: true, Email: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Annexes != filepath.Join(dir, "dossier-annexes.pdf") {
+		t.Fatalf("annexes written to %q", res.Annexes)
+	}
+	c, _, _ := ReadWorkbookFile(wb)
+	letterPages := 0
+	for _, a := range c.Annexes {
+		l, err := ReadLetterFile(filepath.Join(dir, a.Fichier), LetterOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		letterPages += l.Pages
+	}
+	if res.Pages+letterPages != whole.Pages || res.AnnexPages != letterPages+1 {
+		t.Errorf("pages: dossier %d + annexes %d (cover included), want %d + %d+1", res.Pages, res.AnnexPages, whole.Pages-letterPages, letterPages)
+	}
+	pdftotext := needTool(t, "pdftotext")
+	text := func(path string, page int) string {
+		b, err := exec.Command(pdftotext, "-f", strconv.Itoa(page), "-l", strconv.Itoa(page), path, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(string(b))
+	}
+	cover := text(res.Annexes, 1)
+	if !strings.Contains(cover, "« dossier.pdf »") || !strings.Contains(cover, c.Annexes[0].Titre[:20]) {
+		t.Errorf("the annexes' cover does not name the dossier and the annexes:\n%s", cover)
+	}
+	if got, want := text(res.Annexes, 2), "page "+strconv.Itoa(res.Pages+1)+" / "+strconv.Itoa(whole.Pages); !strings.Contains(got, want) {
+		t.Errorf("the first letter page does not read %q:\n%s", want, got)
+	}
+	for _, path := range []string{out, res.Annexes} {
+		bms, err := api.Bookmarks(bytes.NewReader(readFile(t, path)), nil)
+		if err != nil || len(bms) == 0 {
+			t.Errorf("%s: no outline (%v)", filepath.Base(path), err)
+		}
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(readFile(t, res.Email)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(msg.Body)
+	if n := strings.Count(string(raw), "Content-Disposition: attachment"); n != 1 {
+		t.Errorf("%d attachments, want the dossier alone", n)
+	}
+	if !strings.Contains(string(raw), "France transfert") {
+		t.Error("the e-mail does not say how the annexes are sent")
 	}
 }

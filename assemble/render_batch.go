@@ -486,3 +486,50 @@ func renderBlankPage(w io.Writer, fsys fs.FS, created time.Time) error {
 func bundleName(i int, name string) string {
 	return fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(name))
 }
+
+// renderAnnexCover writes the cover of a dossier's annexes when they form a
+// file of their own (build --split): which dossier they belong to, and
+// where each annex lies in the pages' common numbering.
+func renderAnnexCover(w io.Writer, call *Call, c *Candidature, dossierFile string, l *Layout, fsys fs.FS, created time.Time) error {
+	nom := orEmpty(c.Collectivite.Nom)
+	s, err := newSheetPDF("P", fsys, created, "Annexes — "+Typo(call.Title)+" — "+nom)
+	if err != nil {
+		return err
+	}
+	contentW := s.w - marginL - marginR
+	s.pdf.AddPage()
+	y := 60.0
+	s.text(Typo(call.Title), stKey, marginL, baseline(stKey, y), contentW, 'L')
+	y += 10
+	s.text("Annexes du dossier de candidature", stH1, marginL, baseline(stH1, y), contentW, 'L')
+	y += stH1.lead + 2
+	for _, line := range s.wrap(Typo(safeText(nom)), stH2, contentW) {
+		s.text(line, stH2, marginL, baseline(stH2, y), contentW, 'L')
+		y += stH2.lead
+	}
+	y += 8
+	intro := fmt.Sprintf("Ce fichier accompagne le dossier « %s », dont il contient les annexes. "+
+		"Leurs pages portent la numérotation commune aux deux fichiers : pages %d à %d sur %d.",
+		dossierFile, l.Pages+1, l.Total, l.Total)
+	for _, line := range s.wrap(Typo(intro), stBody, contentW) {
+		s.text(line, stBody, marginL, baseline(stBody, y), contentW, 'L')
+		y += stBody.lead
+	}
+	y += 6
+	for _, e := range l.Outline {
+		if e.Page <= l.Pages || e.Level == 0 {
+			continue
+		}
+		if y+stTOC.lead > s.h-marginB {
+			break // the outline lists them all; a cover is one page
+		}
+		title := s.fitLine(Typo(safeText(e.Title)), stTOC, contentW-25)
+		s.text(title, stTOC, marginL, baseline(stTOC, y), contentW-25, 'L')
+		s.text(fmt.Sprintf("p. %d", e.Page), stTOC, marginL, baseline(stTOC, y), contentW, 'R')
+		y += stTOC.lead
+	}
+	if err := s.pdf.Error(); err != nil {
+		return err
+	}
+	return s.output(w)
+}
