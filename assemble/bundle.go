@@ -74,11 +74,21 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 				err = fmt.Errorf("fusion : erreur interne : %v", p)
 			}
 		}()
-		var merged bytes.Buffer
+		var merged, marked bytes.Buffer
 		if err := api.MergeRaw(parts, &merged, false, pdfConf()); err != nil {
 			return fmt.Errorf("fusion : %w", err)
 		}
-		return api.AddBookmarks(bytes.NewReader(merged.Bytes()), w, bms, true, pdfConf())
+		conf := pdfConf()
+		conf.WriteObjectStream, conf.WriteXRefStream = false, false // for canonicalPDF
+		if err := api.AddBookmarks(bytes.NewReader(merged.Bytes()), &marked, bms, true, conf); err != nil {
+			return fmt.Errorf("signets : %w", err)
+		}
+		out, err := canonicalPDF(marked.Bytes())
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(pinDates(out, opt.Now))
+		return err
 	})
 	if err != nil {
 		return "", err
