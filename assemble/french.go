@@ -400,8 +400,8 @@ func Typo(s string) string {
 	return b.String()
 }
 
-// cell is a rune of the line being typeset.
-type cell struct {
+// glyph is a rune of the line being typeset.
+type glyph struct {
 	r    rune
 	keep bool // part of a URL or an e-mail address: never changed
 }
@@ -433,17 +433,17 @@ func isBreak(r rune) bool {
 	return false
 }
 
-// isSpace reports a horizontal space (a line break is not one).
-func isSpace(r rune) bool { return unicode.IsSpace(r) && !isBreak(r) }
+// isHSpace reports a horizontal space (a line break is not one).
+func isHSpace(r rune) bool { return unicode.IsSpace(r) && !isBreak(r) }
 
 func isNoBreak(r rune) bool { return r == nbsp || r == nnbsp || r == '\u2007' }
 
 // collapse turns runs of spaces into one space, trims both ends, and keeps a
 // no-break space if the run had one.
-func collapse(rs []rune) []cell {
-	cs := make([]cell, 0, len(rs)+8)
+func collapse(rs []rune) []glyph {
+	cs := make([]glyph, 0, len(rs)+8)
 	for _, r := range rs {
-		if isSpace(r) {
+		if isHSpace(r) {
 			if !isNoBreak(r) {
 				r = ' '
 			}
@@ -451,16 +451,16 @@ func collapse(rs []rune) []cell {
 			if n == 0 {
 				continue
 			}
-			if isSpace(cs[n-1].r) {
+			if isHSpace(cs[n-1].r) {
 				if cs[n-1].r == ' ' {
 					cs[n-1].r = r
 				}
 				continue
 			}
 		}
-		cs = append(cs, cell{r: r})
+		cs = append(cs, glyph{r: r})
 	}
-	if n := len(cs); n > 0 && isSpace(cs[n-1].r) {
+	if n := len(cs); n > 0 && isHSpace(cs[n-1].r) {
 		cs = cs[:n-1]
 	}
 	return cs
@@ -476,14 +476,14 @@ const (
 
 // protect marks the words that hold a URL or an e-mail address, minus the
 // punctuation around them.
-func protect(cs []cell) {
+func protect(cs []glyph) {
 	for i := 0; i < len(cs); {
-		if isSpace(cs[i].r) {
+		if isHSpace(cs[i].r) {
 			i++
 			continue
 		}
 		j := i
-		for j < len(cs) && !isSpace(cs[j].r) {
+		for j < len(cs) && !isHSpace(cs[j].r) {
 			j++
 		}
 		a, z := i, j
@@ -510,8 +510,8 @@ func protect(cs []cell) {
 }
 
 // ellipses replaces "..." (exactly three dots) by "…".
-func ellipses(cs []cell) []cell {
-	out := make([]cell, 0, len(cs))
+func ellipses(cs []glyph) []glyph {
+	out := make([]glyph, 0, len(cs))
 	for i := 0; i < len(cs); i++ {
 		j := i
 		for j < len(cs) && cs[j].r == '.' && !cs[j].keep {
@@ -521,7 +521,7 @@ func ellipses(cs []cell) []cell {
 		case j == i:
 			out = append(out, cs[i])
 		case j-i == 3 && (i == 0 || cs[i-1].r != '.') && (j == len(cs) || cs[j].r != '.'):
-			out = append(out, cell{r: '…'})
+			out = append(out, glyph{r: '…'})
 			i = j - 1
 		default:
 			out = append(out, cs[i:j]...)
@@ -532,7 +532,7 @@ func ellipses(cs []cell) []cell {
 }
 
 // apostrophes curls a straight apostrophe between two letters.
-func apostrophes(cs []cell) {
+func apostrophes(cs []glyph) {
 	for i := 1; i+1 < len(cs); i++ {
 		p, n := cs[i-1].r, cs[i+1].r
 		if cs[i].r == '\'' && !cs[i].keep && (unicode.IsLetter(p) || unicode.IsMark(p)) && unicode.IsLetter(n) {
@@ -545,7 +545,7 @@ func apostrophes(cs []cell) {
 // a space or an opening sign a quote opens, after a word it closes an open
 // quotation. A quote between two spaces, or one after a word and before a
 // space while no quotation is open (un écran 27"), is left alone.
-func quotes(cs []cell, depth *int) {
+func quotes(cs []glyph, depth *int) {
 	for i := range cs {
 		c := &cs[i]
 		if c.keep {
@@ -559,7 +559,7 @@ func quotes(cs []cell, depth *int) {
 		case '"':
 			// A quote right after « closes it: "" gives « ».
 			left := i == 0 || opens(cs[i-1].r) && cs[i-1].r != '«'
-			right := i+1 == len(cs) || isSpace(cs[i+1].r)
+			right := i+1 == len(cs) || isHSpace(cs[i+1].r)
 			switch {
 			case left && !right, !left && !right && *depth == 0:
 				c.r = '«'
@@ -574,25 +574,25 @@ func quotes(cs []cell, depth *int) {
 
 // opens reports whether an opening quote may follow r.
 func opens(r rune) bool {
-	return isSpace(r) || unicode.In(r, unicode.Ps, unicode.Pi, unicode.Pd)
+	return isHSpace(r) || unicode.In(r, unicode.Ps, unicode.Pi, unicode.Pd)
 }
 
 // guillemets puts a NBSP on the inner side of « and », replacing a space.
-func guillemets(cs []cell) []cell {
-	out := make([]cell, 0, len(cs)+8)
+func guillemets(cs []glyph) []glyph {
+	out := make([]glyph, 0, len(cs)+8)
 	for i := 0; i < len(cs); i++ {
 		c := cs[i]
 		switch {
 		case c.keep:
 		case c.r == '»':
-			if n := len(out); n > 0 && isSpace(out[n-1].r) {
+			if n := len(out); n > 0 && isHSpace(out[n-1].r) {
 				out[n-1].r = nbsp
 			} else if n > 0 {
-				out = append(out, cell{r: nbsp})
+				out = append(out, glyph{r: nbsp})
 			}
 		case c.r == '«' && i+1 < len(cs):
-			out = append(out, c, cell{r: nbsp})
-			if isSpace(cs[i+1].r) {
+			out = append(out, c, glyph{r: nbsp})
+			if isHSpace(cs[i+1].r) {
 				i++ // replaced by the NBSP
 			}
 			continue
@@ -603,9 +603,9 @@ func guillemets(cs []cell) []cell {
 }
 
 // punctuation puts the right no-break space before ":", ";", "!" and "?".
-func punctuation(cs []cell) []cell {
-	isMark := func(c cell) bool { return !c.keep && strings.ContainsRune(":;!?", c.r) }
-	out := make([]cell, 0, len(cs)+8)
+func punctuation(cs []glyph) []glyph {
+	isMark := func(c glyph) bool { return !c.keep && strings.ContainsRune(":;!?", c.r) }
+	out := make([]glyph, 0, len(cs)+8)
 	for i := 0; i < len(cs); i++ {
 		if !isMark(cs[i]) {
 			out = append(out, cs[i])
@@ -622,12 +622,12 @@ func punctuation(cs []cell) []cell {
 		if n := len(out); n > 0 {
 			p := out[n-1]
 			switch {
-			case isSpace(p.r):
+			case isHSpace(p.r):
 				if sp == nnbsp || p.r != nnbsp {
 					out[n-1].r = sp
 				}
 			case endsWord(p) && (j == len(cs) || mayFollow(cs[j].r)):
-				out = append(out, cell{r: sp})
+				out = append(out, glyph{r: sp})
 			}
 		}
 		out = append(out, cs[i:j]...)
@@ -638,7 +638,7 @@ func punctuation(cs []cell) []cell {
 
 // endsWord reports whether c may end a word that takes a space before
 // ":;!?". It looks at the rune only, whether protected or not.
-func endsWord(c cell) bool {
+func endsWord(c glyph) bool {
 	return unicode.IsLetter(c.r) || unicode.IsDigit(c.r) || unicode.IsMark(c.r) ||
 		strings.ContainsRune(".)]}»’”…%€°", c.r)
 }
@@ -646,13 +646,13 @@ func endsWord(c cell) bool {
 // mayFollow reports whether r may follow ":;!?" that takes an added space:
 // a space or closing punctuation, not a letter or digit (14:30, a:b).
 func mayFollow(r rune) bool {
-	return isSpace(r) || unicode.In(r, unicode.Pe, unicode.Pf) || strings.ContainsRune(`".,'…`, r)
+	return isHSpace(r) || unicode.In(r, unicode.Pe, unicode.Pf) || strings.ContainsRune(`".,'…`, r)
 }
 
 // dashes turns a hyphen between two spaces into an en dash.
-func dashes(cs []cell) {
+func dashes(cs []glyph) {
 	for i := 1; i+1 < len(cs); i++ {
-		if cs[i].r == '-' && !cs[i].keep && isSpace(cs[i-1].r) && isSpace(cs[i+1].r) {
+		if cs[i].r == '-' && !cs[i].keep && isHSpace(cs[i-1].r) && isHSpace(cs[i+1].r) {
 			cs[i].r = '–'
 		}
 	}

@@ -1,0 +1,219 @@
+package assemble
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+)
+
+// writePrintBundle writes impression.pdf: every dossier made by the batch
+// in one file for the selection committee's double-sided printing. A cover
+// and an index come first; each dossier starts on a right-hand (odd) page,
+// with pages reading « Page laissée blanche intentionnellement » where
+// padding is needed; the outline has a bookmark per candidate.
+func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
+	var done []Outcome
+	for _, o := range outcomes {
+		if o.Err == nil && o.Output != "" {
+			done = append(done, o)
+		}
+	}
+	path := filepath.Join(opt.OutDir, "impression.pdf")
+	if len(done) == 0 {
+		return "", fmt.Errorf("%s : aucun dossier à imprimer", path)
+	}
+	front := frontPages(len(done))
+	entries := make([]bundleEntry, len(done))
+	next := front + 1
+	for i, o := range done {
+		name := o.Candidate.Name
+		if o.Row != nil && o.Row.Candidat != "" {
+			name = o.Row.Candidat
+		}
+		entries[i] = bundleEntry{Name: name, Pages: o.Pages, Start: next}
+		next += o.Pages + o.Pages%2
+	}
+
+	var frontPDF, blank bytes.Buffer
+	if err := renderBundleFront(&frontPDF, opt.Call, entries, front, opt.Fonts, opt.Now); err != nil {
+		return "", fmt.Errorf("%s : %w", path, err)
+	}
+	if err := renderBlankPage(&blank, opt.Fonts, opt.Now); err != nil {
+		return "", fmt.Errorf("%s : %w", path, err)
+	}
+	parts := []io.ReadSeeker{bytes.NewReader(frontPDF.Bytes())}
+	var bms []pdfcpu.Bookmark
+	for i, o := range done {
+		data, err := os.ReadFile(o.Output)
+		if err != nil {
+			return "", fmt.Errorf("%s : %w", o.Output, err)
+		}
+		parts = append(parts, bytes.NewReader(data))
+		if o.Pages%2 == 1 {
+			parts = append(parts, bytes.NewReader(blank.Bytes()))
+		}
+		bms = append(bms, pdfcpu.Bookmark{Title: bundleName(i, entries[i].Name), PageFrom: entries[i].Start})
+	}
+	err := writeAtomic(path, false, func(w io.Writer) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("fusion : erreur interne : %v", p)
+			}
+		}()
+		var merged, marked bytes.Buffer
+		if err := api.MergeRaw(parts, &merged, false, pdfConf()); err != nil {
+			return fmt.Errorf("fusion : %w", err)
+		}
+		conf := pdfConf()
+		conf.WriteObjectStream, conf.WriteXRefStream = false, false // for canonicalPDF
+		if err := api.AddBookmarks(bytes.NewReader(merged.Bytes()), &marked, bms, true, conf); err != nil {
+			return fmt.Errorf("signets : %w", err)
+		}
+		out, err := canonicalPDF(marked.Bytes())
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(pinDates(out, opt.Now))
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+// pdfDates and pdfID find what pdfcpu stamps on every file it writes: the
+// time of writing as CreationDate and ModDate, and a file identifier
+// hashed from that time.
+var (
+	pdfDates = regexp.MustCompile(`/(CreationDate|ModDate)\s*\(D:[0-9]{14}[-+Z][0-9']*\)`)
+	pdfID    = regexp.MustCompile(`/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]`)
+)
+
+// pinDates makes a PDF written by pdfcpu reproducible: its dates become t
+// (the build's date, SOURCE_DATE_EPOCH when set) and its identifier a
+// digest of its content. Every replacement has the same length as what it
+// replaces, so the cross-reference offsets stay right; a date whose
+// length would change is left as it is.
+func pinDates(pdf []byte, t time.Time) []byte {
+	out := pdfDates.ReplaceAllFunc(pdf, func(m []byte) []byte {
+		key := m[:bytes.IndexByte(m, '(')]
+		repl := append(append([]byte{}, key...), "("+types.DateString(t.UTC())+")"...)
+		if len(repl) != len(m) {
+			return m
+		}
+		return repl
+	})
+	loc := pdfID.FindSubmatchIndex(out)
+	if loc == nil {
+		return out
+	}
+	blank := bytes.Clone(out)
+	for _, i := range []int{2, 4} {
+		copy(blank[loc[i]:loc[i+1]], bytes.Repeat([]byte("0"), 32))
+	}
+	sum := sha256.Sum256(blank)
+	id := strings.ToUpper(hex.EncodeToString(sum[:16]))
+	for _, i := range []int{2, 4} {
+		copy(out[loc[i]:loc[i+1]], id)
+	}
+	return out
+}
+
+// canonicalPDF rewrites a PDF whose cross-reference is a classic table
+// with its objects in the order of their numbers. pdfcpu writes objects in
+// the order it walks the document, which follows Go's map order: the same
+// document comes out with its objects shuffled from one run to the next.
+// Sorted, the bytes are the same every time (reproducible builds).
+func canonicalPDF(pdf []byte) ([]byte, error) {
+	bad := func(what string) ([]byte, error) {
+		return nil, fmt.Errorf("structure PDF inattendue (%s)", what)
+	}
+	sx := bytes.LastIndex(pdf, []byte("startxref"))
+	if sx < 0 {
+		return bad("startxref")
+	}
+	f := bytes.Fields(pdf[sx+len("startxref"):])
+	if len(f) == 0 {
+		return bad("startxref")
+	}
+	xref, err := strconv.Atoi(string(f[0]))
+	if err != nil || xref <= 0 || xref >= sx {
+		return bad("startxref")
+	}
+	if !bytes.HasPrefix(pdf[xref:], []byte("xref")) {
+		return bad("table de références")
+	}
+	tr := bytes.Index(pdf[xref:], []byte("trailer"))
+	if tr < 0 {
+		return bad("trailer")
+	}
+	trailer := bytes.TrimSpace(pdf[xref+tr+len("trailer") : sx])
+	// The table: subsections "first count" followed by count 20-byte lines.
+	offsets := map[int]int{}
+	lines := strings.Fields(string(pdf[xref+len("xref") : xref+tr]))
+	for i := 0; i+1 < len(lines); {
+		first, err1 := strconv.Atoi(lines[i])
+		count, err2 := strconv.Atoi(lines[i+1])
+		if err1 != nil || err2 != nil || first < 0 || count < 0 || i+2+3*count > len(lines) {
+			return bad("sous-section")
+		}
+		for k := range count {
+			e := lines[i+2+3*k : i+5+3*k]
+			if e[2] == "n" {
+				off, err := strconv.Atoi(e[0]) // zero-padded decimal, not octal
+				if err != nil || off <= 0 || off >= xref {
+					return bad("entrée")
+				}
+				offsets[first+k] = off
+			}
+		}
+		i += 2 + 3*count
+	}
+	if len(offsets) == 0 {
+		return bad("aucun objet")
+	}
+	nums := slices.Sorted(maps.Keys(offsets))
+	starts := slices.Sorted(maps.Values(offsets))
+	end := func(off int) int { // an object runs to the next one, or to the table
+		i, _ := slices.BinarySearch(starts, off)
+		if i+1 < len(starts) {
+			return starts[i+1]
+		}
+		return xref
+	}
+	var out bytes.Buffer
+	out.Grow(len(pdf))
+	out.Write(pdf[:starts[0]])
+	newOff := make(map[int]int, len(nums))
+	for _, n := range nums {
+		newOff[n] = out.Len()
+		out.Write(pdf[offsets[n]:end(offsets[n])])
+	}
+	table := out.Len()
+	size := nums[len(nums)-1] + 1
+	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", size)
+	for n := 1; n < size; n++ {
+		if off, ok := newOff[n]; ok {
+			fmt.Fprintf(&out, "%010d 00000 n \n", off)
+		} else {
+			out.WriteString("0000000000 00000 f \n")
+		}
+	}
+	fmt.Fprintf(&out, "trailer\n%s\nstartxref\n%d\n%%%%EOF\n", trailer, table)
+	return out.Bytes(), nil
+}

@@ -1,0 +1,678 @@
+package assemble
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Check judges c against the call: required answers, the call's criteria
+// (capacity, dates, window), the budget's balance, plausible figures,
+// contact formats and the annex files. annexes is the candidate's folder,
+// the workbook's; nothing outside it is reached. A nil annexes skips the
+// file checks. The findings come in sheet order, then cell order.
+func Check(c *Candidature, call *Call, annexes fs.FS) []Finding {
+	k := &checker{c: c, call: call}
+	k.required()
+	k.collectivite(annexes)
+	k.dates()
+	k.venues()
+	k.moments()
+	k.staff()
+	k.budget()
+	k.necLocaux()
+	k.links()
+	k.annexes(annexes)
+	sortFindings(k.out)
+	return k.out
+}
+
+type checker struct {
+	c    *Candidature
+	call *Call
+	out  []Finding
+}
+
+func (k *checker) add(sev Severity, sheet, cell, msg, hint string) {
+	k.out = append(k.out, Finding{Severity: sev, Sheet: sheet, Cell: cell, Message: spaced(msg), Hint: spaced(hint)})
+}
+
+// required reports every required answer left empty, and tables with
+// fewer records than the call needs.
+func (k *checker) required() {
+	for _, s := range schema {
+		for _, b := range s.blocks {
+			v := modelOf(k.c, b)
+			if b.kind == formKind {
+				k.requiredFields(s.name, b, v)
+				continue
+			}
+			if v.Len() < b.minRows {
+				name := b.title
+				if name == "" {
+					name = s.name
+				}
+				k.add(Erreur, s.name, "", fmt.Sprintf("tableau « %s » vide : au moins une ligne attendue", name), "remplissez au moins une ligne du tableau")
+			}
+			for i := 0; i < v.Len(); i++ {
+				k.requiredFields(s.name, b, v.Index(i))
+			}
+		}
+	}
+}
+
+func (k *checker) requiredFields(sheet string, b sheetBlock, rec reflect.Value) {
+	ref := rec.FieldByName("At").Interface().(Ref)
+	for _, f := range b.fields {
+		if !f.required || f.kind == kYesNo {
+			continue // yes/no answers have their own rules (the charter)
+		}
+		if rec.FieldByName(f.key).IsZero() {
+			k.add(Erreur, sheet, k.cellOf(ref, sheet, f.key), fmt.Sprintf("« %s » est obligatoire", f.label), lowerFirst(exampleText(f)))
+		}
+	}
+}
+
+// cellOf returns the cell of key in ref; for a form read from no workbook,
+// the template's cell.
+func (k *checker) cellOf(ref Ref, sheet, key string) string {
+	if c := ref.Cell(key); c != "" {
+		return c
+	}
+	if ref.Sheet == "" && ref.Row == 0 {
+		if s, ok := sheetByName(sheet); ok && s.blocks[0].kind == formKind {
+			if c, err := CellFor(sheet, key, 0); err == nil {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return strings.ToLower(string(r)) + s[n:]
+}
+
+func (k *checker) collectivite(annexes fs.FS) {
+	co := &k.c.Collectivite
+	sh := sheetCollectivite
+	cell := func(key string) string { return k.cellOf(co.At, sh, key) }
+	if !co.Charte {
+		k.add(Erreur, sh, cell("Charte"), "l’engagement à respecter la charte NEC est attendu", "répondez Oui : l’appel demande de s’engager à respecter "+k.call.Charter)
+	}
+	if co.Population < 0 {
+		k.add(Erreur, sh, cell("Population"), "population négative", "indiquez le nombre d’habitants")
+	}
+	if co.CodePostal != "" && !(len(co.CodePostal) == 5 && allDigits(co.CodePostal)) {
+		k.add(Erreur, sh, cell("CodePostal"), fmt.Sprintf("code postal attendu (5 chiffres), trouvé « %s »", co.CodePostal), "exemple : 35000")
+	}
+	for _, e := range []struct{ key, v string }{{"ContactEmail", co.ContactEmail}, {"EluEmail", co.EluEmail}} {
+		if e.v != "" && !validEmail(e.v) {
+			k.add(Erreur, sh, cell(e.key), fmt.Sprintf("adresse électronique invalide « %s »", e.v), "exemple : prenom.nom@ville.fr")
+		}
+	}
+	if co.ContactTel != "" && !validPhone(co.ContactTel) {
+		k.add(Erreur, sh, cell("ContactTel"), fmt.Sprintf("numéro de téléphone invalide « %s »", co.ContactTel), "10 chiffres commençant par 0, ou +33 suivi de 9 chiffres ; exemple : 02 99 12 34 56")
+	}
+	if co.Logo != "" && annexes != nil {
+		k.file(annexes, sh, cell("Logo"), co.Logo, false)
+	}
+}
+
+// validEmail accepts local@domain.tld without spaces; the full grammar of
+// RFC 5322 would accept what no one means to type.
+func validEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || strings.Contains(domain, "@") || strings.ContainsAny(s, " \t<>,;\"") {
+		return false
+	}
+	i := strings.LastIndex(domain, ".")
+	return i > 0 && i < len(domain)-2 && !strings.Contains(domain, "..") && !strings.HasPrefix(domain, ".")
+}
+
+// validPhone accepts French numbers: ten digits starting with 0, or +33 (or
+// 0033) and nine digits, a « (0) » allowed after the prefix; spaces, dots
+// and dashes are ignored.
+func validPhone(s string) bool {
+	d := strings.Map(func(r rune) rune {
+		if r == '.' || r == '-' || isSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+	switch {
+	case strings.HasPrefix(d, "+33"):
+		d = strings.TrimPrefix(strings.TrimPrefix(d, "+33"), "(0)")
+		return len(d) == 9 && allDigits(d) && d[0] != '0'
+	case strings.HasPrefix(d, "0033"):
+		d = strings.TrimPrefix(strings.TrimPrefix(d, "0033"), "(0)")
+		return len(d) == 9 && allDigits(d) && d[0] != '0'
+	}
+	return len(d) == 10 && allDigits(d) && d[0] == '0' && d[1] != '0'
+}
+
+// dates checks the event's days against the call: consecutive days, the
+// community day the day before, inside the call's window.
+func (k *checker) dates() {
+	ev := &k.c.Evenement
+	cr := k.call.Criteria
+	sh := sheetLieux
+	cell := func(key string) string { return k.cellOf(ev.At, sh, key) }
+	if !ev.Jour1.IsZero() && !ev.Jour2.IsZero() && cr.EventDays > 1 {
+		want := ev.Jour1.AddDate(0, 0, cr.EventDays-1)
+		if !ev.Jour2.Equal(want) {
+			k.add(Erreur, sh, cell("Jour2"), fmt.Sprintf("l’événement dure %d jours consécutifs : après le jour 1 (%s), le jour 2 devrait être le %s, trouvé %s",
+				cr.EventDays, LongDate(ev.Jour1), LongDate(ev.Jour1.AddDate(0, 0, 1)), LongDate(ev.Jour2)), "corrigez la date du jour 2")
+		}
+	}
+	if cr.CommunityDayBefore && !ev.Jour1.IsZero() && !ev.JourneeCommunautaire.IsZero() {
+		want := ev.Jour1.AddDate(0, 0, -1)
+		if !ev.JourneeCommunautaire.Equal(want) {
+			k.add(Erreur, sh, cell("JourneeCommunautaire"), fmt.Sprintf("la journée communautaire a lieu la veille du jour 1 : le %s, trouvé %s",
+				LongDate(want), LongDate(ev.JourneeCommunautaire)), "corrigez la date de la journée communautaire ou du jour 1")
+		}
+	}
+	w := cr.Window
+	for _, d := range []struct {
+		key, label string
+		t          time.Time
+	}{{"JourneeCommunautaire", "la journée communautaire", ev.JourneeCommunautaire}, {"Jour1", "le jour 1", ev.Jour1}, {"Jour2", "le jour 2", ev.Jour2}} {
+		if !d.t.IsZero() && !w.Contains(d.t) {
+			k.add(Avertissement, sh, cell(d.key), fmt.Sprintf("%s (%s) tombe hors de la période habituelle de NEC, du %s au %s",
+				d.label, LongDate(d.t), ShortDate(w.From.Time), ShortDate(w.To.Time)), "NEC a lieu traditionnellement entre fin septembre et fin octobre ; expliquez ce choix dans le commentaire sur les dates")
+		}
+	}
+}
+
+// venues checks capacities against the call and the venues' availability.
+func (k *checker) venues() {
+	cr := k.call.Criteria
+	sh := sheetLieux
+	var sum int64
+	for _, l := range k.c.Lieux {
+		cell := l.At.Cell
+		for _, n := range []struct {
+			key string
+			v   int64
+		}{{"Capacite", l.Capacite}, {"Pleniere", l.Pleniere}, {"Salles", l.Salles}, {"PlacesAteliers", l.PlacesAteliers}} {
+			if n.v < 0 {
+				k.add(Erreur, sh, cell(n.key), "nombre négatif", "indiquez un nombre positif")
+			}
+		}
+		if l.Cout < 0 {
+			k.add(Erreur, sh, cell("Cout"), "montant négatif : "+Money(l.Cout), "indiquez le coût d’occupation, positif")
+		}
+		if l.Capacite > 0 && l.Pleniere > l.Capacite {
+			k.add(Avertissement, sh, cell("Pleniere"), fmt.Sprintf("la plénière (%s places) dépasse la capacité totale du lieu (%s)", Number(l.Pleniere), Number(l.Capacite)), "vérifiez les deux nombres")
+		}
+		if l.Nom != "" && !l.Disponibilite {
+			k.add(Avertissement, sh, cell("Disponibilite"), fmt.Sprintf("disponibilité du lieu « %s » non confirmée", l.Nom), "l’appel demande de s’assurer de la disponibilité du lieu ; répondez Oui une fois la réservation confirmée")
+		}
+		if l.Cout > 0 && l.PrisEnCharge == "" {
+			k.add(Avertissement, sh, cell("PrisEnCharge"), fmt.Sprintf("coût d’occupation de %s sans financeur", Money(l.Cout)), "l’appel demande qui finance l’occupation du lieu")
+		}
+		if l.Capacite > 0 {
+			sum += l.Capacite
+		}
+	}
+	best, ok := k.biggest()
+	if !ok {
+		return
+	}
+	need := cr.Participants
+	switch {
+	case best.Capacite >= need+cr.Speakers:
+	case best.Capacite >= need:
+		k.add(Avertissement, sh, best.At.Cell("Capacite"), fmt.Sprintf("%s places pour %s participants et %s intervenants : il manque %s places",
+			Number(best.Capacite), Number(need), Number(cr.Speakers), Number(need+cr.Speakers-best.Capacite)), "précisez comment les intervenants seront accueillis (salles d’ateliers, autre lieu)")
+	case sum >= need:
+		k.add(Avertissement, sh, best.At.Cell("Capacite"), fmt.Sprintf("aucun lieu n’accueille seul %s participants (au plus %s) ; ensemble, les lieux en accueillent %s",
+			Number(need), Number(best.Capacite), Number(sum)), "précisez dans le commentaire que les lieux sont utilisés en même temps")
+	default:
+		k.add(Erreur, sh, best.At.Cell("Capacite"), fmt.Sprintf("capacité insuffisante : %s places, l’appel demande d’accueillir plus de %s participants et %s intervenants",
+			Number(best.Capacite), Number(need), Number(cr.Speakers)), "indiquez un lieu plus grand ou des lieux complémentaires")
+	}
+}
+
+// biggest returns the venue of largest capacity.
+func (k *checker) biggest() (Lieu, bool) {
+	var best Lieu
+	found := false
+	for _, l := range k.c.Lieux {
+		if !found || l.Capacite > best.Capacite {
+			best, found = l, true
+		}
+	}
+	return best, found
+}
+
+// moments checks that official moments fall within the event.
+func (k *checker) moments() {
+	ev := k.c.Evenement
+	first, last := ev.JourneeCommunautaire, ev.Jour2
+	if first.IsZero() {
+		first = ev.Jour1
+	}
+	if first.IsZero() || last.IsZero() {
+		return
+	}
+	for _, m := range k.c.Moments {
+		if !m.Date.IsZero() && (m.Date.Before(first) || m.Date.After(last)) {
+			k.add(Avertissement, sheetLieux, m.At.Cell("Date"), fmt.Sprintf("moment officiel le %s, hors des dates de l’événement (%s – %s)", LongDate(m.Date), ShortDate(first), ShortDate(last)), "vérifiez la date")
+		}
+	}
+}
+
+// staff checks that ETP figures are plausible.
+func (k *checker) staff() {
+	sh := sheetMoyens
+	for _, p := range k.c.Equipe {
+		cell := p.At.Cell
+		switch {
+		case p.ETP < 0:
+			k.add(Erreur, sh, cell("ETP"), "ETP négatif", "1 ETP est un temps plein, 0,5 un mi-temps")
+		case p.ETP > 50:
+			k.add(Avertissement, sh, cell("ETP"), fmt.Sprintf("%s ETP pour un seul service : chiffre inhabituel", Decimal(p.ETP, 1)), "1 ETP est un temps plein ; vérifiez l’unité")
+		case p.Personnes > 0 && p.ETP > float64(p.Personnes):
+			k.add(Avertissement, sh, cell("ETP"), fmt.Sprintf("%s ETP pour %s personnes : plus d’un temps plein par personne", Decimal(p.ETP, 1), Number(p.Personnes)), "vérifiez les ETP ou le nombre de personnes")
+		}
+		if p.Personnes < 0 {
+			k.add(Erreur, sh, cell("Personnes"), "nombre de personnes négatif", "indiquez un nombre positif")
+		}
+	}
+}
+
+// BudgetTotals are the sums of the budget prévisionnel, computed from the
+// lines (never from the workbook's formulas).
+type BudgetTotals struct {
+	Charges, Produits         int64 // all lines, in-kind included
+	EnNatureCharges           int64 // 86
+	EnNatureProduits          int64 // 87
+	Acquis, Sollicite         int64 // co-financings by status
+	CofinancementsNonAffectes int64 // produits without a status
+}
+
+// Totals sums the budget lines of c.
+func (c *Candidature) Totals() BudgetTotals {
+	var t BudgetTotals
+	for _, l := range c.Budget {
+		switch side(l) {
+		case Charge:
+			t.Charges += l.Montant
+			if l.Compte() == "86" {
+				t.EnNatureCharges += l.Montant
+			}
+		case Produit:
+			t.Produits += l.Montant
+			switch {
+			case l.Compte() == "87":
+				t.EnNatureProduits += l.Montant
+			case l.Statut == "Acquis":
+				t.Acquis += l.Montant
+			case l.Statut == "Sollicité":
+				t.Sollicite += l.Montant
+			default:
+				t.CofinancementsNonAffectes += l.Montant
+			}
+		}
+	}
+	return t
+}
+
+// side is a budget line's side: its account's (6x and 86 charges, 7x and 87
+// produits), or Sens when the account is unknown.
+func side(l LigneBudget) Sens {
+	if s := sensOf(l.Compte()); s != 0 {
+		return s
+	}
+	return l.Sens
+}
+
+// budget checks the balance, the in-kind balance, the signs and the
+// co-financings' funder and status.
+func (k *checker) budget() {
+	sh := sheetBudget
+	for _, l := range k.c.Budget {
+		cell := l.At.Cell
+		if l.Montant < 0 {
+			k.add(Erreur, sh, cell("Montant"), "montant négatif : "+Money(l.Montant), "une recette va dans une catégorie de produits (70 à 75, 87), pas en négatif dans les charges")
+		}
+		switch s := sensOf(l.Compte()); {
+		case l.Categorie != "" && s == 0:
+			k.add(Erreur, sh, cell("Categorie"), fmt.Sprintf("catégorie « %s » inconnue", l.Categorie), "choisissez une catégorie dans la liste (60 à 65, 86 pour les charges ; 70 à 75, 87 pour les produits)")
+		case l.Sens != 0 && s != 0 && l.Sens != s:
+			k.add(Erreur, sh, cell("Categorie"), fmt.Sprintf("la catégorie « %s » n’est pas du côté %s du budget", l.Categorie, map[Sens]string{Charge: "des charges", Produit: "des produits"}[l.Sens]), "choisissez une catégorie de charges (6x, 86) pour une dépense, de produits (7x, 87) pour une recette")
+		}
+		if l.Compte() == "74" {
+			if l.Financeur == "" {
+				k.add(Erreur, sh, cell("Financeur"), "subvention sans financeur", "indiquez qui verse la subvention")
+			}
+			if l.Statut == "" {
+				k.add(Erreur, sh, cell("Statut"), "subvention sans statut", "indiquez si elle est acquise ou sollicitée")
+			}
+		}
+	}
+	if len(k.c.Budget) == 0 {
+		return
+	}
+	t := k.c.Totals()
+	if t.Charges != t.Produits {
+		k.add(Erreur, sh, "", fmt.Sprintf("budget déséquilibré : charges %s, produits %s (écart %s)", Money(t.Charges), Money(t.Produits), Money(abs(t.Charges-t.Produits))),
+			"un budget prévisionnel est à l’équilibre : le total des charges égale celui des produits")
+	}
+	if t.EnNatureCharges != t.EnNatureProduits {
+		k.add(Erreur, sh, "", fmt.Sprintf("contributions en nature déséquilibrées : emplois (86) %s, ressources (87) %s", Money(t.EnNatureCharges), Money(t.EnNatureProduits)),
+			"chaque contribution en nature figure deux fois, au même montant : en 86 et en 87")
+	}
+}
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+func (k *checker) necLocaux() {
+	year := int64(k.call.Deadline.Year())
+	for _, n := range k.c.NECLocaux {
+		if n.Annee != 0 && (n.Annee < 2015 || n.Annee > year) {
+			k.add(Avertissement, sheetNECLocaux, n.At.Cell("Annee"), fmt.Sprintf("année %d inattendue pour un NEC déjà organisé", n.Annee), fmt.Sprintf("les NEC ont lieu depuis 2015 ; indiquez une année jusqu’à %d", year))
+		}
+		if n.Participants < 0 {
+			k.add(Erreur, sheetNECLocaux, n.At.Cell("Participants"), "nombre de participants négatif", "indiquez un nombre positif")
+		}
+	}
+}
+
+// links checks that web addresses look like ones.
+func (k *checker) links() {
+	check := func(sheet, cell, s string) {
+		if s == "" {
+			return
+		}
+		l := strings.ToLower(s)
+		if !(strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "www.")) || strings.ContainsAny(s, " \t") {
+			k.add(Avertissement, sheet, cell, fmt.Sprintf("adresse web inattendue « %s »", clip(s, 60)), "exemple : https://www.ville.fr")
+		}
+	}
+	check(sheetCollectivite, k.cellOf(k.c.Collectivite.At, sheetCollectivite, "SiteWeb"), k.c.Collectivite.SiteWeb)
+	for _, in := range k.c.Initiatives {
+		check(sheetInitiatives, in.At.Cell("Lien"), in.Lien)
+	}
+}
+
+// annexes checks that a support letter is there and that every file named
+// exists in the folder and is a PDF, a JPEG or a PNG.
+func (k *checker) annexes(dir fs.FS) {
+	sh := sheetAnnexes
+	letters := 0
+	seen := map[string]bool{}
+	for _, a := range k.c.Annexes {
+		if a.Type == "Lettre de soutien" {
+			letters++
+		}
+		if key := normalize(a.Fichier); key != "" {
+			if seen[key] {
+				k.add(Avertissement, sh, a.At.Cell("Fichier"), fmt.Sprintf("fichier « %s » déjà cité plus haut", a.Fichier), "chaque document ne figure qu’une fois dans le dossier ; supprimez la ligne en double")
+			}
+			seen[key] = true
+		}
+		if a.Fichier != "" && dir != nil {
+			k.file(dir, sh, a.At.Cell("Fichier"), a.Fichier, true)
+		}
+	}
+	if letters == 0 {
+		k.add(Erreur, sh, "", "aucune lettre de soutien", "l’appel demande au moins une lettre de soutien : ajoutez une ligne de type « Lettre de soutien » avec son fichier")
+	}
+}
+
+// file checks one file named in the workbook: a relative path inside the
+// folder, present, readable, and of an accepted type (by its first bytes,
+// not its name). Whether a PDF is sound is for the letters stage.
+func (k *checker) file(dir fs.FS, sheet, cell, name string, pdf bool) {
+	p := strings.ReplaceAll(name, `\`, "/")
+	if strings.HasPrefix(p, "/") || (len(p) > 1 && p[1] == ':') || strings.HasPrefix(p, "//") {
+		k.add(Erreur, sheet, cell, fmt.Sprintf("chemin absolu refusé « %s »", name), "placez le fichier dans le dossier du classeur et écrivez seulement son nom")
+		return
+	}
+	p = strings.TrimPrefix(p, "./")
+	for _, part := range strings.Split(p, "/") {
+		if part == ".." {
+			k.add(Erreur, sheet, cell, fmt.Sprintf("chemin refusé « %s » : il sort du dossier du classeur", name), "placez le fichier dans le dossier du classeur et écrivez seulement son nom")
+			return
+		}
+	}
+	p = path.Clean(p)
+	if !fs.ValidPath(p) {
+		k.add(Erreur, sheet, cell, fmt.Sprintf("nom de fichier invalide « %s »", name), "écrivez le nom du fichier tel qu’il apparaît dans le dossier")
+		return
+	}
+	f, err := dir.Open(p)
+	if err != nil {
+		hint := "placez le fichier dans le même dossier que le classeur, ou corrigez son nom (extension comprise)"
+		if near := nearName(dir, p); near != "" {
+			hint = fmt.Sprintf("vouliez-vous dire « %s » ? Le nom doit être exact", near)
+		}
+		k.add(Erreur, sheet, cell, fmt.Sprintf("fichier « %s » introuvable dans le dossier du classeur", name), hint)
+		return
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		k.add(Erreur, sheet, cell, fmt.Sprintf("« %s » est un dossier, pas un fichier", name), "écrivez le nom du fichier")
+		return
+	}
+	head := make([]byte, 8)
+	n, err := io.ReadFull(f, head)
+	if err != nil && n == 0 {
+		msg := fmt.Sprintf("fichier « %s » vide", name)
+		if err != io.EOF {
+			msg = fmt.Sprintf("fichier « %s » illisible (%v)", name, err)
+		}
+		k.add(Erreur, sheet, cell, msg, "remplacez-le par le bon fichier")
+		return
+	}
+	head = head[:n]
+	isPDF := strings.HasPrefix(string(head), "%PDF-")
+	isJPEG := len(head) >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF
+	isPNG := strings.HasPrefix(string(head), "\x89PNG\r\n\x1a\n")
+	switch {
+	case pdf && (isPDF || isJPEG || isPNG), !pdf && (isJPEG || isPNG):
+	case pdf:
+		k.add(Erreur, sheet, cell, fmt.Sprintf("fichier « %s » : ni PDF, ni JPEG, ni PNG", name), "enregistrez le document en PDF (ou l’image en JPEG ou PNG)")
+	default:
+		k.add(Erreur, sheet, cell, fmt.Sprintf("fichier « %s » : le logo doit être une image PNG ou JPEG", name), "enregistrez le logo en PNG")
+	}
+}
+
+// nearName finds a file of the folder whose name differs from p only by
+// case or accents, to suggest it.
+func nearName(dir fs.FS, p string) string {
+	entries, err := fs.ReadDir(dir, path.Dir(p))
+	if err != nil {
+		return ""
+	}
+	want := normalize(path.Base(p))
+	for _, e := range entries {
+		if normalize(e.Name()) == want {
+			return path.Join(path.Dir(p), e.Name())
+		}
+	}
+	return ""
+}
+
+// Evaluate gives the verdict on each item of call.Checklist, with the
+// figures behind it, French-formatted, for the synthesis page and the
+// reviewers' comparison.
+func Evaluate(c *Candidature, call *Call) []Criterion {
+	cr := call.Criteria
+	var out []Criterion
+	for _, it := range call.Checklist {
+		label := strings.NewReplacer(
+			"{participants}", Number(cr.Participants),
+			"{speakers}", Number(cr.Speakers),
+			"{event_days}", strconv.Itoa(cr.EventDays),
+		).Replace(it.Label)
+		crit := Criterion{ID: it.ID, Label: label}
+		crit.Status, crit.Detail = evaluate(c, call, it.ID)
+		out = append(out, crit)
+	}
+	return out
+}
+
+func evaluate(c *Candidature, call *Call, id string) (Status, string) {
+	cr := call.Criteria
+	ev := c.Evenement
+	switch id {
+	case "mobilisation":
+		d := plural(len(c.Partenaires), "aucun partenaire", "partenaire", "partenaires")
+		if c.Motivations.Publics != "" {
+			d += ", publics mobilisés décrits"
+		}
+		if len(c.Partenaires) > 0 && c.Motivations.Publics != "" {
+			return Met, d
+		}
+		return ToConfirm, d
+	case "experience":
+		d := plural(len(c.Initiatives), "aucune initiative", "initiative", "initiatives") + ", " + plural(len(c.NECLocaux), "aucun NEC local", "NEC local", "NEC locaux")
+		if len(c.Initiatives)+len(c.NECLocaux) > 0 {
+			return Met, d
+		}
+		return NotMet, d
+	case "participants", "speakers":
+		best, ok := (&checker{c: c}).biggest()
+		if !ok || best.Capacite == 0 {
+			return NotMet, "aucun lieu renseigné"
+		}
+		var sum int64
+		for _, l := range c.Lieux {
+			sum += max(l.Capacite, 0)
+		}
+		d := fmt.Sprintf("capacité %s places (%s)", Number(best.Capacite), best.Nom)
+		need := cr.Participants
+		if id == "speakers" {
+			need += cr.Speakers
+			d = fmt.Sprintf("%s places pour %s participants et %s intervenants", Number(best.Capacite), Number(cr.Participants), Number(cr.Speakers))
+			if best.Capacite >= need {
+				return Met, d
+			}
+			if best.Capacite >= cr.Participants {
+				return ToConfirm, d
+			}
+			return NotMet, d
+		}
+		if best.Capacite >= need {
+			return Met, d
+		}
+		if sum >= need {
+			return ToConfirm, fmt.Sprintf("%s places au plus par lieu, %s en tout", Number(best.Capacite), Number(sum))
+		}
+		return NotMet, d
+	case "days":
+		if ev.Jour1.IsZero() || ev.Jour2.IsZero() {
+			return NotMet, "dates non renseignées"
+		}
+		d := fmt.Sprintf("jour 1 %s, jour 2 %s", LongDate(ev.Jour1), LongDate(ev.Jour2))
+		if !ev.JourneeCommunautaire.IsZero() {
+			d = fmt.Sprintf("journée communautaire %s, ", LongDate(ev.JourneeCommunautaire)) + d
+		}
+		ok := ev.Jour2.Equal(ev.Jour1.AddDate(0, 0, cr.EventDays-1))
+		if cr.CommunityDayBefore {
+			ok = ok && ev.JourneeCommunautaire.Equal(ev.Jour1.AddDate(0, 0, -1))
+		}
+		if ok {
+			return Met, d
+		}
+		return NotMet, d
+	case "window":
+		days := []time.Time{ev.JourneeCommunautaire, ev.Jour1, ev.Jour2}
+		if ev.Jour1.IsZero() {
+			return NotMet, "dates non renseignées"
+		}
+		first, last := ev.Jour1, ev.Jour1
+		in := true
+		for _, t := range days {
+			if t.IsZero() {
+				continue
+			}
+			first, last = minTime(first, t), maxTime(last, t)
+			in = in && cr.Window.Contains(t)
+		}
+		d := fmt.Sprintf("du %s au %s", ShortDate(first), ShortDate(last))
+		if in {
+			return Met, d
+		}
+		return ToConfirm, d + fmt.Sprintf(", hors de la période du %s au %s", ShortDate(cr.Window.From.Time), ShortDate(cr.Window.To.Time))
+	case "venue":
+		if len(c.Lieux) == 0 {
+			return NotMet, "aucun lieu renseigné"
+		}
+		confirmed, paid := 0, 0
+		for _, l := range c.Lieux {
+			if l.Disponibilite {
+				confirmed++
+			}
+			if l.Cout == 0 || l.PrisEnCharge != "" {
+				paid++
+			}
+		}
+		d := fmt.Sprintf("%s, disponibilité confirmée pour %d, occupation financée pour %d", plural(len(c.Lieux), "aucun lieu", "lieu", "lieux"), confirmed, paid)
+		if confirmed == len(c.Lieux) && paid == len(c.Lieux) {
+			return Met, d
+		}
+		return ToConfirm, d
+	case "charter":
+		if c.Collectivite.Charte {
+			return Met, "engagement pris"
+		}
+		return NotMet, "engagement non pris"
+	case "letters":
+		n := 0
+		for _, a := range c.Annexes {
+			if a.Type == "Lettre de soutien" {
+				n++
+			}
+		}
+		d := plural(n, "aucune lettre de soutien", "lettre de soutien", "lettres de soutien")
+		if n > 0 {
+			return Met, d
+		}
+		return NotMet, d
+	}
+	return ToConfirm, ""
+}
+
+// plural writes a count with its noun: « aucune initiative », « 1 lieu », « 3 lieux ».
+func plural(n int, zero, one, many string) string {
+	if n == 0 {
+		return zero
+	}
+	if n == 1 {
+		return "1 " + one
+	}
+	return Number(int64(n)) + " " + many
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

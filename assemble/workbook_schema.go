@@ -1,0 +1,449 @@
+package assemble
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// The workbook contract. One declarative description of every sheet drives
+// the writer (template and filled workbooks), the reader (which locates each
+// field by its label, not by a fixed cell) and the cell references of the
+// findings. A sheet holds blocks: a form (label in column A, value in column
+// B, help in column C, one row per field) or a table (a header row, then one
+// row per record). Tables are found again by their header labels, so that a
+// user who inserts rows or columns does not break the reading.
+
+// kind is the type of a field: how it is written, parsed and validated.
+type kind int
+
+const (
+	kText     kind = iota + 1 // one line of text
+	kLongText                 // paragraphs
+	kInt                      // whole number ≥ 0
+	kMoney                    // euros, kept in cents
+	kDecimal                  // number with decimals (ETP)
+	kDate                     // civil date
+	kYesNo                    // oui / non
+	kChoice                   // one of choices
+	kEmail                    // e-mail address
+	kPhone                    // French phone number
+	kFile                     // file name relative to the workbook's folder
+	kYear                     // four-digit year
+	kPostcode                 // five-digit French postcode
+	kURL                      // web address
+)
+
+// Text lengths beyond which a cell is refused: the dossier's layout holds a
+// few pages per long text, a line for a short one.
+const (
+	maxLongText  = 10000
+	maxShortText = 300
+)
+
+// field is one value of the workbook: a form row or a table column.
+type field struct {
+	key      string // the model's field name, used in Ref.Cells
+	label    string // header or label text, as written in the template
+	kind     kind
+	choices  []string // for kChoice (and kYesNo: Oui, Non)
+	required bool
+	help     string  // input message: what is expected
+	example  string  // an example value, shown with help
+	width    float64 // column width (tables)
+}
+
+// sheetBlockKind tells a form from a table.
+type sheetBlockKind int
+
+const (
+	formKind sheetBlockKind = iota + 1
+	tableKind
+)
+
+// sheetBlock is a form or a table within a sheet.
+type sheetBlock struct {
+	kind    sheetBlockKind
+	name    string // the model's name for the records ("Lieux", "Moments"…)
+	title   string // bold line above the block, "" for none
+	fields  []field
+	rows    int // rows prepared in the template (tables)
+	minRows int // records required (tables)
+	// total, when set, is a side panel of formulas the template shows the
+	// user; the reader never reads it back.
+	total []totalLine
+}
+
+// totalLine is a label and a formula template; {col:key} is replaced by the
+// colName letter of field key, {first} and {last} by the table's data rows.
+type totalLine struct {
+	label   string
+	formula string
+	format  kind
+}
+
+// sheetSpec is one sheet of the workbook.
+type sheetSpec struct {
+	name   string
+	intro  string // what to put in the sheet, under the title
+	blocks []sheetBlock
+}
+
+// Sheet names: they are the contract with the user and with the call's
+// sections (templates/*.yaml name them), keep them.
+const (
+	sheetGuide        = "Mode d'emploi"
+	sheetCollectivite = "Collectivité"
+	sheetPartenaires  = "Partenaires"
+	sheetMotivations  = "Motivations"
+	sheetLieux        = "Lieux et dates"
+	sheetMoyens       = "Moyens humains"
+	sheetBudget       = "Budget"
+	sheetInitiatives  = "Initiatives"
+	sheetNECLocaux    = "NEC locaux"
+	sheetThematiques  = "Thématiques"
+	sheetAnnexes      = "Annexes"
+	sheetLists        = "Listes" // hidden: the dropdowns' long lists
+)
+
+var yesNoChoices = []string{"Oui", "Non"}
+
+// budgetCategories are the accounts of the Cerfa 12156 budget prévisionnel.
+// The account number tells the side: 6x and 86 are charges, 7x and 87 produits.
+var budgetCategories = []string{
+	"60 – Achats",
+	"61 – Services extérieurs",
+	"62 – Autres services extérieurs",
+	"63 – Impôts et taxes",
+	"64 – Charges de personnel",
+	"65 – Autres charges de gestion courante",
+	"86 – Emplois des contributions volontaires en nature",
+	"70 – Ventes de produits finis, prestations de services",
+	"74 – Subventions d’exploitation",
+	"75 – Autres produits de gestion courante (mécénat…)",
+	"87 – Contributions volontaires en nature",
+}
+
+var (
+	collectiviteTypes = []string{"Commune", "Communauté de communes", "Communauté d’agglomération", "Communauté urbaine", "Métropole", "Département", "Région", "Collectivité à statut particulier", "Syndicat mixte", "Autre"}
+	partenaireTypes   = []string{"Collectivité", "Association", "Entreprise", "État ou opérateur public", "Enseignement ou recherche", "Tiers-lieu", "Autre"}
+	initiativeTypes   = []string{"Initiative", "Partenariat", "Politique publique"}
+	budgetStatuts     = []string{"Acquis", "Sollicité"}
+	annexeTypes       = []string{"Lettre de soutien", "Délibération", "Attestation", "Autre"}
+)
+
+// schema is the workbook, sheet by sheet, in the call's order. The guide
+// sheet is written from the call and never read.
+var schema = []sheetSpec{
+	{
+		name:  sheetCollectivite,
+		intro: "Présentez la collectivité candidate, la personne à contacter et l’élu·e en charge du dossier.",
+		blocks: []sheetBlock{{
+			kind: formKind, name: "Collectivite",
+			fields: []field{
+				{key: "Nom", label: "Nom de la collectivité", kind: kText, required: true, help: "Nom officiel de la collectivité candidate.", example: "Ville de Rennes"},
+				{key: "Type", label: "Type de collectivité", kind: kChoice, choices: collectiviteTypes, required: true, help: "Choisissez dans la liste.", example: "Métropole"},
+				{key: "Population", label: "Population", kind: kInt, required: true, help: "Nombre d’habitants (population municipale ou totale).", example: "225\u202f000"},
+				{key: "Adresse", label: "Adresse", kind: kText, required: true, help: "Numéro et rue du siège.", example: "Place de la Mairie"},
+				{key: "CodePostal", label: "Code postal", kind: kPostcode, required: true, help: "Cinq chiffres.", example: "35000"},
+				{key: "Ville", label: "Ville", kind: kText, required: true, help: "Commune du siège.", example: "Rennes"},
+				{key: "SiteWeb", label: "Site internet", kind: kURL, help: "Adresse du site, commençant par https://.", example: "https://metropole.rennes.fr"},
+				{key: "Presentation", label: "Présentation de la collectivité", kind: kLongText, required: true, help: "La collectivité, son territoire et son action pour un numérique d’intérêt général (10 000 caractères au plus).", example: "Rennes Métropole rassemble 43 communes…"},
+				{key: "Logo", label: "Logo (fichier)", kind: kFile, help: "Nom du fichier image (PNG ou JPEG) placé dans le même dossier que ce classeur.", example: "logo.png"},
+				{key: "ContactNom", label: "Contact : nom et prénom", kind: kText, required: true, help: "Personne qui suit la candidature.", example: "Camille Martin"},
+				{key: "ContactFonction", label: "Contact : fonction", kind: kText, required: true, help: "Fonction de cette personne.", example: "Cheffe de projet inclusion numérique"},
+				{key: "ContactEmail", label: "Contact : courriel", kind: kEmail, required: true, help: "Adresse électronique.", example: "c.martin@ville.fr"},
+				{key: "ContactTel", label: "Contact : téléphone", kind: kPhone, required: true, help: "10 chiffres commençant par 0, ou +33.", example: "02 99 12 34 56"},
+				{key: "EluNom", label: "Élu·e en charge : nom et prénom", kind: kText, required: true, help: "Élu·e qui porte la candidature.", example: "Dominique Durand"},
+				{key: "EluFonction", label: "Élu·e en charge : fonction", kind: kText, required: true, help: "Sa délégation.", example: "Vice-président au numérique"},
+				{key: "EluEmail", label: "Élu·e en charge : courriel", kind: kEmail, help: "Adresse électronique.", example: "d.durand@ville.fr"},
+				{key: "Charte", label: "Engagement à respecter la charte NEC", kind: kYesNo, choices: yesNoChoices, required: true, help: "Répondez Oui pour vous engager à respecter la charte NEC.", example: "Oui"},
+			},
+		}},
+	},
+	{
+		name:  sheetPartenaires,
+		intro: "Une ligne par partenaire : autres collectivités, associations, entreprises, acteurs du territoire.",
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "Partenaires", rows: 15,
+			fields: []field{
+				{key: "Nom", label: "Nom", kind: kText, required: true, help: "Nom du partenaire.", example: "Association Bug", width: 32},
+				{key: "Type", label: "Nature", kind: kChoice, choices: partenaireTypes, help: "Choisissez dans la liste.", example: "Association", width: 26},
+				{key: "Role", label: "Rôle dans l’événement", kind: kLongText, help: "Ce que le partenaire fera pour NEC.", example: "Co-organise la journée communautaire", width: 45},
+				{key: "Apport", label: "Apport et impact", kind: kLongText, help: "Ce qu’il apporte, son impact pour le numérique d’intérêt général.", example: "Réseau de 40 médiateurs numériques", width: 55},
+			},
+		}},
+	},
+	{
+		name:  sheetMotivations,
+		intro: "Dites pourquoi la collectivité veut organiser le NEC national 2025. Texte libre, retours à la ligne permis (Alt+Entrée).",
+		blocks: []sheetBlock{{
+			kind: formKind, name: "Motivations",
+			fields: []field{
+				{key: "Pourquoi", label: "Pourquoi accueillir NEC 2025", kind: kLongText, required: true, help: "Les raisons de la candidature.", example: "Notre territoire porte depuis dix ans…"},
+				{key: "Ambition", label: "Ambition pour l’événement", kind: kLongText, required: true, help: "Ce que l’événement doit permettre.", example: "Réunir les acteurs de la médiation…"},
+				{key: "Heritage", label: "Ce qui restera sur le territoire", kind: kLongText, help: "L’héritage attendu après l’événement.", example: "Un réseau local pérenne…"},
+				{key: "Publics", label: "Publics mobilisés", kind: kLongText, help: "Acteurs locaux, élus, habitants que vous mobiliserez.", example: "Élus des 43 communes, médiateurs…"},
+			},
+		}},
+	},
+	{
+		name:  sheetLieux,
+		intro: "Les dates envisagées, les lieux pressentis et les moments officiels prévus. NEC a lieu traditionnellement entre fin septembre et fin octobre.",
+		blocks: []sheetBlock{
+			{
+				kind: formKind, name: "Evenement", title: "Dates",
+				fields: []field{
+					{key: "JourneeCommunautaire", label: "Journée communautaire (la veille)", kind: kDate, required: true, help: "Date de la journée communautaire, la veille du jour 1 (JJ/MM/AAAA).", example: "24/09/2025"},
+					{key: "Jour1", label: "Jour 1", kind: kDate, required: true, help: "Premier jour de l’événement (JJ/MM/AAAA).", example: "25/09/2025"},
+					{key: "Jour2", label: "Jour 2", kind: kDate, required: true, help: "Second jour, le lendemain du jour 1 (JJ/MM/AAAA).", example: "26/09/2025"},
+					{key: "Commentaire", label: "Commentaire sur les dates", kind: kLongText, help: "Contraintes, dates de repli…", example: "Repli possible les 2 et 3 octobre"},
+				},
+			},
+			{
+				kind: tableKind, name: "Lieux", title: "Lieux pressentis", rows: 6, minRows: 1,
+				fields: []field{
+					{key: "Nom", label: "Lieu", kind: kText, required: true, help: "Nom du lieu.", example: "Couvent des Jacobins", width: 30},
+					{key: "Adresse", label: "Adresse", kind: kText, required: true, help: "Adresse du lieu.", example: "20 place Sainte-Anne, Rennes", width: 32},
+					{key: "Capacite", label: "Capacité totale", kind: kInt, required: true, help: "Personnes accueillies en même temps.", example: "2\u202f400", width: 14},
+					{key: "Pleniere", label: "Places en plénière", kind: kInt, required: true, help: "Places assises de la salle plénière.", example: "1\u202f000", width: 14},
+					{key: "Salles", label: "Salles d’ateliers", kind: kInt, help: "Nombre de salles d’ateliers.", example: "12", width: 12},
+					{key: "PlacesAteliers", label: "Places en ateliers", kind: kInt, help: "Places assises de toutes les salles d’ateliers.", example: "900", width: 14},
+					{key: "Accessible", label: "Accès de plain-pied", kind: kYesNo, choices: yesNoChoices, help: "Accessible aux personnes à mobilité réduite ?", example: "Oui", width: 13},
+					{key: "Disponibilite", label: "Disponibilité confirmée", kind: kYesNo, choices: yesNoChoices, help: "Le lieu est-il réservé ou confirmé pour ces dates ?", example: "Oui", width: 14},
+					{key: "Cout", label: "Coût d’occupation (€)", kind: kMoney, help: "Coût de location ou d’occupation, en euros.", example: "18\u202f000", width: 16},
+					{key: "PrisEnCharge", label: "Pris en charge par", kind: kText, help: "Qui paie l’occupation.", example: "Rennes Métropole", width: 24},
+				},
+			},
+			{
+				kind: tableKind, name: "Moments", title: "Moments officiels prévus", rows: 6,
+				fields: []field{
+					{key: "Date", label: "Date", kind: kDate, required: true, help: "Date du moment officiel (JJ/MM/AAAA).", example: "25/09/2025", width: 14},
+					{key: "Heure", label: "Heure", kind: kText, help: "Heure prévue.", example: "9 h 30", width: 10},
+					{key: "Intitule", label: "Intitulé", kind: kText, required: true, help: "Plénière d’ouverture, visite ministérielle…", example: "Plénière d’ouverture", width: 30},
+					{key: "Lieu", label: "Lieu", kind: kText, help: "Où il se tiendra.", example: "Couvent des Jacobins", width: 24},
+				},
+			},
+		},
+	},
+	{
+		name:  sheetMoyens,
+		intro: "Les moyens humains que la collectivité mobilisera : une ligne par service ou par rôle.",
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "Equipe", rows: 15, minRows: 1,
+			fields: []field{
+				{key: "Service", label: "Service", kind: kText, required: true, help: "Service ou direction.", example: "Direction du numérique", width: 30},
+				{key: "Role", label: "Rôle", kind: kText, required: true, help: "Ce que fera ce service pour NEC.", example: "Coordination générale", width: 36},
+				{key: "ETP", label: "ETP", kind: kDecimal, help: "Équivalents temps plein consacrés à NEC (0,5 = mi-temps).", example: "1,5", width: 10},
+				{key: "Personnes", label: "Personnes", kind: kInt, help: "Nombre de personnes.", example: "3", width: 11},
+				{key: "Periode", label: "Période", kind: kText, help: "Quand elles seront mobilisées.", example: "janvier à octobre 2025", width: 28},
+			},
+			total: []totalLine{{label: "Total ETP", formula: "SUM({col:ETP}{first}:{col:ETP}{last})", format: kDecimal}},
+		}},
+	},
+	{
+		name:  sheetBudget,
+		intro: "Le budget prévisionnel, à la manière du Cerfa 12156 : une ligne par charge ou produit. Le numéro de la catégorie dit s’il s’agit d’une charge (6x, 86) ou d’un produit (7x, 87). Les contributions en nature (86 et 87) s’équilibrent à part.",
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "Budget", rows: 25, minRows: 1,
+			fields: []field{
+				{key: "Categorie", label: "Catégorie", kind: kChoice, choices: budgetCategories, required: true, help: "Compte du budget (Cerfa 12156) : 60 à 65 et 86 pour les charges, 70 à 75 et 87 pour les produits.", example: "74 – Subventions d’exploitation", width: 44},
+				{key: "Libelle", label: "Libellé", kind: kText, required: true, help: "Nature de la dépense ou de la recette.", example: "Location du lieu", width: 36},
+				{key: "Financeur", label: "Financeur", kind: kText, help: "Pour un cofinancement : qui le verse.", example: "Région Bretagne", width: 24},
+				{key: "Statut", label: "Statut", kind: kChoice, choices: budgetStatuts, help: "Pour un cofinancement : acquis ou sollicité.", example: "Sollicité", width: 12},
+				{key: "Montant", label: "Montant (€)", kind: kMoney, required: true, help: "Montant en euros.", example: "12\u202f500", width: 16},
+			},
+			total: []totalLine{
+				{label: "Total des charges", formula: `SUMIF({col:Categorie}{first}:{col:Categorie}{last},"6*",{col:Montant}{first}:{col:Montant}{last})+SUMIF({col:Categorie}{first}:{col:Categorie}{last},"86*",{col:Montant}{first}:{col:Montant}{last})`, format: kMoney},
+				{label: "Total des produits", formula: `SUMIF({col:Categorie}{first}:{col:Categorie}{last},"7*",{col:Montant}{first}:{col:Montant}{last})+SUMIF({col:Categorie}{first}:{col:Categorie}{last},"87*",{col:Montant}{first}:{col:Montant}{last})`, format: kMoney},
+				{label: "Solde (doit être nul)", formula: "{total:0}-{total:1}", format: kMoney},
+				{label: "Contributions en nature : emplois (86)", formula: `SUMIF({col:Categorie}{first}:{col:Categorie}{last},"86*",{col:Montant}{first}:{col:Montant}{last})`, format: kMoney},
+				{label: "Contributions en nature : ressources (87)", formula: `SUMIF({col:Categorie}{first}:{col:Categorie}{last},"87*",{col:Montant}{first}:{col:Montant}{last})`, format: kMoney},
+			},
+		}},
+	},
+	{
+		name:  sheetInitiatives,
+		intro: "Les initiatives, dynamiques partenariales et politiques publiques de votre territoire en faveur d’un numérique d’intérêt général.",
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "Initiatives", rows: 15, minRows: 1,
+			fields: []field{
+				{key: "Intitule", label: "Intitulé", kind: kText, required: true, help: "Nom de l’initiative ou de la politique.", example: "Pass numérique", width: 30},
+				{key: "Type", label: "Type", kind: kChoice, choices: initiativeTypes, help: "Choisissez dans la liste.", example: "Politique publique", width: 20},
+				{key: "Description", label: "Description", kind: kLongText, required: true, help: "Ce qu’elle fait, pour qui, avec quels résultats.", example: "12\u202f000 chèques distribués depuis 2020…", width: 60},
+				{key: "Depuis", label: "Depuis", kind: kText, help: "Année ou période.", example: "2020", width: 12},
+				{key: "Porteur", label: "Porteur", kind: kText, help: "Qui la porte.", example: "Rennes Métropole", width: 24},
+				{key: "Lien", label: "Lien", kind: kURL, help: "Page web de présentation.", example: "https://exemple.fr/pass", width: 30},
+			},
+		}},
+	},
+	{
+		name:  sheetNECLocaux,
+		intro: "Le bilan des NEC locaux déjà organisés sur votre territoire, s’il y en a.",
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "NECLocaux", rows: 10,
+			fields: []field{
+				{key: "Annee", label: "Année", kind: kYear, required: true, help: "Année de l’édition (AAAA).", example: "2023", width: 10},
+				{key: "Lieu", label: "Lieu", kind: kText, required: true, help: "Où il s’est tenu.", example: "Saint-Brieuc", width: 26},
+				{key: "Participants", label: "Participants", kind: kInt, help: "Nombre de participants.", example: "350", width: 13},
+				{key: "Bilan", label: "Bilan", kind: kLongText, help: "Ce qu’il a produit.", example: "Création d’un réseau départemental…", width: 70},
+			},
+		}},
+	},
+	{
+		name:  sheetThematiques,
+		intro: "Les thématiques, les enjeux et les initiatives du territoire à mettre en avant dans la programmation du NEC 2025.",
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "Thematiques", rows: 10, minRows: 1,
+			fields: []field{
+				{key: "Theme", label: "Thématique", kind: kText, required: true, help: "Intitulé court.", example: "Numérique responsable", width: 30},
+				{key: "Enjeux", label: "Enjeux", kind: kLongText, help: "Pourquoi ce thème compte pour le territoire.", example: "Réduire l’empreinte des services publics…", width: 55},
+				{key: "Initiatives", label: "Initiatives à mettre en avant", kind: kLongText, help: "Initiatives locales à présenter.", example: "Atelier de reconditionnement…", width: 55},
+			},
+		}},
+	},
+	{
+		name:  sheetAnnexes,
+		intro: "Les lettres de soutien et autres documents, un par ligne. Placez chaque fichier (PDF, JPEG ou PNG) dans le même dossier que ce classeur et écrivez son nom exact dans la colonne « Fichier ».",
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "Annexes", rows: 15, minRows: 1,
+			fields: []field{
+				{key: "Fichier", label: "Fichier", kind: kFile, required: true, help: "Nom du fichier dans le dossier du classeur (PDF, JPEG ou PNG).", example: "soutien-region.pdf", width: 30},
+				{key: "Titre", label: "Titre", kind: kText, required: true, help: "Titre du document.", example: "Lettre de soutien de la Région", width: 36},
+				{key: "Signataire", label: "Signataire", kind: kText, help: "Qui signe.", example: "Loïg Chesnais-Girard", width: 24},
+				{key: "Organisation", label: "Organisation", kind: kText, help: "Au nom de quelle organisation.", example: "Région Bretagne", width: 24},
+				{key: "Date", label: "Date", kind: kDate, help: "Date du document (JJ/MM/AAAA).", example: "02/07/2024", width: 12},
+				{key: "Type", label: "Type", kind: kChoice, choices: annexeTypes, required: true, help: "Choisissez dans la liste.", example: "Lettre de soutien", width: 20},
+			},
+		}},
+	},
+}
+
+// Template layout: where things are in the workbook that WriteWorkbook makes.
+const (
+	titleRow   = 1 // sheet title
+	introRow   = 2 // what to put in the sheet
+	firstBlock = 4 // first row of the first block
+	blockGap   = 2 // blank rows between blocks (tables prepared rows included)
+	// extraRows is how far below a table's prepared rows the formats and
+	// dropdowns still apply, for users who need more rows.
+	extraRows = 200
+)
+
+// blockLayout is where a block lies in the template.
+type blockLayout struct {
+	titleRow  int // 0 when the block has no title
+	headerRow int // tables: the header row; forms: the first field's row
+	firstRow  int // first data row (tables) or first field row (forms)
+	lastRow   int // last prepared row
+}
+
+// layout computes the rows for the blocks of s, tables holding at least
+// counts[i] records (counts may be nil: the blank template). It is the one
+// place the template's geometry is decided: the writer and CellFor use it.
+func (s sheetSpec) layout(counts []int) []blockLayout {
+	out := make([]blockLayout, len(s.blocks))
+	row := firstBlock
+	for i, b := range s.blocks {
+		var l blockLayout
+		if b.title != "" {
+			l.titleRow = row
+			row++
+		}
+		switch b.kind {
+		case formKind:
+			l.headerRow = row
+			l.firstRow = row
+			l.lastRow = row + len(b.fields) - 1
+		case tableKind:
+			l.headerRow = row
+			l.firstRow = row + 1
+			n := b.rows
+			if i < len(counts) && counts[i] > n {
+				n = counts[i]
+			}
+			l.lastRow = row + n
+		}
+		out[i] = l
+		row = l.lastRow + 1 + blockGap
+	}
+	return out
+}
+
+// sheetByName returns the spec of a data sheet.
+func sheetByName(name string) (sheetSpec, bool) {
+	for _, s := range schema {
+		if s.name == name {
+			return s, true
+		}
+	}
+	return sheetSpec{}, false
+}
+
+// sheetIndex is a sheet's rank in the workbook, for sorting findings; the
+// guide comes first, unknown sheets last.
+func sheetIndex(name string) int {
+	if name == sheetGuide {
+		return 0
+	}
+	for i, s := range schema {
+		if s.name == name {
+			return i + 1
+		}
+	}
+	return len(schema) + 1
+}
+
+// colName returns the column letters of the n-th column (1-based).
+func colName(n int) string {
+	s := ""
+	for n > 0 {
+		n--
+		s = string(rune('A'+n%26)) + s
+		n /= 26
+	}
+	return s
+}
+
+// cellName returns "B4" for column 2, row 4.
+func cellName(col, row int) string { return colName(col) + fmt.Sprint(row) }
+
+// CellFor returns the cell of the blank template that holds field key of
+// sheet: for a form field its value cell (row is ignored), for a table the
+// cell of the row-th record (0-based). Keys are the model's field names
+// ("Nom", "Capacite", "Montant"…), as in Ref.Cells.
+func CellFor(sheet, key string, row int) (string, error) {
+	s, ok := sheetByName(sheet)
+	if !ok {
+		return "", fmt.Errorf("feuille « %s » inconnue du classeur", sheet)
+	}
+	lay := s.layout(nil)
+	for bi, b := range s.blocks {
+		for fi, f := range b.fields {
+			if f.key != key {
+				continue
+			}
+			if b.kind == formKind {
+				return cellName(2, lay[bi].firstRow+fi), nil
+			}
+			if row < 0 {
+				return "", fmt.Errorf("feuille « %s » : ligne %d invalide", sheet, row)
+			}
+			return cellName(fi+1, lay[bi].firstRow+row), nil
+		}
+	}
+	var keys []string
+	for _, b := range s.blocks {
+		for _, f := range b.fields {
+			keys = append(keys, f.key)
+		}
+	}
+	return "", fmt.Errorf("feuille « %s » : champ %q inconnu (connus : %s)", sheet, key, strings.Join(keys, ", "))
+}
+
+// modelOf returns the part of c that block b fills: a struct for a form, a
+// slice of structs for a table. The schema names model fields by their Go
+// names; TestSchemaMatchesModel keeps the two in step.
+func modelOf(c *Candidature, b sheetBlock) reflect.Value {
+	return reflect.ValueOf(c).Elem().FieldByName(b.name)
+}
