@@ -812,7 +812,7 @@ func (r *renderer) footer(n, total int) {
 		st := stSmall
 		st.size = 7
 		w := contentW - r.width(s, stSmall) - 6
-		r.text(r.fitLine(Typo("Empreinte SHA-256 des pièces : ")+fp, st, w), st, marginL, pageH-12, w, 'L')
+		r.text(r.fitLine(Typo("Empreinte SHA-256 des pièces :")+" "+fp, st, w), st, marginL, pageH-12, w, 'L')
 	}
 }
 

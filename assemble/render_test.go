@@ -592,7 +592,7 @@ func TestRenderText(t *testing.T) {
 		"Lien : Non renseigné", // the third initiative has no link
 		"3,8 ETP",
 		"p. 15 à 16",
-		"3f2a9c0d5e7b41a8b6c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5",
+		"Empreinte SHA-256 des pièces : 3f2a9c0d5e7b41a8b6c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("%q missing from the extracted text", want)
