@@ -146,7 +146,12 @@ type docCover struct {
 // docPageBreak starts a new page.
 type docPageBreak struct{}
 
-// orEmpty returns s, or « Non renseigné » when s is blank.
+// asTyped returns s cleaned but not through Typo: URLs, e-mail addresses
+// and file names must keep their exact characters.
+func asTyped(s string) string { return strings.TrimSpace(safeText(s)) }
+
+// orEmpty returns user text cleaned and through Typo, or "" when it is
+// blank, which blocks show as « Non renseigné ».
 func orEmpty(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
@@ -339,7 +344,7 @@ func (d *docBuilder) cover(logo bool) {
 		contact = emptyText
 	}
 	cv.contact = append(cv.contact, Typo("Contact : "+contact))
-	if l := joinNonEmpty(" · ", orEmpty(col.ContactEmail), orEmpty(col.ContactTel)); l != "" {
+	if l := joinNonEmpty(" · ", asTyped(col.ContactEmail), orEmpty(col.ContactTel)); l != "" {
 		cv.contact = append(cv.contact, l)
 	}
 	if !d.call.Deadline.IsZero() {
@@ -615,9 +620,9 @@ func (d *docBuilder) collectivite(s Section) {
 		{"Type", orEmpty(col.Type)},
 		{"Population", pop},
 		{"Adresse", addr},
-		{"Site web", strings.TrimSpace(safeText(col.SiteWeb))},
-		{"Contact", joinNonEmpty("\n", joinNonEmpty(", ", orEmpty(col.ContactNom), orEmpty(col.ContactFonction)), strings.TrimSpace(safeText(col.ContactEmail)), orEmpty(col.ContactTel))},
-		{"Élu référent", joinNonEmpty("\n", joinNonEmpty(", ", orEmpty(col.EluNom), orEmpty(col.EluFonction)), strings.TrimSpace(safeText(col.EluEmail)))},
+		{"Site web", asTyped(col.SiteWeb)},
+		{"Contact", joinNonEmpty("\n", joinNonEmpty(", ", orEmpty(col.ContactNom), orEmpty(col.ContactFonction)), asTyped(col.ContactEmail), orEmpty(col.ContactTel))},
+		{"Élu référent", joinNonEmpty("\n", joinNonEmpty(", ", orEmpty(col.EluNom), orEmpty(col.EluFonction)), asTyped(col.EluEmail))},
 		{"Charte", charte},
 	}})
 	d.add(docHeading{level: 3, text: "Présentation et impact"})
@@ -864,7 +869,7 @@ func (d *docBuilder) initiatives(s Section) {
 			d.add(docPara{text: meta, st: stHelp})
 		}
 		d.add(paragraphBlocks(in.Description)...)
-		l := strings.TrimSpace(safeText(in.Lien))
+		l := asTyped(in.Lien)
 		if l == "" {
 			l = emptyText
 		}
@@ -941,7 +946,7 @@ func (d *docBuilder) annexes() {
 		if who := joinNonEmpty(", ", orEmpty(a.Signataire), orEmpty(a.Organisation)); who != "" {
 			doc += "\n" + who
 		}
-		if f := strings.TrimSpace(safeText(a.File)); f != "" {
+		if f := asTyped(a.File); f != "" {
 			doc += "\n" + f
 		}
 		date := ""
