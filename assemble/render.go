@@ -916,9 +916,10 @@ func finishPDF(pdf []byte, levels []int) ([]byte, error) {
 	// fpdf writes /Count 0 in every outline item; an item with children
 	// must count its visible descendants (all of them: items are open).
 	// Items are written in outline order, levels[i] is item i's level.
+	// Without levels (nil), the counts are left as fpdf wrote them.
 	const zero = "/Count 0>>\nendobj"
 	item := 0
-	for i := 0; ; {
+	for i := 0; levels != nil; {
 		k := bytes.Index(pdf[i:xref], []byte(zero))
 		if k < 0 {
 			break
@@ -937,7 +938,7 @@ func finishPDF(pdf []byte, levels []int) ([]byte, error) {
 		item++
 		i += len(zero)
 	}
-	if item != len(levels) {
+	if levels != nil && item != len(levels) {
 		return nil, bad("signets")
 	}
 	if root := bytes.Index(pdf[:xref], []byte("<</Type /Outlines ")); root >= 0 && len(levels) > 0 {
