@@ -1288,3 +1288,27 @@ func TestFigureAlt(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderConcurrent renders in parallel, as batch does: same bytes as
+// one at a time (run with -race to check for shared state).
+func TestRenderConcurrent(t *testing.T) {
+	c := richDossier()
+	opt := richDossierOptions(c)
+	call := renderCall(t)
+	want, _ := renderPDF(t, c, opt)
+	results := make(chan []byte, 4)
+	for range 4 {
+		go func() {
+			var buf bytes.Buffer
+			if _, err := Render(&buf, c, call, opt); err != nil {
+				t.Error(err)
+			}
+			results <- buf.Bytes()
+		}()
+	}
+	for range 4 {
+		if got := <-results; !bytes.Equal(got, want) {
+			t.Error("a parallel rendering differs")
+		}
+	}
+}
