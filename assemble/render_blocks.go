@@ -440,10 +440,10 @@ func (d *docBuilder) synthesis() {
 	c := d.c
 	f := budgetKeyFigures(c)
 	d.add(docHeading{level: 1, text: "Synthèse", anchor: "synthese"})
-	intro := "Candidature à l’appel « " + Typo(safeText(d.call.Title)) + " »."
-	if nom := orEmpty(c.Collectivite.Nom); nom != "" {
-		intro = "Candidature de " + nom + " à l’appel « " + Typo(safeText(d.call.Title)) + " »."
-	}
+	// « Candidature de » + the name would need the name's article (« de la
+	// Métropole », « du Département »), which the workbook does not give.
+	intro := "Collectivité candidate : " + nonEmpty(orEmpty(c.Collectivite.Nom)) + " — appel « " + Typo(safeText(d.call.Title)) + " »."
+
 	d.add(docPara{text: Typo(intro), st: stBody})
 	nature := ""
 	if f.nature > 0 {
