@@ -1312,3 +1312,52 @@ func TestRenderConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderContentsLinks follows the contents' internal links: each
+// leads to the page its entry names.
+func TestRenderContentsLinks(t *testing.T) {
+	c := richDossier()
+	pdf, lay := renderPDF(t, c, richDossierOptions(c))
+	obj := func(n string) []byte { // the text of object n (uncompressed dictionaries)
+		at := bytes.Index(pdf, []byte("\n"+n+" 0 obj\n"))
+		if at < 0 {
+			t.Fatalf("object %s missing", n)
+		}
+		end := bytes.Index(pdf[at:], []byte("endobj"))
+		return pdf[at : at+end]
+	}
+	kids := regexp.MustCompile(`/Type /Pages\n/Kids \[([^\]]*)\]`).FindSubmatch(pdf)
+	if kids == nil {
+		t.Fatal("no page tree")
+	}
+	page := map[string]int{}
+	for i, ref := range regexp.MustCompile(`(\d+) 0 R`).FindAllSubmatch(kids[1], -1) {
+		page[string(ref[1])] = i + 1
+	}
+	// Dossier entries of the outline, in order, as the contents list them.
+	var want []int
+	for _, e := range lay.Outline {
+		if e.Page <= lay.Pages {
+			want = append(want, e.Page)
+		}
+	}
+	var got []int
+	for ref, p := range page {
+		if p != 3 { // the contents page
+			continue
+		}
+		annots := regexp.MustCompile(`/Annots \[([^\]]*)\]`).FindSubmatch(obj(ref))
+		if annots == nil {
+			t.Fatal("no links on the contents page")
+		}
+		for _, a := range regexp.MustCompile(`(\d+) 0 R`).FindAllSubmatch(annots[1], -1) {
+			dest := regexp.MustCompile(`/Dest \[(\d+) 0 R`).FindSubmatch(obj(string(a[1])))
+			if dest != nil { // links to annexes are added by the merge stage
+				got = append(got, page[string(dest[1])])
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("contents links lead to pages %v, want %v", got, want)
+	}
+}
