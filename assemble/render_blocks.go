@@ -833,10 +833,6 @@ func (d *docBuilder) budget(f budgetFigures) {
 		pt.rows = append(pt.rows, docRow{cells: []string{"Total des produits", "", "", Money(f.produits)}, kind: rowTotal, span: true})
 	}
 	d.add(pt)
-	if fc := newFundingChart(d.c); fc != nil {
-		d.add(docFigure{title: "Financements par financeur et par statut", alt: fc.alt(), chart: fc})
-	}
-
 	d.add(docHeading{level: 3, text: "Équilibre et financement"})
 	bt := docTable{cols: []docColumn{
 		{title: "Poste", share: 0.62},
@@ -855,6 +851,9 @@ func (d *docBuilder) budget(f budgetFigures) {
 		bt.rows = append(bt.rows, docRow{cells: []string{"Produits sans statut précisé", Money(f.other), shareText(f.other, f.produits)}})
 	}
 	d.add(bt)
+	if fc := newFundingChart(d.c); fc != nil {
+		d.add(docFigure{title: "Financements par financeur et par statut", alt: fc.alt(), chart: fc})
+	}
 }
 
 func (d *docBuilder) initiatives(s Section) {
