@@ -29,7 +29,7 @@ func Check(c *Candidature, call *Call, annexes fs.FS) []Finding {
 	k.necLocaux()
 	k.links()
 	k.annexes(annexes)
-	sortFindings(k.out)
+	SortFindings(k.out)
 	return k.out
 }
 
@@ -70,8 +70,8 @@ func (k *checker) required() {
 func (k *checker) requiredFields(sheet string, b block, rec reflect.Value) {
 	ref := rec.FieldByName("At").Interface().(Ref)
 	for _, f := range b.fields {
-		if !f.required || f.kind == kYesNo {
-			continue // yes/no answers have their own rules (the charter)
+		if !f.required || f.kind == kYesNo || ref.Unread[f.key] {
+			continue // yes/no answers have their own rules (the charter); unread cells have their finding
 		}
 		if rec.FieldByName(f.key).IsZero() {
 			k.add(Erreur, sheet, k.cellOf(ref, sheet, f.key), fmt.Sprintf("« %s » est obligatoire", f.label), lowerFirst(exampleText(f)))

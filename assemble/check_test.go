@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/xuri/excelize/v2"
 	"necdossier/templates"
 )
 
@@ -184,6 +185,35 @@ func TestCheckOrder(t *testing.T) {
 	want := "Collectivité!B15 Collectivité!B16 Lieux et dates!H14 Budget Budget!E5 Budget!E7 Annexes"
 	if got := strings.Join(places, " "); got != want {
 		t.Errorf("order:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestCheckAfterUnreadCell: a cell the reader could not read has its
+// finding; the checks do not call it missing too, and all findings sort
+// together in sheet order.
+func TestCheckAfterUnreadCell(t *testing.T) {
+	b := edited(t, richCandidature(), func(f *excelize.File) error {
+		if err := set(f, sheetBudget, "Montant", 0, "douze mille"); err != nil {
+			return err
+		}
+		return set(f, sheetCollectivite, "Population", 0, "beaucoup")
+	})
+	c, read := readBook(t, b)
+	checked := Check(c, testCall(t), richAnnexes())
+	all := append(append([]Finding{}, checked...), read...)
+	SortFindings(all)
+	var got []string
+	for _, f := range all {
+		got = append(got, f.Place()+" "+f.Message)
+	}
+	want := []string{
+		"Collectivité!B6 " + spaced("nombre entier attendu, trouvé « beaucoup »"),
+		"Budget " + spaced("budget déséquilibré : charges 75 000 €, produits 95 000 € (écart 20 000 €)"),
+		"Budget!E5 " + spaced("montant attendu (nombre), trouvé « douze mille »"),
+	}
+	want[1] = strings.NewReplacer("75 000", "75\u202f000", "95 000", "95\u202f000", "20 000", "20\u202f000", " €", "\u00a0€").Replace(want[1])
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

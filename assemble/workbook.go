@@ -167,7 +167,7 @@ func ReadWorkbook(r io.ReaderAt, size int64, name string) (c *Candidature, findi
 	if err != nil {
 		return nil, nil, err
 	}
-	sortFindings(rd.findings)
+	SortFindings(rd.findings)
 	return c, rd.findings, nil
 }
 
@@ -888,9 +888,10 @@ func (rd *reader) form(s sheetSpec, b block, g *grid) {
 				"rétablissez ce libellé en colonne A, tel que dans le classeur neuf, et sa réponse à sa droite")
 			continue
 		}
-		at := cellName(col+1, row)
-		ref.Cells[f.key] = at
-		rd.value(s.name, g, col+1, row, f, rec.FieldByName(f.key))
+		ref.Cells[f.key] = cellName(col+1, row)
+		if !rd.value(s.name, g, col+1, row, f, rec.FieldByName(f.key)) {
+			ref.unread(f.key)
+		}
 	}
 	rec.FieldByName("At").Set(reflect.ValueOf(ref))
 }
@@ -920,7 +921,9 @@ func (rd *reader) table(s sheetSpec, b block, g *grid, header, end int, cols map
 				continue
 			}
 			ref.Cells[f.key] = cellName(c, r)
-			rd.value(s.name, g, c, r, f, rec.FieldByName(f.key))
+			if !rd.value(s.name, g, c, r, f, rec.FieldByName(f.key)) {
+				ref.unread(f.key)
+			}
 		}
 		rec.FieldByName("At").Set(reflect.ValueOf(ref))
 		if l, ok := rec.Addr().Interface().(*LigneBudget); ok {
@@ -928,6 +931,14 @@ func (rd *reader) table(s sheetSpec, b block, g *grid, header, end int, cols map
 		}
 		slice.Set(reflect.Append(slice, rec))
 	}
+}
+
+// unread marks field key as unread.
+func (r *Ref) unread(key string) {
+	if r.Unread == nil {
+		r.Unread = map[string]bool{}
+	}
+	r.Unread[key] = true
 }
 
 // sensOf derives a budget line's side from its account: 6x and 86 are
@@ -942,19 +953,28 @@ func sensOf(compte string) Sens {
 	return 0
 }
 
-// value reads the cell (col, row) as field f into v.
-func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.Value) {
+// value reads the cell (col, row) as field f into v. It reports false when
+// the cell held something it could not read (a finding says what).
+func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.Value) bool {
+	ok := true
+	rd.readValue(sheet, g, col, row, f, v, &ok)
+	return ok
+}
+
+func (rd *reader) readValue(sheet string, g *grid, col, row int, f field, v reflect.Value, read *bool) {
 	cl := g.at(col, row)
 	at := cellName(col, row)
 	if cl.hasF {
 		var ok bool
 		if cl, ok = rd.calc(sheet, g, at, cl); !ok {
+			*read = false
 			return
 		}
 	}
 	if cl.typ == 'e' || isErrorValue(cl.raw) {
 		rd.add(Erreur, sheet, at, fmt.Sprintf("la cellule contient l’erreur « %s » du tableur", strings.TrimSpace(cl.raw)),
 			"corrigez la formule ou saisissez directement la valeur")
+		*read = false
 		return
 	}
 	raw := cl.raw
@@ -977,6 +997,7 @@ func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.
 			hint = "exemple : " + f.example
 		}
 		rd.add(Erreur, sheet, at, fmt.Sprintf("%s, trouvé « %s »", what, clip(strings.TrimFunc(raw, isSpace), 60)), hint)
+		*read = false
 	}
 	switch f.kind {
 	case kText, kEmail, kPhone, kFile, kURL:
@@ -1144,9 +1165,11 @@ func isErrorValue(s string) bool {
 	return slices.Contains(errorValues, strings.ToUpper(strings.TrimSpace(s)))
 }
 
-// sortFindings orders findings by sheet (the workbook's order), then by
-// cell: row, then column; findings on a whole sheet come first.
-func sortFindings(fs []Finding) {
+// SortFindings orders findings by sheet (the workbook's order), then by
+// cell: row, then column; findings on a whole sheet come first. ReadWorkbook
+// and Check each return sorted findings; `check` sorts the two lists
+// together with it.
+func SortFindings(fs []Finding) {
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		if d := sheetIndex(a.Sheet) - sheetIndex(b.Sheet); d != 0 {
 			return d
