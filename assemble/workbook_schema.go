@@ -13,6 +13,26 @@ import (
 // B, help in column C, one row per field) or a table (a header row, then one
 // row per record). Tables are found again by their header labels, so that a
 // user who inserts rows or columns does not break the reading.
+//
+// The workbook, sheet by sheet, after « Mode d'emploi » (written from the
+// call, never read):
+//
+//	Collectivité     form: identity, contact, elected official, logo file, charter (Oui/Non)
+//	Partenaires      table: Nom, Nature, Rôle dans l’événement, Apport et impact
+//	Motivations      form: four long texts
+//	Lieux et dates   form (Dates: journée communautaire, jour 1, jour 2, commentaire),
+//	                 table « Lieux pressentis », table « Moments officiels prévus »
+//	Moyens humains   table: Service, Rôle, ETP, Personnes, Période; a « Total ETP » formula beside
+//	Budget           table: Catégorie (Cerfa 12156 account, its number gives the side),
+//	                 Libellé, Financeur, Statut (Acquis/Sollicité), Montant (€); totals beside
+//	Initiatives      table: Intitulé, Type, Description, Depuis, Porteur, Lien
+//	NEC locaux       table: Année, Lieu, Participants, Bilan
+//	Thématiques      table: Thématique, Enjeux, Initiatives à mettre en avant
+//	Annexes          table: Fichier (relative to the workbook's folder), Titre, Signataire,
+//	                 Organisation, Date, Type
+//
+// Units: amounts in euros (read as cents), dates JJ/MM/AAAA or date cells,
+// yes/no as Oui/Non. The hidden sheet « Listes » holds the long dropdowns.
 
 // kind is the type of a field: how it is written, parsed and validated.
 type kind int

@@ -899,6 +899,9 @@ func zipBomb(t testing.TB, n int) []byte {
 }
 
 func TestReadZipBomb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 256 MB bomb; skipped in -short mode")
+	}
 	b := zipBomb(t, 256<<20) // 256 MB unzipped, 250 KB zipped
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -974,6 +977,9 @@ func TestReadFarCell(t *testing.T) {
 // needTool skips when a program is missing, unless NECDOSSIER_REQUIRE_TOOLS=1.
 func needTool(t testing.TB, name string) string {
 	t.Helper()
+	if testing.Short() && os.Getenv("NECDOSSIER_REQUIRE_TOOLS") != "1" {
+		t.Skipf("%s: skipped in -short mode", name)
+	}
 	p, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv("NECDOSSIER_REQUIRE_TOOLS") == "1" {
