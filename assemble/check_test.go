@@ -1,6 +1,7 @@
 package assemble
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -300,3 +301,29 @@ func ExampleEvaluate() {
 }
 
 func templatesFS() fs.FS { return templates.FS }
+
+func ExampleCheck() {
+	call, _ := LoadCall(templatesFS(), "nec-2025.yaml")
+	var buf bytes.Buffer
+	c := &Candidature{Lieux: []Lieu{{Nom: "Couvent des Jacobins", Adresse: "Rennes", Capacite: 1500, Pleniere: 800, Disponibilite: true}}}
+	if err := WriteWorkbook(&buf, call, c); err != nil {
+		fmt.Println(err)
+		return
+	}
+	read, _, err := ReadWorkbook(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "candidature.xlsx")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range Check(read, call, nil) {
+		if f.Sheet == "Lieux et dates" {
+			// No-break spaces printed as plain ones here.
+			fmt.Println(strings.NewReplacer(NNBSP, " ", NBSP, " ").Replace(f.String()))
+		}
+	}
+	// Output:
+	// erreur : Lieux et dates!B5 : « Journée communautaire (la veille) » est obligatoire (date de la journée communautaire, la veille du jour 1 (JJ/MM/AAAA). Exemple : 24/09/2025.)
+	// erreur : Lieux et dates!B6 : « Jour 1 » est obligatoire (premier jour de l’événement (JJ/MM/AAAA). Exemple : 25/09/2025.)
+	// erreur : Lieux et dates!B7 : « Jour 2 » est obligatoire (second jour, le lendemain du jour 1 (JJ/MM/AAAA). Exemple : 26/09/2025.)
+	// erreur : Lieux et dates!C13 : capacité insuffisante : 1 500 places, l’appel demande d’accueillir plus de 2 000 participants et 300 intervenants (indiquez un lieu plus grand ou des lieux complémentaires)
+}

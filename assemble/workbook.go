@@ -235,14 +235,25 @@ func openPackage(r io.ReaderAt, size int64, name string) (*pkg, error) {
 	}
 	// excelize opens the package too, with its own unzip limits: it is the
 	// engine for formulas typed in input cells.
-	xl, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped, RawCellValue: true,
-	})
+	xl, err := openExcelize(r, size)
 	if err != nil {
 		return nil, fail(name, ErrCorrupt, "ouverture impossible (détail technique : %v) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau au format .xlsx", err)
 	}
 	p.xl = xl
 	return p, nil
+}
+
+// openExcelize opens the package with excelize, within the limits. A
+// panic of excelize on a malformed file is an error like any other.
+func openExcelize(r io.ReaderAt, size int64) (xl *excelize.File, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			xl, err = nil, fmt.Errorf("%v", p)
+		}
+	}()
+	return excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
+		UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped, RawCellValue: true,
+	})
 }
 
 // sniff recognises what the file is when it is not a zip.
@@ -1147,7 +1158,7 @@ func (rd *reader) calc(sheet string, g *grid, at string, cl cell) (cell, bool) {
 		rd.add(Erreur, sheet, at, "formule impossible à vérifier dans une cellule de saisie", "saisissez directement la valeur")
 		return cl, false
 	}
-	v, err := rd.pkg.xl.CalcCellValue(g.sheet, at, excelize.Options{RawCellValue: true})
+	v, err := calcCell(rd.pkg.xl, g.sheet, at)
 	if err != nil || isErrorValue(v) {
 		rd.add(Erreur, sheet, at, fmt.Sprintf("formule « =%s » impossible à calculer", clip(cl.formula, 60)), "saisissez directement la valeur")
 		return cl, false
@@ -1157,6 +1168,17 @@ func (rd *reader) calc(sheet string, g *grid, at string, cl cell) (cell, bool) {
 		out.typ = 'n'
 	}
 	return out, true
+}
+
+// calcCell evaluates a cell's formula with excelize; its panics on
+// malformed formulas are errors.
+func calcCell(xl *excelize.File, sheet, cell string) (v string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%v", p)
+		}
+	}()
+	return xl.CalcCellValue(sheet, cell, excelize.Options{RawCellValue: true})
 }
 
 var errorValues = []string{"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}

@@ -431,7 +431,9 @@ func cellName(col, row int) string { return column(col) + fmt.Sprint(row) }
 // CellFor returns the cell of the blank template that holds field key of
 // sheet: for a form field its value cell (row is ignored), for a table the
 // cell of the row-th record (0-based). Keys are the model's field names
-// ("Nom", "Capacite", "Montant"…), as in Ref.Cells.
+// ("Nom", "Capacite", "Montant"…), as in Ref.Cells. A table followed by
+// another block (the venues of « Lieux et dates ») has only its prepared
+// rows; the others grow downwards without limit.
 func CellFor(sheet, key string, row int) (string, error) {
 	s, ok := sheetByName(sheet)
 	if !ok {
@@ -448,6 +450,10 @@ func CellFor(sheet, key string, row int) (string, error) {
 			}
 			if row < 0 {
 				return "", fmt.Errorf("feuille « %s » : ligne %d invalide", sheet, row)
+			}
+			// Below a table followed by another block, rows run into it.
+			if bi < len(s.blocks)-1 && row >= b.rows {
+				return "", fmt.Errorf("feuille « %s » : le tableau « %s » a %d lignes préparées ; insérez des lignes pour en écrire plus", sheet, b.title, b.rows)
 			}
 			return cellName(fi+1, lay[bi].firstRow+row), nil
 		}

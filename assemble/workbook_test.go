@@ -143,6 +143,9 @@ func TestCellFor(t *testing.T) {
 		{sheetLieux, "Jour1", 0, "B6", ""},
 		{sheetLieux, "Nom", 0, "A13", ""},
 		{sheetAnnexes, "Fichier", 40, "A45", ""},
+		{sheetLieux, "Capacite", 5, "C18", ""},
+		{sheetLieux, "Capacite", 6, "", "a 6 lignes préparées"},
+		{sheetLieux, "Heure", 30, "B53", ""},
 		{"Budjet", "Montant", 0, "", "feuille « Budjet » inconnue"},
 		{sheetBudget, "Prix", 0, "", "champ \"Prix\" inconnu"},
 	}
