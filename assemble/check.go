@@ -49,7 +49,7 @@ func (k *checker) required() {
 	for _, s := range schema {
 		for _, b := range s.blocks {
 			v := modelOf(k.c, b)
-			if b.kind == formBlock {
+			if b.kind == formKind {
 				k.requiredFields(s.name, b, v)
 				continue
 			}
@@ -67,7 +67,7 @@ func (k *checker) required() {
 	}
 }
 
-func (k *checker) requiredFields(sheet string, b block, rec reflect.Value) {
+func (k *checker) requiredFields(sheet string, b sheetBlock, rec reflect.Value) {
 	ref := rec.FieldByName("At").Interface().(Ref)
 	for _, f := range b.fields {
 		if !f.required || f.kind == kYesNo || ref.Unread[f.key] {
@@ -86,7 +86,7 @@ func (k *checker) cellOf(ref Ref, sheet, key string) string {
 		return c
 	}
 	if ref.Sheet == "" && ref.Row == 0 {
-		if s, ok := sheetByName(sheet); ok && s.blocks[0].kind == formBlock {
+		if s, ok := sheetByName(sheet); ok && s.blocks[0].kind == formKind {
 			if c, err := CellFor(sheet, key, 0); err == nil {
 				return c
 			}

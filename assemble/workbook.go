@@ -202,7 +202,7 @@ func openPackage(r io.ReaderAt, size int64, name string) (*pkg, error) {
 	head := make([]byte, 512)
 	n, _ := r.ReadAt(head, 0)
 	head = head[:n]
-	if err := sniff(r, size, head, name); err != nil {
+	if err := sniffWorkbook(r, size, head, name); err != nil {
 		return nil, err
 	}
 	zr, err := zip.NewReader(r, size)
@@ -256,8 +256,8 @@ func openExcelize(r io.ReaderAt, size int64) (xl *excelize.File, err error) {
 	})
 }
 
-// sniff recognises what the file is when it is not a zip.
-func sniff(r io.ReaderAt, size int64, head []byte, name string) error {
+// sniffWorkbook recognises what the file is when it is not a zip.
+func sniffWorkbook(r io.ReaderAt, size int64, head []byte, name string) error {
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return nil
@@ -698,7 +698,7 @@ func (rd *reader) read() (*Candidature, error) {
 			return nil, err
 		}
 		if g.wide {
-			rd.add(Avertissement, s.name, "", fmt.Sprintf("du contenu au-delà de la colonne %s ou de la ligne %d a été ignoré", column(maxCol), maxRow),
+			rd.add(Avertissement, s.name, "", fmt.Sprintf("du contenu au-delà de la colonne %s ou de la ligne %d a été ignoré", colName(maxCol), maxRow),
 				"placez vos réponses dans les tableaux du formulaire")
 		}
 		rd.sheet(s, g)
@@ -779,13 +779,13 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 	cols := make([]map[string]int, len(s.blocks))
 	used := map[int]bool{}
 	for i, b := range s.blocks {
-		if b.kind == tableBlock {
+		if b.kind == tableKind {
 			headers[i], cols[i] = rd.findHeader(s, b, g, used)
 			used[headers[i]] = true
 		}
 	}
 	for i, b := range s.blocks {
-		if b.kind == formBlock {
+		if b.kind == formKind {
 			rd.form(s, b, g)
 			continue
 		}
@@ -808,7 +808,7 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 					}
 				}
 			}
-			if ob.kind == formBlock {
+			if ob.kind == formKind {
 				for _, f := range ob.fields {
 					for _, r := range g.rows {
 						if r > headers[i] && r < end && g.isLabel(1, r, f.label) {
@@ -825,7 +825,7 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 // findHeader finds the header row of table b: the row matching most of its
 // column labels. It returns the row (0 when not found) and the column of
 // each field found.
-func (rd *reader) findHeader(s sheetSpec, b block, g *grid, used map[int]bool) (int, map[string]int) {
+func (rd *reader) findHeader(s sheetSpec, b sheetBlock, g *grid, used map[int]bool) (int, map[string]int) {
 	best, bestN := 0, 0
 	var bestCols map[string]int
 	for _, r := range g.rows {
@@ -876,7 +876,7 @@ func (rd *reader) findHeader(s sheetSpec, b block, g *grid, used map[int]bool) (
 }
 
 // form reads a form block: each label, wherever it is, and the value at its right.
-func (rd *reader) form(s sheetSpec, b block, g *grid) {
+func (rd *reader) form(s sheetSpec, b sheetBlock, g *grid) {
 	rec := modelOf(rd.c, b)
 	ref := Ref{Sheet: s.name, Cells: map[string]string{}}
 	for _, f := range b.fields {
@@ -908,7 +908,7 @@ func (rd *reader) form(s sheetSpec, b block, g *grid) {
 }
 
 // table reads the records of a table between its header and end.
-func (rd *reader) table(s sheetSpec, b block, g *grid, header, end int, cols map[string]int) {
+func (rd *reader) table(s sheetSpec, b sheetBlock, g *grid, header, end int, cols map[string]int) {
 	slice := modelOf(rd.c, b)
 	for _, r := range g.rows {
 		if r <= header || r >= end {

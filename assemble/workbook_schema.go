@@ -73,17 +73,17 @@ type field struct {
 	width    float64 // column width (tables)
 }
 
-// blockKind tells a form from a table.
-type blockKind int
+// sheetBlockKind tells a form from a table.
+type sheetBlockKind int
 
 const (
-	formBlock blockKind = iota + 1
-	tableBlock
+	formKind sheetBlockKind = iota + 1
+	tableKind
 )
 
-// block is a form or a table within a sheet.
-type block struct {
-	kind    blockKind
+// sheetBlock is a form or a table within a sheet.
+type sheetBlock struct {
+	kind    sheetBlockKind
 	name    string // the model's name for the records ("Lieux", "Moments"…)
 	title   string // bold line above the block, "" for none
 	fields  []field
@@ -106,7 +106,7 @@ type totalLine struct {
 type sheetSpec struct {
 	name   string
 	intro  string // what to put in the sheet, under the title
-	blocks []block
+	blocks []sheetBlock
 }
 
 // Sheet names: they are the contract with the user and with the call's
@@ -126,7 +126,7 @@ const (
 	sheetLists        = "Listes" // hidden: the dropdowns' long lists
 )
 
-var yesNo = []string{"Oui", "Non"}
+var yesNoChoices = []string{"Oui", "Non"}
 
 // budgetCategories are the accounts of the Cerfa 12156 budget prévisionnel.
 // The account number tells the side: 6x and 86 are charges, 7x and 87 produits.
@@ -158,8 +158,8 @@ var schema = []sheetSpec{
 	{
 		name:  sheetCollectivite,
 		intro: "Présentez la collectivité candidate, la personne à contacter et l’élu·e en charge du dossier.",
-		blocks: []block{{
-			kind: formBlock, name: "Collectivite",
+		blocks: []sheetBlock{{
+			kind: formKind, name: "Collectivite",
 			fields: []field{
 				{key: "Nom", label: "Nom de la collectivité", kind: kText, required: true, help: "Nom officiel de la collectivité candidate.", example: "Ville de Rennes"},
 				{key: "Type", label: "Type de collectivité", kind: kChoice, choices: collectiviteTypes, required: true, help: "Choisissez dans la liste.", example: "Métropole"},
@@ -177,15 +177,15 @@ var schema = []sheetSpec{
 				{key: "EluNom", label: "Élu·e en charge : nom et prénom", kind: kText, required: true, help: "Élu·e qui porte la candidature.", example: "Dominique Durand"},
 				{key: "EluFonction", label: "Élu·e en charge : fonction", kind: kText, required: true, help: "Sa délégation.", example: "Vice-président au numérique"},
 				{key: "EluEmail", label: "Élu·e en charge : courriel", kind: kEmail, help: "Adresse électronique.", example: "d.durand@ville.fr"},
-				{key: "Charte", label: "Engagement à respecter la charte NEC", kind: kYesNo, choices: yesNo, required: true, help: "Répondez Oui pour vous engager à respecter la charte NEC.", example: "Oui"},
+				{key: "Charte", label: "Engagement à respecter la charte NEC", kind: kYesNo, choices: yesNoChoices, required: true, help: "Répondez Oui pour vous engager à respecter la charte NEC.", example: "Oui"},
 			},
 		}},
 	},
 	{
 		name:  sheetPartenaires,
 		intro: "Une ligne par partenaire : autres collectivités, associations, entreprises, acteurs du territoire.",
-		blocks: []block{{
-			kind: tableBlock, name: "Partenaires", rows: 15,
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "Partenaires", rows: 15,
 			fields: []field{
 				{key: "Nom", label: "Nom", kind: kText, required: true, help: "Nom du partenaire.", example: "Association Bug", width: 32},
 				{key: "Type", label: "Nature", kind: kChoice, choices: partenaireTypes, help: "Choisissez dans la liste.", example: "Association", width: 26},
@@ -197,8 +197,8 @@ var schema = []sheetSpec{
 	{
 		name:  sheetMotivations,
 		intro: "Dites pourquoi la collectivité veut organiser le NEC national 2025. Texte libre, retours à la ligne permis (Alt+Entrée).",
-		blocks: []block{{
-			kind: formBlock, name: "Motivations",
+		blocks: []sheetBlock{{
+			kind: formKind, name: "Motivations",
 			fields: []field{
 				{key: "Pourquoi", label: "Pourquoi accueillir NEC 2025", kind: kLongText, required: true, help: "Les raisons de la candidature.", example: "Notre territoire porte depuis dix ans…"},
 				{key: "Ambition", label: "Ambition pour l’événement", kind: kLongText, required: true, help: "Ce que l’événement doit permettre.", example: "Réunir les acteurs de la médiation…"},
@@ -210,9 +210,9 @@ var schema = []sheetSpec{
 	{
 		name:  sheetLieux,
 		intro: "Les dates envisagées, les lieux pressentis et les moments officiels prévus. NEC a lieu traditionnellement entre fin septembre et fin octobre.",
-		blocks: []block{
+		blocks: []sheetBlock{
 			{
-				kind: formBlock, name: "Evenement", title: "Dates",
+				kind: formKind, name: "Evenement", title: "Dates",
 				fields: []field{
 					{key: "JourneeCommunautaire", label: "Journée communautaire (la veille)", kind: kDate, required: true, help: "Date de la journée communautaire, la veille du jour 1 (JJ/MM/AAAA).", example: "24/09/2025"},
 					{key: "Jour1", label: "Jour 1", kind: kDate, required: true, help: "Premier jour de l’événement (JJ/MM/AAAA).", example: "25/09/2025"},
@@ -221,7 +221,7 @@ var schema = []sheetSpec{
 				},
 			},
 			{
-				kind: tableBlock, name: "Lieux", title: "Lieux pressentis", rows: 6, minRows: 1,
+				kind: tableKind, name: "Lieux", title: "Lieux pressentis", rows: 6, minRows: 1,
 				fields: []field{
 					{key: "Nom", label: "Lieu", kind: kText, required: true, help: "Nom du lieu.", example: "Couvent des Jacobins", width: 30},
 					{key: "Adresse", label: "Adresse", kind: kText, required: true, help: "Adresse du lieu.", example: "20 place Sainte-Anne, Rennes", width: 32},
@@ -229,14 +229,14 @@ var schema = []sheetSpec{
 					{key: "Pleniere", label: "Places en plénière", kind: kInt, required: true, help: "Places assises de la salle plénière.", example: "1\u202f000", width: 14},
 					{key: "Salles", label: "Salles d’ateliers", kind: kInt, help: "Nombre de salles d’ateliers.", example: "12", width: 12},
 					{key: "PlacesAteliers", label: "Places en ateliers", kind: kInt, help: "Places assises de toutes les salles d’ateliers.", example: "900", width: 14},
-					{key: "Accessible", label: "Accès de plain-pied", kind: kYesNo, choices: yesNo, help: "Accessible aux personnes à mobilité réduite ?", example: "Oui", width: 13},
-					{key: "Disponibilite", label: "Disponibilité confirmée", kind: kYesNo, choices: yesNo, help: "Le lieu est-il réservé ou confirmé pour ces dates ?", example: "Oui", width: 14},
+					{key: "Accessible", label: "Accès de plain-pied", kind: kYesNo, choices: yesNoChoices, help: "Accessible aux personnes à mobilité réduite ?", example: "Oui", width: 13},
+					{key: "Disponibilite", label: "Disponibilité confirmée", kind: kYesNo, choices: yesNoChoices, help: "Le lieu est-il réservé ou confirmé pour ces dates ?", example: "Oui", width: 14},
 					{key: "Cout", label: "Coût d’occupation (€)", kind: kMoney, help: "Coût de location ou d’occupation, en euros.", example: "18\u202f000", width: 16},
 					{key: "PrisEnCharge", label: "Pris en charge par", kind: kText, help: "Qui paie l’occupation.", example: "Rennes Métropole", width: 24},
 				},
 			},
 			{
-				kind: tableBlock, name: "Moments", title: "Moments officiels prévus", rows: 6,
+				kind: tableKind, name: "Moments", title: "Moments officiels prévus", rows: 6,
 				fields: []field{
 					{key: "Date", label: "Date", kind: kDate, required: true, help: "Date du moment officiel (JJ/MM/AAAA).", example: "25/09/2025", width: 14},
 					{key: "Heure", label: "Heure", kind: kText, help: "Heure prévue.", example: "9 h 30", width: 10},
@@ -249,8 +249,8 @@ var schema = []sheetSpec{
 	{
 		name:  sheetMoyens,
 		intro: "Les moyens humains que la collectivité mobilisera : une ligne par service ou par rôle.",
-		blocks: []block{{
-			kind: tableBlock, name: "Equipe", rows: 15, minRows: 1,
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "Equipe", rows: 15, minRows: 1,
 			fields: []field{
 				{key: "Service", label: "Service", kind: kText, required: true, help: "Service ou direction.", example: "Direction du numérique", width: 30},
 				{key: "Role", label: "Rôle", kind: kText, required: true, help: "Ce que fera ce service pour NEC.", example: "Coordination générale", width: 36},
@@ -264,8 +264,8 @@ var schema = []sheetSpec{
 	{
 		name:  sheetBudget,
 		intro: "Le budget prévisionnel, à la manière du Cerfa 12156 : une ligne par charge ou produit. Le numéro de la catégorie dit s’il s’agit d’une charge (6x, 86) ou d’un produit (7x, 87). Les contributions en nature (86 et 87) s’équilibrent à part.",
-		blocks: []block{{
-			kind: tableBlock, name: "Budget", rows: 25, minRows: 1,
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "Budget", rows: 25, minRows: 1,
 			fields: []field{
 				{key: "Categorie", label: "Catégorie", kind: kChoice, choices: budgetCategories, required: true, help: "Compte du budget (Cerfa 12156) : 60 à 65 et 86 pour les charges, 70 à 75 et 87 pour les produits.", example: "74 – Subventions d’exploitation", width: 44},
 				{key: "Libelle", label: "Libellé", kind: kText, required: true, help: "Nature de la dépense ou de la recette.", example: "Location du lieu", width: 36},
@@ -285,8 +285,8 @@ var schema = []sheetSpec{
 	{
 		name:  sheetInitiatives,
 		intro: "Les initiatives, dynamiques partenariales et politiques publiques de votre territoire en faveur d’un numérique d’intérêt général.",
-		blocks: []block{{
-			kind: tableBlock, name: "Initiatives", rows: 15, minRows: 1,
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "Initiatives", rows: 15, minRows: 1,
 			fields: []field{
 				{key: "Intitule", label: "Intitulé", kind: kText, required: true, help: "Nom de l’initiative ou de la politique.", example: "Pass numérique", width: 30},
 				{key: "Type", label: "Type", kind: kChoice, choices: initiativeTypes, help: "Choisissez dans la liste.", example: "Politique publique", width: 20},
@@ -300,8 +300,8 @@ var schema = []sheetSpec{
 	{
 		name:  sheetNECLocaux,
 		intro: "Le bilan des NEC locaux déjà organisés sur votre territoire, s’il y en a.",
-		blocks: []block{{
-			kind: tableBlock, name: "NECLocaux", rows: 10,
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "NECLocaux", rows: 10,
 			fields: []field{
 				{key: "Annee", label: "Année", kind: kYear, required: true, help: "Année de l’édition (AAAA).", example: "2023", width: 10},
 				{key: "Lieu", label: "Lieu", kind: kText, required: true, help: "Où il s’est tenu.", example: "Saint-Brieuc", width: 26},
@@ -313,8 +313,8 @@ var schema = []sheetSpec{
 	{
 		name:  sheetThematiques,
 		intro: "Les thématiques, les enjeux et les initiatives du territoire à mettre en avant dans la programmation du NEC 2025.",
-		blocks: []block{{
-			kind: tableBlock, name: "Thematiques", rows: 10, minRows: 1,
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "Thematiques", rows: 10, minRows: 1,
 			fields: []field{
 				{key: "Theme", label: "Thématique", kind: kText, required: true, help: "Intitulé court.", example: "Numérique responsable", width: 30},
 				{key: "Enjeux", label: "Enjeux", kind: kLongText, help: "Pourquoi ce thème compte pour le territoire.", example: "Réduire l’empreinte des services publics…", width: 55},
@@ -325,8 +325,8 @@ var schema = []sheetSpec{
 	{
 		name:  sheetAnnexes,
 		intro: "Les lettres de soutien et autres documents, un par ligne. Placez chaque fichier (PDF, JPEG ou PNG) dans le même dossier que ce classeur et écrivez son nom exact dans la colonne « Fichier ».",
-		blocks: []block{{
-			kind: tableBlock, name: "Annexes", rows: 15, minRows: 1,
+		blocks: []sheetBlock{{
+			kind: tableKind, name: "Annexes", rows: 15, minRows: 1,
 			fields: []field{
 				{key: "Fichier", label: "Fichier", kind: kFile, required: true, help: "Nom du fichier dans le dossier du classeur (PDF, JPEG ou PNG).", example: "soutien-region.pdf", width: 30},
 				{key: "Titre", label: "Titre", kind: kText, required: true, help: "Titre du document.", example: "Lettre de soutien de la Région", width: 36},
@@ -371,11 +371,11 @@ func (s sheetSpec) layout(counts []int) []blockLayout {
 			row++
 		}
 		switch b.kind {
-		case formBlock:
+		case formKind:
 			l.headerRow = row
 			l.firstRow = row
 			l.lastRow = row + len(b.fields) - 1
-		case tableBlock:
+		case tableKind:
 			l.headerRow = row
 			l.firstRow = row + 1
 			n := b.rows
@@ -414,8 +414,8 @@ func sheetIndex(name string) int {
 	return len(schema) + 1
 }
 
-// column returns the column letters of the n-th column (1-based).
-func column(n int) string {
+// colName returns the column letters of the n-th column (1-based).
+func colName(n int) string {
 	s := ""
 	for n > 0 {
 		n--
@@ -426,7 +426,7 @@ func column(n int) string {
 }
 
 // cellName returns "B4" for column 2, row 4.
-func cellName(col, row int) string { return column(col) + fmt.Sprint(row) }
+func cellName(col, row int) string { return colName(col) + fmt.Sprint(row) }
 
 // CellFor returns the cell of the blank template that holds field key of
 // sheet: for a form field its value cell (row is ignored), for a table the
@@ -445,7 +445,7 @@ func CellFor(sheet, key string, row int) (string, error) {
 			if f.key != key {
 				continue
 			}
-			if b.kind == formBlock {
+			if b.kind == formKind {
 				return cellName(2, lay[bi].firstRow+fi), nil
 			}
 			if row < 0 {
@@ -470,6 +470,6 @@ func CellFor(sheet, key string, row int) (string, error) {
 // modelOf returns the part of c that block b fills: a struct for a form, a
 // slice of structs for a table. The schema names model fields by their Go
 // names; TestSchemaMatchesModel keeps the two in step.
-func modelOf(c *Candidature, b block) reflect.Value {
+func modelOf(c *Candidature, b sheetBlock) reflect.Value {
 	return reflect.ValueOf(c).Elem().FieldByName(b.name)
 }

@@ -37,7 +37,7 @@ func TestSchemaMatchesModel(t *testing.T) {
 				t.Fatalf("%s: block %s is not a field of Candidature", s.name, b.name)
 			}
 			typ := v.Type()
-			if b.kind == tableBlock {
+			if b.kind == tableKind {
 				if typ.Kind() != reflect.Slice {
 					t.Fatalf("%s: table %s is not a slice", s.name, b.name)
 				}
@@ -738,25 +738,6 @@ func hasFinding(fs []Finding, sheet, cell string, sev Severity, fragment string)
 	return false
 }
 
-// corpusDir returns the shared corpus of real files, or skips.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	if dir := os.Getenv("NECDOSSIER_CORPUS"); dir != "" {
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join("..", dir)
-		}
-		if _, err := os.Stat(filepath.Join(dir, "MANIFEST.tsv")); err != nil {
-			t.Fatalf("NECDOSSIER_CORPUS=%s: %v", os.Getenv("NECDOSSIER_CORPUS"), err)
-		}
-		return dir
-	}
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(dir, "MANIFEST.tsv")); err != nil {
-		t.Skipf("corpus absent (%v): set NECDOSSIER_CORPUS to run these tests", err)
-	}
-	return dir
-}
-
 // TestCorpusWorkbooks reads every workbook of the corpus: none is our
 // form, so each must give a clear French error, of the right kind.
 func TestCorpusWorkbooks(t *testing.T) {
@@ -977,26 +958,19 @@ func TestReadFarCell(t *testing.T) {
 	}
 }
 
-// needTool skips when a program is missing, unless NECDOSSIER_REQUIRE_TOOLS=1.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
+// skipShort skips a test that runs LibreOffice in -short mode, unless the
+// tools are required.
+func skipShort(t *testing.T) {
 	if testing.Short() && os.Getenv("NECDOSSIER_REQUIRE_TOOLS") != "1" {
-		t.Skipf("%s: skipped in -short mode", name)
+		t.Skip("runs LibreOffice: skipped in -short mode")
 	}
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("NECDOSSIER_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("%s is required (NECDOSSIER_REQUIRE_TOOLS=1): %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
 }
 
 // TestLibreOfficeRoundTrip saves the blank template and a filled workbook
 // with LibreOffice and reads them back: the same candidature, the same
 // cells.
 func TestLibreOfficeRoundTrip(t *testing.T) {
+	skipShort(t)
 	soffice := needTool(t, "soffice")
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in")
@@ -1283,6 +1257,7 @@ func TestReadWorkbookFile(t *testing.T) {
 // TestLibreOfficeOtherFormats has LibreOffice save the template as .xls,
 // .ods and .csv, renamed .xlsx as a user would: each gets its message.
 func TestLibreOfficeOtherFormats(t *testing.T) {
+	skipShort(t)
 	soffice := needTool(t, "soffice")
 	dir := t.TempDir()
 	in := filepath.Join(dir, "candidature.xlsx")

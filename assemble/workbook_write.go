@@ -316,7 +316,7 @@ func (wr *writer) sheet(s sheetSpec) error {
 	width := 0
 	for _, b := range s.blocks {
 		w := len(b.fields)
-		if b.kind == formBlock {
+		if b.kind == formKind {
 			w = 3
 		}
 		if len(b.total) > 0 {
@@ -333,7 +333,7 @@ func (wr *writer) sheet(s sheetSpec) error {
 	counts := make([]int, len(s.blocks))
 	if wr.c != nil {
 		for i, b := range s.blocks {
-			if b.kind == tableBlock {
+			if b.kind == tableKind {
 				counts[i] = modelOf(wr.c, b).Len()
 			}
 		}
@@ -348,7 +348,7 @@ func (wr *writer) sheet(s sheetSpec) error {
 			}
 		}
 		var err error
-		if b.kind == formBlock {
+		if b.kind == formKind {
 			err = wr.form(s, b, lay[i], widths)
 		} else {
 			onlyForms = false
@@ -362,14 +362,14 @@ func (wr *writer) sheet(s sheetSpec) error {
 		widths[3] = 60 // the help column
 	}
 	for col, w := range widths {
-		if err := f.SetColWidth(s.name, column(col), column(col), w); err != nil {
+		if err := f.SetColWidth(s.name, colName(col), colName(col), w); err != nil {
 			return err
 		}
 	}
 	// Frozen panes: a sheet holding one table keeps its header in view;
 	// the others keep the title.
 	ySplit := introRow
-	if len(s.blocks) == 1 && s.blocks[0].kind == tableBlock {
+	if len(s.blocks) == 1 && s.blocks[0].kind == tableKind {
 		ySplit = lay[0].headerRow
 	}
 	if err := f.SetPanes(s.name, &excelize.Panes{Freeze: true, YSplit: ySplit, TopLeftCell: cellName(1, ySplit+1), ActivePane: "bottomLeft"}); err != nil {
@@ -387,7 +387,7 @@ func (wr *writer) text(sheet string, col, row int, s string, style int) error {
 }
 
 // form writes a form block: label in A, value in B, help in C.
-func (wr *writer) form(s sheetSpec, b block, l blockLayout, widths map[int]float64) error {
+func (wr *writer) form(s sheetSpec, b sheetBlock, l blockLayout, widths map[int]float64) error {
 	f := wr.f
 	var rec reflect.Value
 	if wr.c != nil {
@@ -450,7 +450,7 @@ func (wr *writer) form(s sheetSpec, b block, l blockLayout, widths map[int]float
 }
 
 // table writes a table block: header row, prepared rows, records, totals.
-func (wr *writer) table(s sheetSpec, b block, l blockLayout, widths map[int]float64) error {
+func (wr *writer) table(s sheetSpec, b sheetBlock, l blockLayout, widths map[int]float64) error {
 	f := wr.f
 	for i, fd := range b.fields {
 		col := i + 1
@@ -502,7 +502,7 @@ func (wr *writer) table(s sheetSpec, b block, l blockLayout, widths map[int]floa
 		}
 		formula := t.formula
 		for j, fd := range b.fields {
-			formula = strings.ReplaceAll(formula, "{col:"+fd.key+"}", column(j+1))
+			formula = strings.ReplaceAll(formula, "{col:"+fd.key+"}", colName(j+1))
 		}
 		for j := range b.total {
 			formula = strings.ReplaceAll(formula, "{total:"+strconv.Itoa(j)+"}", cellName(col+1, l.headerRow+j))
@@ -643,7 +643,7 @@ func (wr *writer) list(fd field) (string, error) {
 		wr.listAt = map[string]string{}
 	}
 	wr.lists++
-	col := column(wr.lists)
+	col := colName(wr.lists)
 	for i, c := range fd.choices {
 		if err := wr.f.SetCellStr(sheetLists, col+strconv.Itoa(i+1), c); err != nil {
 			return "", err

@@ -206,7 +206,7 @@ func TestTemplateForm(t *testing.T) {
 		for bi, b := range s.blocks {
 			for fi, fd := range b.fields {
 				cell := cellName(2, lay[bi].firstRow+fi)
-				if b.kind == tableBlock {
+				if b.kind == tableKind {
 					cell = cellName(fi+1, lay[bi].lastRow)
 					head, _ := f.GetCellValue(s.name, cellName(fi+1, lay[bi].headerRow))
 					st, _ := f.GetCellStyle(s.name, cellName(fi+1, lay[bi].headerRow))
