@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ type Call struct {
 	FilePrefix   string    `yaml:"file_prefix"`
 	WorkbookName string    `yaml:"workbook_name"`
 	Charter      string    `yaml:"charter"`
+	EmailSubject string    `yaml:"email_subject"` // "{collectivite}" is replaced by the candidate's name
 	Criteria     Criteria  `yaml:"criteria"`
 	Checklist    []Item    `yaml:"checklist"`
 	Sections     []Section `yaml:"sections"`
@@ -123,6 +125,7 @@ func ParseCall(data []byte) (*Call, error) {
 	need(c.Recipient.Email != "", "recipient.email")
 	need(c.FilePrefix != "", "file_prefix")
 	need(c.WorkbookName != "", "workbook_name")
+	need(strings.Contains(c.EmailSubject, "{collectivite}"), "email_subject (avec {collectivite})")
 	need(c.Criteria.Participants > 0, "criteria.participants")
 	need(c.Criteria.Speakers > 0, "criteria.speakers")
 	need(c.Criteria.EventDays > 0, "criteria.event_days")
@@ -148,4 +151,14 @@ func ParseCall(data []byte) (*Call, error) {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// Label returns the checklist item's label with the call's thresholds
+// filled in: "{participants}" becomes "2 000".
+func (c *Call) Label(it Item) string {
+	return strings.NewReplacer(
+		"{participants}", Number(c.Criteria.Participants),
+		"{speakers}", Number(c.Criteria.Speakers),
+		"{event_days}", strconv.Itoa(c.Criteria.EventDays),
+	).Replace(it.Label)
 }

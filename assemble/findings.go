@@ -80,6 +80,8 @@ func (s Status) String() string {
 		return "non rempli"
 	case ToConfirm:
 		return "à confirmer"
+	case 0:
+		return "non évalué"
 	}
 	return fmt.Sprintf("statut(%d)", int(s))
 }

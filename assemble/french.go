@@ -356,3 +356,304 @@ func Capitalize(s string) string {
 	}
 	return s
 }
+
+// ---------------------------------------------------------------------------
+// Typography
+
+// Typo applies French typographic rules to free text typed by users:
+//
+//   - a straight apostrophe between letters becomes ’ ("l’État");
+//   - "double quotes" become « guillemets », and the inner spaces of
+//     guillemets become NBSP (added if missing: «x» gives « x »);
+//     English quotes “ ” are left alone: French uses them inside « »;
+//   - a NBSP goes before ":" and a NNBSP before ";", "!" and "?" (or a group
+//     such as "?!"): an existing space is replaced, a missing one is added
+//     after a word ("Attention!" gives "Attention !"), but not between
+//     digits (14:30, 1:2); a NNBSP already before ":" is kept;
+//   - "..." becomes "…" and " - " between spaces becomes " – ";
+//   - runs of spaces collapse into one (a no-break one if the run had one)
+//     and spaces at both ends of lines are dropped; line breaks are kept.
+//
+// Words that hold a URL or an e-mail address ("://", "@" or "www.") are left
+// untouched, as are letters and digits ("oe" is not made "œ"). Typo is
+// idempotent, never panics and replaces invalid UTF-8 with U+FFFD.
+func Typo(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	depth := 0 // open guillemets, carried over lines until a blank line
+	start := 0
+	for i := 0; i <= len(rs); i++ {
+		if i < len(rs) && !isBreak(rs[i]) {
+			continue
+		}
+		typoLine(&b, rs[start:i], &depth)
+		if i < len(rs) {
+			b.WriteRune(rs[i])
+			if rs[i] == '\r' && i+1 < len(rs) && rs[i+1] == '\n' {
+				i++
+				b.WriteRune('\n')
+			}
+		}
+		start = i + 1
+	}
+	return b.String()
+}
+
+// glyph is a rune of the line being typeset.
+type glyph struct {
+	r    rune
+	keep bool // part of a URL or an e-mail address: never changed
+}
+
+// typoLine typesets one line (without its line break) into b.
+func typoLine(b *strings.Builder, rs []rune, depth *int) {
+	cs := collapse(rs)
+	if len(cs) == 0 {
+		*depth = 0 // a blank line ends any quotation left open
+		return
+	}
+	protect(cs)
+	cs = ellipses(cs)
+	apostrophes(cs)
+	quotes(cs, depth)
+	cs = guillemets(cs)
+	cs = punctuation(cs)
+	dashes(cs)
+	for _, c := range cs {
+		b.WriteRune(c.r)
+	}
+}
+
+func isBreak(r rune) bool {
+	switch r {
+	case '\n', '\r', '\v', '\f', '\u0085', '\u2028', '\u2029':
+		return true
+	}
+	return false
+}
+
+// isHSpace reports a horizontal space (a line break is not one).
+func isHSpace(r rune) bool { return unicode.IsSpace(r) && !isBreak(r) }
+
+func isNoBreak(r rune) bool { return r == nbsp || r == nnbsp || r == '\u2007' }
+
+// collapse turns runs of spaces into one space, trims both ends, and keeps a
+// no-break space if the run had one.
+func collapse(rs []rune) []glyph {
+	cs := make([]glyph, 0, len(rs)+8)
+	for _, r := range rs {
+		if isHSpace(r) {
+			if !isNoBreak(r) {
+				r = ' '
+			}
+			n := len(cs)
+			if n == 0 {
+				continue
+			}
+			if isHSpace(cs[n-1].r) {
+				if cs[n-1].r == ' ' {
+					cs[n-1].r = r
+				}
+				continue
+			}
+		}
+		cs = append(cs, glyph{r: r})
+	}
+	if n := len(cs); n > 0 && isHSpace(cs[n-1].r) {
+		cs = cs[:n-1]
+	}
+	return cs
+}
+
+// Punctuation that may surround an address without being part of it. Both
+// sets hold every quote and bracket, so that what Typo makes of them stays
+// outside the address when Typo runs again.
+const (
+	leading  = `"'«»“”‘’()[]{}<>`
+	trailing = leading + `.,;:!?…`
+)
+
+// protect marks the words that hold a URL or an e-mail address, minus the
+// punctuation around them.
+func protect(cs []glyph) {
+	for i := 0; i < len(cs); {
+		if isHSpace(cs[i].r) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(cs) && !isHSpace(cs[j].r) {
+			j++
+		}
+		a, z := i, j
+		for a < z && strings.ContainsRune(leading, cs[a].r) {
+			a++
+		}
+		for z > a && strings.ContainsRune(trailing, cs[z-1].r) {
+			z--
+		}
+		w := make([]rune, 0, z-a)
+		for _, c := range cs[a:z] {
+			w = append(w, c.r)
+		}
+		// "Contains", not "starts with": a word typeset once must not gain
+		// protection the second time (idempotence), e.g. x«www.a gives x« www.a.
+		if word := strings.ToLower(string(w)); strings.Contains(word, "://") ||
+			strings.Contains(word, "@") || strings.Contains(word, "www.") {
+			for k := a; k < z; k++ {
+				cs[k].keep = true
+			}
+		}
+		i = j
+	}
+}
+
+// ellipses replaces "..." (exactly three dots) by "…".
+func ellipses(cs []glyph) []glyph {
+	out := make([]glyph, 0, len(cs))
+	for i := 0; i < len(cs); i++ {
+		j := i
+		for j < len(cs) && cs[j].r == '.' && !cs[j].keep {
+			j++
+		}
+		switch {
+		case j == i:
+			out = append(out, cs[i])
+		case j-i == 3 && (i == 0 || cs[i-1].r != '.') && (j == len(cs) || cs[j].r != '.'):
+			out = append(out, glyph{r: '…'})
+			i = j - 1
+		default:
+			out = append(out, cs[i:j]...)
+			i = j - 1
+		}
+	}
+	return out
+}
+
+// apostrophes curls a straight apostrophe between two letters.
+func apostrophes(cs []glyph) {
+	for i := 1; i+1 < len(cs); i++ {
+		p, n := cs[i-1].r, cs[i+1].r
+		if cs[i].r == '\'' && !cs[i].keep && (unicode.IsLetter(p) || unicode.IsMark(p)) && unicode.IsLetter(n) {
+			cs[i].r = '’'
+		}
+	}
+}
+
+// quotes turns straight double quotes into « or », from the context: after
+// a space or an opening sign a quote opens, after a word it closes an open
+// quotation. A quote between two spaces, or one after a word and before a
+// space while no quotation is open (un écran 27"), is left alone.
+func quotes(cs []glyph, depth *int) {
+	for i := range cs {
+		c := &cs[i]
+		if c.keep {
+			continue
+		}
+		switch c.r {
+		case '«':
+			*depth++
+		case '»':
+			*depth = max(*depth-1, 0)
+		case '"':
+			// A quote right after « closes it: "" gives « ».
+			left := i == 0 || opens(cs[i-1].r) && cs[i-1].r != '«'
+			right := i+1 == len(cs) || isHSpace(cs[i+1].r)
+			switch {
+			case left && !right, !left && !right && *depth == 0:
+				c.r = '«'
+				*depth++
+			case !left && *depth > 0:
+				c.r = '»'
+				*depth--
+			}
+		}
+	}
+}
+
+// opens reports whether an opening quote may follow r.
+func opens(r rune) bool {
+	return isHSpace(r) || unicode.In(r, unicode.Ps, unicode.Pi, unicode.Pd)
+}
+
+// guillemets puts a NBSP on the inner side of « and », replacing a space.
+func guillemets(cs []glyph) []glyph {
+	out := make([]glyph, 0, len(cs)+8)
+	for i := 0; i < len(cs); i++ {
+		c := cs[i]
+		switch {
+		case c.keep:
+		case c.r == '»':
+			if n := len(out); n > 0 && isHSpace(out[n-1].r) {
+				out[n-1].r = nbsp
+			} else if n > 0 {
+				out = append(out, glyph{r: nbsp})
+			}
+		case c.r == '«' && i+1 < len(cs):
+			out = append(out, c, glyph{r: nbsp})
+			if isHSpace(cs[i+1].r) {
+				i++ // replaced by the NBSP
+			}
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// punctuation puts the right no-break space before ":", ";", "!" and "?".
+func punctuation(cs []glyph) []glyph {
+	isMark := func(c glyph) bool { return !c.keep && strings.ContainsRune(":;!?", c.r) }
+	out := make([]glyph, 0, len(cs)+8)
+	for i := 0; i < len(cs); i++ {
+		if !isMark(cs[i]) {
+			out = append(out, cs[i])
+			continue
+		}
+		j := i + 1
+		for j < len(cs) && isMark(cs[j]) {
+			j++
+		}
+		sp := nnbsp
+		if cs[i].r == ':' {
+			sp = nbsp
+		}
+		if n := len(out); n > 0 {
+			p := out[n-1]
+			switch {
+			case isHSpace(p.r):
+				if sp == nnbsp || p.r != nnbsp {
+					out[n-1].r = sp
+				}
+			case endsWord(p) && (j == len(cs) || mayFollow(cs[j].r)):
+				out = append(out, glyph{r: sp})
+			}
+		}
+		out = append(out, cs[i:j]...)
+		i = j - 1
+	}
+	return out
+}
+
+// endsWord reports whether c may end a word that takes a space before
+// ":;!?". It looks at the rune only, whether protected or not.
+func endsWord(c glyph) bool {
+	return unicode.IsLetter(c.r) || unicode.IsDigit(c.r) || unicode.IsMark(c.r) ||
+		strings.ContainsRune(".)]}»’”…%€°", c.r)
+}
+
+// mayFollow reports whether r may follow ":;!?" that takes an added space:
+// a space or closing punctuation, not a letter or digit (14:30, a:b).
+func mayFollow(r rune) bool {
+	return isHSpace(r) || unicode.In(r, unicode.Pe, unicode.Pf) || strings.ContainsRune(`".,'…`, r)
+}
+
+// dashes turns a hyphen between two spaces into an en dash.
+func dashes(cs []glyph) {
+	for i := 1; i+1 < len(cs); i++ {
+		if cs[i].r == '-' && !cs[i].keep && isHSpace(cs[i-1].r) && isHSpace(cs[i+1].r) {
+			cs[i].r = '–'
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // vis makes the no-break spaces visible in failure messages and in wanted
@@ -367,4 +369,145 @@ func TestCapitalize(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestTypo(t *testing.T) {
+	// In "in" and "want", "_" stands for NBSP and "·" for NNBSP.
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", ""},
+		{"plain", "Un projet numérique", "Un projet numérique"},
+		{"numbers", "12 500 habitants, 3.5 ETP, 1,5 M", "12 500 habitants, 3.5 ETP, 1,5 M"},
+		{"oe kept", "coeur et oeuvre", "coeur et oeuvre"},
+
+		// Apostrophes.
+		{"apostrophe", "l'État", "l’État"},
+		{"aujourd'hui", "aujourd'hui", "aujourd’hui"},
+		{"apostrophes", "l'accès à l'école d'Arles", "l’accès à l’école d’Arles"},
+		{"single quotes", "'quoted' words", "'quoted' words"},
+		{"apostrophe at word end", "les parents' avis", "les parents' avis"},
+		{"apostrophe after digit", "l'an 2000'", "l’an 2000'"},
+
+		// Guillemets.
+		{"double quotes", `le "Pass numérique" est`, "le «_Pass numérique_» est"},
+		{"quotes and punctuation", `il dit "oui", puis "non".`, "il dit «_oui_», puis «_non_»."},
+		{"quotes in brackets", `("oui")`, "(«_oui_»)"},
+		{"guillemets spaces", "« oui »", "«_oui_»"},
+		{"guillemets glued", "«oui»", "«_oui_»"},
+		{"guillemets NNBSP", "«·oui·»", "«_oui_»"},
+		{"mixed", `« un » et "deux"`, "«_un_» et «_deux_»"},
+		{"nested English quotes", "« il dit “oui” »", "«_il dit “oui”_»"},
+		{"lone quote", `12 " de large`, `12 " de large`},
+		{"inches", `un écran 27"`, `un écran 27"`},
+		{"empty quotes", `""`, "«_»"},
+		{"unclosed", `"ouvert`, "«_ouvert"},
+		{"across lines", "\"début\nfin\" ici", "«_début\nfin_» ici"},
+		{"reset by blank line", "\"a\n\nb\" c", "«_a\n\nb\" c"},
+
+		// Spaces before punctuation.
+		{"exclamation", "Attention!", "Attention·!"},
+		{"question", "Pourquoi ?", "Pourquoi·?"},
+		{"semicolon", "un ; deux", "un·; deux"},
+		{"colon", "Objet: demande", "Objet_: demande"},
+		{"colon with space", "Objet : demande", "Objet_: demande"},
+		{"colon NNBSP kept", "Objet·: demande", "Objet·: demande"},
+		{"group", "Vraiment?!", "Vraiment·?!"},
+		{"group with space", "Vraiment ?! Oui !!!", "Vraiment·?! Oui·!!!"},
+		{"after guillemet", `Il a dit "non"!`, "Il a dit «_non_»·!"},
+		{"before guillemet", `"Vraiment?"`, "«_Vraiment·?_»"},
+		{"NBSP replaced", "Quoi_?", "Quoi·?"},
+		{"glued to a word after", "Note:voir", "Note:voir"},
+		{"line start", "!important", "!important"},
+		{"after bracket", "(?)", "(?)"},
+		{"after abbreviation", "etc.:", "etc._:"},
+
+		// Left alone.
+		{"time", "à 14:30 précises", "à 14:30 précises"},
+		{"ratio", "un ratio 1:2", "un ratio 1:2"},
+		{"time then colon", "à 14:30: fin", "à 14:30_: fin"},
+		{"url", "voir https://exemple.fr/a?b=1&c=d!", "voir https://exemple.fr/a?b=1&c=d·!"},
+		{"url query", "https://x?y=1", "https://x?y=1"},
+		{"url in guillemets", `"https://exemple.fr/l'a"`, "«_https://exemple.fr/l'a_»"},
+		{"url in brackets", "(http://a.fr/b:c)", "(http://a.fr/b:c)"},
+		{"url then colon", "https://a.fr: le site", "https://a.fr_: le site"},
+		{"www", "www.exemple.fr/page?x=1", "www.exemple.fr/page?x=1"},
+		{"email", "écrire à jean.d'arc@mairie.fr; merci", "écrire à jean.d'arc@mairie.fr·; merci"},
+		{"mailto", "mailto:contact@exemple.fr", "mailto:contact@exemple.fr"},
+		{"www inside a word", "x«www.a:b!", "x«www.a:b·!"},
+		{"url after empty quotes", `""https://x a"`, `«_»https://x a"`},
+		{"url dots", "https://a.fr/b...c", "https://a.fr/b...c"},
+
+		// Ellipsis and dashes.
+		{"ellipsis", "et puis...", "et puis…"},
+		{"ellipsis in brackets", "(...)", "(…)"},
+		{"four dots", "....", "...."},
+		{"two dots", "..", ".."},
+		{"dash", "un - deux", "un – deux"},
+		{"hyphen", "Val-d'Oise", "Val-d’Oise"},
+		{"negative number", "de -5 à +5", "de -5 à +5"},
+		{"dash bullet", "- point", "- point"},
+
+		// Spaces and lines.
+		{"collapse", "un   deux \t trois", "un deux trois"},
+		{"collapse keeps no-break", "12 _€", "12_€"},
+		{"trim", "  texte  ", "texte"},
+		{"lines", "un\ndeux\n\ntrois", "un\ndeux\n\ntrois"},
+		{"lines trimmed", "un  \n  deux", "un\ndeux"},
+		{"CRLF", "Oui!\r\nNon?\r\n\r\nFin", "Oui·!\r\nNon·?\r\n\r\nFin"},
+		{"blank lines", "\n\n\n", "\n\n\n"},
+
+		// Already typeset text is left as it is.
+		{"typeset", "«_Le numérique_», c’est l’affaire de tous·! Vraiment·? Oui_: 14:30…",
+			"«_Le numérique_», c’est l’affaire de tous·! Vraiment·? Oui_: 14:30…"},
+
+		// Invalid UTF-8.
+		{"invalid", "a\xffb!", "a\ufffdb·!"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, want := spaces.Replace(tt.in), spaces.Replace(tt.want)
+			got := Typo(in)
+			if got != want {
+				t.Errorf("Typo(%q)\n got %q\nwant %q", tt.in, vis.Replace(got), tt.want)
+			}
+			if again := Typo(got); again != got {
+				t.Errorf("Typo is not idempotent on %q:\n once %q\ntwice %q", tt.in, vis.Replace(got), vis.Replace(again))
+			}
+		})
+	}
+}
+
+// alnum returns the letters and digits of s, in order.
+func alnum(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func FuzzTypo(f *testing.F) {
+	for _, s := range []string{
+		"", "l'État", `le "Pass" est`, "«x»", "Attention!", "à 14:30", "1:2",
+		"https://x?y=1", "a@b.fr!", "www.x.fr...", "et puis...", "un - deux",
+		"un\n\ndeux", "a\r\nb", "Quoi ?!", `""`, `x«www.a"b"c`, "\xff'a\"",
+		"«_Le numérique_», c’est l’affaire de tous·!", "Quoi_?", "«·»", "a - _b",
+	} {
+		f.Add(spaces.Replace(s))
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Typo(s)
+		if utf8.ValidString(s) && !utf8.ValidString(got) {
+			t.Fatalf("Typo(%q) = %q: invalid UTF-8", s, got)
+		}
+		if again := Typo(got); again != got {
+			t.Fatalf("Typo not idempotent on %q:\n once %q\ntwice %q", s, got, again)
+		}
+		if a, b := alnum(s), alnum(got); a != b {
+			t.Fatalf("Typo(%q) = %q changed letters or digits: %q -> %q", s, got, a, b)
+		}
+	})
 }

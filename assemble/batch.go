@@ -1,0 +1,383 @@
+package assemble
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Candidate is one candidate found in a batch folder: a workbook, and the
+// folder its annexes must stay inside.
+type Candidate struct {
+	Name     string // the folder's name, or the workbook's name without extension
+	Workbook string // path of the workbook
+}
+
+// maxWorkbookBytes caps the size of a candidate's workbook file.
+const maxWorkbookBytes = 20 << 20
+
+// FindCandidates lists the candidates of dir: each sub-folder holding one
+// workbook (.xlsx) is a candidate, and so is each workbook lying directly
+// in dir. Hidden files and folders, and Office's lock files (~$…), are
+// skipped. Symbolic links are never followed.
+func FindCandidates(dir string) ([]Candidate, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("dossier des candidatures %s : %w", dir, unwrapPath(err))
+	}
+	var list []Candidate
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		switch {
+		case e.Type().IsRegular() && strings.EqualFold(filepath.Ext(name), ".xlsx"):
+			list = append(list, Candidate{Name: strings.TrimSuffix(name, filepath.Ext(name)), Workbook: path})
+		case e.IsDir():
+			wb, err := folderWorkbook(path)
+			if errors.Is(err, errNoWorkbook) {
+				continue // not a candidate: sources, notes…
+			}
+			if err != nil {
+				// Reported as a failed candidate, with its reason.
+				list = append(list, Candidate{Name: name, Workbook: filepath.Join(path, "?")})
+				continue
+			}
+			list = append(list, Candidate{Name: name, Workbook: wb})
+		}
+	}
+	if len(list) == 0 {
+		return nil, fmt.Errorf("dossier des candidatures %s : aucun classeur .xlsx, ni dossier de candidat qui en contienne un", dir)
+	}
+	return list, nil
+}
+
+// folderWorkbook finds the single workbook of a candidate's folder.
+func folderWorkbook(dir string) (string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	var found []string
+	for _, e := range entries {
+		n := e.Name()
+		// A link counts, so that buildCandidate refuses it by name rather
+		// than the folder being passed over in silence.
+		file := e.Type().IsRegular() || e.Type()&fs.ModeSymlink != 0
+		if file && strings.EqualFold(filepath.Ext(n), ".xlsx") && !strings.HasPrefix(n, "~$") && !strings.HasPrefix(n, ".") {
+			found = append(found, filepath.Join(dir, n))
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", errNoWorkbook
+	case 1:
+		return found[0], nil
+	}
+	return "", fmt.Errorf("%d classeurs", len(found))
+}
+
+var errNoWorkbook = errors.New("aucun classeur")
+
+// BatchOptions says how to run a batch.
+type BatchOptions struct {
+	Dir      string // the folder of candidates
+	OutDir   string // where the dossiers and the comparison go
+	Jobs     int    // candidates in flight at once (0 → number of CPUs)
+	Call     *Call
+	Fonts    fs.FS
+	Now      time.Time
+	Print    bool     // also write impression.pdf, every dossier for double-sided printing
+	Progress Progress // nil → silent
+}
+
+// BatchResult is what a batch did.
+type BatchResult struct {
+	Outcomes []Outcome // one per candidate, in the candidates' order
+	Files    []string  // the comparison and print files written
+}
+
+// Failed counts the candidates whose dossier could not be made.
+func (r *BatchResult) Failed() int {
+	n := 0
+	for _, o := range r.Outcomes {
+		if o.Err != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Progress is told of each candidate as it starts and ends.
+type Progress interface {
+	Start(total int)
+	Done(o Outcome, finished, total int)
+}
+
+// Outcome is what became of one candidate.
+type Outcome struct {
+	Candidate Candidate
+	Output    string // the dossier written, "" on failure
+	Pages     int
+	Size      int64
+	Errors    int // error findings (the dossier was not made when > 0)
+	Warnings  int
+	Err       error // why the candidate failed, nil on success
+	Row       *Row  // the candidate's figures for the comparison; nil when unreadable
+	Elapsed   time.Duration
+}
+
+// RunBatch builds every candidate of opt.Dir into opt.OutDir/<candidate>.pdf,
+// several at once, then writes the comparison of the candidates and, with
+// opt.Print, the print bundle. A candidate that fails, for whatever reason,
+// panics included, is reported in its Outcome and the others go on.
+func RunBatch(opt BatchOptions) (*BatchResult, error) {
+	outcomes, err := buildAll(opt)
+	if err != nil {
+		return nil, err
+	}
+	res := &BatchResult{Outcomes: outcomes}
+	files, err := writeComparison(opt, outcomes)
+	res.Files = append(res.Files, files...)
+	if err != nil {
+		return res, err
+	}
+	if opt.Print {
+		f, err := writePrintBundle(opt, outcomes)
+		if err != nil {
+			return res, err
+		}
+		res.Files = append(res.Files, f)
+	}
+	return res, nil
+}
+
+// buildAll builds the candidates, opt.Jobs at a time; the outcomes come back
+// in the candidates' order.
+func buildAll(opt BatchOptions) ([]Outcome, error) {
+	cands, err := FindCandidates(opt.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
+		return nil, fmt.Errorf("dossier de sortie %s : %w", opt.OutDir, unwrapPath(err))
+	}
+	jobs := opt.Jobs
+	if jobs <= 0 {
+		jobs = runtime.NumCPU()
+	}
+	if opt.Progress != nil {
+		opt.Progress.Start(len(cands))
+	}
+	outcomes := make([]Outcome, len(cands))
+	var (
+		mu       sync.Mutex
+		finished int
+		wg       sync.WaitGroup
+	)
+	sem := make(chan struct{}, jobs)
+	for i, cand := range cands {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			o := buildCandidate(cand, opt)
+			mu.Lock()
+			defer mu.Unlock()
+			outcomes[i] = o
+			finished++
+			if opt.Progress != nil {
+				opt.Progress.Done(o, finished, len(cands))
+			}
+		}()
+	}
+	wg.Wait()
+	return outcomes, nil
+}
+
+// buildCandidate builds one candidate, turning a panic into a failure.
+func buildCandidate(cand Candidate, opt BatchOptions) (o Outcome) {
+	start := time.Now()
+	o.Candidate = cand
+	defer func() {
+		if r := recover(); r != nil {
+			o.Err = fmt.Errorf("erreur interne (%v)", r)
+			o.Output = ""
+		}
+		o.Elapsed = time.Since(start)
+	}()
+	if filepath.Base(cand.Workbook) == "?" {
+		o.Err = errors.New("le dossier doit contenir exactement un classeur .xlsx")
+		return o
+	}
+	// The workbook must be a regular file of the candidate's folder, not a
+	// link leading elsewhere, and of a sane size.
+	st, err := os.Lstat(cand.Workbook)
+	switch {
+	case err != nil:
+		o.Err = err
+		return o
+	case !st.Mode().IsRegular():
+		o.Err = errors.New("le classeur n’est pas un fichier ordinaire (lien symbolique refusé)")
+		return o
+	case st.Size() > maxWorkbookBytes:
+		o.Err = fmt.Errorf("classeur trop lourd (%s ; au plus %s)", Size(st.Size()), Size(maxWorkbookBytes))
+		return o
+	}
+	res, err := Build(BuildOptions{
+		Workbook: cand.Workbook,
+		Output:   filepath.Join(opt.OutDir, Slug(cand.Name)+".pdf"),
+		Call:     opt.Call,
+		Fonts:    opt.Fonts,
+		Now:      opt.Now,
+	})
+	if res != nil {
+		for _, f := range res.Findings {
+			if f.Severity == Erreur {
+				o.Errors++
+			} else {
+				o.Warnings++
+			}
+		}
+		o.Row = res.Row
+		o.Output, o.Pages, o.Size = res.Output, res.Pages, res.Size
+	}
+	if err != nil {
+		o.Output = ""
+		if errors.Is(err, ErrFindings) {
+			err = fmt.Errorf("%s dans le classeur, dont %s ; détail : necdossier check %s",
+				plural(o.Errors, "aucune erreur", "erreur", "erreurs"), firstError(res.Findings), cand.Workbook)
+		}
+		o.Err = err
+	}
+	return o
+}
+
+// WriteSummary writes the table that closes a batch: one line per
+// candidate, then the count of successes and failures.
+func WriteSummary(w io.Writer, outcomes []Outcome) {
+	width := len("candidat")
+	for _, o := range outcomes {
+		width = max(width, len([]rune(o.Candidate.Name)))
+	}
+	pad := func(s string) string { return s + strings.Repeat(" ", width-len([]rune(s))) }
+	fmt.Fprintf(w, "%s  %-7s  %6s  %9s  %s\n", pad("candidat"), "état", "pages", "taille", "détail")
+	failed := 0
+	for _, o := range outcomes {
+		state, pages, size, detail := "ok", fmt.Sprint(o.Pages), Size(o.Size), o.Output
+		if o.Err != nil {
+			failed++
+			state, pages, size, detail = "ÉCHEC", "-", "-", o.Err.Error()
+		} else if o.Warnings > 0 {
+			detail += " (" + plural(o.Warnings, "aucun avertissement", "avertissement", "avertissements") + ")"
+		}
+		fmt.Fprintf(w, "%s  %-7s  %6s  %9s  %s\n", pad(o.Candidate.Name), state, pages, size, detail)
+	}
+	fmt.Fprintf(w, "%s, %s\n", plural(len(outcomes)-failed, "aucun dossier produit", "dossier produit", "dossiers produits"), plural(failed, "aucun échec", "échec", "échecs"))
+}
+
+// sortedRows returns the comparison rows of the outcomes that have one.
+func sortedRows(outcomes []Outcome) []Row {
+	var rows []Row
+	for _, o := range outcomes {
+		if o.Row != nil {
+			rows = append(rows, *o.Row)
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b Row) int { return cmp.Compare(a.Candidat, b.Candidat) })
+	return rows
+}
+
+// NewProgress reports a batch's progress on w: a bar redrawn in place on a
+// terminal, one plain line per candidate otherwise (logs, CI).
+func NewProgress(w io.Writer, terminal bool) Progress {
+	return &progress{w: w, tty: terminal}
+}
+
+type progress struct {
+	w   io.Writer
+	tty bool
+}
+
+func (p *progress) Start(total int) {
+	if p.tty {
+		p.bar(0, total, "")
+	} else {
+		fmt.Fprintf(p.w, "%s à traiter\n", plural(total, "aucune candidature", "candidature", "candidatures"))
+	}
+}
+
+func (p *progress) Done(o Outcome, finished, total int) {
+	state := "ok"
+	if o.Err != nil {
+		state = "ÉCHEC"
+	}
+	if p.tty {
+		p.bar(finished, total, o.Candidate.Name+" : "+state)
+		if finished == total {
+			fmt.Fprintln(p.w)
+		}
+		return
+	}
+	fmt.Fprintf(p.w, "[%d/%d] %s : %s (%.1f s)\n", finished, total, o.Candidate.Name, state, o.Elapsed.Seconds())
+}
+
+// bar redraws "[#######.......] 3/7 name" on the current line.
+func (p *progress) bar(done, total int, last string) {
+	const width = 30
+	n := 0
+	if total > 0 {
+		n = done * width / total
+	}
+	if r := []rune(last); len(r) > 40 {
+		last = string(r[:39]) + "…"
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %-42s", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total, last)
+}
+
+// writeComparison writes comparaison.csv, comparaison.xlsx and
+// comparaison.pdf in opt.OutDir from the candidates that could be read.
+func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, error) {
+	rows := sortedRows(outcomes)
+	items := opt.Call.Checklist
+	var files []string
+	for _, out := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"comparaison.pdf", func(w io.Writer) error {
+			return RenderComparison(w, opt.Call, rows, ComparisonOptions{Fonts: opt.Fonts, Created: opt.Now})
+		}},
+		{"comparaison.xlsx", func(w io.Writer) error { return WriteCompareXLSX(w, items, rows) }},
+		{"comparaison.csv", func(w io.Writer) error { return WriteCompareCSV(w, items, rows) }},
+	} {
+		path := filepath.Join(opt.OutDir, out.name)
+		if err := writeAtomic(path, false, out.write); err != nil {
+			return files, fmt.Errorf("%s : %w", path, err)
+		}
+		files = append(files, path)
+	}
+	return files, nil
+}
+
+// firstError quotes the first error of the findings, for a one-line report.
+func firstError(fs []Finding) string {
+	for _, f := range fs {
+		if f.Severity == Erreur {
+			return "« " + f.Place() + " : " + f.Message + " »"
+		}
+	}
+	return "aucune"
+}

@@ -1,0 +1,268 @@
+package assemble
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+
+	"necdossier/fonts"
+)
+
+// candidateFolder writes a candidate's folder: its workbook, from c, and
+// the files of files (name → bytes).
+func candidateFolder(t testing.TB, call *Call, dir string, c *Candidature, files map[string][]byte) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var wb bytes.Buffer
+	if err := WriteWorkbook(&wb, call, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "candidature.xlsx"), wb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sampleFile reads a file of samples/.
+func sampleFile(t testing.TB, parts ...string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(append([]string{"..", "samples"}, parts...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// withAnnex returns a copy of c whose only annex is file.
+func withAnnex(c *Candidature, file string) *Candidature {
+	cc := *c
+	cc.Collectivite.Logo = ""
+	cc.Annexes = []Annexe{{Fichier: file, Titre: "Lettre de soutien", Organisation: "Partenaire", Type: "Lettre de soutien"}}
+	return &cc
+}
+
+// TestBatchHostileCandidates runs a batch where most candidates are broken
+// or hostile: each fails with its reason, none reaches a file outside its
+// folder, and the good one is built all the same.
+func TestBatchHostileCandidates(t *testing.T) {
+	call := testCall(t)
+	root := t.TempDir()
+	in := filepath.Join(root, "candidatures")
+	out := filepath.Join(root, "sortie")
+	letter := sampleFile(t, "haut-verdal", "lettre-departement-aubrelle.pdf")
+	// A file outside every candidate's folder, that no dossier may include.
+	secret := filepath.Join(root, "secret.pdf")
+	if err := os.WriteFile(secret, letter, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := sampleCandidatures()["haut-verdal"]
+
+	candidateFolder(t, call, filepath.Join(in, "bon"), withAnnex(base, "lettre.pdf"), map[string][]byte{"lettre.pdf": letter})
+	candidateFolder(t, call, filepath.Join(in, "point-point"), withAnnex(base, "../../secret.pdf"), nil)
+	candidateFolder(t, call, filepath.Join(in, "absolu"), withAnnex(base, secret), nil)
+	candidateFolder(t, call, filepath.Join(in, "lien"), withAnnex(base, "lettre.pdf"), nil)
+	if err := os.Symlink(secret, filepath.Join(in, "lien", "lettre.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	// A workbook that is a link to another candidate's workbook.
+	if err := os.MkdirAll(filepath.Join(in, "classeur-lien"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(in, "bon", "candidature.xlsx"), filepath.Join(in, "classeur-lien", "candidature.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	candidateFolder(t, call, filepath.Join(in, "casse"), base, nil)
+	if err := os.WriteFile(filepath.Join(in, "casse", "candidature.xlsx"), []byte("PK\x03\x04 pas un classeur"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	candidateFolder(t, call, filepath.Join(in, "deux-classeurs"), base, nil)
+	if err := os.WriteFile(filepath.Join(in, "deux-classeurs", "autre.xlsx"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A folder with no workbook is not a candidate (sources, notes…).
+	if err := os.MkdirAll(filepath.Join(in, "notes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := RunBatch(BatchOptions{Dir: in, OutDir: out, Jobs: 2, Call: call, Fonts: fonts.FS, Now: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Outcome{}
+	for _, o := range res.Outcomes {
+		got[o.Candidate.Name] = o
+	}
+	if _, ok := got["notes"]; ok {
+		t.Error("a folder without a workbook was taken for a candidate")
+	}
+	wantFail := map[string]string{
+		"point-point":    "erreur",
+		"absolu":         "erreur",
+		"lien":           "erreur",
+		"classeur-lien":  "lien symbolique refusé",
+		"casse":          "candidature.xlsx",
+		"deux-classeurs": "exactement un classeur",
+	}
+	for name, frag := range wantFail {
+		o, ok := got[name]
+		switch {
+		case !ok:
+			t.Errorf("%s: no outcome", name)
+		case o.Err == nil:
+			t.Errorf("%s: built %s, want a failure", name, o.Output)
+		case !strings.Contains(o.Err.Error(), frag):
+			t.Errorf("%s: error %q, want it to say %q", name, o.Err, frag)
+		}
+		if _, err := os.Stat(filepath.Join(out, name+".pdf")); err == nil {
+			t.Errorf("%s: a dossier was written for a failed candidate", name)
+		}
+	}
+	if o := got["bon"]; o.Err != nil || o.Pages < 5 {
+		t.Fatalf("the good candidate: %+v", o)
+	}
+	if res.Failed() != len(wantFail) {
+		t.Errorf("Failed() = %d, want %d", res.Failed(), len(wantFail))
+	}
+	for _, f := range []string{"comparaison.pdf", "comparaison.xlsx", "comparaison.csv"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+	// Nothing but what the batch writes is in the output folder: no temporary files.
+	entries, _ := os.ReadDir(out)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("leftover %s in the output folder", e.Name())
+		}
+	}
+	var summary bytes.Buffer
+	WriteSummary(&summary, res.Outcomes)
+	if !strings.Contains(summary.String(), "1 dossier produit, 6 échecs") {
+		t.Errorf("summary's last line:\n%s", summary.String())
+	}
+}
+
+// TestPrintBundle checks the committee's print file: each dossier starts
+// on an odd page, padding pages say so, a bookmark per candidate.
+func TestPrintBundle(t *testing.T) {
+	call := testCall(t)
+	root := t.TempDir()
+	in, out := filepath.Join(root, "in"), filepath.Join(root, "out")
+	samples := sampleCandidatures()
+	for _, name := range []string{"haut-verdal", "sarrine"} {
+		c := samples[name]
+		files := map[string][]byte{}
+		for _, a := range c.Annexes {
+			files[a.Fichier] = sampleFile(t, name, a.Fichier)
+		}
+		candidateFolder(t, call, filepath.Join(in, name), c, files)
+	}
+	res, err := RunBatch(BatchOptions{Dir: in, OutDir: out, Jobs: 2, Call: call, Fonts: fonts.FS, Print: true, Now: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed() != 0 {
+		var b bytes.Buffer
+		WriteSummary(&b, res.Outcomes)
+		t.Fatalf("failures:\n%s", b.String())
+	}
+	bundle := filepath.Join(out, "impression.pdf")
+	n, err := api.PageCountFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := frontPages(2)
+	want := front
+	var starts []int
+	blanks := map[int]bool{}
+	for p := 3; p <= front; p++ { // cover and index take two pages
+		blanks[p] = true
+	}
+	for _, o := range res.Outcomes {
+		starts = append(starts, want+1)
+		if o.Pages%2 == 1 {
+			blanks[want+o.Pages+1] = true
+		}
+		want += o.Pages + o.Pages%2
+	}
+	if n != want {
+		t.Errorf("bundle has %d pages, want %d (front %d, dossiers padded to even counts)", n, want, front)
+	}
+	for _, s := range starts {
+		if s%2 != 1 {
+			t.Errorf("a dossier starts on page %d, a left-hand page", s)
+		}
+	}
+	bms, err := api.Bookmarks(bytes.NewReader(readFile(t, bundle)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bms) != 2 || bms[0].PageFrom != starts[0] || bms[1].PageFrom != starts[1] {
+		t.Errorf("bookmarks %+v, want one per candidate at pages %v", bms, starts)
+	}
+	pdftotext := needTool(t, "pdftotext")
+	for p := 1; p <= n; p++ {
+		txt, err := exec.Command(pdftotext, "-f", itoa(p), "-l", itoa(p), bundle, "-").Output()
+		if err != nil {
+			t.Fatalf("page %d: %v", p, err)
+		}
+		blank := strings.Contains(string(txt), blankText)
+		if blank != blanks[p] {
+			t.Errorf("page %d: blank=%v, want %v:\n%s", p, blank, blanks[p], txt)
+		}
+	}
+}
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// BenchmarkBatch builds 50 candidates with three letters each (a PDF from
+// an office suite, a three-page PDF, a scanned JPEG), as many at once as
+// there are CPUs, comparison included.
+func BenchmarkBatch(b *testing.B) {
+	call := testCall(b)
+	in := filepath.Join(b.TempDir(), "in")
+	bel := sampleCandidatures()["belrive"]
+	files := map[string][]byte{}
+	for _, a := range bel.Annexes {
+		files[a.Fichier] = sampleFile(b, "belrive", a.Fichier)
+	}
+	files[bel.Collectivite.Logo] = sampleFile(b, "belrive", bel.Collectivite.Logo)
+	for i := range 50 {
+		c := *bel
+		c.Collectivite.Nom = bel.Collectivite.Nom + " " + itoa(i+1)
+		candidateFolder(b, call, filepath.Join(in, "candidat-"+itoa(i+1)), &c, files)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		out := filepath.Join(b.TempDir(), "out")
+		res, err := RunBatch(BatchOptions{Dir: in, OutDir: out, Call: call, Fonts: fonts.FS, Now: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Failed() != 0 {
+			b.Fatalf("%d failures", res.Failed())
+		}
+	}
+}

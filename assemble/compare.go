@@ -1,0 +1,141 @@
+package assemble
+
+import (
+	"bufio"
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Row is one candidate in the reviewers' comparison: the verdict on each
+// criterion of the call and the key figures, taken from the same model as
+// the dossiers.
+type Row struct {
+	Candidat                    string // the collectivité's name
+	Type                        string
+	Criteria                    []Criterion
+	Communautaire, Jour1, Jour2 time.Time
+	Capacite                    int64   // total places across the venues
+	Pleniere                    int64   // largest plenary room
+	Salles                      int64   // workshop rooms across the venues
+	Budget                      int64   // total charges, in-kind excluded, cents
+	Acquis                      float64 // share of the produits already secured (acquis), 0–1
+	EnNature                    int64   // in-kind contributions (87), cents
+	ETP                         float64
+	Partenaires                 int
+	Initiatives                 int
+	NECLocaux                   int
+	Lettres                     int
+	Pages                       int
+	Empreinte                   string // fingerprint of the inputs
+}
+
+// RowOf sums up c for the comparison.
+func RowOf(c *Candidature, criteria []Criterion) Row {
+	r := Row{
+		Candidat:      c.Collectivite.Nom,
+		Type:          c.Collectivite.Type,
+		Criteria:      criteria,
+		Communautaire: c.Evenement.JourneeCommunautaire,
+		Jour1:         c.Evenement.Jour1,
+		Jour2:         c.Evenement.Jour2,
+		Partenaires:   len(c.Partenaires),
+		Initiatives:   len(c.Initiatives),
+		NECLocaux:     len(c.NECLocaux),
+		Lettres:       len(c.Annexes),
+	}
+	// The same figures as the dossier's synthesis page.
+	f := budgetKeyFigures(c)
+	r.Capacite, r.Pleniere = f.capacity, f.plenary
+	for _, l := range c.Lieux {
+		r.Salles += max(l.Salles, 0)
+	}
+	r.Budget, r.EnNature, r.ETP = f.charges, f.nature, f.etp
+	if f.produits > 0 {
+		r.Acquis = float64(f.acquis) / float64(f.produits)
+	}
+	return r
+}
+
+// compareColumns names the comparison's columns, criteria aside.
+var compareColumns = []string{
+	"Candidat", "Type", "Journée communautaire", "Jour 1", "Jour 2",
+	"Capacité totale", "Plénière (places)", "Salles d’ateliers", "Budget (€)",
+	"Part acquise des produits", "Contributions en nature (€)", "ETP", "Partenaires",
+	"Initiatives", "NEC locaux", "Lettres", "Pages", "Empreinte SHA-256",
+}
+
+// WriteCompareCSV writes the rows as French Excel expects a CSV: UTF-8
+// with a byte-order mark, « ; » between fields, decimal commas. A field
+// that a spreadsheet would take for a formula (starting with = + - @, a
+// tab or a carriage return) is neutralised with a leading apostrophe, the
+// OWASP advice against CSV injection: candidates' names are untrusted.
+func WriteCompareCSV(w io.Writer, criteria []Item, rows []Row) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("\ufeff")
+	cw := csv.NewWriter(bw)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	header := append([]string{}, compareColumns...)
+	for _, it := range criteria {
+		header = append(header, "Critère : "+it.ID)
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	date := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format("02/01/2006")
+	}
+	euros := func(cents int64) string {
+		return strings.Replace(strconv.FormatFloat(float64(cents)/100, 'f', 2, 64), ".", ",", 1)
+	}
+	dec := func(x float64, prec int) string {
+		return strings.Replace(strconv.FormatFloat(x, 'f', prec, 64), ".", ",", 1)
+	}
+	for _, r := range rows {
+		rec := []string{
+			r.Candidat, r.Type, date(r.Communautaire), date(r.Jour1), date(r.Jour2),
+			strconv.FormatInt(r.Capacite, 10), strconv.FormatInt(r.Pleniere, 10), strconv.FormatInt(r.Salles, 10),
+			euros(r.Budget), dec(r.Acquis*100, 1) + " %", euros(r.EnNature), dec(r.ETP, 2),
+			strconv.Itoa(r.Partenaires), strconv.Itoa(r.Initiatives), strconv.Itoa(r.NECLocaux),
+			strconv.Itoa(r.Lettres), strconv.Itoa(r.Pages), r.Empreinte,
+		}
+		for _, it := range criteria {
+			rec = append(rec, statusOf(r.Criteria, it.ID).String())
+		}
+		for i, f := range rec {
+			rec[i] = neutralise(f)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// neutralise defuses a field a spreadsheet would run as a formula.
+func neutralise(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// statusOf returns the verdict on criterion id, 0 when absent.
+func statusOf(cs []Criterion, id string) Status {
+	for _, c := range cs {
+		if c.ID == id {
+			return c.Status
+		}
+	}
+	return 0
+}

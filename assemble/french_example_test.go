@@ -1,0 +1,49 @@
+package assemble_test
+
+import (
+	"fmt"
+	"time"
+
+	"necdossier/assemble"
+)
+
+// The outputs are quoted with %q so that the no-break spaces show:
+// \u00a0 is NBSP and \u202f is NNBSP.
+
+func ExampleMoney() {
+	fmt.Printf("%q\n", assemble.Money(1250000))
+	fmt.Printf("%q\n", assemble.Money(1250050))
+	fmt.Printf("%q\n", assemble.Money(-99))
+	// Output:
+	// "12\u202f500\u00a0€"
+	// "12\u202f500,50\u00a0€"
+	// "-0,99\u00a0€"
+}
+
+func ExampleLongDate() {
+	fmt.Println(assemble.LongDate(time.Date(2025, time.September, 25, 0, 0, 0, 0, time.UTC)))
+	fmt.Println(assemble.LongDate(time.Date(2025, time.October, 1, 0, 0, 0, 0, time.UTC)))
+	// Output:
+	// jeudi 25 septembre 2025
+	// mercredi 1er octobre 2025
+}
+
+func ExamplePercent() {
+	fmt.Printf("%q %q\n", assemble.Percent(0.425), assemble.Percent(1))
+	// Output:
+	// "42,5\u00a0%" "100\u00a0%"
+}
+
+func ExampleTypo() {
+	fmt.Printf("%q\n", assemble.Typo(`Le "Pass numérique" de l'État: essayez-le!`))
+	fmt.Printf("%q\n", assemble.Typo("Rendez-vous à 14:30 sur https://exemple.fr/?a=1..."))
+	// Output:
+	// "Le «\u00a0Pass numérique\u00a0» de l’État\u00a0: essayez-le\u202f!"
+	// "Rendez-vous à 14:30 sur https://exemple.fr/?a=1…"
+}
+
+func ExampleSlug() {
+	fmt.Println(assemble.Slug("Communauté d'agglomération du Val-d'Oise"))
+	// Output:
+	// Communaute-d-agglomeration-du-Val-d-Oise
+}

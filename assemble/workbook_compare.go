@@ -1,0 +1,130 @@
+package assemble
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// WriteCompareXLSX writes the comparison as a workbook for reviewers: real
+// numbers, dates and percentages (so that they sort and sum), an
+// autofilter on the header, the header row and the names column frozen.
+func WriteCompareXLSX(w io.Writer, criteria []Item, rows []Row) (err error) {
+	f := excelize.NewFile()
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	const sheet = "Comparaison"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	header := append([]string{}, compareColumns...)
+	for _, it := range criteria {
+		header = append(header, "Critère : "+it.ID)
+	}
+	style := func(s *excelize.Style) int {
+		id, e := f.NewStyle(s)
+		if e != nil && err == nil {
+			err = e
+		}
+		return id
+	}
+	headStyle := style(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F3A5F"}},
+		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
+	})
+	// Number formats are stored in Excel's neutral syntax (« , » groups
+	// thousands, « . » marks decimals); a French Excel shows 12 500,00 €.
+	dateStyle := style(&excelize.Style{CustomNumFmt: ptr("dd/mm/yyyy")})
+	intStyle := style(&excelize.Style{CustomNumFmt: ptr("#,##0")})
+	euroStyle := style(&excelize.Style{CustomNumFmt: ptr(`#,##0.00\ "€"`)})
+	pctStyle := style(&excelize.Style{CustomNumFmt: ptr("0.0%")})
+	decStyle := style(&excelize.Style{CustomNumFmt: ptr("0.00")})
+	if err != nil {
+		return err
+	}
+	for i, h := range header {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		if err := f.SetCellStr(sheet, cell, h); err != nil {
+			return err
+		}
+	}
+	last, _ := excelize.CoordinatesToCellName(len(header), 1)
+	if err := f.SetCellStyle(sheet, "A1", last, headStyle); err != nil {
+		return err
+	}
+	for r, row := range rows {
+		y := r + 2
+		set := func(col int, v any, st int) {
+			if err != nil {
+				return
+			}
+			cell, _ := excelize.CoordinatesToCellName(col, y)
+			if s, ok := v.(string); ok {
+				// SetCellStr never makes a formula: names are untrusted.
+				err = f.SetCellStr(sheet, cell, s)
+			} else {
+				err = f.SetCellValue(sheet, cell, v)
+			}
+			if err == nil && st != 0 {
+				err = f.SetCellStyle(sheet, cell, cell, st)
+			}
+		}
+		date := func(col int, t interface{ IsZero() bool }, v any) {
+			if !t.IsZero() {
+				set(col, v, dateStyle)
+			}
+		}
+		set(1, row.Candidat, 0)
+		set(2, row.Type, 0)
+		date(3, row.Communautaire, row.Communautaire)
+		date(4, row.Jour1, row.Jour1)
+		date(5, row.Jour2, row.Jour2)
+		set(6, row.Capacite, intStyle)
+		set(7, row.Pleniere, intStyle)
+		set(8, row.Salles, intStyle)
+		set(9, float64(row.Budget)/100, euroStyle)
+		set(10, row.Acquis, pctStyle)
+		set(11, float64(row.EnNature)/100, euroStyle)
+		set(12, row.ETP, decStyle)
+		set(13, row.Partenaires, 0)
+		set(14, row.Initiatives, 0)
+		set(15, row.NECLocaux, 0)
+		set(16, row.Lettres, 0)
+		set(17, row.Pages, 0)
+		set(18, row.Empreinte, 0)
+		for i, it := range criteria {
+			set(len(compareColumns)+1+i, statusOf(row.Criteria, it.ID).String(), 0)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	end, _ := excelize.CoordinatesToCellName(len(header), max(len(rows)+1, 2))
+	if err := f.AutoFilter(sheet, "A1:"+end, nil); err != nil {
+		return err
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 1, YSplit: 1, TopLeftCell: "B2", ActivePane: "bottomRight"}); err != nil {
+		return err
+	}
+	if err := f.SetColWidth(sheet, "A", "A", 34); err != nil {
+		return err
+	}
+	lastCol, _ := excelize.ColumnNumberToName(len(header))
+	if err := f.SetColWidth(sheet, "B", lastCol, 16); err != nil {
+		return err
+	}
+	if err := f.SetRowHeight(sheet, 1, 32); err != nil {
+		return err
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("comparaison : %w", err)
+	}
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }
