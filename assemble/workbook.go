@@ -1013,6 +1013,11 @@ func (rd *reader) readValue(sheet string, g *grid, col, row int, f field, v refl
 	switch f.kind {
 	case kText, kEmail, kPhone, kFile, kURL:
 		s := cleanLine(raw)
+		if f.kind == kFile {
+			// Windows users write sub\folder\file.pdf: the model holds
+			// slash-separated paths, as fs.FS wants them.
+			s = strings.TrimPrefix(strings.ReplaceAll(s, `\`, "/"), "./")
+		}
 		if n := utf8.RuneCountInString(s); n > maxShortText {
 			rd.add(Erreur, sheet, at, fmt.Sprintf("texte trop long : %s caractères, %d au plus", Number(int64(n)), maxShortText), "raccourcissez-le ; les longs développements vont dans les champs de texte libre")
 		}

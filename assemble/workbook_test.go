@@ -468,6 +468,7 @@ func TestReadTolerance(t *testing.T) {
 		{"time of day", sheetLieux, "Heure", 0, 0.3958333333, func(c *Candidature) any { return c.Moments[0].Heure }, "9 h 30"},
 		{"phone as a number", sheetCollectivite, "ContactTel", 0, 299123456, func(c *Candidature) any { return c.Collectivite.ContactTel }, "0299123456"},
 		{"text field holding a number", sheetInitiatives, "Depuis", 0, 2020, func(c *Candidature) any { return c.Initiatives[0].Depuis }, "2020"},
+		{"file path with backslashes", sheetAnnexes, "Fichier", 0, `.\lettres\soutien.pdf`, func(c *Candidature) any { return c.Annexes[0].Fichier }, "lettres/soutien.pdf"},
 		{"long text paragraphs", sheetMotivations, "Pourquoi", 0, "Premier.  \r\nSecond\u00a0!", func(c *Candidature) any { return c.Motivations.Pourquoi }, "Premier.\nSecond !"},
 	}
 	for _, tt := range tests {
