@@ -687,7 +687,7 @@ func (rd *reader) read() (*Candidature, error) {
 		ws, ok := found[s.name]
 		if !ok {
 			rd.add(Erreur, s.name, "", "feuille « "+s.name+" » introuvable ; feuilles présentes : "+strings.Join(present, ", "),
-				"ne renommez pas et ne supprimez pas les feuilles du formulaire ; rendez-lui son nom ou recopiez-la depuis un classeur neuf (necdossier init)")
+				"ne renommez pas et ne supprimez pas les feuilles du formulaire ; rendez-lui son nom ou recopiez-la depuis un classeur neuf, créé par « necdossier init »")
 			continue
 		}
 		if ws.part == "" || p.files[strings.ToLower(ws.part)] == nil {
@@ -859,7 +859,7 @@ func (rd *reader) findHeader(s sheetSpec, b sheetBlock, g *grid, used map[int]bo
 			labels = append(labels, f.label)
 		}
 		rd.add(Erreur, s.name, "", fmt.Sprintf("tableau « %s » introuvable : aucune ligne d’en-tête « %s »", name, strings.Join(labels, " | ")),
-			"rétablissez la ligne d’en-tête du tableau telle que dans le classeur neuf (necdossier init)")
+			"rétablissez la ligne d’en-tête du tableau telle que dans un classeur neuf, créé par « necdossier init »")
 		return 0, nil
 	}
 	for _, f := range b.fields {
@@ -1121,6 +1121,11 @@ func (rd *reader) readValue(sheet string, g *grid, col, row int, f field, v refl
 			t, ok = parseDate(raw)
 		}
 		if !ok {
+			if m, days, bad := missingDay(raw); bad {
+				rd.add(Erreur, sheet, at, fmt.Sprintf("date inexistante « %s » : %s n’a que %d jours", clip(cleanLine(raw), 60), MonthName(m), days), "corrigez le jour ou le mois")
+				*read = false
+				return
+			}
 			found("date attendue (JJ/MM/AAAA)")
 			return
 		}
@@ -1461,6 +1466,26 @@ func parseDate(s string) (time.Time, bool) {
 	}
 	y, _ := strconv.Atoi(words[2])
 	return civil(y, int(m), d)
+}
+
+// missingDay recognises a numeric date whose day does not exist in its
+// month (« 31/09/2025 »): it returns the month and its number of days.
+func missingDay(s string) (time.Month, int, bool) {
+	parts := strings.FieldsFunc(cleanLine(s), func(r rune) bool { return r == '/' || r == '-' || r == '.' || r == ' ' })
+	if len(parts) != 3 || !allDigits(parts[0]) || !allDigits(parts[1]) || !allDigits(parts[2]) || len(parts[2]) > 4 || len(parts[0]) > 2 {
+		return 0, 0, false
+	}
+	d, _ := strconv.Atoi(parts[0])
+	m, _ := strconv.Atoi(parts[1])
+	y, _ := strconv.Atoi(parts[2])
+	if len(parts[2]) == 2 {
+		y += 2000
+	}
+	if m < 1 || m > 12 || d < 29 || d > 31 || y < 1900 || y > 2200 {
+		return 0, 0, false
+	}
+	days := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return time.Month(m), days, d > days
 }
 
 func allDigits(s string) bool {
