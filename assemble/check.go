@@ -29,7 +29,7 @@ func Check(c *Candidature, call *Call, annexes fs.FS) []Finding {
 	k.necLocaux()
 	k.links()
 	k.annexes(annexes)
-	sortFindings(k.out)
+	SortFindings(k.out)
 	return k.out
 }
 
@@ -70,8 +70,8 @@ func (k *checker) required() {
 func (k *checker) requiredFields(sheet string, b sheetBlock, rec reflect.Value) {
 	ref := rec.FieldByName("At").Interface().(Ref)
 	for _, f := range b.fields {
-		if !f.required || f.kind == kYesNo {
-			continue // yes/no answers have their own rules (the charter)
+		if !f.required || f.kind == kYesNo || ref.Unread[f.key] {
+			continue // yes/no answers have their own rules (the charter); unread cells have their finding
 		}
 		if rec.FieldByName(f.key).IsZero() {
 			k.add(Erreur, sheet, k.cellOf(ref, sheet, f.key), fmt.Sprintf("« %s » est obligatoire", f.label), lowerFirst(exampleText(f)))
@@ -234,7 +234,7 @@ func (k *checker) venues() {
 	case best.Capacite >= need+cr.Speakers:
 	case best.Capacite >= need:
 		k.add(Avertissement, sh, best.At.Cell("Capacite"), fmt.Sprintf("%s places pour %s participants et %s intervenants : il manque %s places",
-			Number(best.Capacite), Number(need), Number(cr.Speakers), Number(need+cr.Speakers-best.Capacite)), "précisez comment les intervenants seront accueillis (salles d’ateliers, autre lieu)")
+			Number(best.Capacite), Number(need), Number(cr.Speakers), Number(need+cr.Speakers-best.Capacite)), "précisez comment les intervenants seront accueillis : salles d’ateliers, autre lieu")
 	case sum >= need:
 		k.add(Avertissement, sh, best.At.Cell("Capacite"), fmt.Sprintf("aucun lieu n’accueille seul %s participants (au plus %s) ; ensemble, les lieux en accueillent %s",
 			Number(need), Number(best.Capacite), Number(sum)), "précisez dans le commentaire que les lieux sont utilisés en même temps")
@@ -345,11 +345,11 @@ func (k *checker) budget() {
 	for _, l := range k.c.Budget {
 		cell := l.At.Cell
 		if l.Montant < 0 {
-			k.add(Erreur, sh, cell("Montant"), "montant négatif : "+Money(l.Montant), "une recette va dans une catégorie de produits (70 à 75, 87), pas en négatif dans les charges")
+			k.add(Erreur, sh, cell("Montant"), "montant négatif : "+Money(l.Montant), "une recette va dans une catégorie de produits, 70 à 75 ou 87, pas en négatif dans les charges")
 		}
 		switch s := sensOf(l.Compte()); {
 		case l.Categorie != "" && s == 0:
-			k.add(Erreur, sh, cell("Categorie"), fmt.Sprintf("catégorie « %s » inconnue", l.Categorie), "choisissez une catégorie dans la liste (60 à 65, 86 pour les charges ; 70 à 75, 87 pour les produits)")
+			k.add(Erreur, sh, cell("Categorie"), fmt.Sprintf("catégorie « %s » inconnue", l.Categorie), "choisissez une catégorie dans la liste : 60 à 65 et 86 pour les charges, 70 à 75 et 87 pour les produits")
 		case l.Sens != 0 && s != 0 && l.Sens != s:
 			k.add(Erreur, sh, cell("Categorie"), fmt.Sprintf("la catégorie « %s » n’est pas du côté %s du budget", l.Categorie, map[Sens]string{Charge: "des charges", Produit: "des produits"}[l.Sens]), "choisissez une catégorie de charges (6x, 86) pour une dépense, de produits (7x, 87) pour une recette")
 		}
@@ -460,7 +460,7 @@ func (k *checker) file(dir fs.FS, sheet, cell, name string, pdf bool) {
 	}
 	f, err := dir.Open(p)
 	if err != nil {
-		hint := "placez le fichier dans le même dossier que le classeur, ou corrigez son nom (extension comprise)"
+		hint := "placez le fichier dans le même dossier que le classeur, ou corrigez son nom, extension comprise"
 		if near := nearName(dir, p); near != "" {
 			hint = fmt.Sprintf("vouliez-vous dire « %s » ? Le nom doit être exact", near)
 		}
@@ -489,7 +489,7 @@ func (k *checker) file(dir fs.FS, sheet, cell, name string, pdf bool) {
 	switch {
 	case pdf && (isPDF || isJPEG || isPNG), !pdf && (isJPEG || isPNG):
 	case pdf:
-		k.add(Erreur, sheet, cell, fmt.Sprintf("fichier « %s » : ni PDF, ni JPEG, ni PNG", name), "enregistrez le document en PDF (ou l’image en JPEG ou PNG)")
+		k.add(Erreur, sheet, cell, fmt.Sprintf("fichier « %s » : ni PDF, ni JPEG, ni PNG", name), "enregistrez le document en PDF, ou l’image en JPEG ou PNG")
 	default:
 		k.add(Erreur, sheet, cell, fmt.Sprintf("fichier « %s » : le logo doit être une image PNG ou JPEG", name), "enregistrez le logo en PNG")
 	}

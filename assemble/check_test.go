@@ -1,12 +1,14 @@
 package assemble
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/xuri/excelize/v2"
 	"necdossier/templates"
 )
 
@@ -187,6 +189,35 @@ func TestCheckOrder(t *testing.T) {
 	}
 }
 
+// TestCheckAfterUnreadCell: a cell the reader could not read has its
+// finding; the checks do not call it missing too, and all findings sort
+// together in sheet order.
+func TestCheckAfterUnreadCell(t *testing.T) {
+	b := edited(t, richCandidature(), func(f *excelize.File) error {
+		if err := set(f, sheetBudget, "Montant", 0, "douze mille"); err != nil {
+			return err
+		}
+		return set(f, sheetCollectivite, "Population", 0, "beaucoup")
+	})
+	c, read := readBook(t, b)
+	checked := Check(c, testCall(t), richAnnexes())
+	all := append(append([]Finding{}, checked...), read...)
+	SortFindings(all)
+	var got []string
+	for _, f := range all {
+		got = append(got, f.Place()+" "+f.Message)
+	}
+	want := []string{
+		"Collectivité!B6 " + spaced("nombre entier attendu, trouvé « beaucoup »"),
+		"Budget " + spaced("budget déséquilibré : charges 75 000 €, produits 95 000 € (écart 20 000 €)"),
+		"Budget!E5 " + spaced("montant attendu (nombre), trouvé « douze mille »"),
+	}
+	want[1] = strings.NewReplacer("75 000", "75\u202f000", "95 000", "95\u202f000", "20 000", "20\u202f000", " €", "\u00a0€").Replace(want[1])
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func findingsText(fs []Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
@@ -270,3 +301,29 @@ func ExampleEvaluate() {
 }
 
 func templatesFS() fs.FS { return templates.FS }
+
+func ExampleCheck() {
+	call, _ := LoadCall(templatesFS(), "nec-2025.yaml")
+	var buf bytes.Buffer
+	c := &Candidature{Lieux: []Lieu{{Nom: "Couvent des Jacobins", Adresse: "Rennes", Capacite: 1500, Pleniere: 800, Disponibilite: true}}}
+	if err := WriteWorkbook(&buf, call, c); err != nil {
+		fmt.Println(err)
+		return
+	}
+	read, _, err := ReadWorkbook(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "candidature.xlsx")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range Check(read, call, nil) {
+		if f.Sheet == "Lieux et dates" {
+			// No-break spaces printed as plain ones here.
+			fmt.Println(strings.NewReplacer(NNBSP, " ", NBSP, " ").Replace(f.String()))
+		}
+	}
+	// Output:
+	// erreur : Lieux et dates!B5 : « Journée communautaire (la veille) » est obligatoire (date de la journée communautaire, la veille du jour 1 (JJ/MM/AAAA). Exemple : 24/09/2025.)
+	// erreur : Lieux et dates!B6 : « Jour 1 » est obligatoire (premier jour de l’événement (JJ/MM/AAAA). Exemple : 25/09/2025.)
+	// erreur : Lieux et dates!B7 : « Jour 2 » est obligatoire (second jour, le lendemain du jour 1 (JJ/MM/AAAA). Exemple : 26/09/2025.)
+	// erreur : Lieux et dates!C13 : capacité insuffisante : 1 500 places, l’appel demande d’accueillir plus de 2 000 participants et 300 intervenants (indiquez un lieu plus grand ou des lieux complémentaires)
+}

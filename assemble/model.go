@@ -41,6 +41,10 @@ type Ref struct {
 	Sheet string
 	Row   int
 	Cells map[string]string
+	// Unread holds the fields whose cell held something the reader could
+	// not read: the reader reported it, so the checks do not report the
+	// field as missing too.
+	Unread map[string]bool
 }
 
 // Cell returns the cell ("B4") holding field key, or "" when unknown.

@@ -25,7 +25,7 @@ import (
 )
 
 // Reading a workbook is tolerant: each field is found by its label or its
-// colName header, and each value is read the way people type it (« 12 500 € »,
+// column header, and each value is read the way people type it (« 12 500 € »,
 // « 25 septembre 2025 », « x »). What cannot be read becomes a finding that
 // names the cell; only a file that is not a usable workbook at all is an
 // error.
@@ -167,7 +167,7 @@ func ReadWorkbook(r io.ReaderAt, size int64, name string) (c *Candidature, findi
 	if err != nil {
 		return nil, nil, err
 	}
-	sortFindings(rd.findings)
+	SortFindings(rd.findings)
 	return c, rd.findings, nil
 }
 
@@ -235,14 +235,25 @@ func openPackage(r io.ReaderAt, size int64, name string) (*pkg, error) {
 	}
 	// excelize opens the package too, with its own unzip limits: it is the
 	// engine for formulas typed in input cells.
-	xl, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped, RawCellValue: true,
-	})
+	xl, err := openExcelize(r, size)
 	if err != nil {
 		return nil, fail(name, ErrCorrupt, "ouverture impossible (détail technique : %v) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau au format .xlsx", err)
 	}
 	p.xl = xl
 	return p, nil
+}
+
+// openExcelize opens the package with excelize, within the limits. A
+// panic of excelize on a malformed file is an error like any other.
+func openExcelize(r io.ReaderAt, size int64) (xl *excelize.File, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			xl, err = nil, fmt.Errorf("%v", p)
+		}
+	}()
+	return excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
+		UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped, RawCellValue: true,
+	})
 }
 
 // sniffWorkbook recognises what the file is when it is not a zip.
@@ -676,7 +687,7 @@ func (rd *reader) read() (*Candidature, error) {
 		ws, ok := found[s.name]
 		if !ok {
 			rd.add(Erreur, s.name, "", "feuille « "+s.name+" » introuvable ; feuilles présentes : "+strings.Join(present, ", "),
-				"ne renommez pas et ne supprimez pas les feuilles du formulaire ; rendez-lui son nom ou recopiez-la depuis un classeur neuf (necdossier init)")
+				"ne renommez pas et ne supprimez pas les feuilles du formulaire ; rendez-lui son nom ou recopiez-la depuis un classeur neuf, créé par « necdossier init »")
 			continue
 		}
 		if ws.part == "" || p.files[strings.ToLower(ws.part)] == nil {
@@ -812,7 +823,7 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 }
 
 // findHeader finds the header row of table b: the row matching most of its
-// colName labels. It returns the row (0 when not found) and the column of
+// column labels. It returns the row (0 when not found) and the column of
 // each field found.
 func (rd *reader) findHeader(s sheetSpec, b sheetBlock, g *grid, used map[int]bool) (int, map[string]int) {
 	best, bestN := 0, 0
@@ -848,7 +859,7 @@ func (rd *reader) findHeader(s sheetSpec, b sheetBlock, g *grid, used map[int]bo
 			labels = append(labels, f.label)
 		}
 		rd.add(Erreur, s.name, "", fmt.Sprintf("tableau « %s » introuvable : aucune ligne d’en-tête « %s »", name, strings.Join(labels, " | ")),
-			"rétablissez la ligne d’en-tête du tableau telle que dans le classeur neuf (necdossier init)")
+			"rétablissez la ligne d’en-tête du tableau telle que dans un classeur neuf, créé par « necdossier init »")
 		return 0, nil
 	}
 	for _, f := range b.fields {
@@ -888,9 +899,10 @@ func (rd *reader) form(s sheetSpec, b sheetBlock, g *grid) {
 				"rétablissez ce libellé en colonne A, tel que dans le classeur neuf, et sa réponse à sa droite")
 			continue
 		}
-		at := cellName(col+1, row)
-		ref.Cells[f.key] = at
-		rd.value(s.name, g, col+1, row, f, rec.FieldByName(f.key))
+		ref.Cells[f.key] = cellName(col+1, row)
+		if !rd.value(s.name, g, col+1, row, f, rec.FieldByName(f.key)) {
+			ref.unread(f.key)
+		}
 	}
 	rec.FieldByName("At").Set(reflect.ValueOf(ref))
 }
@@ -920,7 +932,9 @@ func (rd *reader) table(s sheetSpec, b sheetBlock, g *grid, header, end int, col
 				continue
 			}
 			ref.Cells[f.key] = cellName(c, r)
-			rd.value(s.name, g, c, r, f, rec.FieldByName(f.key))
+			if !rd.value(s.name, g, c, r, f, rec.FieldByName(f.key)) {
+				ref.unread(f.key)
+			}
 		}
 		rec.FieldByName("At").Set(reflect.ValueOf(ref))
 		if l, ok := rec.Addr().Interface().(*LigneBudget); ok {
@@ -928,6 +942,14 @@ func (rd *reader) table(s sheetSpec, b sheetBlock, g *grid, header, end int, col
 		}
 		slice.Set(reflect.Append(slice, rec))
 	}
+}
+
+// unread marks field key as unread.
+func (r *Ref) unread(key string) {
+	if r.Unread == nil {
+		r.Unread = map[string]bool{}
+	}
+	r.Unread[key] = true
 }
 
 // sensOf derives a budget line's side from its account: 6x and 86 are
@@ -942,19 +964,28 @@ func sensOf(compte string) Sens {
 	return 0
 }
 
-// value reads the cell (col, row) as field f into v.
-func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.Value) {
+// value reads the cell (col, row) as field f into v. It reports false when
+// the cell held something it could not read (a finding says what).
+func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.Value) bool {
+	ok := true
+	rd.readValue(sheet, g, col, row, f, v, &ok)
+	return ok
+}
+
+func (rd *reader) readValue(sheet string, g *grid, col, row int, f field, v reflect.Value, read *bool) {
 	cl := g.at(col, row)
 	at := cellName(col, row)
 	if cl.hasF {
 		var ok bool
 		if cl, ok = rd.calc(sheet, g, at, cl); !ok {
+			*read = false
 			return
 		}
 	}
 	if cl.typ == 'e' || isErrorValue(cl.raw) {
 		rd.add(Erreur, sheet, at, fmt.Sprintf("la cellule contient l’erreur « %s » du tableur", strings.TrimSpace(cl.raw)),
 			"corrigez la formule ou saisissez directement la valeur")
+		*read = false
 		return
 	}
 	raw := cl.raw
@@ -977,10 +1008,16 @@ func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.
 			hint = "exemple : " + f.example
 		}
 		rd.add(Erreur, sheet, at, fmt.Sprintf("%s, trouvé « %s »", what, clip(strings.TrimFunc(raw, isSpace), 60)), hint)
+		*read = false
 	}
 	switch f.kind {
 	case kText, kEmail, kPhone, kFile, kURL:
 		s := cleanLine(raw)
+		if f.kind == kFile {
+			// Windows users write sub\folder\file.pdf: the model holds
+			// slash-separated paths, as fs.FS wants them.
+			s = strings.TrimPrefix(strings.ReplaceAll(s, `\`, "/"), "./")
+		}
 		if n := utf8.RuneCountInString(s); n > maxShortText {
 			rd.add(Erreur, sheet, at, fmt.Sprintf("texte trop long : %s caractères, %d au plus", Number(int64(n)), maxShortText), "raccourcissez-le ; les longs développements vont dans les champs de texte libre")
 		}
@@ -1084,6 +1121,11 @@ func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.
 			t, ok = parseDate(raw)
 		}
 		if !ok {
+			if m, days, bad := missingDay(raw); bad {
+				rd.add(Erreur, sheet, at, fmt.Sprintf("date inexistante « %s » : %s n’a que %d jours", clip(cleanLine(raw), 60), MonthName(m), days), "corrigez le jour ou le mois")
+				*read = false
+				return
+			}
 			found("date attendue (JJ/MM/AAAA)")
 			return
 		}
@@ -1126,7 +1168,7 @@ func (rd *reader) calc(sheet string, g *grid, at string, cl cell) (cell, bool) {
 		rd.add(Erreur, sheet, at, "formule impossible à vérifier dans une cellule de saisie", "saisissez directement la valeur")
 		return cl, false
 	}
-	v, err := rd.pkg.xl.CalcCellValue(g.sheet, at, excelize.Options{RawCellValue: true})
+	v, err := calcCell(rd.pkg.xl, g.sheet, at)
 	if err != nil || isErrorValue(v) {
 		rd.add(Erreur, sheet, at, fmt.Sprintf("formule « =%s » impossible à calculer", clip(cl.formula, 60)), "saisissez directement la valeur")
 		return cl, false
@@ -1138,15 +1180,28 @@ func (rd *reader) calc(sheet string, g *grid, at string, cl cell) (cell, bool) {
 	return out, true
 }
 
+// calcCell evaluates a cell's formula with excelize; its panics on
+// malformed formulas are errors.
+func calcCell(xl *excelize.File, sheet, cell string) (v string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%v", p)
+		}
+	}()
+	return xl.CalcCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+}
+
 var errorValues = []string{"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
 
 func isErrorValue(s string) bool {
 	return slices.Contains(errorValues, strings.ToUpper(strings.TrimSpace(s)))
 }
 
-// sortFindings orders findings by sheet (the workbook's order), then by
-// cell: row, then column; findings on a whole sheet come first.
-func sortFindings(fs []Finding) {
+// SortFindings orders findings by sheet (the workbook's order), then by
+// cell: row, then column; findings on a whole sheet come first. ReadWorkbook
+// and Check each return sorted findings; `check` sorts the two lists
+// together with it.
+func SortFindings(fs []Finding) {
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		if d := sheetIndex(a.Sheet) - sheetIndex(b.Sheet); d != 0 {
 			return d
@@ -1411,6 +1466,26 @@ func parseDate(s string) (time.Time, bool) {
 	}
 	y, _ := strconv.Atoi(words[2])
 	return civil(y, int(m), d)
+}
+
+// missingDay recognises a numeric date whose day does not exist in its
+// month (« 31/09/2025 »): it returns the month and its number of days.
+func missingDay(s string) (time.Month, int, bool) {
+	parts := strings.FieldsFunc(cleanLine(s), func(r rune) bool { return r == '/' || r == '-' || r == '.' || r == ' ' })
+	if len(parts) != 3 || !allDigits(parts[0]) || !allDigits(parts[1]) || !allDigits(parts[2]) || len(parts[2]) > 4 || len(parts[0]) > 2 {
+		return 0, 0, false
+	}
+	d, _ := strconv.Atoi(parts[0])
+	m, _ := strconv.Atoi(parts[1])
+	y, _ := strconv.Atoi(parts[2])
+	if len(parts[2]) == 2 {
+		y += 2000
+	}
+	if m < 1 || m > 12 || d < 29 || d > 31 || y < 1900 || y > 2200 {
+		return 0, 0, false
+	}
+	days := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return time.Month(m), days, d > days
 }
 
 func allDigits(s string) bool {

@@ -13,6 +13,26 @@ import (
 // B, help in column C, one row per field) or a table (a header row, then one
 // row per record). Tables are found again by their header labels, so that a
 // user who inserts rows or columns does not break the reading.
+//
+// The workbook, sheet by sheet, after « Mode d'emploi » (written from the
+// call, never read):
+//
+//	Collectivité     form: identity, contact, elected official, logo file, charter (Oui/Non)
+//	Partenaires      table: Nom, Nature, Rôle dans l’événement, Apport et impact
+//	Motivations      form: four long texts
+//	Lieux et dates   form (Dates: journée communautaire, jour 1, jour 2, commentaire),
+//	                 table « Lieux pressentis », table « Moments officiels prévus »
+//	Moyens humains   table: Service, Rôle, ETP, Personnes, Période; a « Total ETP » formula beside
+//	Budget           table: Catégorie (Cerfa 12156 account, its number gives the side),
+//	                 Libellé, Financeur, Statut (Acquis/Sollicité), Montant (€); totals beside
+//	Initiatives      table: Intitulé, Type, Description, Depuis, Porteur, Lien
+//	NEC locaux       table: Année, Lieu, Participants, Bilan
+//	Thématiques      table: Thématique, Enjeux, Initiatives à mettre en avant
+//	Annexes          table: Fichier (relative to the workbook's folder), Titre, Signataire,
+//	                 Organisation, Date, Type
+//
+// Units: amounts in euros (read as cents), dates JJ/MM/AAAA or date cells,
+// yes/no as Oui/Non. The hidden sheet « Listes » holds the long dropdowns.
 
 // kind is the type of a field: how it is written, parsed and validated.
 type kind int
@@ -75,7 +95,7 @@ type sheetBlock struct {
 }
 
 // totalLine is a label and a formula template; {col:key} is replaced by the
-// colName letter of field key, {first} and {last} by the table's data rows.
+// column letter of field key, {first} and {last} by the table's data rows.
 type totalLine struct {
 	label   string
 	formula string
@@ -411,7 +431,9 @@ func cellName(col, row int) string { return colName(col) + fmt.Sprint(row) }
 // CellFor returns the cell of the blank template that holds field key of
 // sheet: for a form field its value cell (row is ignored), for a table the
 // cell of the row-th record (0-based). Keys are the model's field names
-// ("Nom", "Capacite", "Montant"…), as in Ref.Cells.
+// ("Nom", "Capacite", "Montant"…), as in Ref.Cells. A table followed by
+// another block (the venues of « Lieux et dates ») has only its prepared
+// rows; the others grow downwards without limit.
 func CellFor(sheet, key string, row int) (string, error) {
 	s, ok := sheetByName(sheet)
 	if !ok {
@@ -428,6 +450,10 @@ func CellFor(sheet, key string, row int) (string, error) {
 			}
 			if row < 0 {
 				return "", fmt.Errorf("feuille « %s » : ligne %d invalide", sheet, row)
+			}
+			// Below a table followed by another block, rows run into it.
+			if bi < len(s.blocks)-1 && row >= b.rows {
+				return "", fmt.Errorf("feuille « %s » : le tableau « %s » a %d lignes préparées ; insérez des lignes pour en écrire plus", sheet, b.title, b.rows)
 			}
 			return cellName(fi+1, lay[bi].firstRow+row), nil
 		}
