@@ -526,6 +526,19 @@ func (g *grid) isLabel(col, row int, label string) bool {
 	return n != "" && slices.Contains(labelKeys(label), n)
 }
 
+// startsWithLabel reports whether cell (col, row) holds label followed by
+// more words: « Montant en euros » for « Montant (€) ». It is the second
+// choice, after an exact match.
+func (g *grid) startsWithLabel(col, row int, label string) bool {
+	n := g.norm(col, row)
+	for _, k := range labelKeys(label) {
+		if k != "" && strings.HasPrefix(n, k+" ") {
+			return true
+		}
+	}
+	return false
+}
+
 // scanSheet reads a worksheet part into a grid, stopping at the limits.
 func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
 	g := &grid{sheet: s.name, cells: map[[2]int]cell{}, cols: map[int][]int{}, norms: map[[2]int]string{}}
@@ -873,10 +886,22 @@ func (rd *reader) findHeader(s sheetSpec, b sheetBlock, g *grid, used map[int]bo
 			continue
 		}
 		cols := map[string]int{}
+		taken := map[int]bool{}
 		for _, f := range b.fields {
 			for _, c := range g.cols[r] {
 				if g.isLabel(c, r, f.label) {
-					cols[f.key] = c
+					cols[f.key], taken[c] = c, true
+					break
+				}
+			}
+		}
+		for _, f := range b.fields {
+			if _, ok := cols[f.key]; ok {
+				continue
+			}
+			for _, c := range g.cols[r] {
+				if !taken[c] && g.startsWithLabel(c, r, f.label) {
+					cols[f.key], taken[c] = c, true
 					break
 				}
 			}
@@ -924,6 +949,16 @@ func (rd *reader) form(s sheetSpec, b sheetBlock, g *grid) {
 				if g.isLabel(c, r, f.label) {
 					col, row = c, r
 					break search
+				}
+			}
+		}
+		if row == 0 {
+			// A label with words added (« Population totale »), in column
+			// A only: further right, answers could start like a label.
+			for _, r := range g.rows {
+				if g.startsWithLabel(1, r, f.label) {
+					col, row = 1, r
+					break
 				}
 			}
 		}

@@ -656,6 +656,33 @@ func TestReadErrorCell(t *testing.T) {
 	}
 }
 
+func TestReadLabelsWithWordsAdded(t *testing.T) {
+	b := edited(t, richCandidature(), func(f *excelize.File) error {
+		for cell, v := range map[string]string{
+			"A6": "Population totale (INSEE 2021)", // Population
+			"A9": "Ville du siège",                 // Ville, whose answer « Rennes » is not a label
+		} {
+			if err := f.SetCellValue(sheetCollectivite, cell, v); err != nil {
+				return err
+			}
+		}
+		if err := f.SetCellValue(sheetBudget, "E4", "Montant en euros"); err != nil {
+			return err
+		}
+		return f.SetCellValue(sheetCollectivite, "B4", "Ville de Rennes et sa métropole")
+	})
+	c, fs := readBook(t, b)
+	if len(fs) != 0 {
+		t.Fatalf("findings: %v", fs)
+	}
+	if c.Collectivite.Population != 229000 || c.Collectivite.Ville != "Rennes" || c.Budget[0].Montant != 2_000_000 {
+		t.Errorf("read %d, %q, %d", c.Collectivite.Population, c.Collectivite.Ville, c.Budget[0].Montant)
+	}
+	if got := c.Collectivite.At.Cell("Ville"); got != "B9" {
+		t.Errorf("Ville read at %s, want B9", got)
+	}
+}
+
 func TestReadSheetNamesTolerant(t *testing.T) {
 	b := edited(t, richCandidature(), func(f *excelize.File) error { return f.SetSheetName(sheetCollectivite, " collectivite ") })
 	c, fs := readBook(t, b)
