@@ -282,11 +282,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if *maxSize <= 0 {
 		return &usageError{"build : --max-size attend un nombre de Mo positif"}
 	}
-	call, err := loadCall()
-	if err != nil {
-		return err
-	}
-	now, err := buildTime()
+	call, now, err := callAndTime()
 	if err != nil {
 		return err
 	}
@@ -324,6 +320,16 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// callAndTime loads the call and the date to write in what is built.
+func callAndTime() (*assemble.Call, time.Time, error) {
+	call, err := loadCall()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	now, err := buildTime()
+	return call, now, err
+}
+
 // buildTime is the date written in the dossier: SOURCE_DATE_EPOCH when set
 // (reproducible builds), else now.
 func buildTime() (time.Time, error) {
@@ -355,11 +361,7 @@ func runBatch(args []string, stdout, stderr io.Writer) error {
 	if *jobs < 1 {
 		return &usageError{"batch : -j attend un nombre de candidatures en parallèle, au moins 1"}
 	}
-	call, err := loadCall()
-	if err != nil {
-		return err
-	}
-	now, err := buildTime()
+	call, now, err := callAndTime()
 	if err != nil {
 		return err
 	}

@@ -237,10 +237,18 @@ func readFile(t testing.TB, path string) []byte {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// BenchmarkBatch builds 50 candidates with three letters each (a PDF from
-// an office suite, a three-page PDF, a scanned JPEG), as many at once as
-// there are CPUs, comparison included.
+// BenchmarkBatch builds 10 and 50 candidates with three letters each (a
+// PDF from an office suite, a three-page PDF, a scanned JPEG) and a logo,
+// as many at once as there are CPUs, comparison included. Peak memory is
+// measured outside (/usr/bin/time -v on each size): it must not grow with
+// the number of candidates.
 func BenchmarkBatch(b *testing.B) {
+	for _, n := range []int{10, 50} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) { benchmarkBatch(b, n) })
+	}
+}
+
+func benchmarkBatch(b *testing.B, n int) {
 	call := testCall(b)
 	in := filepath.Join(b.TempDir(), "in")
 	bel := sampleCandidatures()["belrive"]
@@ -249,10 +257,10 @@ func BenchmarkBatch(b *testing.B) {
 		files[a.Fichier] = sampleFile(b, "belrive", a.Fichier)
 	}
 	files[bel.Collectivite.Logo] = sampleFile(b, "belrive", bel.Collectivite.Logo)
-	for i := range 50 {
+	for i := range n {
 		c := *bel
-		c.Collectivite.Nom = bel.Collectivite.Nom + " " + itoa(i+1)
-		candidateFolder(b, call, filepath.Join(in, "candidat-"+itoa(i+1)), &c, files)
+		c.Collectivite.Nom = bel.Collectivite.Nom + " " + strconv.Itoa(i+1)
+		candidateFolder(b, call, filepath.Join(in, "candidat-"+strconv.Itoa(i+1)), &c, files)
 	}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -70,34 +70,43 @@ func Init(call *Call, path string, force bool) (string, error) {
 }
 
 // CheckFile reads the workbook at path and checks it against call, with the
-// annexes looked up in the workbook's folder.
+// annexes looked up in the workbook's folder. The findings of reading and
+// of checking come together, in the workbook's order.
 func CheckFile(path string, call *Call) ([]Finding, error) {
-	c, findings, err := ReadWorkbookFile(path)
+	_, root, findings, err := readAndCheck(path, call)
 	if err != nil {
 		return nil, err
 	}
+	root.Close()
+	return findings, nil
+}
+
+// readAndCheck reads the workbook at path and checks it; the annexes are
+// reached through the returned root, the workbook's folder, which nothing
+// can leave (no "..", no absolute path, no symbolic link leading out).
+func readAndCheck(path string, call *Call) (*Candidature, *os.Root, []Finding, error) {
+	c, findings, err := ReadWorkbookFile(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	root, err := os.OpenRoot(c.Source.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("dossier %s : %w", c.Source.Dir, err)
+		return nil, nil, nil, fmt.Errorf("dossier %s : %w", c.Source.Dir, err)
 	}
-	defer root.Close()
-	return append(findings, Check(c, call, root.FS())...), nil
+	findings = append(findings, Check(c, call, root.FS())...)
+	SortFindings(findings)
+	return c, root, findings, nil
 }
 
 // Build reads and checks the workbook, then writes the dossier: rendered
 // pages followed by the support letters, all numbered. The output appears
 // only when everything succeeded; it never replaces an input.
 func Build(opt BuildOptions) (*BuildResult, error) {
-	c, findings, err := ReadWorkbookFile(opt.Workbook)
+	c, root, findings, err := readAndCheck(opt.Workbook, opt.Call)
 	if err != nil {
 		return nil, err
 	}
-	root, err := os.OpenRoot(c.Source.Dir)
-	if err != nil {
-		return nil, fmt.Errorf("dossier %s : %w", c.Source.Dir, err)
-	}
 	defer root.Close()
-	findings = append(findings, Check(c, opt.Call, root.FS())...)
 	criteria := Evaluate(c, opt.Call)
 	row := RowOf(c, criteria)
 	res := &BuildResult{Findings: findings, Row: &row}

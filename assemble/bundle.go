@@ -6,9 +6,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,11 +74,21 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 				err = fmt.Errorf("fusion : erreur interne : %v", p)
 			}
 		}()
-		var merged bytes.Buffer
+		var merged, marked bytes.Buffer
 		if err := api.MergeRaw(parts, &merged, false, pdfConf()); err != nil {
 			return fmt.Errorf("fusion : %w", err)
 		}
-		return api.AddBookmarks(bytes.NewReader(merged.Bytes()), w, bms, true, pdfConf())
+		conf := pdfConf()
+		conf.WriteObjectStream, conf.WriteXRefStream = false, false // for canonicalPDF
+		if err := api.AddBookmarks(bytes.NewReader(merged.Bytes()), &marked, bms, true, conf); err != nil {
+			return fmt.Errorf("signets : %w", err)
+		}
+		out, err := canonicalPDF(marked.Bytes())
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(pinDates(out, opt.Now))
+		return err
 	})
 	if err != nil {
 		return "", err
@@ -119,4 +132,88 @@ func pinDates(pdf []byte, t time.Time) []byte {
 		copy(out[loc[i]:loc[i+1]], id)
 	}
 	return out
+}
+
+// canonicalPDF rewrites a PDF whose cross-reference is a classic table
+// with its objects in the order of their numbers. pdfcpu writes objects in
+// the order it walks the document, which follows Go's map order: the same
+// document comes out with its objects shuffled from one run to the next.
+// Sorted, the bytes are the same every time (reproducible builds).
+func canonicalPDF(pdf []byte) ([]byte, error) {
+	bad := func(what string) ([]byte, error) {
+		return nil, fmt.Errorf("structure PDF inattendue (%s)", what)
+	}
+	sx := bytes.LastIndex(pdf, []byte("startxref"))
+	if sx < 0 {
+		return bad("startxref")
+	}
+	f := bytes.Fields(pdf[sx+len("startxref"):])
+	if len(f) == 0 {
+		return bad("startxref")
+	}
+	xref, err := strconv.Atoi(string(f[0]))
+	if err != nil || xref <= 0 || xref >= sx {
+		return bad("startxref")
+	}
+	if !bytes.HasPrefix(pdf[xref:], []byte("xref")) {
+		return bad("table de références")
+	}
+	tr := bytes.Index(pdf[xref:], []byte("trailer"))
+	if tr < 0 {
+		return bad("trailer")
+	}
+	trailer := bytes.TrimSpace(pdf[xref+tr+len("trailer") : sx])
+	// The table: subsections "first count" followed by count 20-byte lines.
+	offsets := map[int]int{}
+	lines := strings.Fields(string(pdf[xref+len("xref") : xref+tr]))
+	for i := 0; i+1 < len(lines); {
+		first, err1 := strconv.Atoi(lines[i])
+		count, err2 := strconv.Atoi(lines[i+1])
+		if err1 != nil || err2 != nil || first < 0 || count < 0 || i+2+3*count > len(lines) {
+			return bad("sous-section")
+		}
+		for k := range count {
+			e := lines[i+2+3*k : i+5+3*k]
+			if e[2] == "n" {
+				off, err := strconv.Atoi(e[0]) // zero-padded decimal, not octal
+				if err != nil || off <= 0 || off >= xref {
+					return bad("entrée")
+				}
+				offsets[first+k] = off
+			}
+		}
+		i += 2 + 3*count
+	}
+	if len(offsets) == 0 {
+		return bad("aucun objet")
+	}
+	nums := slices.Sorted(maps.Keys(offsets))
+	starts := slices.Sorted(maps.Values(offsets))
+	end := func(off int) int { // an object runs to the next one, or to the table
+		i, _ := slices.BinarySearch(starts, off)
+		if i+1 < len(starts) {
+			return starts[i+1]
+		}
+		return xref
+	}
+	var out bytes.Buffer
+	out.Grow(len(pdf))
+	out.Write(pdf[:starts[0]])
+	newOff := make(map[int]int, len(nums))
+	for _, n := range nums {
+		newOff[n] = out.Len()
+		out.Write(pdf[offsets[n]:end(offsets[n])])
+	}
+	table := out.Len()
+	size := nums[len(nums)-1] + 1
+	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", size)
+	for n := 1; n < size; n++ {
+		if off, ok := newOff[n]; ok {
+			fmt.Fprintf(&out, "%010d 00000 n \n", off)
+		} else {
+			out.WriteString("0000000000 00000 f \n")
+		}
+	}
+	fmt.Fprintf(&out, "trailer\n%s\nstartxref\n%d\n%%%%EOF\n", trailer, table)
+	return out.Bytes(), nil
 }

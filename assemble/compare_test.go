@@ -3,6 +3,7 @@ package assemble
 import (
 	"bytes"
 	"encoding/csv"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +117,47 @@ func TestWriteCompareXLSX(t *testing.T) {
 	panes, err := f.GetPanes(sheet)
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("panes = %+v (%v), want the header row frozen", panes, err)
+	}
+}
+
+// TestRenderComparison: the comparison names every candidate, each
+// criterion with its verdict, the key figures in French, on A4 landscape.
+func TestRenderComparison(t *testing.T) {
+	call := testCall(t)
+	var rows []Row
+	for _, name := range []string{"belrive", "haut-verdal", "sarrine"} {
+		c := sampleCandidatures()[name]
+		rows = append(rows, RowOf(c, Evaluate(c, call)))
+	}
+	var buf bytes.Buffer
+	if err := RenderComparison(&buf, call, rows, ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	pdftotext := needTool(t, "pdftotext")
+	cmd := exec.Command(pdftotext, "-layout", "-", "-")
+	cmd.Stdin = bytes.NewReader(buf.Bytes())
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(string(out))
+	for _, want := range []string{
+		"Comparaison des candidatures", "samedi 20 juillet 2024", "Métropole de Belrive", "Département de la Sarrine",
+		"C3 : Accueillir plus de 2 000 participants", "à confirmer", "Chiffres clés", "486 000 €", "1er, 2 et 3 octobre 2025",
+		"Capacité d’accueil", "page 1 / ",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the comparison lacks %q", want)
+		}
+	}
+	pdfinfo := needTool(t, "pdfinfo")
+	cmd = exec.Command(pdfinfo, "-")
+	cmd.Stdin = bytes.NewReader(buf.Bytes())
+	info, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(info), "841.89 x 595.28 pts (A4)") && !strings.Contains(string(info), "841.89 x 595.276 pts (A4)") {
+		t.Errorf("not A4 landscape:\n%s", info)
 	}
 }

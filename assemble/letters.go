@@ -1438,7 +1438,19 @@ func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan
 	}
 	delete(cat, "OpenAction")
 	delete(cat, "AA")
-	if err := api.WriteContext(ctx, w); err != nil {
+	// A classic cross-reference table and no object streams, so that
+	// canonicalPDF can put the objects in order: same inputs, same bytes.
+	ctx.Configuration.WriteObjectStream = false
+	ctx.Configuration.WriteXRefStream = false
+	var buf bytes.Buffer
+	if err := api.WriteContext(ctx, &buf); err != nil {
+		return &MergeError{Reason: "écriture du PDF impossible", Err: err}
+	}
+	out, err := canonicalPDF(buf.Bytes())
+	if err != nil {
+		return &MergeError{Reason: "écriture du PDF impossible", Err: err}
+	}
+	if _, err := w.Write(out); err != nil {
 		return &MergeError{Reason: "écriture du PDF impossible", Err: err}
 	}
 	return nil

@@ -224,9 +224,21 @@ func RenderComparison(w io.Writer, call *Call, rows []Row, opt ComparisonOptions
 		Capitalize(plural(len(rows), "aucune candidature lisible", "candidature", "candidatures")), LongDate(s.createdOr(opt.Created))), stHelp, marginL, baseline(stHelp, y), contentW, 'L')
 	y += stHelp.lead + 4
 
-	// Criteria table: one column per checklist item, numbered, with a legend.
+	// Criteria table: one column per checklist item, numbered; the legend
+	// comes first, in two columns, so that it is always on the first page.
 	s.text("Critères de l’appel", stH2, marginL, baseline(stH2, y), contentW, 'L')
 	y += stH2.lead + 1
+	half := (contentW - 10) / 2
+	perCol := (len(call.Checklist) + 1) / 2
+	for i, it := range call.Checklist {
+		x, ly := marginL, y+float64(i)*stSmall.lead
+		if i >= perCol {
+			x, ly = marginL+half+10, y+float64(i-perCol)*stSmall.lead
+		}
+		line := s.fitLine(fmt.Sprintf("C%d : %s", i+1, call.Label(it)), stSmall, half)
+		s.text(line, stSmall, x, baseline(stSmall, ly), half, 'L')
+	}
+	y += float64(perCol)*stSmall.lead + 3
 	nameW := 58.0
 	critW := (contentW - nameW) / float64(max(len(call.Checklist), 1))
 	cols := []cmpColumn{{"Candidat", nameW, 'L'}}
@@ -243,27 +255,20 @@ func RenderComparison(w io.Writer, call *Call, rows []Row, opt ComparisonOptions
 		cells = append(cells, line)
 	}
 	g := &cmpTable{s: s, cols: cols, top: marginT, pageHead: pageHead}
-	y = g.rows(y, cells) + 3
-	for i, it := range call.Checklist {
-		line := fmt.Sprintf("C%d : %s", i+1, call.Label(it))
-		if y+stSmall.lead > s.h-marginB {
-			s.pdf.AddPage()
-			y = marginT
-		}
-		s.text(line, stSmall, marginL, baseline(stSmall, y), contentW, 'L')
-		y += stSmall.lead
-	}
+	y = g.rows(y, cells) + 10
 
-	// Key figures.
-	s.pdf.AddPage()
-	y = marginT - 8
+	// Key figures, on the same page when the heading, the header and a row fit.
+	if y+40 > s.h-marginB {
+		s.pdf.AddPage()
+		y = marginT - 8
+	}
 	s.text("Chiffres clés", stH2, marginL, baseline(stH2, y), contentW, 'L')
 	y += stH2.lead + 1
 	figCols := []cmpColumn{
 		{"Candidat", 0, 'L'}, {"Dates (journée communautaire, jours 1 et 2)", 40, 'L'},
-		{"Capacité", 17, 'R'}, {"Plénière", 16, 'R'}, {"Salles", 13, 'R'},
-		{"Budget", 23, 'R'}, {"Part acquise", 15, 'R'}, {"En nature", 20, 'R'},
-		{"ETP", 10, 'R'}, {"Partenaires", 20, 'R'}, {"Initiatives", 18, 'R'},
+		{"Capacité", 16, 'R'}, {"Plénière", 15, 'R'}, {"Salles", 12, 'R'},
+		{"Budget", 22, 'R'}, {"Part acquise", 15, 'R'}, {"En nature", 19, 'R'},
+		{"ETP", 10, 'R'}, {"Partenaires", 19, 'R'}, {"Initiatives", 17, 'R'},
 		{"NEC locaux", 14, 'R'}, {"Lettres", 13, 'R'},
 	}
 	figCols[0].width = contentW - cmpWidth(figCols) // the names take what is left
@@ -286,7 +291,6 @@ func RenderComparison(w io.Writer, call *Call, rows []Row, opt ComparisonOptions
 		s.pdf.AddPage()
 		y = marginT - 8
 	}
-	half := (contentW - 10) / 2
 	s.barChart(marginL, y, half, "Capacité d’accueil (places)",
 		fmt.Sprintf("Ligne rouge : le seuil de l’appel, %s participants.", Number(call.Criteria.Participants)),
 		rows, func(r Row) (float64, float64) { return float64(r.Capacite), 0 }, float64(call.Criteria.Participants), Number)
