@@ -551,8 +551,11 @@ func evaluate(c *Candidature, call *Call, id string) (Status, string) {
 		return NotMet, d
 	case "participants", "speakers":
 		best, ok := (&checker{c: c}).biggest()
-		if !ok || best.Capacite == 0 {
+		if !ok {
 			return NotMet, "aucun lieu renseigné"
+		}
+		if best.Capacite <= 0 {
+			return NotMet, "capacité des lieux non renseignée"
 		}
 		var sum int64
 		for _, l := range c.Lieux {

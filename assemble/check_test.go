@@ -265,6 +265,7 @@ func TestEvaluate(t *testing.T) {
 	}{
 		{"participants", func(c *Candidature) { c.Lieux[0].Capacite = 1800 }, ToConfirm, "1\u202f800 places au plus par lieu, 2\u202f200 en tout"},
 		{"participants", func(c *Candidature) { c.Lieux = nil }, NotMet, "aucun lieu renseigné"},
+		{"participants", func(c *Candidature) { c.Lieux[0].Capacite, c.Lieux[1].Capacite = 0, 0 }, NotMet, "capacité des lieux non renseignée"},
 		{"speakers", func(c *Candidature) { c.Lieux[0].Capacite = 2100 }, ToConfirm, "2\u202f100 places pour 2\u202f000 participants et 300 intervenants"},
 		{"days", func(c *Candidature) { c.Evenement.JourneeCommunautaire = day(2025, 9, 22) }, NotMet, "journée communautaire lundi 22 septembre 2025"},
 		{"days", func(c *Candidature) { c.Evenement.Jour2 = c.Evenement.Jour1 }, NotMet, "jour 2 jeudi 25 septembre 2025"},

@@ -32,9 +32,11 @@ import (
 //
 // Cells are read from the package's XML by a streaming scanner of our own,
 // not through excelize's cell getters: those expand a sheet into a dense
-// grid, so a tiny file with a cell in XFD1048576 would take gigabytes.
-// excelize still opens the file first (with its unzip limits) and evaluates
-// any formula the user typed in an input cell.
+// grid, so a tiny file with a cell in XFD1048576 would take gigabytes. The
+// zip's declared sizes are checked before anything is unzipped (a zip bomb
+// is refused having read its directory only), and archive/zip refuses a
+// part longer than declared. excelize opens the file, with the same unzip
+// limits, only to evaluate a formula the user typed in an input cell.
 
 // Limits on what a workbook may hold. A filled form is a few hundred
 // kilobytes; beyond these it is refused, with bounded memory.
@@ -179,7 +181,10 @@ type pkg struct {
 	sheets   []sheetRef           // in the workbook's order
 	date1904 bool
 	sst      []string
-	xl       *excelize.File
+	ra       io.ReaderAt
+	size     int64
+	xl       *excelize.File // opened when needed, see excelize
+	xlErr    error
 	// calcSafe is false when some worksheet has rows or cells beyond the
 	// limits: excelize's calculation would expand them, so formulas are
 	// not evaluated.
@@ -233,18 +238,22 @@ func openPackage(r io.ReaderAt, size int64, name string) (*pkg, error) {
 	if err := p.workbook(); err != nil {
 		return nil, err
 	}
-	// excelize opens the package too, with its own unzip limits: it is the
-	// engine for formulas typed in input cells.
-	xl, err := openExcelize(r, size)
-	if err != nil {
-		return nil, fail(name, ErrCorrupt, "ouverture impossible (détail technique : %v) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau au format .xlsx", err)
-	}
-	p.xl = xl
+	p.ra, p.size = r, size
 	return p, nil
 }
 
-// openExcelize opens the package with excelize, within the limits. A
-// panic of excelize on a malformed file is an error like any other.
+// excelize returns the package opened by excelize, the engine for formulas
+// typed in input cells. It is opened on the first such formula only: most
+// workbooks have none, and excelize holds every part in memory.
+func (p *pkg) excelize() (*excelize.File, error) {
+	if p.xl == nil && p.xlErr == nil {
+		p.xl, p.xlErr = openExcelize(p.ra, p.size)
+	}
+	return p.xl, p.xlErr
+}
+
+// openExcelize opens the package with excelize, within the same limits as
+// ours. A panic of excelize on a malformed file is an error like any other.
 func openExcelize(r io.ReaderAt, size int64) (xl *excelize.File, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -320,14 +329,30 @@ func (p *pkg) read(part string) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, maxUnzipped))
+	buf := bytes.NewBuffer(make([]byte, 0, min(f.UncompressedSize64, maxUnzipped)+1))
+	_, err = buf.ReadFrom(io.LimitReader(rc, maxUnzipped))
+	return buf.Bytes(), err
+}
+
+// open returns a reader of a part, for the parts that are scanned as a
+// stream (worksheets, shared strings) rather than held in memory.
+func (p *pkg) open(part string) (io.ReadCloser, error) {
+	f, ok := p.files[strings.ToLower(part)]
+	if !ok {
+		return nil, fmt.Errorf("partie %s absente", part)
+	}
+	return f.Open()
 }
 
 // workbook reads the sheet list and the date system.
 func (p *pkg) workbook() error {
 	wbPart := "xl/workbook.xml"
 	if b, err := p.read("_rels/.rels"); err == nil {
-		for _, rel := range parseRels(b) {
+		rels, err := parseRels(b)
+		if err != nil {
+			return fail(p.name, ErrCorrupt, "le sommaire de l’archive (_rels/.rels) est illisible (détail technique : %v) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau", err)
+		}
+		for _, rel := range rels {
 			if strings.HasSuffix(rel.Type, "/officeDocument") {
 				wbPart = strings.TrimPrefix(path.Clean("/"+rel.Target), "/")
 			}
@@ -358,8 +383,12 @@ func (p *pkg) workbook() error {
 	if err != nil {
 		return fail(p.name, ErrCorrupt, "les liens du classeur vers ses feuilles manquent (%s) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau", relPart)
 	}
+	rels, err := parseRels(rb)
+	if err != nil {
+		return fail(p.name, ErrCorrupt, "les liens du classeur vers ses feuilles sont illisibles (détail technique : %v) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau", err)
+	}
 	targets := map[string]string{}
-	for _, rel := range parseRels(rb) {
+	for _, rel := range rels {
 		t := rel.Target
 		if strings.HasPrefix(t, "/") {
 			t = path.Clean(t)[1:]
@@ -378,17 +407,18 @@ func (p *pkg) workbook() error {
 	if len(p.sheets) == 0 {
 		return fail(p.name, ErrCorrupt, "le classeur n’a aucune feuille")
 	}
-	if b, err := p.read(path.Join(dir, "sharedStrings.xml")); err == nil {
-		// The shared strings' part name is given by the relationships too,
-		// but every producer we know uses this one.
-		p.sst = parseSST(b)
-	} else {
-		for _, t := range targets {
-			if strings.HasSuffix(strings.ToLower(t), "sharedstrings.xml") {
-				if b, err := p.read(t); err == nil {
-					p.sst = parseSST(b)
-				}
-			}
+	// The shared strings are named by the relationships; every producer
+	// we know calls them sharedStrings.xml, beside the workbook.
+	sstPart := path.Join(dir, "sharedStrings.xml")
+	for _, r := range rels {
+		if strings.HasSuffix(r.Type, "/sharedStrings") {
+			sstPart = targets[r.ID]
+		}
+	}
+	if rc, err := p.open(sstPart); err == nil {
+		defer rc.Close()
+		if p.sst, err = parseSST(rc); err != nil {
+			return fail(p.name, ErrCorrupt, "les textes du classeur sont illisibles (détail technique : %v) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau", err)
 		}
 	}
 	return nil
@@ -400,25 +430,28 @@ type rel struct {
 	Target string `xml:"Target,attr"`
 }
 
-func parseRels(b []byte) []rel {
+func parseRels(b []byte) ([]rel, error) {
 	var v struct {
 		Rels []rel `xml:"Relationship"`
 	}
-	_ = xml.Unmarshal(b, &v)
-	return v.Rels
+	err := xml.Unmarshal(b, &v)
+	return v.Rels, err
 }
 
 // parseSST reads the shared strings: each item's text runs, without the
 // phonetic guides (rPh).
-func parseSST(b []byte) []string {
-	d := xml.NewDecoder(bytes.NewReader(b))
+func parseSST(r io.Reader) ([]string, error) {
+	d := xml.NewDecoder(io.LimitReader(r, maxUnzipped))
 	var out []string
 	var cur strings.Builder
 	inSI, inT, rph := false, false, 0
 	for {
 		tok, err := d.Token()
+		if err == io.EOF {
+			return out, nil
+		}
 		if err != nil {
-			break
+			return out, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -447,7 +480,6 @@ func parseSST(b []byte) []string {
 			}
 		}
 	}
-	return out
 }
 
 // cell is a cell as stored: its raw value and type.
@@ -494,14 +526,28 @@ func (g *grid) isLabel(col, row int, label string) bool {
 	return n != "" && slices.Contains(labelKeys(label), n)
 }
 
+// startsWithLabel reports whether cell (col, row) holds label followed by
+// more words: « Montant en euros » for « Montant (€) ». It is the second
+// choice, after an exact match.
+func (g *grid) startsWithLabel(col, row int, label string) bool {
+	n := g.norm(col, row)
+	for _, k := range labelKeys(label) {
+		if k != "" && strings.HasPrefix(n, k+" ") {
+			return true
+		}
+	}
+	return false
+}
+
 // scanSheet reads a worksheet part into a grid, stopping at the limits.
 func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
 	g := &grid{sheet: s.name, cells: map[[2]int]cell{}, cols: map[int][]int{}, norms: map[[2]int]string{}}
-	b, err := p.read(s.part)
+	rc, err := p.open(s.part)
 	if err != nil {
-		return nil, &WorkbookError{Name: p.name, Sheet: s.name, Err: &detailError{ErrCorrupt, fmt.Sprintf("feuille illisible (%v) ; enregistrez le classeur de nouveau depuis votre tableur", err)}}
+		return nil, &WorkbookError{Name: p.name, Sheet: s.name, Err: &detailError{ErrCorrupt, fmt.Sprintf("feuille illisible (détail technique : %v) ; enregistrez le classeur de nouveau depuis votre tableur", err)}}
 	}
-	d := xml.NewDecoder(bytes.NewReader(b))
+	defer rc.Close()
+	d := xml.NewDecoder(io.LimitReader(rc, maxUnzipped))
 	var (
 		row, col       int
 		cur            cell
@@ -661,7 +707,11 @@ func (rd *reader) add(sev Severity, sheet, cell, msg, hint string) {
 
 func (rd *reader) read() (*Candidature, error) {
 	p := rd.pkg
-	defer p.xl.Close()
+	defer func() {
+		if p.xl != nil {
+			p.xl.Close()
+		}
+	}()
 	// Match each sheet of the schema with a sheet of the workbook, by
 	// name, ignoring case, accents and spaces.
 	found := map[string]sheetRef{}
@@ -836,10 +886,22 @@ func (rd *reader) findHeader(s sheetSpec, b sheetBlock, g *grid, used map[int]bo
 			continue
 		}
 		cols := map[string]int{}
+		taken := map[int]bool{}
 		for _, f := range b.fields {
 			for _, c := range g.cols[r] {
 				if g.isLabel(c, r, f.label) {
-					cols[f.key] = c
+					cols[f.key], taken[c] = c, true
+					break
+				}
+			}
+		}
+		for _, f := range b.fields {
+			if _, ok := cols[f.key]; ok {
+				continue
+			}
+			for _, c := range g.cols[r] {
+				if !taken[c] && g.startsWithLabel(c, r, f.label) {
+					cols[f.key], taken[c] = c, true
 					break
 				}
 			}
@@ -887,6 +949,16 @@ func (rd *reader) form(s sheetSpec, b sheetBlock, g *grid) {
 				if g.isLabel(c, r, f.label) {
 					col, row = c, r
 					break search
+				}
+			}
+		}
+		if row == 0 {
+			// A label with words added (« Population totale »), in column
+			// A only: further right, answers could start like a label.
+			for _, r := range g.rows {
+				if g.startsWithLabel(1, r, f.label) {
+					col, row = 1, r
+					break
 				}
 			}
 		}
@@ -1168,7 +1240,12 @@ func (rd *reader) calc(sheet string, g *grid, at string, cl cell) (cell, bool) {
 		rd.add(Erreur, sheet, at, "formule impossible à vérifier dans une cellule de saisie", "saisissez directement la valeur")
 		return cl, false
 	}
-	v, err := calcCell(rd.pkg.xl, g.sheet, at)
+	xl, err := rd.pkg.excelize()
+	if err != nil {
+		rd.add(Erreur, sheet, at, fmt.Sprintf("formule « =%s » impossible à calculer : le classeur ne s’ouvre pas pour le calcul (détail technique : %v)", clip(cl.formula, 60), err), "saisissez directement la valeur")
+		return cl, false
+	}
+	v, err := calcCell(xl, g.sheet, at)
 	if err != nil || isErrorValue(v) {
 		rd.add(Erreur, sheet, at, fmt.Sprintf("formule « =%s » impossible à calculer", clip(cl.formula, 60)), "saisissez directement la valeur")
 		return cl, false

@@ -656,6 +656,33 @@ func TestReadErrorCell(t *testing.T) {
 	}
 }
 
+func TestReadLabelsWithWordsAdded(t *testing.T) {
+	b := edited(t, richCandidature(), func(f *excelize.File) error {
+		for cell, v := range map[string]string{
+			"A6": "Population totale (INSEE 2021)", // Population
+			"A9": "Ville du siège",                 // Ville, whose answer « Rennes » is not a label
+		} {
+			if err := f.SetCellValue(sheetCollectivite, cell, v); err != nil {
+				return err
+			}
+		}
+		if err := f.SetCellValue(sheetBudget, "E4", "Montant en euros"); err != nil {
+			return err
+		}
+		return f.SetCellValue(sheetCollectivite, "B4", "Ville de Rennes et sa métropole")
+	})
+	c, fs := readBook(t, b)
+	if len(fs) != 0 {
+		t.Fatalf("findings: %v", fs)
+	}
+	if c.Collectivite.Population != 229000 || c.Collectivite.Ville != "Rennes" || c.Budget[0].Montant != 2_000_000 {
+		t.Errorf("read %d, %q, %d", c.Collectivite.Population, c.Collectivite.Ville, c.Budget[0].Montant)
+	}
+	if got := c.Collectivite.At.Cell("Ville"); got != "B9" {
+		t.Errorf("Ville read at %s, want B9", got)
+	}
+}
+
 func TestReadSheetNamesTolerant(t *testing.T) {
 	b := edited(t, richCandidature(), func(f *excelize.File) error { return f.SetSheetName(sheetCollectivite, " collectivite ") })
 	c, fs := readBook(t, b)
@@ -900,10 +927,30 @@ func TestReadZipBomb(t *testing.T) {
 	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "décompressé") {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+	alloc := after.TotalAlloc - before.TotalAlloc
+	if alloc > 16<<20 {
 		t.Errorf("refusing the bomb allocated %d MB", alloc>>20)
 	}
-	t.Logf("zipped %d KB, refused with %v", len(b)>>10, err)
+	t.Logf("zipped %d KB, refused after allocating %d KB: %v", len(b)>>10, alloc>>10, err)
+}
+
+func TestReadJustUnderTheLimit(t *testing.T) {
+	// 30 MB of XML, under the limit: read as a stream, with memory about
+	// twice the size (encoding/xml holds a run of text whole).
+	b := zipBomb(t, 30<<20)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, fs, err := ReadWorkbook(bytes.NewReader(b), int64(len(b)), "gros.xlsx")
+	runtime.ReadMemStats(&after)
+	if err != nil || !hasFinding(fs, sheetBudget, "", Erreur, "feuille « Budget » introuvable") {
+		t.Fatalf("err = %v, findings %v", err, fs)
+	}
+	alloc := after.TotalAlloc - before.TotalAlloc
+	if alloc > 128<<20 {
+		t.Errorf("reading 30 MB allocated %d MB", alloc>>20)
+	}
+	t.Logf("30 MB unzipped read, allocating %d MB", alloc>>20)
 }
 
 func TestReadLyingZip(t *testing.T) {
@@ -958,9 +1005,11 @@ func TestReadFarCell(t *testing.T) {
 	if len(c.Partenaires) != 2 || !hasFinding(fs, sheetPartenaires, "", Avertissement, "ignoré") {
 		t.Errorf("far cells: %d partenaires, %v", len(c.Partenaires), fs)
 	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+	alloc := after.TotalAlloc - before.TotalAlloc
+	if alloc > 64<<20 {
 		t.Errorf("reading allocated %d MB", alloc>>20)
 	}
+	t.Logf("%d KB of far cells read, allocating %d MB", len(b)>>10, alloc>>20)
 }
 
 // skipShort skips a test that runs LibreOffice in -short mode, unless the
