@@ -49,7 +49,7 @@ import (
 // Form XObjects but carries no annotation over (nup.go never looks at
 // /Annots), so filled-in form values would vanish. We therefore build the
 // Form XObject ourselves and flatten the annotations' appearances into the
-// paperFor (see flattenAnnots).
+// sheet (see flattenAnnots).
 const (
 	a4Short    = 595.276
 	a4Long     = 841.89
