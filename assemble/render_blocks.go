@@ -383,27 +383,12 @@ func budgetKeyFigures(c *Candidature) budgetFigures {
 		f.plenary = max(f.plenary, l.Pleniere)
 		f.workshopSeats += max(l.PlacesAteliers, 0)
 	}
-	for _, l := range c.Budget {
-		switch l.Sens {
-		case Charge:
-			f.charges += l.Montant
-			if l.EnNature() {
-				f.chargesNature += l.Montant
-			}
-		case Produit:
-			f.produits += l.Montant
-			switch {
-			case l.EnNature():
-				f.nature += l.Montant
-			case strings.EqualFold(strings.TrimSpace(l.Statut), "Acquis"):
-				f.acquis += l.Montant
-			case strings.EqualFold(strings.TrimSpace(l.Statut), "Sollicité"):
-				f.sollicite += l.Montant
-			default:
-				f.other += l.Montant
-			}
-		}
-	}
+	// The budget's figures are the checks' own, so that the dossier shows
+	// the totals the checks judged.
+	t := c.Totals()
+	f.charges, f.produits = t.Charges, t.Produits
+	f.chargesNature, f.nature = t.EnNatureCharges, t.EnNatureProduits
+	f.acquis, f.sollicite, f.other = t.Acquis, t.Sollicite, t.CofinancementsNonAffectes
 	for _, p := range c.Equipe {
 		f.etp += p.ETP
 		f.people += max(p.Personnes, 0)
