@@ -768,8 +768,24 @@ func (r *renderer) annexOutline() {
 			r.outline = append(r.outline, OutlineEntry{Title: "Annexes", Level: 0, Page: p})
 			first = false
 		}
-		r.outline = append(r.outline, OutlineEntry{Title: annexLabel(i, a), Level: 1, Page: p})
+		r.outline = append(r.outline, OutlineEntry{Title: annexBookmark(i, a), Level: 1, Page: p})
 	}
+}
+
+// annexBookmark is an annex's entry in the contents and the outline: its
+// label, then who wrote it, « (Région Val-d’Ormance, Hélène Marvaux) », so
+// that a reader finds a letter by its author.
+func annexBookmark(i int, a Annex) string {
+	var who []string
+	for _, s := range []string{a.Organisation, a.Signataire} {
+		if s = strings.TrimSpace(safeText(s)); s != "" {
+			who = append(who, Typo(s))
+		}
+	}
+	if len(who) == 0 {
+		return annexLabel(i, a)
+	}
+	return annexLabel(i, a) + " (" + strings.Join(who, ", ") + ")"
 }
 
 // annexLabel is how an annex is named in the contents and the outline.

@@ -259,7 +259,7 @@ func buildDocument(c *Candidature, call *Call, opt *RenderOptions, logo bool, ma
 		toc.entries = append(toc.entries, docContentsEntry{level: 1, title: "Annexes", annex: firstAnnexWithPages(opt.Annexes)})
 		for i, a := range opt.Annexes {
 			if a.Pages > 0 {
-				toc.entries = append(toc.entries, docContentsEntry{level: 2, title: annexLabel(i, a), annex: i})
+				toc.entries = append(toc.entries, docContentsEntry{level: 2, title: annexBookmark(i, a), annex: i})
 			}
 		}
 	}

@@ -673,7 +673,7 @@ func TestRenderOutlineMatchesContents(t *testing.T) {
 	pages := pdfPageTexts(t, pdf)
 	toc := pages[2]
 	for _, e := range lay.Outline {
-		re := regexp.MustCompile(regexp.QuoteMeta(plainSpaces(e.Title)) + `\s+` + strconv.Itoa(e.Page) + `\n`)
+		re := regexp.MustCompile(wrappedTitle(e.Title) + `\s+` + strconv.Itoa(e.Page) + `\n`)
 		if !re.MatchString(toc) {
 			t.Errorf("contents: %q … %d missing", e.Title, e.Page)
 		}
@@ -1360,4 +1360,14 @@ func TestRenderContentsLinks(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("contents links lead to pages %v, want %v", got, want)
 	}
+}
+
+// wrappedTitle matches a contents entry's title, which may wrap onto
+// several lines: its words, separated by any white space.
+func wrappedTitle(title string) string {
+	words := strings.Fields(plainSpaces(title))
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return strings.Join(words, `\s+`)
 }
