@@ -146,8 +146,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 		}
 	}
 
-	var dossier bytes.Buffer
-	layout, err := Render(&dossier, c, opt.Call, RenderOptions{
+	ropt := RenderOptions{
 		Fonts:       opt.Fonts,
 		Created:     opt.Now,
 		Fingerprint: row.Empreinte,
@@ -155,9 +154,20 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 		Criteria:    criteria,
 		Findings:    findings,
 		Logo:        logo,
-	})
+	}
+	render := func(annexFile string) ([]byte, *Layout, error) {
+		var buf bytes.Buffer
+		o := ropt
+		o.AnnexFile = annexFile
+		l, err := Render(&buf, c, opt.Call, o)
+		if err != nil {
+			return nil, nil, fmt.Errorf("mise en page : %w", err)
+		}
+		return buf.Bytes(), l, nil
+	}
+	dossier, layout, err := render("")
 	if err != nil {
-		return res, fmt.Errorf("mise en page : %w", err)
+		return res, err
 	}
 
 	out := opt.Output
@@ -171,7 +181,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 	if limit <= 0 {
 		limit = 10e6
 	}
-	parts, err := mergeParts(opt, c, dossier.Bytes(), layout, letters, out, limit)
+	parts, err := mergeParts(opt, c, render, dossier, layout, letters, out, limit)
 	if err != nil {
 		return res, err
 	}
@@ -300,7 +310,8 @@ type outPart struct {
 // or, with opt.Split when that PDF is over limit, into two: the dossier's
 // own pages, and the letters behind a cover page that names the dossier.
 // Both keep the one numbering (« page X / N ») and have their outline.
-func mergeParts(opt BuildOptions, c *Candidature, dossier []byte, l *Layout, letters []*Letter, out string, limit int64) ([]outPart, error) {
+func mergeParts(opt BuildOptions, c *Candidature, render func(annexFile string) ([]byte, *Layout, error),
+	dossier []byte, l *Layout, letters []*Letter, out string, limit int64) ([]outPart, error) {
 	plan := mergePlan(l)
 	var whole bytes.Buffer
 	if err := Merge(&whole, bytes.NewReader(dossier), letters, plan); err != nil {
@@ -311,6 +322,12 @@ func mergeParts(opt BuildOptions, c *Candidature, dossier []byte, l *Layout, let
 		return one, nil
 	}
 	annexPath := strings.TrimSuffix(out, filepath.Ext(out)) + "-annexes.pdf"
+	// Drawn again, the dossier names the file its annexes are in.
+	dossier, l, err := render(filepath.Base(annexPath))
+	if err != nil {
+		return nil, err
+	}
+	plan = mergePlan(l)
 
 	// The dossier's pages: the outline stops before the annexes, and the
 	// links to annex pages are dropped (they are in the other file).

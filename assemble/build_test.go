@@ -337,6 +337,13 @@ func TestBuildSplit(t *testing.T) {
 		}
 		return strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(string(b))
 	}
+	all, err := exec.Command(pdftotext, out, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(all), "« dossier-annexes.pdf »") {
+		t.Error("the dossier does not name the file its annexes are in")
+	}
 	cover := text(res.Annexes, 1)
 	if !strings.Contains(cover, "« dossier.pdf »") || !strings.Contains(cover, c.Annexes[0].Titre[:20]) {
 		t.Errorf("the annexes' cover does not name the dossier and the annexes:\n%s", cover)

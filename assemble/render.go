@@ -43,6 +43,7 @@ type RenderOptions struct {
 	Criteria    []Criterion // verdicts shown in the synthesis checklist
 	Findings    []Finding   // warnings: the first ones are listed on the synthesis page
 	Logo        []byte      // logo image bytes (JPEG/PNG) or nil
+	AnnexFile   string      // when the annexes are a PDF of their own (build --split), its name
 }
 
 // Layout is what the letters stage needs after rendering: where things landed.

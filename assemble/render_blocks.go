@@ -916,7 +916,13 @@ func (d *docBuilder) annexes() {
 		if pages > 1 {
 			unit = NBSP + "pages"
 		}
-		d.add(docPara{text: Typo(Capitalize(docs) + " à la suite du dossier (" + Number(int64(pages)) + unit + ") ; chaque ligne renvoie à son document."), st: stBody, gap: 2})
+		where := " à la suite du dossier (" + Number(int64(pages)) + unit + ") ; chaque ligne renvoie à son document."
+		if f := d.opt.AnnexFile; f != "" {
+			// build --split: the letters are in a file of their own.
+			where = " dans un fichier à part, « " + asTyped(f) + " » (" + Number(int64(pages)) + unit +
+				", numérotées à la suite de ce dossier)."
+		}
+		d.add(docPara{text: Typo(Capitalize(docs) + where), st: stBody, gap: 2})
 	}
 	t := docTable{cols: []docColumn{
 		{title: "N°", share: 0.07, right: true},
