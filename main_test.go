@@ -352,3 +352,36 @@ func repoRoot(t *testing.T) string {
 	}
 	return filepath.Dir(file)
 }
+
+// TestReproducibleBuild: with SOURCE_DATE_EPOCH, the command writes the
+// same bytes twice, and the date it carries is that one.
+func TestReproducibleBuild(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1719824400") // 1 July 2024, 9:00 UTC
+	wb := filepath.Join(repoRoot(t), "samples", "haut-verdal", "candidature.xlsx")
+	var outs [][]byte
+	for i := range 2 {
+		out := filepath.Join(t.TempDir(), "d.pdf")
+		stdout, stderr, code := runMain(t, "build", wb, "-o", out)
+		if code != 0 {
+			t.Fatalf("build %d: code %d\n%s%s", i, code, stdout, stderr)
+		}
+		if strings.Contains(stdout, "date limite") {
+			t.Errorf("a build dated 1 July 2024 warns about the deadline:\n%s", stdout)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, data)
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Errorf("two builds differ (%d and %d bytes)", len(outs[0]), len(outs[1]))
+	}
+	if !bytes.Contains(outs[0], []byte("D:20240701090000")) {
+		t.Error("the PDF's dates are not SOURCE_DATE_EPOCH's")
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "hier")
+	if _, stderr, code := runMain(t, "build", wb, "-o", filepath.Join(t.TempDir(), "x.pdf")); code != 1 || !strings.Contains(stderr, "SOURCE_DATE_EPOCH") {
+		t.Errorf("a bad SOURCE_DATE_EPOCH: code %d, stderr %q", code, stderr)
+	}
+}
