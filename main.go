@@ -136,12 +136,39 @@ func newFlags(name, help string, stdout io.Writer) *pflag.FlagSet {
 	fs.Usage = func() {
 		fmt.Fprint(stdout, help)
 		fmt.Fprintln(stdout, "\nOptions :")
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+		printOptions(stdout, fs)
 	}
 	fs.SortFlags = false
 	return fs
+}
+
+// printOptions lists the options in French: pflag's own listing says
+// "string", "int" and "(default 10)".
+func printOptions(w io.Writer, fs *pflag.FlagSet) {
+	var lines [][2]string
+	width := 0
+	fs.VisitAll(func(f *pflag.Flag) {
+		name := "    --" + f.Name
+		if f.Shorthand != "" {
+			name = "-" + f.Shorthand + ", --" + f.Name
+		}
+		// The value's name is the usage's backquoted word, as pflag does.
+		varName, usage := pflag.UnquoteUsage(f)
+		if f.Value.Type() != "bool" {
+			if varName == strings.ToLower(varName) {
+				varName = strings.ToUpper(varName) // FICHIER, but Mo stays Mo
+			}
+			name += " " + varName
+		}
+		if f.Value.Type() != "bool" && f.DefValue != "" && f.DefValue != "0" {
+			usage += " (par défaut : " + f.DefValue + ")"
+		}
+		lines = append(lines, [2]string{name, usage})
+		width = max(width, len([]rune(name)))
+	})
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %s%s   %s\n", l[0], strings.Repeat(" ", width-len([]rune(l[0]))), l[1])
+	}
 }
 
 // parse parses args and turns pflag's English messages into French ones.
@@ -161,6 +188,12 @@ func parse(fs *pflag.FlagSet, args []string) (done bool, err error) {
 // frenchFlagError translates the messages pflag writes for bad options.
 func frenchFlagError(cmd string, err error) string {
 	msg := err.Error()
+	// "flag needs an argument: 'o' in -o" names the option twice.
+	if i := strings.Index(msg, "' in -"); i > 0 {
+		if j := strings.LastIndex(msg[:i], ": '"); j > 0 {
+			msg = msg[:j+2] + msg[i+len("' in "):]
+		}
+	}
 	for _, t := range []struct{ en, fr string }{
 		{"unknown shorthand flag: ", "option inconnue : "},
 		{"unknown flag: ", "option inconnue : "},
@@ -195,7 +228,7 @@ func loadCall() (*assemble.Call, error) {
 
 func runInit(args []string, stdout io.Writer) error {
 	fs := newFlags("init", "Usage : necdossier init [-o FICHIER] [--force]\n\nÉcrit le classeur vierge à remplir pour l’appel.\n", stdout)
-	out := fs.StringP("output", "o", "", "fichier à écrire (par défaut candidature-nec-2025.xlsx)")
+	out := fs.StringP("output", "o", "", "`fichier` à écrire (par défaut candidature-nec-2025.xlsx)")
 	force := fs.Bool("force", false, "remplacer le fichier s’il existe déjà")
 	if done, err := parse(fs, args); done || err != nil {
 		return err
@@ -267,10 +300,10 @@ func plural(n int, one, many string) string {
 
 func runBuild(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("build", "Usage : necdossier build CLASSEUR [-o FICHIER]\n\nVérifie le classeur puis écrit le dossier PDF, lettres de soutien comprises.\n", stdout)
-	out := fs.StringP("output", "o", "", "fichier PDF à écrire (par défaut NEC2025-candidature-<collectivité>.pdf)")
-	maxSize := fs.Float64("max-size", 10, "taille (Mo) au-delà de laquelle avertir que le dossier est lourd pour un courriel")
+	out := fs.StringP("output", "o", "", "`fichier` PDF à écrire (par défaut NEC2025-candidature-<collectivité>.pdf)")
+	maxSize := fs.Float64("max-size", 10, "taille en `Mo` au-delà de laquelle avertir que le dossier est lourd pour un courriel")
 	eml := fs.Bool("eml", false, "écrire aussi le brouillon du courriel d’envoi (.eml), dossier joint")
-	manifest := fs.String("manifest", "", "écrire dans ce fichier JSON la liste des fichiers lus et produits, avec leur empreinte SHA-256")
+	manifest := fs.String("manifest", "", "écrire dans ce `fichier` JSON la liste des fichiers lus et produits, avec leur empreinte SHA-256")
 	split := fs.Bool("split", false, "au-delà de --max-size, écrire les annexes dans un second PDF (le dossier et ses annexes renvoient l’un à l’autre)")
 	if done, err := parse(fs, args); done || err != nil {
 		return err
@@ -346,8 +379,8 @@ func buildTime() (time.Time, error) {
 
 func runBatch(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("batch", "Usage : necdossier batch DOSSIER -o SORTIE [-j N] [--print]\n\nRégénère le dossier de chaque candidat de DOSSIER (un sous-dossier par candidat,\nou les classeurs directement) dans SORTIE, puis la comparaison des candidatures.\n", stdout)
-	out := fs.StringP("output", "o", "", "dossier où écrire les dossiers et la comparaison (obligatoire)")
-	jobs := fs.IntP("jobs", "j", runtime.NumCPU(), "candidatures traitées en parallèle")
+	out := fs.StringP("output", "o", "", "`dossier` où écrire les dossiers et la comparaison (obligatoire)")
+	jobs := fs.IntP("jobs", "j", runtime.NumCPU(), "`nombre` de candidatures traitées en parallèle")
 	print := fs.Bool("print", false, "écrire aussi impression.pdf, tous les dossiers en un seul fichier pour le recto verso")
 	if done, err := parse(fs, args); done || err != nil {
 		return err

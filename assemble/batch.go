@@ -20,6 +20,7 @@ import (
 type Candidate struct {
 	Name     string // the folder's name, or the workbook's name without extension
 	Workbook string // path of the workbook
+	problem  error  // why the folder cannot be built, found while listing
 }
 
 // maxWorkbookBytes caps the size of a candidate's workbook file.
@@ -29,7 +30,7 @@ const maxWorkbookBytes = 20 << 20
 // workbook (.xlsx) is a candidate, and so is each workbook lying directly
 // in dir. Hidden files and folders, and Office's lock files (~$…), are
 // skipped. Symbolic links are never followed.
-func FindCandidates(dir string) ([]Candidate, error) {
+func FindCandidates(dir string, skip ...string) ([]Candidate, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("dossier des candidatures %s : %w", dir, unwrapPath(err))
@@ -41,6 +42,9 @@ func FindCandidates(dir string) ([]Candidate, error) {
 			continue
 		}
 		path := filepath.Join(dir, name)
+		if sameAsAny(path, skip) {
+			continue // the output folder, when it lies inside the candidates'
+		}
 		switch {
 		case e.Type().IsRegular() && strings.EqualFold(filepath.Ext(name), ".xlsx"):
 			list = append(list, Candidate{Name: strings.TrimSuffix(name, filepath.Ext(name)), Workbook: path})
@@ -51,7 +55,8 @@ func FindCandidates(dir string) ([]Candidate, error) {
 			}
 			if err != nil {
 				// Reported as a failed candidate, with its reason.
-				list = append(list, Candidate{Name: name, Workbook: filepath.Join(path, "?")})
+				list = append(list, Candidate{Name: name, Workbook: path,
+					problem: fmt.Errorf("le dossier doit contenir exactement un classeur .xlsx ; il en contient %v", err)})
 				continue
 			}
 			list = append(list, Candidate{Name: name, Workbook: wb})
@@ -85,10 +90,28 @@ func folderWorkbook(dir string) (string, error) {
 	case 1:
 		return found[0], nil
 	}
-	return "", fmt.Errorf("%d classeurs", len(found))
+	names := make([]string, len(found))
+	for i, f := range found {
+		names[i] = filepath.Base(f)
+	}
+	return "", fmt.Errorf("%d classeurs : %s", len(found), strings.Join(names, ", "))
 }
 
 var errNoWorkbook = errors.New("aucun classeur")
+
+// sameAsAny reports whether path is the same file or folder as one of others.
+func sameAsAny(path string, others []string) bool {
+	st, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	for _, o := range others {
+		if ost, err := os.Stat(o); err == nil && os.SameFile(st, ost) {
+			return true
+		}
+	}
+	return false
+}
 
 // BatchOptions says how to run a batch.
 type BatchOptions struct {
@@ -166,7 +189,7 @@ func RunBatch(opt BatchOptions) (*BatchResult, error) {
 // buildAll builds the candidates, opt.Jobs at a time; the outcomes come back
 // in the candidates' order.
 func buildAll(opt BatchOptions) ([]Outcome, error) {
-	cands, err := FindCandidates(opt.Dir)
+	cands, err := FindCandidates(opt.Dir, opt.OutDir)
 	if err != nil {
 		return nil, err
 	}
@@ -218,8 +241,8 @@ func buildCandidate(cand Candidate, opt BatchOptions) (o Outcome) {
 		}
 		o.Elapsed = time.Since(start)
 	}()
-	if filepath.Base(cand.Workbook) == "?" {
-		o.Err = errors.New("le dossier doit contenir exactement un classeur .xlsx")
+	if cand.problem != nil {
+		o.Err = cand.problem
 		return o
 	}
 	// The workbook must be a regular file of the candidate's folder, not a
@@ -288,15 +311,21 @@ func WriteSummary(w io.Writer, outcomes []Outcome) {
 	fmt.Fprintf(w, "%s, %s\n", plural(len(outcomes)-failed, "aucun dossier produit", "dossier produit", "dossiers produits"), plural(failed, "aucun échec", "échec", "échecs"))
 }
 
-// sortedRows returns the comparison rows of the outcomes that have one.
+// sortedRows returns the comparison rows of the candidates whose dossier
+// was made, by name: a failed candidate's figures may be wrong, and the
+// summary already says why it failed.
 func sortedRows(outcomes []Outcome) []Row {
 	var rows []Row
 	for _, o := range outcomes {
-		if o.Row != nil {
-			rows = append(rows, *o.Row)
+		if o.Row != nil && o.Err == nil {
+			r := *o.Row
+			r.Dossier = o.Candidate.Name
+			rows = append(rows, r)
 		}
 	}
-	slices.SortStableFunc(rows, func(a, b Row) int { return cmp.Compare(a.Candidat, b.Candidat) })
+	slices.SortStableFunc(rows, func(a, b Row) int {
+		return cmp.Or(cmp.Compare(a.Candidat, b.Candidat), cmp.Compare(a.Dossier, b.Dossier))
+	})
 	return rows
 }
 
@@ -351,7 +380,9 @@ func (p *progress) bar(done, total int, last string) {
 // comparaison.pdf in opt.OutDir from the candidates that could be read.
 func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, error) {
 	rows := sortedRows(outcomes)
-	items := opt.Call.Checklist
+	if len(rows) == 0 {
+		return nil, nil // no dossier made: nothing to compare
+	}
 	var files []string
 	for _, out := range []struct {
 		name  string
@@ -360,8 +391,8 @@ func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, error) {
 		{"comparaison.pdf", func(w io.Writer) error {
 			return RenderComparison(w, opt.Call, rows, ComparisonOptions{Fonts: opt.Fonts, Created: opt.Now})
 		}},
-		{"comparaison.xlsx", func(w io.Writer) error { return WriteCompareXLSX(w, items, rows) }},
-		{"comparaison.csv", func(w io.Writer) error { return WriteCompareCSV(w, items, rows) }},
+		{"comparaison.xlsx", func(w io.Writer) error { return WriteCompareXLSX(w, opt.Call, rows) }},
+		{"comparaison.csv", func(w io.Writer) error { return WriteCompareCSV(w, opt.Call, rows) }},
 	} {
 		path := filepath.Join(opt.OutDir, out.name)
 		if err := writeAtomic(path, false, out.write); err != nil {
@@ -376,7 +407,7 @@ func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, error) {
 func firstError(fs []Finding) string {
 	for _, f := range fs {
 		if f.Severity == Erreur {
-			return "« " + f.Place() + " : " + f.Message + " »"
+			return f.Place() + " : " + f.Message
 		}
 	}
 	return "aucune"

@@ -148,10 +148,35 @@ func TestBatchHostileCandidates(t *testing.T) {
 			t.Errorf("leftover %s in the output folder", e.Name())
 		}
 	}
+	// Only the candidate whose dossier was made is compared.
+	csv := string(readFile(t, filepath.Join(out, "comparaison.csv")))
+	if lines := strings.Split(strings.TrimSpace(csv), "\n"); len(lines) != 2 || !strings.HasPrefix(lines[1], "bon;") {
+		t.Errorf("comparaison.csv holds %d lines, want the header and the good candidate:\n%s", len(lines), csv)
+	}
 	var summary bytes.Buffer
 	WriteSummary(&summary, res.Outcomes)
 	if !strings.Contains(summary.String(), "1 dossier produit, 6 échecs") {
 		t.Errorf("summary's last line:\n%s", summary.String())
+	}
+}
+
+// TestBatchOutputInsideInput: an output folder inside the candidates'
+// folder is not taken for a candidate when the batch runs again.
+func TestBatchOutputInsideInput(t *testing.T) {
+	call := testCall(t)
+	in := filepath.Join(t.TempDir(), "in")
+	c := sampleCandidatures()["haut-verdal"]
+	candidateFolder(t, call, filepath.Join(in, "haut-verdal"), c, map[string][]byte{c.Annexes[0].Fichier: sampleFile(t, "haut-verdal", c.Annexes[0].Fichier)})
+	for range 2 {
+		res, err := RunBatch(BatchOptions{Dir: in, OutDir: filepath.Join(in, "sortie"), Call: call, Fonts: fonts.FS, Now: july})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Outcomes) != 1 || res.Failed() != 0 {
+			var b bytes.Buffer
+			WriteSummary(&b, res.Outcomes)
+			t.Fatalf("want the one candidate built:\n%s", b.String())
+		}
 	}
 }
 
@@ -212,6 +237,9 @@ func TestPrintBundle(t *testing.T) {
 	}
 	if len(bms) != 2 || bms[0].PageFrom != starts[0] || bms[1].PageFrom != starts[1] {
 		t.Errorf("bookmarks %+v, want one per candidate at pages %v", bms, starts)
+	}
+	if out, err := exec.Command(needTool(t, "qpdf"), "--check", bundle).CombinedOutput(); err != nil {
+		t.Errorf("qpdf --check impression.pdf: %v\n%s", err, out)
 	}
 	pdftotext := needTool(t, "pdftotext")
 	for p := 1; p <= n; p++ {

@@ -70,10 +70,10 @@ func Init(call *Call, path string, force bool) (string, error) {
 }
 
 // CheckFile reads the workbook at path and checks it against call, with the
-// annexes looked up in the workbook's folder. The findings of reading and
-// of checking come together, in the workbook's order.
+// annexes looked up in the workbook's folder and read in full, as build
+// reads them. The findings come in the workbook's order.
 func CheckFile(path string, call *Call) ([]Finding, error) {
-	_, root, findings, err := readAndCheck(path, call)
+	_, _, root, findings, err := readAndCheck(path, call)
 	if err != nil {
 		return nil, err
 	}
@@ -81,28 +81,70 @@ func CheckFile(path string, call *Call) ([]Finding, error) {
 	return findings, nil
 }
 
-// readAndCheck reads the workbook at path and checks it; the annexes are
-// reached through the returned root, the workbook's folder, which nothing
-// can leave (no "..", no absolute path, no symbolic link leading out).
-func readAndCheck(path string, call *Call) (*Candidature, *os.Root, []Finding, error) {
-	c, findings, err := ReadWorkbookFile(path)
+// readAndCheck reads the workbook at path, checks it, and reads its
+// letters. The annexes are reached through the returned root, the
+// workbook's folder, which nothing can leave (no "..", no absolute path, no
+// symbolic link leading out). letters has an entry per annex row, nil where
+// the letter could not be read (a finding says why).
+func readAndCheck(path string, call *Call) (c *Candidature, letters []*Letter, root *os.Root, findings []Finding, err error) {
+	c, findings, err = ReadWorkbookFile(path)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	root, err := os.OpenRoot(c.Source.Dir)
+	root, err = os.OpenRoot(c.Source.Dir)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("dossier %s : %w", c.Source.Dir, err)
+		return nil, nil, nil, nil, fmt.Errorf("dossier %s : %w", c.Source.Dir, err)
 	}
 	findings = append(findings, Check(c, call, root.FS())...)
+	letters, more := readLetters(c, root, findings)
+	findings = append(findings, more...)
 	SortFindings(findings)
-	return c, root, findings, nil
+	return c, letters, root, findings, nil
+}
+
+// readLetters reads in full every annex the checks did not already refuse:
+// a letter that cannot go into the dossier (a password to open it, a file
+// cut short…) is an error at its cell for check as for build, and what a
+// letter loses in the merge (a signature) a warning there.
+func readLetters(c *Candidature, root *os.Root, findings []Finding) ([]*Letter, []Finding) {
+	refused := map[string]bool{}
+	for _, f := range findings {
+		if f.Severity == Erreur && f.Sheet == sheetAnnexes {
+			refused[f.Cell] = true
+		}
+	}
+	var letters []*Letter
+	var out []Finding
+	for _, a := range c.Annexes {
+		cell := a.At.Cell("Fichier")
+		letters = append(letters, nil)
+		if a.Fichier == "" || refused[cell] {
+			continue
+		}
+		data, err := readCapped(root.FS(), a.Fichier, maxLetterBytes)
+		if err != nil {
+			out = append(out, Finding{Severity: Erreur, Sheet: sheetAnnexes, Cell: cell,
+				Message: fmt.Sprintf("fichier « %s » : %v", a.Fichier, err), Hint: "placez le fichier lui-même (pas un raccourci) dans le dossier du classeur"})
+			continue
+		}
+		l, err := ReadLetter(a.Fichier, data, LetterOptions{})
+		if err != nil {
+			out = append(out, Finding{Severity: Erreur, Sheet: sheetAnnexes, Cell: cell, Message: err.Error()})
+			continue
+		}
+		for _, w := range l.Warnings {
+			out = append(out, Finding{Severity: Avertissement, Sheet: sheetAnnexes, Cell: cell, Message: w})
+		}
+		letters[len(letters)-1] = l
+	}
+	return letters, out
 }
 
 // Build reads and checks the workbook, then writes the dossier: rendered
 // pages followed by the support letters, all numbered. The output appears
 // only when everything succeeded; it never replaces an input.
 func Build(opt BuildOptions) (*BuildResult, error) {
-	c, root, findings, err := readAndCheck(opt.Workbook, opt.Call)
+	c, read, root, findings, err := readAndCheck(opt.Workbook, opt.Call)
 	if err != nil {
 		return nil, err
 	}
@@ -120,18 +162,13 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 	fmt.Fprintf(fingerprint, "workbook %s\n", c.Source.SHA256)
 	var letters []*Letter
 	var annexes []Annex
-	for _, a := range c.Annexes {
-		data, err := readCapped(root.FS(), a.Fichier, maxLetterBytes)
-		if err != nil {
-			return res, fmt.Errorf("%s : annexe %q : %w", placeOf(a.At, "Fichier"), a.Fichier, err)
-		}
-		l, err := ReadLetter(a.Fichier, data, LetterOptions{})
-		if err != nil {
-			return res, fmt.Errorf("%s : %w", placeOf(a.At, "Fichier"), err)
+	for i, a := range c.Annexes {
+		l := read[i]
+		if l == nil { // an empty row: the checks allow it only when it has no file
+			continue
 		}
 		fmt.Fprintf(fingerprint, "letter %s\n", l.SHA256)
 		letters = append(letters, l)
-		res.Warnings = append(res.Warnings, l.Warnings...)
 		annexes = append(annexes, Annex{
 			Title: a.Titre, Organisation: a.Organisation, Signataire: a.Signataire,
 			Kind: a.Type, Date: a.Date, File: a.Fichier, Pages: l.Pages,
@@ -207,7 +244,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("le dossier pèse %s, au-delà de %s : il risque d’être refusé par une messagerie ; allégez les annexes (scans en 150 dpi), scindez-le (--split) ou envoyez-le par un service de transfert (France transfert)", Size(res.Size), Size(limit)))
 	}
 	if deadline := opt.Call.Deadline.AddDate(0, 0, 1); !opt.Now.IsZero() && !opt.Now.Before(deadline) {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("la date limite de l’appel (%s) est passée : le dossier est produit, mais vérifiez auprès de %s qu’une candidature est encore reçue", ShortDate(opt.Call.Deadline.Time), opt.Call.Recipient.Email))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("la date limite de l’appel (%s) est passée : le dossier est produit, mais vérifiez auprès du destinataire (%s) qu’une candidature est encore reçue", ShortDate(opt.Call.Deadline.Time), opt.Call.Recipient.Email))
 	}
 
 	var outputs []ManifestFile
@@ -232,9 +269,10 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 			Inputs:   []ManifestFile{{Path: opt.Workbook, Role: "workbook", Kind: "xlsx", Size: c.Source.Size, SHA256: c.Source.SHA256}},
 			Outputs:  outputs,
 			Findings: notes(findings),
+			Warnings: res.Warnings,
 		}
 		for i, l := range letters {
-			m.Inputs = append(m.Inputs, ManifestFile{Path: filepath.Join(c.Source.Dir, c.Annexes[i].Fichier), Role: "annex", Kind: l.Kind, Pages: l.Pages, Size: l.Size, SHA256: l.SHA256})
+			m.Inputs = append(m.Inputs, ManifestFile{Path: filepath.Join(c.Source.Dir, annexes[i].File), Role: "annex", Kind: l.Kind, Pages: l.Pages, Size: l.Size, SHA256: l.SHA256})
 		}
 		if logo != nil {
 			m.Inputs = append(m.Inputs, fileEntry(filepath.Join(c.Source.Dir, c.Collectivite.Logo), "logo", sniffKind(logo), 0, logo))
@@ -254,7 +292,7 @@ func draftFor(c *Candidature, call *Call, now time.Time, parts []outPart, limit 
 	attach := parts[:1]
 	var b strings.Builder
 	fmt.Fprintf(&b, "Madame, Monsieur,\n\n")
-	fmt.Fprintf(&b, "Veuillez trouver ci-joint la candidature de %s à la co-organisation de %s.\n\n", col.Nom, call.Title)
+	fmt.Fprintf(&b, "Veuillez trouver ci-joint le dossier de candidature de la collectivité « %s » à la co-organisation de %s.\n\n", col.Nom, call.Title)
 	for _, p := range attach {
 		fmt.Fprintf(&b, "Pièce jointe : %s (%s, %d pages)\n", filepath.Base(p.path), Size(int64(len(p.data))), p.pages)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -120,12 +121,22 @@ func TestBuildFailureLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := listDir(t, dir)
-	_, err = Build(BuildOptions{Workbook: wb, Output: out, Call: testCall(t), Fonts: fonts.FS, Now: july})
-	if err == nil {
-		t.Fatal("build of a truncated letter succeeded")
+	res, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testCall(t), Fonts: fonts.FS, Now: july})
+	if !errors.Is(err, ErrFindings) {
+		t.Fatalf("build of a truncated letter: err = %v, want the checks to stop it", err)
 	}
-	if !strings.Contains(err.Error(), c.Annexes[0].Fichier) || !strings.Contains(err.Error(), "Annexes!") {
-		t.Errorf("error %q does not name the letter and its cell", err)
+	found := false
+	for _, f := range res.Findings {
+		found = found || f.Severity == Erreur && f.Place() == "Annexes!"+c.Annexes[0].At.Cell("Fichier") &&
+			strings.Contains(f.Message, c.Annexes[0].Fichier) && strings.Contains(f.Message, "tronqué")
+	}
+	if !found {
+		t.Errorf("no error naming the truncated letter at its cell: %v", res.Findings)
+	}
+	// check says the same, before any build.
+	fs, err := CheckFile(wb, testCall(t))
+	if err != nil || !HasError(fs) {
+		t.Errorf("check of a truncated letter: %v, %v", fs, err)
 	}
 	if after := listDir(t, dir); after != before {
 		t.Errorf("the failed build changed the folder:\n%s\n→\n%s", before, after)

@@ -100,8 +100,9 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 // time of writing as CreationDate and ModDate, and a file identifier
 // hashed from that time.
 var (
-	pdfDates = regexp.MustCompile(`/(CreationDate|ModDate)\s*\(D:[0-9]{14}[-+Z][0-9']*\)`)
-	pdfID    = regexp.MustCompile(`/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]`)
+	pdfDates    = regexp.MustCompile(`/(CreationDate|ModDate)\s*\(D:[0-9]{14}[-+Z][0-9']*\)`)
+	trailerSize = regexp.MustCompile(`/Size\s+\d+`)
+	pdfID       = regexp.MustCompile(`/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]`)
 )
 
 // pinDates makes a PDF written by pdfcpu reproducible: its dates become t
@@ -214,6 +215,8 @@ func canonicalPDF(pdf []byte) ([]byte, error) {
 			out.WriteString("0000000000 00000 f \n")
 		}
 	}
+	// The trailer's /Size is the table's: one more than the highest number.
+	trailer = trailerSize.ReplaceAll(trailer, []byte("/Size "+strconv.Itoa(size)))
 	fmt.Fprintf(&out, "trailer\n%s\nstartxref\n%d\n%%%%EOF\n", trailer, table)
 	return out.Bytes(), nil
 }

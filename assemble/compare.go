@@ -13,6 +13,7 @@ import (
 // criterion of the call and the key figures, taken from the same model as
 // the dossiers.
 type Row struct {
+	Dossier                     string // the candidate's folder (or workbook) name in a batch
 	Candidat                    string // the collectivité's name
 	Type                        string
 	Criteria                    []Criterion
@@ -61,7 +62,7 @@ func RowOf(c *Candidature, criteria []Criterion) Row {
 
 // compareColumns names the comparison's columns, criteria aside.
 var compareColumns = []string{
-	"Candidat", "Type", "Journée communautaire", "Jour 1", "Jour 2",
+	"Dossier", "Candidat", "Type", "Journée communautaire", "Jour 1", "Jour 2",
 	"Capacité totale", "Plénière (places)", "Salles d’ateliers", "Budget (€)",
 	"Part acquise des produits", "Contributions en nature (€)", "ETP", "Partenaires",
 	"Initiatives", "NEC locaux", "Lettres", "Pages", "Empreinte SHA-256",
@@ -72,16 +73,14 @@ var compareColumns = []string{
 // that a spreadsheet would take for a formula (starting with = + - @, a
 // tab or a carriage return) is neutralised with a leading apostrophe, the
 // OWASP advice against CSV injection: candidates' names are untrusted.
-func WriteCompareCSV(w io.Writer, criteria []Item, rows []Row) error {
+func WriteCompareCSV(w io.Writer, call *Call, rows []Row) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("\ufeff")
 	cw := csv.NewWriter(bw)
 	cw.Comma = ';'
 	cw.UseCRLF = true
 	header := append([]string{}, compareColumns...)
-	for _, it := range criteria {
-		header = append(header, "Critère : "+it.ID)
-	}
+	header = append(header, criterionColumns(call)...)
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -99,13 +98,13 @@ func WriteCompareCSV(w io.Writer, criteria []Item, rows []Row) error {
 	}
 	for _, r := range rows {
 		rec := []string{
-			r.Candidat, r.Type, date(r.Communautaire), date(r.Jour1), date(r.Jour2),
+			r.Dossier, r.Candidat, r.Type, date(r.Communautaire), date(r.Jour1), date(r.Jour2),
 			strconv.FormatInt(r.Capacite, 10), strconv.FormatInt(r.Pleniere, 10), strconv.FormatInt(r.Salles, 10),
 			euros(r.Budget), dec(r.Acquis*100, 1) + " %", euros(r.EnNature), dec(r.ETP, 2),
 			strconv.Itoa(r.Partenaires), strconv.Itoa(r.Initiatives), strconv.Itoa(r.NECLocaux),
 			strconv.Itoa(r.Lettres), strconv.Itoa(r.Pages), r.Empreinte,
 		}
-		for _, it := range criteria {
+		for _, it := range call.Checklist {
 			rec = append(rec, statusOf(r.Criteria, it.ID).String())
 		}
 		for i, f := range rec {
@@ -138,4 +137,14 @@ func statusOf(cs []Criterion, id string) Status {
 		}
 	}
 	return 0
+}
+
+// criterionColumns are the headers of the criteria's columns: numbered as
+// in the comparison's PDF, with the call's wording.
+func criterionColumns(call *Call) []string {
+	var cols []string
+	for i, it := range call.Checklist {
+		cols = append(cols, "C"+strconv.Itoa(i+1)+" : "+call.Label(it))
+	}
+	return cols
 }

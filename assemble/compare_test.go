@@ -11,12 +11,15 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-func compareRows() ([]Item, []Row) {
-	items := []Item{{ID: "participants"}, {ID: "window"}}
+// compareRows returns a call whose checklist has two items, and rows,
+// among them hostile names.
+func compareRows(t *testing.T) (*Call, []Row) {
+	call := testCall(t)
+	call.Checklist = []Item{{ID: "participants", Label: "Plus de {participants} participants"}, {ID: "window", Label: "Dates"}}
 	day := func(d int) time.Time { return time.Date(2025, 10, d, 0, 0, 0, 0, time.UTC) }
 	rows := []Row{
 		{
-			Candidat: "Métropole de Belrive", Type: "Métropole",
+			Dossier: "belrive", Candidat: "Métropole de Belrive", Type: "Métropole",
 			Criteria:      []Criterion{{ID: "participants", Status: Met}, {ID: "window", Status: ToConfirm}},
 			Communautaire: day(1), Jour1: day(2), Jour2: day(3),
 			Capacite: 2400, Pleniere: 1200, Salles: 12, Budget: 48_500_050, Acquis: 0.625,
@@ -26,13 +29,13 @@ func compareRows() ([]Item, []Row) {
 		{Candidat: "@SUM(A1)", Type: "-2+3"},
 		{Candidat: "\tcaché", Type: "\rretour"},
 	}
-	return items, rows
+	return call, rows
 }
 
 func TestWriteCompareCSV(t *testing.T) {
-	items, rows := compareRows()
+	call, rows := compareRows(t)
 	var buf bytes.Buffer
-	if err := WriteCompareCSV(&buf, items, rows); err != nil {
+	if err := WriteCompareCSV(&buf, call, rows); err != nil {
 		t.Fatal(err)
 	}
 	data := buf.Bytes()
@@ -49,13 +52,13 @@ func TestWriteCompareCSV(t *testing.T) {
 		t.Fatalf("%d records, want header + 4", len(recs))
 	}
 	head := strings.Join(recs[0], "|")
-	for _, col := range []string{"Candidat", "Capacité totale", "Part acquise", "Critère : participants"} {
+	for _, col := range []string{"Dossier", "Candidat", "Capacité totale", "Part acquise", "C1 : Plus de 2\u202f000 participants", "C2 : Dates"} {
 		if !strings.Contains(head, col) {
 			t.Errorf("header lacks %q: %s", col, head)
 		}
 	}
 	b := recs[1]
-	for i, want := range map[int]string{0: "Métropole de Belrive", 2: "01/10/2025", 5: "2400", 8: "485000,50", 9: "62,5 %", 11: "7,50"} {
+	for i, want := range map[int]string{0: "belrive", 1: "Métropole de Belrive", 3: "01/10/2025", 6: "2400", 9: "485000,50", 10: "62,5 %", 12: "7,50"} {
 		if b[i] != want {
 			t.Errorf("Belrive column %d (%s) = %q, want %q", i, recs[0][i], b[i], want)
 		}
@@ -65,7 +68,7 @@ func TestWriteCompareCSV(t *testing.T) {
 	}
 	// Formula injection: every dangerous first character is defused.
 	for _, rec := range recs[2:] {
-		for _, f := range rec[:2] {
+		for _, f := range rec[1:3] {
 			if f != "" && strings.ContainsRune("=+-@\t\r", rune(f[0])) {
 				t.Errorf("field %q would run as a formula", f)
 			}
@@ -77,9 +80,9 @@ func TestWriteCompareCSV(t *testing.T) {
 }
 
 func TestWriteCompareXLSX(t *testing.T) {
-	items, rows := compareRows()
+	call, rows := compareRows(t)
 	var buf bytes.Buffer
-	if err := WriteCompareXLSX(&buf, items, rows); err != nil {
+	if err := WriteCompareXLSX(&buf, call, rows); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -95,24 +98,24 @@ func TestWriteCompareXLSX(t *testing.T) {
 		}
 		return ct
 	}
-	if v, _ := f.GetCellValue(sheet, "A2", excelize.Options{RawCellValue: true}); v != "Métropole de Belrive" {
+	if v, _ := f.GetCellValue(sheet, "B2", excelize.Options{RawCellValue: true}); v != "Métropole de Belrive" {
 		t.Errorf("A2 = %q", v)
 	}
-	if v, _ := f.GetCellValue(sheet, "F2", excelize.Options{RawCellValue: true}); v != "2400" {
-		t.Errorf("capacity F2 = %q, want the number 2400", v)
+	if v, _ := f.GetCellValue(sheet, "G2", excelize.Options{RawCellValue: true}); v != "2400" {
+		t.Errorf("capacity G2 = %q, want the number 2400", v)
 	}
-	if typ("F2") == excelize.CellTypeSharedString || typ("F2") == excelize.CellTypeInlineString {
+	if typ("G2") == excelize.CellTypeSharedString || typ("G2") == excelize.CellTypeInlineString {
 		t.Error("capacity stored as text")
 	}
-	if v, _ := f.GetCellValue(sheet, "C2", excelize.Options{RawCellValue: true}); v != "45931" {
-		t.Errorf("date C2 raw = %q, want the serial 45931 (1 October 2025)", v)
+	if v, _ := f.GetCellValue(sheet, "D2", excelize.Options{RawCellValue: true}); v != "45931" {
+		t.Errorf("date D2 raw = %q, want the serial 45931 (1 October 2025)", v)
 	}
-	if v, _ := f.GetCellValue(sheet, "C2"); v != "01/10/2025" {
-		t.Errorf("date C2 shown = %q", v)
+	if v, _ := f.GetCellValue(sheet, "D2"); v != "01/10/2025" {
+		t.Errorf("date D2 shown = %q", v)
 	}
 	// An injected formula stays text.
-	if fm, _ := f.GetCellFormula(sheet, "A3"); fm != "" {
-		t.Errorf("A3 became a formula: %q", fm)
+	if fm, _ := f.GetCellFormula(sheet, "B3"); fm != "" {
+		t.Errorf("B3 became a formula: %q", fm)
 	}
 	panes, err := f.GetPanes(sheet)
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {

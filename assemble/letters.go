@@ -129,7 +129,7 @@ var (
 
 // LetterError reports why a letter was refused. Its message is French,
 // starts lower-case and names the file, e.g.
-// « lettre « x.pdf » : protégé par un mot de passe d’ouverture : demandez une version sans mot de passe ».
+// « fichier « x.pdf » : protégé par un mot de passe d’ouverture : demandez une version sans mot de passe ».
 type LetterError struct {
 	Name   string // file name as given to ReadLetter
 	Reason string // French reason, lower-case, without the file name
@@ -138,7 +138,7 @@ type LetterError struct {
 
 // Error implements error.
 func (e *LetterError) Error() string {
-	return fmt.Sprintf("lettre « %s » : %s", e.Name, e.Reason)
+	return fmt.Sprintf("fichier « %s » : %s", e.Name, e.Reason)
 }
 
 // Unwrap returns the cause.

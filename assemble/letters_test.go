@@ -244,7 +244,7 @@ func TestReadLetterCorpus(t *testing.T) {
 				t.Fatalf("want *LetterError, got %T %v", err, err)
 			}
 			name := filepath.Base(e.File)
-			if le.Name != name || !strings.HasPrefix(err.Error(), "lettre « "+name+" » : ") {
+			if le.Name != name || !strings.HasPrefix(err.Error(), "fichier « "+name+" » : ") {
 				t.Errorf("message does not name the file: %q", err)
 			}
 			if r := []rune(le.Reason); len(r) == 0 || r[0] != []rune(strings.ToLower(string(r[0])))[0] {

@@ -18,6 +18,7 @@ type Manifest struct {
 	Inputs      []ManifestFile `json:"inputs"`
 	Outputs     []ManifestFile `json:"outputs"`
 	Findings    []ManifestNote `json:"findings"`
+	Warnings    []string       `json:"warnings"` // about the build itself: size, deadline
 }
 
 // ManifestFile is one file read or written.
@@ -43,6 +44,9 @@ type ManifestNote struct {
 func WriteManifest(w io.Writer, m *Manifest) error {
 	if m.Findings == nil {
 		m.Findings = []ManifestNote{}
+	}
+	if m.Warnings == nil {
+		m.Warnings = []string{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

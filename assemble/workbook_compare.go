@@ -3,6 +3,7 @@ package assemble
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -10,7 +11,7 @@ import (
 // WriteCompareXLSX writes the comparison as a workbook for reviewers: real
 // numbers, dates and percentages (so that they sort and sum), an
 // autofilter on the header, the header row and the names column frozen.
-func WriteCompareXLSX(w io.Writer, criteria []Item, rows []Row) (err error) {
+func WriteCompareXLSX(w io.Writer, call *Call, rows []Row) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil {
@@ -21,10 +22,7 @@ func WriteCompareXLSX(w io.Writer, criteria []Item, rows []Row) (err error) {
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	header := append([]string{}, compareColumns...)
-	for _, it := range criteria {
-		header = append(header, "Critère : "+it.ID)
-	}
+	header := append(append([]string{}, compareColumns...), criterionColumns(call)...)
 	style := func(s *excelize.Style) int {
 		id, e := f.NewStyle(s)
 		if e != nil && err == nil {
@@ -74,31 +72,35 @@ func WriteCompareXLSX(w io.Writer, criteria []Item, rows []Row) (err error) {
 				err = f.SetCellStyle(sheet, cell, cell, st)
 			}
 		}
-		date := func(col int, t interface{ IsZero() bool }, v any) {
+		col := 0 // the columns in compareColumns' order, then the criteria
+		next := func(v any, st int) { col++; set(col, v, st) }
+		date := func(t time.Time) {
+			col++
 			if !t.IsZero() {
-				set(col, v, dateStyle)
+				set(col, t, dateStyle)
 			}
 		}
-		set(1, row.Candidat, 0)
-		set(2, row.Type, 0)
-		date(3, row.Communautaire, row.Communautaire)
-		date(4, row.Jour1, row.Jour1)
-		date(5, row.Jour2, row.Jour2)
-		set(6, row.Capacite, intStyle)
-		set(7, row.Pleniere, intStyle)
-		set(8, row.Salles, intStyle)
-		set(9, float64(row.Budget)/100, euroStyle)
-		set(10, row.Acquis, pctStyle)
-		set(11, float64(row.EnNature)/100, euroStyle)
-		set(12, row.ETP, decStyle)
-		set(13, row.Partenaires, 0)
-		set(14, row.Initiatives, 0)
-		set(15, row.NECLocaux, 0)
-		set(16, row.Lettres, 0)
-		set(17, row.Pages, 0)
-		set(18, row.Empreinte, 0)
-		for i, it := range criteria {
-			set(len(compareColumns)+1+i, statusOf(row.Criteria, it.ID).String(), 0)
+		next(row.Dossier, 0)
+		next(row.Candidat, 0)
+		next(row.Type, 0)
+		date(row.Communautaire)
+		date(row.Jour1)
+		date(row.Jour2)
+		next(row.Capacite, intStyle)
+		next(row.Pleniere, intStyle)
+		next(row.Salles, intStyle)
+		next(float64(row.Budget)/100, euroStyle)
+		next(row.Acquis, pctStyle)
+		next(float64(row.EnNature)/100, euroStyle)
+		next(row.ETP, decStyle)
+		next(row.Partenaires, 0)
+		next(row.Initiatives, 0)
+		next(row.NECLocaux, 0)
+		next(row.Lettres, 0)
+		next(row.Pages, 0)
+		next(row.Empreinte, 0)
+		for _, it := range call.Checklist {
+			next(statusOf(row.Criteria, it.ID).String(), 0)
 		}
 		if err != nil {
 			return err
@@ -108,14 +110,14 @@ func WriteCompareXLSX(w io.Writer, criteria []Item, rows []Row) (err error) {
 	if err := f.AutoFilter(sheet, "A1:"+end, nil); err != nil {
 		return err
 	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 1, YSplit: 1, TopLeftCell: "B2", ActivePane: "bottomRight"}); err != nil {
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 1, TopLeftCell: "C2", ActivePane: "bottomRight"}); err != nil {
 		return err
 	}
-	if err := f.SetColWidth(sheet, "A", "A", 34); err != nil {
+	if err := f.SetColWidth(sheet, "A", "B", 30); err != nil {
 		return err
 	}
 	lastCol, _ := excelize.ColumnNumberToName(len(header))
-	if err := f.SetColWidth(sheet, "B", lastCol, 16); err != nil {
+	if err := f.SetColWidth(sheet, "C", lastCol, 16); err != nil {
 		return err
 	}
 	if err := f.SetRowHeight(sheet, 1, 32); err != nil {
