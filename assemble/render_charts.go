@@ -208,13 +208,17 @@ func newCapacityChart(c *Candidature, call *Call) *docBarChart {
 	if len(c.Lieux) > 1 {
 		bars = append(bars, chartBar{label: "Tous lieux réunis", segs: []chartSeg{{total, colTotal}}, value: placesText(total)})
 	}
-	th := call.Criteria.Participants
+	// The call asks to host its participants and its speakers: the line is
+	// their sum, as the checks judge it.
+	cr := call.Criteria
+	th := cr.Participants + cr.Speakers
+	who := Number(cr.Participants) + NBSP + "participants et " + Number(cr.Speakers) + NBSP + "intervenants"
 	return &docBarChart{
 		bars:      bars,
 		threshold: th,
-		thLabel:   Typo("seuil de l’appel : " + Number(th) + NBSP + "participants"),
+		thLabel:   Typo("seuil de l’appel : " + Number(th) + NBSP + "places (" + who + ")"),
 		text: Typo("Capacité d’accueil par lieu : " + strings.Join(alt, " ; ") + " ; au total " + placesText(total) +
-			", pour un seuil de " + Number(th) + NBSP + "participants fixé par l’appel."),
+			", pour " + Number(th) + NBSP + "places demandées par l’appel (" + who + ")."),
 	}
 }
 
