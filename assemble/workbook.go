@@ -116,13 +116,13 @@ func fail(name string, kind error, format string, args ...any) error {
 
 // ReadWorkbookFile opens path, fills c.Source and reads it with ReadWorkbook.
 func ReadWorkbookFile(p string) (*Candidature, []Finding, error) {
-	name := filepath.Base(p)
+	name := p // messages name the file as the user gave it
 	file, err := os.Open(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, nil, &WorkbookError{Name: name, Err: &causeError{"fichier introuvable (" + p + ") ; vérifiez le chemin, ou créez le classeur avec « necdossier init »", err}}
+		return nil, nil, &WorkbookError{Name: name, Err: &causeError{"fichier introuvable ; vérifiez le chemin, ou créez le classeur avec « necdossier init »", err}}
 	case errors.Is(err, fs.ErrPermission):
-		return nil, nil, &WorkbookError{Name: name, Err: &causeError{"lecture refusée par le système (" + p + ")", err}}
+		return nil, nil, &WorkbookError{Name: name, Err: &causeError{"lecture refusée par le système", err}}
 	case err != nil:
 		return nil, nil, &WorkbookError{Name: name, Err: fmt.Errorf("ouverture impossible : %w", err)}
 	}

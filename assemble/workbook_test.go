@@ -796,8 +796,8 @@ func TestCorpusWorkbooks(t *testing.T) {
 				t.Fatalf("error %T is not a *WorkbookError: %v", err, err)
 			}
 			msg := err.Error()
-			if !strings.HasPrefix(msg, filepath.Base(name)) {
-				t.Errorf("error does not name the file: %s", msg)
+			if !strings.HasPrefix(msg, filepath.Join(dir, name)) {
+				t.Errorf("error does not name the file as given: %s", msg)
 			}
 			switch {
 			case strings.Contains(name, "encrypted"):
