@@ -6,9 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"mime"
-	"mime/multipart"
 	"net/mail"
 	"os"
 	"os/exec"
@@ -208,28 +206,11 @@ func TestBuildEmailAndManifest(t *testing.T) {
 	if subject != "Candidature NEC 2025 – Métropole de Belrive" {
 		t.Errorf("Subject = %q", subject)
 	}
-	_, params, _ := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	mr := multipart.NewReader(msg.Body, params["boundary"])
-	var body string
-	var attached []byte
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(p)
-		if p.FileName() == "" {
-			body = string(b)
-			continue
-		}
-		if p.FileName() != filepath.Base(out) {
-			t.Errorf("attachment named %q", p.FileName())
-		}
-		attached = decodeBase64(t, b)
+	parts, bodies := mimeParts(t, msg)
+	if len(parts) != 2 || parts[1].FileName() != filepath.Base(out) {
+		t.Fatalf("%d parts, want the body and the dossier named %s", len(parts), filepath.Base(out))
 	}
+	body, attached := string(bodies[0]), bodies[1]
 	if !bytes.Equal(attached, pdf) {
 		t.Error("the attached dossier differs from the file written")
 	}
@@ -372,11 +353,11 @@ func TestBuildSplit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := io.ReadAll(msg.Body)
-	if n := strings.Count(string(raw), "Content-Disposition: attachment"); n != 1 {
-		t.Errorf("%d attachments, want the dossier alone", n)
+	parts, bodies := mimeParts(t, msg)
+	if len(parts) != 2 {
+		t.Errorf("%d parts, want the body and the dossier alone", len(parts))
 	}
-	if !strings.Contains(string(raw), "France transfert") {
+	if !strings.Contains(string(bodies[0]), "France transfert") {
 		t.Error("the e-mail does not say how the annexes are sent")
 	}
 }

@@ -50,31 +50,7 @@ func TestWriteEmailParsesBack(t *testing.T) {
 	if msg.Header.Get("X-Unsent") != "1" {
 		t.Error("no X-Unsent header: the message would not open as a draft")
 	}
-	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/mixed" {
-		t.Fatalf("Content-Type = %q (%v)", msg.Header.Get("Content-Type"), err)
-	}
-	mr := multipart.NewReader(msg.Body, params["boundary"])
-	var parts []*multipart.Part
-	var bodies [][]byte
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.Header.Get("Content-Transfer-Encoding") == "base64" {
-			b = decodeBase64(t, b)
-		}
-		parts = append(parts, p)
-		bodies = append(bodies, b)
-	}
+	parts, bodies := mimeParts(t, msg)
 	if len(parts) != 3 {
 		t.Fatalf("%d parts, want body + 2 attachments", len(parts))
 	}
@@ -107,4 +83,35 @@ func decodeBase64(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// mimeParts reads the parts of a multipart/mixed message, with their bodies
+// decoded (base64 here; multipart.Reader decodes quoted-printable itself).
+func mimeParts(t *testing.T, msg *mail.Message) ([]*multipart.Part, [][]byte) {
+	t.Helper()
+	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/mixed" {
+		t.Fatalf("Content-Type = %q (%v)", msg.Header.Get("Content-Type"), err)
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	var parts []*multipart.Part
+	var bodies [][]byte
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return parts, bodies
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Header.Get("Content-Transfer-Encoding") == "base64" {
+			b = decodeBase64(t, b)
+		}
+		parts = append(parts, p)
+		bodies = append(bodies, b)
+	}
 }
