@@ -156,8 +156,8 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 		return res, ErrFindings
 	}
 
-	// Letters: read, checked and made harmless before anything is drawn,
-	// since their page counts are in the table of contents.
+	// The letters were read with the checks: their page counts are in the
+	// table of contents, and their digests in the fingerprint.
 	fingerprint := sha256.New()
 	fmt.Fprintf(fingerprint, "workbook %s\n", c.Source.SHA256)
 	var letters []*Letter
@@ -179,7 +179,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 	if c.Collectivite.Logo != "" {
 		logo, err = readCapped(root.FS(), c.Collectivite.Logo, maxLogoBytes)
 		if err != nil {
-			return res, fmt.Errorf("%s : logo %q : %w", placeOf(c.Collectivite.At, "Logo"), c.Collectivite.Logo, err)
+			return res, fmt.Errorf("%s : logo « %s » : %w", placeOf(c.Collectivite.At, "Logo"), c.Collectivite.Logo, err)
 		}
 	}
 
