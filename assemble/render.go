@@ -628,6 +628,11 @@ func (r *renderer) paginate(blocks []docBlock) {
 	clear(r.anchors)
 	clear(r.marks)
 	for i, b := range blocks {
+		// A block that belongs with the one before it (an initiative's link
+		// line) never starts a page alone.
+		if p, ok := b.(docPara); ok && p.withPrev && len(r.frags) > 0 {
+			r.frags[len(r.frags)-1].keep = true
+		}
 		for _, f := range b.frags(r) {
 			f.block = i
 			r.frags = append(r.frags, f)

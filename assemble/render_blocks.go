@@ -44,9 +44,10 @@ func (h docHeading) title() string {
 
 // docPara is a paragraph; line breaks inside it are kept.
 type docPara struct {
-	text string // "" reads « Non renseigné »
-	st   textStyle
-	gap  float64
+	text     string // "" reads « Non renseigné »
+	st       textStyle
+	gap      float64
+	withPrev bool // kept on the page of the block before it
 }
 
 // docList is a bulleted list.
@@ -852,12 +853,17 @@ func (d *docBuilder) initiatives(s Section) {
 		if meta != "" {
 			d.add(docPara{text: meta, st: stHelp})
 		}
-		d.add(paragraphBlocks(in.Description)...)
+		desc := paragraphBlocks(in.Description)
+		if p, ok := desc[0].(docPara); ok && meta != "" {
+			p.withPrev = true // the meta line does not end a page alone
+			desc[0] = p
+		}
+		d.add(desc...)
 		l := asTyped(in.Lien)
 		if l == "" {
 			l = emptyText
 		}
-		d.add(docPara{text: "Lien" + NBSP + ": " + l, st: stHelp, gap: 1.5})
+		d.add(docPara{text: "Lien" + NBSP + ": " + l, st: stHelp, gap: 1.5, withPrev: true})
 	}
 
 	d.h2(sheetTitle(s, 1, "NEC locaux"))
