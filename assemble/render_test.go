@@ -1371,3 +1371,38 @@ func wrappedTitle(title string) string {
 	}
 	return strings.Join(words, `\s+`)
 }
+
+// TestRenderInitiativeKeptTogether: whatever the length of the texts, no
+// page starts with the link line of an initiative begun on the page before.
+// The first description grows line by line, so that every initiative's end
+// meets a page break in one of the renderings.
+func TestRenderInitiativeKeptTogether(t *testing.T) {
+	const sentence = "Une phrase de description assez longue pour occuper une ligne entière du dossier. "
+	for shift := range 14 {
+		c := richDossier()
+		base := c.Initiatives[0]
+		c.Initiatives = nil
+		for i := range 12 {
+			in := base
+			in.Intitule = fmt.Sprintf("Initiative n° %d", i+1)
+			in.Description = strings.Repeat(sentence, 2+i%3)
+			if i == 0 {
+				in.Description = strings.Repeat(sentence, 1+shift)
+			}
+			c.Initiatives = append(c.Initiatives, in)
+		}
+		pdf, _ := renderPDF(t, c, richDossierOptions(c))
+		for n, page := range pdfPageTexts(t, pdf) {
+			var lines []string
+			for _, l := range strings.Split(page, "\n") {
+				if l = strings.TrimSpace(l); l != "" {
+					lines = append(lines, l)
+				}
+			}
+			// The running header, then the page's first content.
+			if len(lines) > 1 && strings.HasPrefix(lines[1], "Lien") {
+				t.Errorf("shift %d, page %d starts with an initiative's link line, alone: %q", shift, n+1, lines[1])
+			}
+		}
+	}
+}
