@@ -420,6 +420,7 @@ func typoLine(b *strings.Builder, rs []rune, depth *int) {
 	cs = guillemets(cs)
 	cs = punctuation(cs)
 	dashes(cs)
+	units(cs)
 	for _, c := range cs {
 		b.WriteRune(c.r)
 	}
@@ -650,6 +651,16 @@ func mayFollow(r rune) bool {
 }
 
 // dashes turns a hyphen between two spaces into an en dash.
+// units binds a unit to its number: « 12 500 € », « 40 % » typed with an
+// ordinary space get a no-break space, so the sign never starts a line.
+func units(cs []glyph) {
+	for i := 1; i+1 < len(cs); i++ {
+		if cs[i].r == ' ' && !cs[i].keep && unicode.IsDigit(cs[i-1].r) && strings.ContainsRune("€%", cs[i+1].r) {
+			cs[i].r = nbsp
+		}
+	}
+}
+
 func dashes(cs []glyph) {
 	for i := 1; i+1 < len(cs); i++ {
 		if cs[i].r == '-' && !cs[i].keep && isHSpace(cs[i-1].r) && isHSpace(cs[i+1].r) {

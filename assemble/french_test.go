@@ -380,6 +380,8 @@ func TestTypo(t *testing.T) {
 		{"plain", "Un projet numérique", "Un projet numérique"},
 		{"numbers", "12 500 habitants, 3.5 ETP, 1,5 M", "12 500 habitants, 3.5 ETP, 1,5 M"},
 		{"oe kept", "coeur et oeuvre", "coeur et oeuvre"},
+		{"euro bound to its amount", "un budget de 12 500 € et 40 % acquis", "un budget de 12 500_€ et 40_% acquis"},
+		{"euro alone untouched", "en € ou en %", "en € ou en %"},
 
 		// Apostrophes.
 		{"apostrophe", "l'État", "l’État"},
