@@ -36,6 +36,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,38 @@ import (
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
+
+// versionString is version, or else what Go recorded of the build: the
+// module's version when installed with go install, the commit when built
+// from a clone.
+func versionString() string {
+	if version != "dev" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return version
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value[:min(12, len(s.Value))]
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return version
+	}
+	if dirty {
+		rev += " (modifié)"
+	}
+	return "dev " + rev
+}
 
 func main() {
 	os.Exit(exitCode(protect(func() error { return run(os.Args[1:], os.Stdout, os.Stderr) }), os.Stderr))
@@ -119,7 +152,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case "batch":
 		return runBatch(rest, stdout, stderr)
 	case "version", "--version":
-		fmt.Fprintln(stdout, "necdossier "+version)
+		fmt.Fprintln(stdout, "necdossier "+versionString())
 		return nil
 	case "help", "-h", "--help", "aide":
 		fmt.Fprint(stdout, mainHelp)
