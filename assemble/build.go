@@ -95,11 +95,30 @@ func readAndCheck(path string, call *Call) (c *Candidature, letters []*Letter, r
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("dossier %s : %w", c.Source.Dir, err)
 	}
-	findings = append(findings, Check(c, call, root.FS())...)
+	findings = append(findings, consequences(findings, Check(c, call, root.FS()))...)
 	letters, more := readLetters(c, root, findings)
 	findings = append(findings, more...)
 	SortFindings(findings)
 	return c, letters, root, findings, nil
+}
+
+// consequences drops the checks' findings on a whole sheet that the reader
+// already found missing or unusable: « tableau vide » says nothing more
+// than « feuille introuvable ».
+func consequences(read, checked []Finding) []Finding {
+	lost := map[string]bool{}
+	for _, f := range read {
+		if f.Severity == Erreur && f.Cell == "" {
+			lost[f.Sheet] = true
+		}
+	}
+	out := checked[:0:0]
+	for _, f := range checked {
+		if !(f.Cell == "" && lost[f.Sheet]) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // readLetters reads in full every annex the checks did not already refuse:

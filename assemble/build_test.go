@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/xuri/excelize/v2"
 
 	"necdossier/fonts"
 )
@@ -359,5 +360,35 @@ func TestBuildSplit(t *testing.T) {
 	}
 	if !strings.Contains(string(bodies[0]), "France transfert") {
 		t.Error("the e-mail does not say how the annexes are sent")
+	}
+}
+
+// TestCheckMissingSheetOnce: a sheet renamed by the user is reported once,
+// not again as an empty table.
+func TestCheckMissingSheetOnce(t *testing.T) {
+	wb := sampleFolder(t, "haut-verdal")
+	f, err := excelize.OpenFile(wb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetSheetName("Budget", "Mon budget"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	fs, err := CheckFile(wb, testCall(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var budget []string
+	for _, x := range fs {
+		if x.Sheet == "Budget" {
+			budget = append(budget, x.String())
+		}
+	}
+	if len(budget) != 1 || !strings.Contains(budget[0], "introuvable") {
+		t.Errorf("findings on Budget = %q, want the missing sheet alone", budget)
 	}
 }
