@@ -94,10 +94,9 @@ type cmpCell struct {
 // cmpTable is a table block that paginates by itself: the header is repeated on
 // each page and a row is never split.
 type cmpTable struct {
-	s        *sheetPDF
-	cols     []cmpColumn
-	top      float64 // y where the table starts on a new page
-	pageHead func()  // draws the page's heading on a new page
+	s    *sheetPDF
+	cols []cmpColumn
+	top  float64 // y where the table starts on a new page
 }
 
 const cmpPad = 1.6
@@ -149,7 +148,6 @@ func (g *cmpTable) rows(y float64, rows [][]cmpCell) float64 {
 		h, lines := g.rowHeight(cells, stCell)
 		if y+h > bottom {
 			g.s.pdf.AddPage()
-			g.pageHead()
 			y = g.header(g.top)
 		}
 		if n%2 == 1 {
@@ -214,7 +212,6 @@ func RenderComparison(w io.Writer, call *Call, rows []Row, opt ComparisonOptions
 	})
 	s.pdf.AliasNbPages("{nb}")
 	s.pdf.AddPage()
-	pageHead := func() {}
 
 	// Heading block.
 	y := marginT - 8
@@ -254,7 +251,7 @@ func RenderComparison(w io.Writer, call *Call, rows []Row, opt ComparisonOptions
 		}
 		cells = append(cells, line)
 	}
-	g := &cmpTable{s: s, cols: cols, top: marginT, pageHead: pageHead}
+	g := &cmpTable{s: s, cols: cols, top: marginT}
 	y = g.rows(y, cells) + 10
 
 	// Key figures, on the same page when the heading, the header and a row fit.
@@ -282,7 +279,7 @@ func RenderComparison(w io.Writer, call *Call, rows []Row, opt ComparisonOptions
 			{text: fmt.Sprint(r.NECLocaux)}, {text: fmt.Sprint(r.Lettres)},
 		})
 	}
-	g = &cmpTable{s: s, cols: figCols, top: marginT, pageHead: pageHead}
+	g = &cmpTable{s: s, cols: figCols, top: marginT}
 	y = g.rows(y, cells) + 10
 
 	// Charts: a picture compares better than a column of numbers. Below the
