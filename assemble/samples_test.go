@@ -1,11 +1,9 @@
 package assemble
 
 import (
-	"archive/zip"
 	"bytes"
 	"flag"
 	"fmt"
-	"io"
 	"maps"
 	"math"
 	"os"
@@ -611,22 +609,9 @@ func sampleBytes(t *testing.T, call *Call, c *Candidature, mistakes []sampleMist
 // two workbooks compare by content, whatever the zip compressor did.
 func sampleParts(t *testing.T, b []byte) map[string]string {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	parts := map[string]string{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts[f.Name] = string(data)
+	for _, p := range zipParts(t, b) {
+		parts[p.name] = string(p.data)
 	}
 	return parts
 }

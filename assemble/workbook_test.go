@@ -730,12 +730,39 @@ func patchPart(t testing.TB, b []byte, part, old, new string) []byte {
 // rewritePart rewrites one part of an xlsx with fn.
 func rewritePart(t testing.TB, b []byte, part string, fn func([]byte) []byte) []byte {
 	t.Helper()
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, p := range zipParts(t, b) {
+		data := p.data
+		if p.name == part {
+			data = fn(data)
+		}
+		w, err := zw.Create(p.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// zipPart is one uncompressed part of an xlsx.
+type zipPart struct {
+	name string
+	data []byte
+}
+
+// zipParts returns the uncompressed parts of an xlsx, in their order.
+func zipParts(t testing.TB, b []byte) []zipPart {
+	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
+	var parts []zipPart
 	for _, f := range zr.File {
 		rc, err := f.Open()
 		if err != nil {
@@ -746,19 +773,9 @@ func rewritePart(t testing.TB, b []byte, part string, fn func([]byte) []byte) []
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.Name == part {
-			data = fn(data)
-		}
-		w, err := zw.Create(f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(data)
+		parts = append(parts, zipPart{f.Name, data})
 	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
+	return parts
 }
 
 func hasFinding(fs []Finding, sheet, cell string, sev Severity, fragment string) bool {
