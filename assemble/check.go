@@ -292,52 +292,6 @@ func (k *checker) staff() {
 	}
 }
 
-// BudgetTotals are the sums of the budget prévisionnel, computed from the
-// lines (never from the workbook's formulas).
-type BudgetTotals struct {
-	Charges, Produits         int64 // all lines, in-kind included
-	EnNatureCharges           int64 // 86
-	EnNatureProduits          int64 // 87
-	Acquis, Sollicite         int64 // co-financings by status
-	CofinancementsNonAffectes int64 // produits without a status
-}
-
-// Totals sums the budget lines of c.
-func (c *Candidature) Totals() BudgetTotals {
-	var t BudgetTotals
-	for _, l := range c.Budget {
-		switch side(l) {
-		case Charge:
-			t.Charges += l.Montant
-			if l.Compte() == "86" {
-				t.EnNatureCharges += l.Montant
-			}
-		case Produit:
-			t.Produits += l.Montant
-			switch {
-			case l.Compte() == "87":
-				t.EnNatureProduits += l.Montant
-			case l.Statut == "Acquis":
-				t.Acquis += l.Montant
-			case l.Statut == "Sollicité":
-				t.Sollicite += l.Montant
-			default:
-				t.CofinancementsNonAffectes += l.Montant
-			}
-		}
-	}
-	return t
-}
-
-// side is a budget line's side: its account's (6x and 86 charges, 7x and 87
-// produits), or Sens when the account is unknown.
-func side(l LigneBudget) Sens {
-	if s := sensOf(l.Compte()); s != 0 {
-		return s
-	}
-	return l.Sens
-}
-
 // budget checks the balance, the in-kind balance, the signs and the
 // co-financings' funder and status.
 func (k *checker) budget() {
@@ -653,17 +607,6 @@ func evaluate(c *Candidature, call *Call, id string) (Status, string) {
 		return NotMet, d
 	}
 	return ToConfirm, ""
-}
-
-// plural writes a count with its noun: « aucune initiative », « 1 lieu », « 3 lieux ».
-func plural(n int, zero, one, many string) string {
-	if n == 0 {
-		return zero
-	}
-	if n == 1 {
-		return "1 " + one
-	}
-	return Number(int64(n)) + " " + many
 }
 
 func minTime(a, b time.Time) time.Time {

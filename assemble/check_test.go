@@ -2,14 +2,19 @@ package assemble
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
 
-	"github.com/xuri/excelize/v2"
 	"necdossier/templates"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // readRich is the rich candidature as read from its workbook, refs filled.
@@ -327,4 +332,126 @@ func ExampleCheck() {
 	// erreur : Lieux et dates!B6 : « Jour 1 » est obligatoire (premier jour de l’événement (JJ/MM/AAAA). Exemple : 25/09/2025.)
 	// erreur : Lieux et dates!B7 : « Jour 2 » est obligatoire (second jour, le lendemain du jour 1 (JJ/MM/AAAA). Exemple : 26/09/2025.)
 	// erreur : Lieux et dates!C13 : capacité insuffisante : 1 500 places, l’appel demande d’accueillir plus de 2 000 participants et 300 intervenants (indiquez un lieu plus grand ou des lieux complémentaires)
+}
+
+func TestBlankTemplate(t *testing.T) {
+	got, fs := readBook(t, writeBook(t, nil))
+	if len(fs) != 0 {
+		t.Fatalf("findings reading the blank template: %v", fs)
+	}
+	if !reflect.DeepEqual(withoutRefs(got), &Candidature{}) {
+		t.Errorf("blank template reads as %+v", withoutRefs(got))
+	}
+	findings := Check(got, testCall(t), richAnnexes())
+	if len(findings) == 0 {
+		t.Fatal("no findings on a blank template")
+	}
+	for _, f := range findings {
+		if f.Severity != Erreur {
+			t.Errorf("blank template: %v is not an error", f)
+		}
+		if !strings.Contains(f.Message, "obligatoire") && !strings.Contains(f.Message, "vide") &&
+			!strings.Contains(f.Message, "charte") && !strings.Contains(f.Message, "aucune lettre") {
+			t.Errorf("blank template: unexpected finding %v", f)
+		}
+	}
+	// Every required form field is reported at its template cell.
+	var nom bool
+	for _, f := range findings {
+		if f.Sheet == sheetCollectivite && f.Cell == mustCell(t, sheetCollectivite, "Nom", 0) {
+			nom = true
+		}
+	}
+	if !nom {
+		t.Errorf("no finding for the empty Nom: %v", findings)
+	}
+}
+
+func TestValidEmailPhone(t *testing.T) {
+	for _, s := range []string{"c.martin@ville.fr", "a+b@sub.domaine.gouv.fr"} {
+		if !validEmail(s) {
+			t.Errorf("validEmail(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"c.martin", "c.martin@ville", "@ville.fr", "a@b@c.fr", "c martin@ville.fr", "Camille <c@v.fr>", "a@ville..fr", "a@.fr"} {
+		if validEmail(s) {
+			t.Errorf("validEmail(%q) = true", s)
+		}
+	}
+	for _, s := range []string{"02 99 12 34 56", "0299123456", "02.99.12.34.56", "02-99-12-34-56", "+33 2 99 12 34 56", "+33 (0)2 99 12 34 56", "0033299123456", "06\u00a012\u00a034\u00a056\u00a078"} {
+		if !validPhone(s) {
+			t.Errorf("validPhone(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"299123456", "02 99 12 34", "00 99 12 34 56", "+33 02 99 12 34 56", "02 99 12 34 5a", "+44 20 7946 0958"} {
+		if validPhone(s) {
+			t.Errorf("validPhone(%q) = true", s)
+		}
+	}
+}
+
+// FuzzReadWorkbook reads arbitrary bytes as a workbook: never a panic (the
+// reader's last-resort recover is reported as a failure here), always a
+// *WorkbookError or findings with a place.
+func FuzzReadWorkbook(f *testing.F) {
+	f.Add(writeBook(f, nil))
+	f.Add(writeBook(f, richCandidature()))
+	// The corpus's workbooks join the seeds when the corpus is there; the
+	// target runs without it (corpusDir would skip it).
+	dir := filepath.Join("..", "..", "shared", "corpus")
+	if env := os.Getenv("NECDOSSIER_CORPUS"); env != "" {
+		dir = env
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join("..", env)
+		}
+	}
+	for _, sub := range []string{"xlsx", "broken"} {
+		entries, _ := os.ReadDir(filepath.Join(dir, sub))
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".xlsx") {
+				if b, err := os.ReadFile(filepath.Join(dir, sub, e.Name())); err == nil {
+					f.Add(b)
+				}
+			}
+		}
+	}
+	call := testCall(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, fs, err := ReadWorkbook(bytes.NewReader(b), int64(len(b)), "fuzz.xlsx")
+		var pe *panicError
+		if errors.As(err, &pe) {
+			t.Fatalf("panic: %v", err)
+		}
+		if err != nil {
+			var we *WorkbookError
+			if !errors.As(err, &we) || we.Err == nil {
+				t.Fatalf("error %T: %v", err, err)
+			}
+			return
+		}
+		for _, f := range append(fs, Check(c, call, nil)...) {
+			if f.Sheet == "" || f.Message == "" {
+				t.Fatalf("finding without a place or message: %#v", f)
+			}
+		}
+		Evaluate(c, call)
+	})
+}
+
+// BenchmarkReadAndCheck reads a filled workbook, checks it and evaluates it.
+func BenchmarkReadAndCheck(b *testing.B) {
+	data := writeBook(b, bigCandidature())
+	call, dir := testCall(b), richAnnexes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		c, _, err := ReadWorkbook(bytes.NewReader(data), int64(len(data)), "bench.xlsx")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if fs := Check(c, call, dir); HasError(fs) {
+			b.Fatal(fs)
+		}
+		Evaluate(c, call)
+	}
 }

@@ -668,3 +668,14 @@ func dashes(cs []glyph) {
 		}
 	}
 }
+
+// plural writes a count with its noun: « aucune initiative », « 1 lieu », « 3 lieux ».
+func plural(n int, zero, one, many string) string {
+	if n == 0 {
+		return zero
+	}
+	if n == 1 {
+		return "1 " + one
+	}
+	return Number(int64(n)) + " " + many
+}

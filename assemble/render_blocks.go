@@ -367,36 +367,6 @@ func joinNonEmpty(sep string, parts ...string) string {
 	return strings.Join(out, sep)
 }
 
-// budgetFigures are the key figures of the synthesis and the budget.
-type budgetFigures struct {
-	capacity, plenary, workshopSeats int64
-	charges, produits                int64
-	acquis, sollicite, nature, other int64
-	chargesNature                    int64
-	etp                              float64
-	people                           int64
-}
-
-func budgetKeyFigures(c *Candidature) budgetFigures {
-	var f budgetFigures
-	for _, l := range c.Lieux {
-		f.capacity += max(l.Capacite, 0)
-		f.plenary = max(f.plenary, l.Pleniere)
-		f.workshopSeats += max(l.PlacesAteliers, 0)
-	}
-	// The budget's figures are the checks' own, so that the dossier shows
-	// the totals the checks judged.
-	t := c.Totals()
-	f.charges, f.produits = t.Charges, t.Produits
-	f.chargesNature, f.nature = t.EnNatureCharges, t.EnNatureProduits
-	f.acquis, f.sollicite, f.other = t.Acquis, t.Sollicite, t.CofinancementsNonAffectes
-	for _, p := range c.Equipe {
-		f.etp += p.ETP
-		f.people += max(p.Personnes, 0)
-	}
-	return f
-}
-
 // shareText formats part/whole as a percentage, or « — » when whole is zero.
 // Always one decimal (unlike Percent), so that a column of shares aligns.
 func shareText(part, whole int64) string {

@@ -1024,18 +1024,6 @@ func (r *Ref) unread(key string) {
 	r.Unread[key] = true
 }
 
-// sensOf derives a budget line's side from its account: 6x and 86 are
-// charges, 7x and 87 produits.
-func sensOf(compte string) Sens {
-	switch {
-	case compte == "86" || strings.HasPrefix(compte, "6"):
-		return Charge
-	case compte == "87" || strings.HasPrefix(compte, "7"):
-		return Produit
-	}
-	return 0
-}
-
 // value reads the cell (col, row) as field f into v. It reports false when
 // the cell held something it could not read (a finding says what).
 func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.Value) bool {
