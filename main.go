@@ -34,6 +34,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"necdossier/assemble/model"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -255,8 +256,8 @@ func oneArg(fs *pflag.FlagSet) (string, error) {
 	}
 }
 
-func loadCall() (*assemble.Call, error) {
-	return assemble.LoadCall(templates.FS, templates.Default)
+func loadCall() (*model.Call, error) {
+	return model.LoadCall(templates.FS, templates.Default)
 }
 
 func runInit(args []string, stdout io.Writer) error {
@@ -299,18 +300,18 @@ func runCheck(args []string, stdout io.Writer) error {
 		return err
 	}
 	printFindings(stdout, findings)
-	if assemble.HasError(findings) {
+	if model.HasError(findings) {
 		return reported
 	}
 	return nil
 }
 
 // printFindings prints one finding per line, then a count.
-func printFindings(w io.Writer, findings []assemble.Finding) {
+func printFindings(w io.Writer, findings []model.Finding) {
 	var nerr, nwarn int
 	for _, f := range findings {
 		fmt.Fprintln(w, f.String())
-		if f.Severity == assemble.Erreur {
+		if f.Severity == model.Erreur {
 			nerr++
 		} else {
 			nwarn++
@@ -387,7 +388,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 }
 
 // callAndTime loads the call and the date to write in what is built.
-func callAndTime() (*assemble.Call, time.Time, error) {
+func callAndTime() (*model.Call, time.Time, error) {
 	call, err := loadCall()
 	if err != nil {
 		return nil, time.Time{}, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"necdossier/assemble/workbook"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,8 +18,6 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/xuri/excelize/v2"
-
-	"necdossier/assemble"
 )
 
 var pngEncode = png.Encode
@@ -170,7 +169,7 @@ func fill(t *testing.T, path string, letters []string) {
 	defer f.Close()
 	set := func(sheet, key string, row int, v any) {
 		t.Helper()
-		cell, err := assemble.CellFor(sheet, key, row)
+		cell, err := workbook.CellFor(sheet, key, row)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"necdossier/assemble/french"
+	"necdossier/assemble/model"
+	"necdossier/assemble/render"
+	"necdossier/assemble/workbook"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -118,7 +122,7 @@ type BatchOptions struct {
 	Dir      string // the folder of candidates
 	OutDir   string // where the dossiers and the comparison go
 	Jobs     int    // candidates in flight at once (0 → number of CPUs)
-	Call     *Call
+	Call     *model.Call
 	Fonts    fs.FS
 	Now      time.Time
 	Print    bool     // also write impression.pdf, every dossier for double-sided printing
@@ -156,8 +160,8 @@ type Outcome struct {
 	Size      int64
 	Errors    int // error findings (the dossier was not made when > 0)
 	Warnings  int
-	Err       error // why the candidate failed, nil on success
-	Row       *Row  // the candidate's figures for the comparison; nil when unreadable
+	Err       error      // why the candidate failed, nil on success
+	Row       *model.Row // the candidate's figures for the comparison; nil when unreadable
 	Elapsed   time.Duration
 }
 
@@ -261,14 +265,14 @@ func buildCandidate(cand Candidate, opt BatchOptions) (o Outcome) {
 	}
 	res, err := Build(BuildOptions{
 		Workbook: cand.Workbook,
-		Output:   filepath.Join(opt.OutDir, Slug(cand.Name)+".pdf"),
+		Output:   filepath.Join(opt.OutDir, french.Slug(cand.Name)+".pdf"),
 		Call:     opt.Call,
 		Fonts:    opt.Fonts,
 		Now:      opt.Now,
 	})
 	if res != nil {
 		for _, f := range res.Findings {
-			if f.Severity == Erreur {
+			if f.Severity == model.Erreur {
 				o.Errors++
 			} else {
 				o.Warnings++
@@ -281,7 +285,7 @@ func buildCandidate(cand Candidate, opt BatchOptions) (o Outcome) {
 		o.Output = ""
 		if errors.Is(err, ErrFindings) {
 			err = fmt.Errorf("%s dans le classeur, dont %s ; détail : necdossier check %s",
-				plural(o.Errors, "aucune erreur", "erreur", "erreurs"), firstError(res.Findings), cand.Workbook)
+				french.Plural(o.Errors, "aucune erreur", "erreur", "erreurs"), firstError(res.Findings), cand.Workbook)
 		}
 		o.Err = err
 	}
@@ -304,18 +308,18 @@ func WriteSummary(w io.Writer, outcomes []Outcome) {
 			failed++
 			state, pages, size, detail = "ÉCHEC", "-", "-", o.Err.Error()
 		} else if o.Warnings > 0 {
-			detail += " (" + plural(o.Warnings, "aucun avertissement", "avertissement", "avertissements") + ")"
+			detail += " (" + french.Plural(o.Warnings, "aucun avertissement", "avertissement", "avertissements") + ")"
 		}
 		fmt.Fprintf(w, "%s  %-7s  %6s  %9s  %s\n", pad(o.Candidate.Name), state, pages, size, detail)
 	}
-	fmt.Fprintf(w, "%s, %s\n", plural(len(outcomes)-failed, "aucun dossier produit", "dossier produit", "dossiers produits"), plural(failed, "aucun échec", "échec", "échecs"))
+	fmt.Fprintf(w, "%s, %s\n", french.Plural(len(outcomes)-failed, "aucun dossier produit", "dossier produit", "dossiers produits"), french.Plural(failed, "aucun échec", "échec", "échecs"))
 }
 
 // sortedRows returns the comparison rows of the candidates whose dossier
 // was made, by name: a failed candidate's figures may be wrong, and the
 // summary already says why it failed.
-func sortedRows(outcomes []Outcome) []Row {
-	var rows []Row
+func sortedRows(outcomes []Outcome) []model.Row {
+	var rows []model.Row
 	for _, o := range outcomes {
 		if o.Row != nil && o.Err == nil {
 			r := *o.Row
@@ -323,7 +327,7 @@ func sortedRows(outcomes []Outcome) []Row {
 			rows = append(rows, r)
 		}
 	}
-	slices.SortStableFunc(rows, func(a, b Row) int {
+	slices.SortStableFunc(rows, func(a, b model.Row) int {
 		return cmp.Or(cmp.Compare(a.Candidat, b.Candidat), cmp.Compare(a.Dossier, b.Dossier))
 	})
 	return rows
@@ -344,7 +348,7 @@ func (p *progress) Start(total int) {
 	if p.tty {
 		p.bar(0, total, "")
 	} else {
-		fmt.Fprintf(p.w, "%s à traiter\n", plural(total, "aucune candidature", "candidature", "candidatures"))
+		fmt.Fprintf(p.w, "%s à traiter\n", french.Plural(total, "aucune candidature", "candidature", "candidatures"))
 	}
 }
 
@@ -389,9 +393,9 @@ func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, error) {
 		write func(io.Writer) error
 	}{
 		{"comparaison.pdf", func(w io.Writer) error {
-			return RenderComparison(w, opt.Call, rows, ComparisonOptions{Fonts: opt.Fonts, Created: opt.Now})
+			return render.RenderComparison(w, opt.Call, rows, render.ComparisonOptions{Fonts: opt.Fonts, Created: opt.Now})
 		}},
-		{"comparaison.xlsx", func(w io.Writer) error { return WriteCompareXLSX(w, opt.Call, rows) }},
+		{"comparaison.xlsx", func(w io.Writer) error { return workbook.WriteCompareXLSX(w, opt.Call, rows) }},
 		{"comparaison.csv", func(w io.Writer) error { return WriteCompareCSV(w, opt.Call, rows) }},
 	} {
 		path := filepath.Join(opt.OutDir, out.name)
@@ -404,9 +408,9 @@ func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, error) {
 }
 
 // firstError quotes the first error of the findings, for a one-line report.
-func firstError(fs []Finding) string {
+func firstError(fs []model.Finding) string {
 	for _, f := range fs {
-		if f.Severity == Erreur {
+		if f.Severity == model.Erreur {
 			return f.Place() + " : " + f.Message
 		}
 	}

@@ -2,6 +2,10 @@ package assemble
 
 import (
 	"bytes"
+	"necdossier/assemble/internal/testkit"
+	"necdossier/assemble/model"
+	"necdossier/assemble/render"
+	"necdossier/assemble/workbook"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,13 +21,13 @@ import (
 
 // candidateFolder writes a candidate's folder: its workbook, from c, and
 // the files of files (name → bytes).
-func candidateFolder(t testing.TB, call *Call, dir string, c *Candidature, files map[string][]byte) {
+func candidateFolder(t testing.TB, call *model.Call, dir string, c *model.Candidature, files map[string][]byte) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	var wb bytes.Buffer
-	if err := WriteWorkbook(&wb, call, c); err != nil {
+	if err := workbook.WriteWorkbook(&wb, call, c); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "candidature.xlsx"), wb.Bytes(), 0o644); err != nil {
@@ -47,10 +51,10 @@ func sampleFile(t testing.TB, parts ...string) []byte {
 }
 
 // withAnnex returns a copy of c whose only annex is file.
-func withAnnex(c *Candidature, file string) *Candidature {
+func withAnnex(c *model.Candidature, file string) *model.Candidature {
 	cc := *c
 	cc.Collectivite.Logo = ""
-	cc.Annexes = []Annexe{{Fichier: file, Titre: "Lettre de soutien", Organisation: "Partenaire", Type: "Lettre de soutien"}}
+	cc.Annexes = []model.Annexe{{Fichier: file, Titre: "Lettre de soutien", Organisation: "Partenaire", Type: "Lettre de soutien"}}
 	return &cc
 }
 
@@ -58,7 +62,7 @@ func withAnnex(c *Candidature, file string) *Candidature {
 // or hostile: each fails with its reason, none reaches a file outside its
 // folder, and the good one is built all the same.
 func TestBatchHostileCandidates(t *testing.T) {
-	call := testCall(t)
+	call := testkit.Call(t)
 	root := t.TempDir()
 	in := filepath.Join(root, "candidatures")
 	out := filepath.Join(root, "sortie")
@@ -163,7 +167,7 @@ func TestBatchHostileCandidates(t *testing.T) {
 // TestBatchOutputInsideInput: an output folder inside the candidates'
 // folder is not taken for a candidate when the batch runs again.
 func TestBatchOutputInsideInput(t *testing.T) {
-	call := testCall(t)
+	call := testkit.Call(t)
 	in := filepath.Join(t.TempDir(), "in")
 	c := sampleCandidatures()["haut-verdal"]
 	candidateFolder(t, call, filepath.Join(in, "haut-verdal"), c, map[string][]byte{c.Annexes[0].Fichier: sampleFile(t, "haut-verdal", c.Annexes[0].Fichier)})
@@ -183,7 +187,7 @@ func TestBatchOutputInsideInput(t *testing.T) {
 // TestPrintBundle checks the committee's print file: each dossier starts
 // on an odd page, padding pages say so, a bookmark per candidate.
 func TestPrintBundle(t *testing.T) {
-	call := testCall(t)
+	call := testkit.Call(t)
 	root := t.TempDir()
 	in, out := filepath.Join(root, "in"), filepath.Join(root, "out")
 	samples := sampleCandidatures()
@@ -209,7 +213,7 @@ func TestPrintBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	front := frontPages(2)
+	front := render.FrontPages(2)
 	want := front
 	var starts []int
 	blanks := map[int]bool{}
@@ -238,16 +242,16 @@ func TestPrintBundle(t *testing.T) {
 	if len(bms) != 2 || bms[0].PageFrom != starts[0] || bms[1].PageFrom != starts[1] {
 		t.Errorf("bookmarks %+v, want one per candidate at pages %v", bms, starts)
 	}
-	if out, err := exec.Command(needTool(t, "qpdf"), "--check", bundle).CombinedOutput(); err != nil {
+	if out, err := exec.Command(testkit.NeedTool(t, "qpdf"), "--check", bundle).CombinedOutput(); err != nil {
 		t.Errorf("qpdf --check impression.pdf: %v\n%s", err, out)
 	}
-	pdftotext := needTool(t, "pdftotext")
+	pdftotext := testkit.NeedTool(t, "pdftotext")
 	for p := 1; p <= n; p++ {
 		txt, err := exec.Command(pdftotext, "-f", itoa(p), "-l", itoa(p), bundle, "-").Output()
 		if err != nil {
 			t.Fatalf("page %d: %v", p, err)
 		}
-		blank := strings.Contains(string(txt), blankText)
+		blank := strings.Contains(string(txt), render.BlankText)
 		if blank != blanks[p] {
 			t.Errorf("page %d: blank=%v, want %v:\n%s", p, blank, blanks[p], txt)
 		}
@@ -277,7 +281,7 @@ func BenchmarkBatch(b *testing.B) {
 }
 
 func benchmarkBatch(b *testing.B, n int) {
-	call := testCall(b)
+	call := testkit.Call(b)
 	in := filepath.Join(b.TempDir(), "in")
 	bel := sampleCandidatures()["belrive"]
 	files := map[string][]byte{}

@@ -8,6 +8,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"necdossier/assemble/check"
+	"necdossier/assemble/french"
+	"necdossier/assemble/letters"
+	"necdossier/assemble/model"
+	"necdossier/assemble/render"
+	"necdossier/assemble/workbook"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -27,41 +33,41 @@ const (
 
 // BuildOptions says what to build and where.
 type BuildOptions struct {
-	Workbook string    // path of the workbook
-	Output   string    // PDF to write; "" → <file_prefix>-<slug>.pdf in OutDir
-	OutDir   string    // folder of the default output ("" → current folder)
-	Call     *Call     // the call applied to
-	Fonts    fs.FS     // the typeface (fonts.FS)
-	Now      time.Time // date written in the dossier
-	MaxSize  int64     // warn above this size in bytes (0 → 10 MB)
-	Email    bool      // also write the e-mail draft (.eml) beside the PDF
-	Manifest string    // also write what went in and came out (JSON) to this path
-	Split    bool      // over MaxSize, write the annexes as a second PDF
+	Workbook string      // path of the workbook
+	Output   string      // PDF to write; "" → <file_prefix>-<slug>.pdf in OutDir
+	OutDir   string      // folder of the default output ("" → current folder)
+	Call     *model.Call // the call applied to
+	Fonts    fs.FS       // the typeface (fonts.FS)
+	Now      time.Time   // date written in the dossier
+	MaxSize  int64       // warn above this size in bytes (0 → 10 MB)
+	Email    bool        // also write the e-mail draft (.eml) beside the PDF
+	Manifest string      // also write what went in and came out (JSON) to this path
+	Split    bool        // over MaxSize, write the annexes as a second PDF
 }
 
 // BuildResult tells what Build did.
 type BuildResult struct {
-	Output     string    // the dossier written
-	Pages      int       // its pages: annexes included, unless split apart
-	Size       int64     // its size in bytes
-	Findings   []Finding // what the checks found (warnings only when Build succeeded)
-	Warnings   []string  // about the build itself: letters, size
-	Row        *Row      // the candidate's figures for the comparison (nil when unreadable)
-	Email      string    // the e-mail draft written, if asked
-	Annexes    string    // the annexes' PDF, when the dossier was split…
-	AnnexPages int       // …its pages, cover included,
-	AnnexSize  int64     // …and its size
+	Output     string          // the dossier written
+	Pages      int             // its pages: annexes included, unless split apart
+	Size       int64           // its size in bytes
+	Findings   []model.Finding // what the checks found (warnings only when Build succeeded)
+	Warnings   []string        // about the build itself: annexLetters, size
+	Row        *model.Row      // the candidate's figures for the comparison (nil when unreadable)
+	Email      string          // the e-mail draft written, if asked
+	Annexes    string          // the annexes' PDF, when the dossier was split…
+	AnnexPages int             // …its pages, cover included,
+	AnnexSize  int64           // …and its size
 }
 
 // Init writes the blank workbook for call to path ("" → the call's default
 // name). It refuses to replace an existing file unless force is set, and
 // returns the path written.
-func Init(call *Call, path string, force bool) (string, error) {
+func Init(call *model.Call, path string, force bool) (string, error) {
 	if path == "" {
 		path = call.WorkbookName
 	}
 	err := writeAtomic(path, !force, func(w io.Writer) error {
-		return WriteWorkbook(w, call, nil)
+		return workbook.WriteWorkbook(w, call, nil)
 	})
 	if errors.Is(err, fs.ErrExist) {
 		return "", fmt.Errorf("%s existe déjà : choisissez un autre nom (-o) ou ajoutez --force pour le remplacer", path)
@@ -72,7 +78,7 @@ func Init(call *Call, path string, force bool) (string, error) {
 // CheckFile reads the workbook at path and checks it against call, with the
 // annexes looked up in the workbook's folder and read in full, as build
 // reads them. The findings come in the workbook's order.
-func CheckFile(path string, call *Call) ([]Finding, error) {
+func CheckFile(path string, call *model.Call) ([]model.Finding, error) {
 	_, _, root, findings, err := readAndCheck(path, call)
 	if err != nil {
 		return nil, err
@@ -86,8 +92,8 @@ func CheckFile(path string, call *Call) ([]Finding, error) {
 // workbook's folder, which nothing can leave (no "..", no absolute path, no
 // symbolic link leading out). letters has an entry per annex row, nil where
 // the letter could not be read (a finding says why).
-func readAndCheck(path string, call *Call) (c *Candidature, letters []*Letter, root *os.Root, findings []Finding, err error) {
-	c, findings, err = ReadWorkbookFile(path)
+func readAndCheck(path string, call *model.Call) (c *model.Candidature, annexLetters []*letters.Letter, root *os.Root, findings []model.Finding, err error) {
+	c, findings, err = workbook.ReadWorkbookFile(path)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -95,20 +101,20 @@ func readAndCheck(path string, call *Call) (c *Candidature, letters []*Letter, r
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("dossier %s : %w", c.Source.Dir, err)
 	}
-	findings = append(findings, consequences(findings, Check(c, call, root.FS()))...)
-	letters, more := readLetters(c, root, findings)
+	findings = append(findings, consequences(findings, check.Check(c, call, root.FS()))...)
+	annexLetters, more := readLetters(c, root, findings)
 	findings = append(findings, more...)
-	SortFindings(findings)
-	return c, letters, root, findings, nil
+	workbook.SortFindings(findings)
+	return c, annexLetters, root, findings, nil
 }
 
 // consequences drops the checks' findings on a whole sheet that the reader
 // already found missing or unusable: « tableau vide » says nothing more
 // than « feuille introuvable ».
-func consequences(read, checked []Finding) []Finding {
+func consequences(read, checked []model.Finding) []model.Finding {
 	lost := map[string]bool{}
 	for _, f := range read {
-		if f.Severity == Erreur && f.Cell == "" {
+		if f.Severity == model.Erreur && f.Cell == "" {
 			lost[f.Sheet] = true
 		}
 	}
@@ -125,38 +131,38 @@ func consequences(read, checked []Finding) []Finding {
 // a letter that cannot go into the dossier (a password to open it, a file
 // cut short…) is an error at its cell for check as for build, and what a
 // letter loses in the merge (a signature) a warning there.
-func readLetters(c *Candidature, root *os.Root, findings []Finding) ([]*Letter, []Finding) {
+func readLetters(c *model.Candidature, root *os.Root, findings []model.Finding) ([]*letters.Letter, []model.Finding) {
 	refused := map[string]bool{}
 	for _, f := range findings {
-		if f.Severity == Erreur && f.Sheet == sheetAnnexes {
+		if f.Severity == model.Erreur && f.Sheet == workbook.SheetAnnexes {
 			refused[f.Cell] = true
 		}
 	}
-	var letters []*Letter
-	var out []Finding
+	var annexLetters []*letters.Letter
+	var out []model.Finding
 	for _, a := range c.Annexes {
 		cell := a.At.Cell("Fichier")
-		letters = append(letters, nil)
+		annexLetters = append(annexLetters, nil)
 		if a.Fichier == "" || refused[cell] {
 			continue
 		}
 		data, err := readCapped(root.FS(), a.Fichier, maxLetterBytes)
 		if err != nil {
-			out = append(out, Finding{Severity: Erreur, Sheet: sheetAnnexes, Cell: cell,
+			out = append(out, model.Finding{Severity: model.Erreur, Sheet: workbook.SheetAnnexes, Cell: cell,
 				Message: fmt.Sprintf("fichier « %s » : %v", a.Fichier, err), Hint: "placez le fichier lui-même (pas un raccourci) dans le dossier du classeur"})
 			continue
 		}
-		l, err := ReadLetter(a.Fichier, data, LetterOptions{})
+		l, err := letters.ReadLetter(a.Fichier, data, letters.LetterOptions{})
 		if err != nil {
-			out = append(out, Finding{Severity: Erreur, Sheet: sheetAnnexes, Cell: cell, Message: err.Error()})
+			out = append(out, model.Finding{Severity: model.Erreur, Sheet: workbook.SheetAnnexes, Cell: cell, Message: err.Error()})
 			continue
 		}
 		for _, w := range l.Warnings {
-			out = append(out, Finding{Severity: Avertissement, Sheet: sheetAnnexes, Cell: cell, Message: w})
+			out = append(out, model.Finding{Severity: model.Avertissement, Sheet: workbook.SheetAnnexes, Cell: cell, Message: w})
 		}
-		letters[len(letters)-1] = l
+		annexLetters[len(annexLetters)-1] = l
 	}
-	return letters, out
+	return annexLetters, out
 }
 
 // Build reads and checks the workbook, then writes the dossier: rendered
@@ -168,10 +174,10 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 		return nil, err
 	}
 	defer root.Close()
-	criteria := Evaluate(c, opt.Call)
+	criteria := check.Evaluate(c, opt.Call)
 	row := RowOf(c, criteria)
 	res := &BuildResult{Findings: findings, Row: &row}
-	if HasError(findings) {
+	if model.HasError(findings) {
 		return res, ErrFindings
 	}
 
@@ -179,16 +185,16 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 	// table of contents, and their digests in the fingerprint.
 	fingerprint := sha256.New()
 	fmt.Fprintf(fingerprint, "workbook %s\n", c.Source.SHA256)
-	var letters []*Letter
-	var annexes []Annex
+	var annexLetters []*letters.Letter
+	var annexes []render.Annex
 	for i, a := range c.Annexes {
 		l := read[i]
 		if l == nil { // an empty row: the checks allow it only when it has no file
 			continue
 		}
 		fmt.Fprintf(fingerprint, "letter %s\n", l.SHA256)
-		letters = append(letters, l)
-		annexes = append(annexes, Annex{
+		annexLetters = append(annexLetters, l)
+		annexes = append(annexes, render.Annex{
 			Title: a.Titre, Organisation: a.Organisation, Signataire: a.Signataire,
 			Kind: a.Type, Date: a.Date, File: a.Fichier, Pages: l.Pages,
 		})
@@ -202,7 +208,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 		}
 	}
 
-	ropt := RenderOptions{
+	ropt := render.RenderOptions{
 		Fonts:       opt.Fonts,
 		Created:     opt.Now,
 		Fingerprint: row.Empreinte,
@@ -211,17 +217,17 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 		Findings:    findings,
 		Logo:        logo,
 	}
-	render := func(annexFile string) ([]byte, *Layout, error) {
+	draw := func(annexFile string) ([]byte, *render.Layout, error) {
 		var buf bytes.Buffer
 		o := ropt
 		o.AnnexFile = annexFile
-		l, err := Render(&buf, c, opt.Call, o)
+		l, err := render.Render(&buf, c, opt.Call, o)
 		if err != nil {
 			return nil, nil, fmt.Errorf("mise en page : %w", err)
 		}
 		return buf.Bytes(), l, nil
 	}
-	dossier, layout, err := render("")
+	dossier, layout, err := draw("")
 	if err != nil {
 		return res, err
 	}
@@ -237,7 +243,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 	if limit <= 0 {
 		limit = 10e6
 	}
-	parts, err := mergeParts(opt, c, render, dossier, layout, letters, out, limit)
+	parts, err := mergeParts(opt, c, draw, dossier, layout, annexLetters, out, limit)
 	if err != nil {
 		return res, err
 	}
@@ -263,7 +269,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("le dossier pèse %s, au-delà de %s : il risque d’être refusé par une messagerie ; allégez les annexes (scans en 150 dpi), scindez-le (--split) ou envoyez-le par un service de transfert (France transfert)", Size(res.Size), Size(limit)))
 	}
 	if deadline := opt.Call.Deadline.AddDate(0, 0, 1); !opt.Now.IsZero() && !opt.Now.Before(deadline) {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("la date limite de l’appel (%s) est passée : le dossier est produit, mais vérifiez auprès du destinataire (%s) qu’une candidature est encore reçue", ShortDate(opt.Call.Deadline.Time), opt.Call.Recipient.Email))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("la date limite de l’appel (%s) est passée : le dossier est produit, mais vérifiez auprès du destinataire (%s) qu’une candidature est encore reçue", french.ShortDate(opt.Call.Deadline.Time), opt.Call.Recipient.Email))
 	}
 
 	var outputs []ManifestFile
@@ -290,7 +296,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 			Findings: notes(findings),
 			Warnings: res.Warnings,
 		}
-		for i, l := range letters {
+		for i, l := range annexLetters {
 			m.Inputs = append(m.Inputs, ManifestFile{Path: filepath.Join(c.Source.Dir, annexes[i].File), Role: "annex", Kind: l.Kind, Pages: l.Pages, Size: l.Size, SHA256: l.SHA256})
 		}
 		if logo != nil {
@@ -306,7 +312,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 // draftFor is the e-mail that sends the dossier to the call's recipient.
 // When the dossier was split because it was too heavy for an e-mail, only
 // its first part is attached, and the body says how the annexes follow.
-func draftFor(c *Candidature, call *Call, now time.Time, parts []outPart, limit int64) Draft {
+func draftFor(c *model.Candidature, call *model.Call, now time.Time, parts []outPart, limit int64) Draft {
 	col := c.Collectivite
 	attach := parts[:1]
 	var b strings.Builder
@@ -367,20 +373,20 @@ type outPart struct {
 // or, with opt.Split when that PDF is over limit, into two: the dossier's
 // own pages, and the letters behind a cover page that names the dossier.
 // Both keep the one numbering (« page X / N ») and have their outline.
-func mergeParts(opt BuildOptions, c *Candidature, render func(annexFile string) ([]byte, *Layout, error),
-	dossier []byte, l *Layout, letters []*Letter, out string, limit int64) ([]outPart, error) {
+func mergeParts(opt BuildOptions, c *model.Candidature, draw func(annexFile string) ([]byte, *render.Layout, error),
+	dossier []byte, l *render.Layout, annexLetters []*letters.Letter, out string, limit int64) ([]outPart, error) {
 	plan := mergePlan(l)
 	var whole bytes.Buffer
-	if err := Merge(&whole, bytes.NewReader(dossier), letters, plan); err != nil {
+	if err := letters.Merge(&whole, bytes.NewReader(dossier), annexLetters, plan); err != nil {
 		return nil, err
 	}
-	one := []outPart{{path: out, role: "dossier", data: pinDates(whole.Bytes(), opt.Now), pages: l.Total}}
-	if !opt.Split || int64(whole.Len()) <= limit || len(letters) == 0 {
+	one := []outPart{{path: out, role: "dossier", data: letters.PinDates(whole.Bytes(), opt.Now), pages: l.Total}}
+	if !opt.Split || int64(whole.Len()) <= limit || len(annexLetters) == 0 {
 		return one, nil
 	}
 	annexPath := strings.TrimSuffix(out, filepath.Ext(out)) + "-annexes.pdf"
 	// Drawn again, the dossier names the file its annexes are in.
-	dossier, l, err := render(filepath.Base(annexPath))
+	dossier, l, err := draw(filepath.Base(annexPath))
 	if err != nil {
 		return nil, err
 	}
@@ -389,38 +395,38 @@ func mergeParts(opt BuildOptions, c *Candidature, render func(annexFile string) 
 	// The dossier's pages: the outline stops before the annexes, and the
 	// links to annex pages are dropped (they are in the other file).
 	var main bytes.Buffer
-	mainPlan := MergePlan{Outline: keepOutline(plan.Outline, l.Pages)}
-	if err := Merge(&main, bytes.NewReader(dossier), nil, mainPlan); err != nil {
+	mainPlan := letters.MergePlan{Outline: keepOutline(plan.Outline, l.Pages)}
+	if err := letters.Merge(&main, bytes.NewReader(dossier), nil, mainPlan); err != nil {
 		return nil, err
 	}
 	// The annexes: an unnumbered cover naming the dossier, then the letters
 	// numbered as in the whole (page Pages+1 onwards).
 	var cover bytes.Buffer
-	if err := renderAnnexCover(&cover, opt.Call, c, filepath.Base(out), l, opt.Fonts, opt.Now); err != nil {
+	if err := render.RenderAnnexCover(&cover, opt.Call, c, filepath.Base(out), l, opt.Fonts, opt.Now); err != nil {
 		return nil, fmt.Errorf("annexes : %w", err)
 	}
-	annexPlan := MergePlan{
+	annexPlan := letters.MergePlan{
 		Footer: func(page, _ int) string { return fmt.Sprintf("page %d / %d", l.Pages+page-1, l.Total) },
 	}
-	annexPlan.Outline = []Bookmark{{Title: "Annexes du dossier " + filepath.Base(out), Page: 1}}
+	annexPlan.Outline = []letters.Bookmark{{Title: "Annexes du dossier " + filepath.Base(out), Page: 1}}
 	for _, e := range l.Outline {
 		if e.Page > l.Pages && e.Level > 0 {
-			annexPlan.Outline = append(annexPlan.Outline, Bookmark{Title: e.Title, Page: e.Page - l.Pages + 1})
+			annexPlan.Outline = append(annexPlan.Outline, letters.Bookmark{Title: e.Title, Page: e.Page - l.Pages + 1})
 		}
 	}
 	var annexes bytes.Buffer
-	if err := Merge(&annexes, bytes.NewReader(cover.Bytes()), letters, annexPlan); err != nil {
+	if err := letters.Merge(&annexes, bytes.NewReader(cover.Bytes()), annexLetters, annexPlan); err != nil {
 		return nil, err
 	}
 	return []outPart{
-		{path: out, role: "dossier", data: pinDates(main.Bytes(), opt.Now), pages: l.Pages},
-		{path: annexPath, role: "annexes", data: pinDates(annexes.Bytes(), opt.Now), pages: l.Total - l.Pages + 1},
+		{path: out, role: "dossier", data: letters.PinDates(main.Bytes(), opt.Now), pages: l.Pages},
+		{path: annexPath, role: "annexes", data: letters.PinDates(annexes.Bytes(), opt.Now), pages: l.Total - l.Pages + 1},
 	}, nil
 }
 
 // keepOutline keeps the bookmarks (and their children) up to page last.
-func keepOutline(bms []Bookmark, last int) []Bookmark {
-	var out []Bookmark
+func keepOutline(bms []letters.Bookmark, last int) []letters.Bookmark {
+	var out []letters.Bookmark
 	for _, b := range bms {
 		if b.Page > last {
 			continue
@@ -445,10 +451,10 @@ func sniffKind(data []byte) string {
 }
 
 // mergePlan turns the renderer's layout into the letters stage's plan.
-func mergePlan(l *Layout) MergePlan {
-	var plan MergePlan
+func mergePlan(l *render.Layout) letters.MergePlan {
+	var plan letters.MergePlan
 	// The outline is flat in the layout, with levels; nest it.
-	var stack []*[]Bookmark
+	var stack []*[]letters.Bookmark
 	stack = append(stack, &plan.Outline)
 	for _, e := range l.Outline {
 		lvl := max(e.Level, 0)
@@ -463,10 +469,10 @@ func mergePlan(l *Layout) MergePlan {
 			stack = append(stack, &parent[len(parent)-1].Kids)
 		}
 		dst := stack[len(stack)-1]
-		*dst = append(*dst, Bookmark{Title: e.Title, Page: e.Page})
+		*dst = append(*dst, letters.Bookmark{Title: e.Title, Page: e.Page})
 	}
 	for _, s := range l.Links {
-		plan.Links = append(plan.Links, PageLink{Page: s.Page, X: s.X, Y: s.Y, W: s.W, H: s.H, Target: s.Target})
+		plan.Links = append(plan.Links, letters.PageLink{Page: s.Page, X: s.X, Y: s.Y, W: s.W, H: s.H, Target: s.Target})
 	}
 	plan.Footer = func(page, total int) string { return fmt.Sprintf("page %d / %d", page, total) }
 	return plan
@@ -474,12 +480,12 @@ func mergePlan(l *Layout) MergePlan {
 
 // OutputName is the dossier's default file name: ASCII, no spaces, safe for
 // e-mail and every operating system: NEC2025-candidature-<slug>.pdf.
-func OutputName(call *Call, c *Candidature) string {
-	return call.FilePrefix + "-" + Slug(c.Collectivite.Nom) + ".pdf"
+func OutputName(call *model.Call, c *model.Candidature) string {
+	return call.FilePrefix + "-" + french.Slug(c.Collectivite.Nom) + ".pdf"
 }
 
 // placeOf names the cell of field key in a record, for messages.
-func placeOf(at Ref, key string) string {
+func placeOf(at model.Ref, key string) string {
 	if cell := at.Cell(key); cell != "" {
 		return at.Sheet + "!" + cell
 	}
@@ -522,7 +528,7 @@ func readCapped(fsys fs.FS, name string, max int64) ([]byte, error) {
 }
 
 // notAnInput refuses an output path that is the workbook or one of its annexes.
-func notAnInput(out, workbook string, c *Candidature) error {
+func notAnInput(out, workbook string, c *model.Candidature) error {
 	ost, err := os.Stat(out)
 	if err != nil {
 		return nil // does not exist yet: cannot be an input
@@ -622,10 +628,10 @@ func unwrapPath(err error) error {
 func Size(n int64) string {
 	switch {
 	case n < 1000:
-		return Number(n) + NBSP + "o"
+		return french.Number(n) + french.NBSP + "o"
 	case n < 1000*1000:
-		return Number((n+500)/1000) + NBSP + "ko"
+		return french.Number((n+500)/1000) + french.NBSP + "ko"
 	default:
-		return strings.TrimSuffix(Decimal(float64(n)/1e6, 1), ",0") + NBSP + "Mo"
+		return strings.TrimSuffix(french.Decimal(float64(n)/1e6, 1), ",0") + french.NBSP + "Mo"
 	}
 }

@@ -7,6 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"mime"
+	"necdossier/assemble/check"
+	"necdossier/assemble/internal/testkit"
+	"necdossier/assemble/letters"
+	"necdossier/assemble/model"
+	"necdossier/assemble/render"
+	"necdossier/assemble/workbook"
 	"net/mail"
 	"os"
 	"os/exec"
@@ -38,7 +44,7 @@ func sampleFolder(t testing.TB, name string) string {
 		files[c.Collectivite.Logo] = sampleFile(t, name, c.Collectivite.Logo)
 	}
 	dir := filepath.Join(t.TempDir(), name)
-	candidateFolder(t, testCall(t), dir, c, files)
+	candidateFolder(t, testkit.Call(t), dir, c, files)
 	return filepath.Join(dir, "candidature.xlsx")
 }
 
@@ -47,17 +53,17 @@ func sampleFolder(t testing.TB, name string) string {
 // fingerprint; two renderings of the dossier's pages alone too.
 func TestBuildReproducible(t *testing.T) {
 	wb := sampleFolder(t, "belrive")
-	c, _, err := ReadWorkbookFile(wb)
+	c, _, err := workbook.ReadWorkbookFile(wb)
 	if err != nil {
 		t.Fatal(err)
 	}
-	call := testCall(t)
+	call := testkit.Call(t)
 	var pages, outs [][]byte
 	var prints []string
 	for range 2 {
 		var buf bytes.Buffer
-		opt := RenderOptions{Fonts: fonts.FS, Created: july, Criteria: Evaluate(c, call), Fingerprint: "f"}
-		if _, err := Render(&buf, c, call, opt); err != nil {
+		opt := render.RenderOptions{Fonts: fonts.FS, Created: july, Criteria: check.Evaluate(c, call), Fingerprint: "f"}
+		if _, err := render.Render(&buf, c, call, opt); err != nil {
 			t.Fatal(err)
 		}
 		pages = append(pages, buf.Bytes())
@@ -81,15 +87,15 @@ func TestBuildReproducible(t *testing.T) {
 }
 
 // rewriteWorkbook reads the workbook at path, applies edit, writes it back.
-func rewriteWorkbook(t testing.TB, path string, edit func(*Candidature)) *Candidature {
+func rewriteWorkbook(t testing.TB, path string, edit func(*model.Candidature)) *model.Candidature {
 	t.Helper()
-	c, _, err := ReadWorkbookFile(path)
+	c, _, err := workbook.ReadWorkbookFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	edit(c)
 	var buf bytes.Buffer
-	if err := WriteWorkbook(&buf, testCall(t), c); err != nil {
+	if err := workbook.WriteWorkbook(&buf, testkit.Call(t), c); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
@@ -104,7 +110,7 @@ func rewriteWorkbook(t testing.TB, path string, edit func(*Candidature)) *Candid
 func TestBuildFailureLeavesNothing(t *testing.T) {
 	wb := sampleFolder(t, "haut-verdal")
 	dir := filepath.Dir(wb)
-	c, _, err := ReadWorkbookFile(wb)
+	c, _, err := workbook.ReadWorkbookFile(wb)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,21 +126,21 @@ func TestBuildFailureLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := listDir(t, dir)
-	res, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testCall(t), Fonts: fonts.FS, Now: july})
+	res, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testkit.Call(t), Fonts: fonts.FS, Now: july})
 	if !errors.Is(err, ErrFindings) {
 		t.Fatalf("build of a truncated letter: err = %v, want the checks to stop it", err)
 	}
 	found := false
 	for _, f := range res.Findings {
-		found = found || f.Severity == Erreur && f.Place() == "Annexes!"+c.Annexes[0].At.Cell("Fichier") &&
+		found = found || f.Severity == model.Erreur && f.Place() == "Annexes!"+c.Annexes[0].At.Cell("Fichier") &&
 			strings.Contains(f.Message, c.Annexes[0].Fichier) && strings.Contains(f.Message, "tronqué")
 	}
 	if !found {
 		t.Errorf("no error naming the truncated letter at its cell: %v", res.Findings)
 	}
 	// check says the same, before any build.
-	fs, err := CheckFile(wb, testCall(t))
-	if err != nil || !HasError(fs) {
+	fs, err := CheckFile(wb, testkit.Call(t))
+	if err != nil || !model.HasError(fs) {
 		t.Errorf("check of a truncated letter: %v, %v", fs, err)
 	}
 	if after := listDir(t, dir); after != before {
@@ -160,13 +166,13 @@ func listDir(t testing.TB, dir string) string {
 
 func TestBuildNeverOverwritesAnInput(t *testing.T) {
 	wb := sampleFolder(t, "haut-verdal")
-	c, _, err := ReadWorkbookFile(wb)
+	c, _, err := workbook.ReadWorkbookFile(wb)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, out := range []string{wb, filepath.Join(filepath.Dir(wb), c.Annexes[0].Fichier)} {
 		before := readFile(t, out)
-		_, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testCall(t), Fonts: fonts.FS, Now: july})
+		_, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testkit.Call(t), Fonts: fonts.FS, Now: july})
 		if err == nil || !strings.Contains(err.Error(), "fichier d’entrée") {
 			t.Errorf("-o %s: err = %v, want a refusal", filepath.Base(out), err)
 		}
@@ -182,7 +188,7 @@ func TestBuildEmailAndManifest(t *testing.T) {
 	dir := filepath.Dir(wb)
 	out := filepath.Join(dir, "NEC2025-candidature-Metropole-de-Belrive.pdf")
 	manifest := filepath.Join(dir, "manifeste.json")
-	res, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testCall(t), Fonts: fonts.FS, Now: july, Email: true, Manifest: manifest})
+	res, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testkit.Call(t), Fonts: fonts.FS, Now: july, Email: true, Manifest: manifest})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +205,7 @@ func TestBuildEmailAndManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	to, _ := msg.Header.AddressList("To")
-	if len(to) != 1 || to[0].Address != testCall(t).Recipient.Email {
+	if len(to) != 1 || to[0].Address != testkit.Call(t).Recipient.Email {
 		t.Errorf("To = %v", to)
 	}
 	var dec mime.WordDecoder
@@ -240,7 +246,7 @@ func TestBuildEmailAndManifest(t *testing.T) {
 	if len(m.Outputs) != 2 || m.Outputs[0].SHA256 != sum(pdf) || m.Outputs[0].Pages != res.Pages {
 		t.Errorf("outputs = %+v", m.Outputs)
 	}
-	pdfinfo := needTool(t, "pdfinfo")
+	pdfinfo := testkit.NeedTool(t, "pdfinfo")
 	info, err := exec.Command(pdfinfo, out).Output()
 	if err != nil {
 		t.Fatal(err)
@@ -253,7 +259,7 @@ func TestBuildEmailAndManifest(t *testing.T) {
 func TestBuildAfterDeadlineWarns(t *testing.T) {
 	wb := sampleFolder(t, "haut-verdal")
 	out := filepath.Join(t.TempDir(), "d.pdf")
-	res, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testCall(t), Fonts: fonts.FS, Now: time.Date(2024, 7, 16, 8, 0, 0, 0, time.UTC)})
+	res, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testkit.Call(t), Fonts: fonts.FS, Now: time.Date(2024, 7, 16, 8, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +271,7 @@ func TestBuildAfterDeadlineWarns(t *testing.T) {
 		t.Errorf("no deadline warning on 16 July 2024: %q", res.Warnings)
 	}
 	// On the deadline day itself, no warning.
-	res, err = Build(BuildOptions{Workbook: wb, Output: out, Call: testCall(t), Fonts: fonts.FS, Now: time.Date(2024, 7, 15, 23, 0, 0, 0, time.UTC)})
+	res, err = Build(BuildOptions{Workbook: wb, Output: out, Call: testkit.Call(t), Fonts: fonts.FS, Now: time.Date(2024, 7, 15, 23, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +287,7 @@ func TestBuildAfterDeadlineWarns(t *testing.T) {
 func BenchmarkBuildSample(b *testing.B) {
 	wb := sampleFolder(b, "belrive")
 	out := filepath.Join(b.TempDir(), "d.pdf")
-	call := testCall(b)
+	call := testkit.Call(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Build(BuildOptions{Workbook: wb, Output: out, Call: call, Fonts: fonts.FS, Now: july}); err != nil {
@@ -298,11 +304,11 @@ func TestBuildSplit(t *testing.T) {
 	wb := sampleFolder(t, "belrive")
 	dir := filepath.Dir(wb)
 	out := filepath.Join(dir, "dossier.pdf")
-	whole, err := Build(BuildOptions{Workbook: wb, Output: filepath.Join(dir, "entier.pdf"), Call: testCall(t), Fonts: fonts.FS, Now: july})
+	whole, err := Build(BuildOptions{Workbook: wb, Output: filepath.Join(dir, "entier.pdf"), Call: testkit.Call(t), Fonts: fonts.FS, Now: july})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testCall(t), Fonts: fonts.FS, Now: july,
+	res, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testkit.Call(t), Fonts: fonts.FS, Now: july,
 		MaxSize: whole.Size / 2, Split: true, Email: true})
 	if err != nil {
 		t.Fatal(err)
@@ -310,10 +316,10 @@ func TestBuildSplit(t *testing.T) {
 	if res.Annexes != filepath.Join(dir, "dossier-annexes.pdf") {
 		t.Fatalf("annexes written to %q", res.Annexes)
 	}
-	c, _, _ := ReadWorkbookFile(wb)
+	c, _, _ := workbook.ReadWorkbookFile(wb)
 	letterPages := 0
 	for _, a := range c.Annexes {
-		l, err := ReadLetterFile(filepath.Join(dir, a.Fichier), LetterOptions{})
+		l, err := letters.ReadLetterFile(filepath.Join(dir, a.Fichier), letters.LetterOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -322,7 +328,7 @@ func TestBuildSplit(t *testing.T) {
 	if res.Pages+letterPages != whole.Pages || res.AnnexPages != letterPages+1 {
 		t.Errorf("pages: dossier %d + annexes %d (cover included), want %d + %d+1", res.Pages, res.AnnexPages, whole.Pages-letterPages, letterPages)
 	}
-	pdftotext := needTool(t, "pdftotext")
+	pdftotext := testkit.NeedTool(t, "pdftotext")
 	text := func(path string, page int) string {
 		b, err := exec.Command(pdftotext, "-f", strconv.Itoa(page), "-l", strconv.Itoa(page), path, "-").Output()
 		if err != nil {
@@ -378,7 +384,7 @@ func TestCheckMissingSheetOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	fs, err := CheckFile(wb, testCall(t))
+	fs, err := CheckFile(wb, testkit.Call(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"necdossier/assemble/letters"
+	"necdossier/assemble/render"
 	"os"
 	"path/filepath"
 
@@ -27,23 +29,23 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 	if len(done) == 0 {
 		return "", fmt.Errorf("%s : aucun dossier à imprimer", path)
 	}
-	front := frontPages(len(done))
-	entries := make([]bundleEntry, len(done))
+	front := render.FrontPages(len(done))
+	entries := make([]render.BundleEntry, len(done))
 	next := front + 1
 	for i, o := range done {
 		name := o.Candidate.Name
 		if o.Row != nil && o.Row.Candidat != "" {
 			name = o.Row.Candidat
 		}
-		entries[i] = bundleEntry{Name: name, Pages: o.Pages, Start: next}
+		entries[i] = render.BundleEntry{Name: name, Pages: o.Pages, Start: next}
 		next += o.Pages + o.Pages%2
 	}
 
 	var frontPDF, blank bytes.Buffer
-	if err := renderBundleFront(&frontPDF, opt.Call, entries, front, opt.Fonts, opt.Now); err != nil {
+	if err := render.RenderBundleFront(&frontPDF, opt.Call, entries, front, opt.Fonts, opt.Now); err != nil {
 		return "", fmt.Errorf("%s : %w", path, err)
 	}
-	if err := renderBlankPage(&blank, opt.Fonts, opt.Now); err != nil {
+	if err := render.RenderBlankPage(&blank, opt.Fonts, opt.Now); err != nil {
 		return "", fmt.Errorf("%s : %w", path, err)
 	}
 	parts := []io.ReadSeeker{bytes.NewReader(frontPDF.Bytes())}
@@ -57,7 +59,7 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 		if o.Pages%2 == 1 {
 			parts = append(parts, bytes.NewReader(blank.Bytes()))
 		}
-		bms = append(bms, pdfcpu.Bookmark{Title: bundleName(i, entries[i].Name), PageFrom: entries[i].Start})
+		bms = append(bms, pdfcpu.Bookmark{Title: render.BundleName(i, entries[i].Name), PageFrom: entries[i].Start})
 	}
 	err := writeAtomic(path, false, func(w io.Writer) (err error) {
 		defer func() {
@@ -66,19 +68,19 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 			}
 		}()
 		var merged, marked bytes.Buffer
-		if err := api.MergeRaw(parts, &merged, false, pdfConf()); err != nil {
+		if err := api.MergeRaw(parts, &merged, false, letters.PdfConf()); err != nil {
 			return fmt.Errorf("fusion : %w", err)
 		}
-		conf := pdfConf()
+		conf := letters.PdfConf()
 		conf.WriteObjectStream, conf.WriteXRefStream = false, false // for canonicalPDF
 		if err := api.AddBookmarks(bytes.NewReader(merged.Bytes()), &marked, bms, true, conf); err != nil {
 			return fmt.Errorf("signets : %w", err)
 		}
-		out, err := canonicalPDF(marked.Bytes())
+		out, err := letters.CanonicalPDF(marked.Bytes())
 		if err != nil {
 			return err
 		}
-		_, err = w.Write(pinDates(out, opt.Now))
+		_, err = w.Write(letters.PinDates(out, opt.Now))
 		return err
 	})
 	if err != nil {

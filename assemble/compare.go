@@ -4,14 +4,15 @@ import (
 	"bufio"
 	"encoding/csv"
 	"io"
+	"necdossier/assemble/model"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // RowOf sums up c for the comparison.
-func RowOf(c *Candidature, criteria []Criterion) Row {
-	r := Row{
+func RowOf(c *model.Candidature, criteria []model.Criterion) model.Row {
+	r := model.Row{
 		Candidat:      c.Collectivite.Nom,
 		Type:          c.Collectivite.Type,
 		Criteria:      criteria,
@@ -24,14 +25,14 @@ func RowOf(c *Candidature, criteria []Criterion) Row {
 		Lettres:       len(c.Annexes),
 	}
 	// The same figures as the dossier's synthesis page.
-	f := budgetKeyFigures(c)
-	r.Capacite, r.Pleniere = f.capacity, f.plenary
+	f := model.BudgetKeyFigures(c)
+	r.Capacite, r.Pleniere = f.Capacity, f.Plenary
 	for _, l := range c.Lieux {
 		r.Salles += max(l.Salles, 0)
 	}
-	r.Budget, r.EnNature, r.ETP = f.charges, f.nature, f.etp
-	if f.produits > 0 {
-		r.Acquis = float64(f.acquis) / float64(f.produits)
+	r.Budget, r.EnNature, r.ETP = f.Charges, f.Nature, f.Etp
+	if f.Produits > 0 {
+		r.Acquis = float64(f.Acquis) / float64(f.Produits)
 	}
 	return r
 }
@@ -41,14 +42,14 @@ func RowOf(c *Candidature, criteria []Criterion) Row {
 // that a spreadsheet would take for a formula (starting with = + - @, a
 // tab or a carriage return) is neutralised with a leading apostrophe, the
 // OWASP advice against CSV injection: candidates' names are untrusted.
-func WriteCompareCSV(w io.Writer, call *Call, rows []Row) error {
+func WriteCompareCSV(w io.Writer, call *model.Call, rows []model.Row) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("\ufeff")
 	cw := csv.NewWriter(bw)
 	cw.Comma = ';'
 	cw.UseCRLF = true
-	header := append([]string{}, compareColumns...)
-	header = append(header, criterionColumns(call)...)
+	header := append([]string{}, model.CompareColumns...)
+	header = append(header, model.CriterionColumns(call)...)
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -73,7 +74,7 @@ func WriteCompareCSV(w io.Writer, call *Call, rows []Row) error {
 			strconv.Itoa(r.Lettres), strconv.Itoa(r.Pages), r.Empreinte,
 		}
 		for _, it := range call.Checklist {
-			rec = append(rec, statusOf(r.Criteria, it.ID).String())
+			rec = append(rec, model.StatusOf(r.Criteria, it.ID).String())
 		}
 		for i, f := range rec {
 			rec[i] = neutralise(f)

@@ -3,6 +3,11 @@ package assemble
 import (
 	"bytes"
 	"encoding/csv"
+	"necdossier/assemble/check"
+	"necdossier/assemble/internal/testkit"
+	"necdossier/assemble/model"
+	"necdossier/assemble/render"
+	"necdossier/assemble/workbook"
 	"os/exec"
 	"strings"
 	"testing"
@@ -13,14 +18,14 @@ import (
 
 // compareRows returns a call whose checklist has two items, and rows,
 // among them hostile names.
-func compareRows(t *testing.T) (*Call, []Row) {
-	call := testCall(t)
-	call.Checklist = []Item{{ID: "participants", Label: "Plus de {participants} participants"}, {ID: "window", Label: "Dates"}}
+func compareRows(t *testing.T) (*model.Call, []model.Row) {
+	call := testkit.Call(t)
+	call.Checklist = []model.Item{{ID: "participants", Label: "Plus de {participants} participants"}, {ID: "window", Label: "Dates"}}
 	day := func(d int) time.Time { return time.Date(2025, 10, d, 0, 0, 0, 0, time.UTC) }
-	rows := []Row{
+	rows := []model.Row{
 		{
 			Dossier: "belrive", Candidat: "Métropole de Belrive", Type: "Métropole",
-			Criteria:      []Criterion{{ID: "participants", Status: Met}, {ID: "window", Status: ToConfirm}},
+			Criteria:      []model.Criterion{{ID: "participants", Status: model.Met}, {ID: "window", Status: model.ToConfirm}},
 			Communautaire: day(1), Jour1: day(2), Jour2: day(3),
 			Capacite: 2400, Pleniere: 1200, Salles: 12, Budget: 48_500_050, Acquis: 0.625,
 			EnNature: 3_000_000, ETP: 7.5, Partenaires: 6, Initiatives: 5, NECLocaux: 2, Lettres: 3, Pages: 31,
@@ -82,7 +87,7 @@ func TestWriteCompareCSV(t *testing.T) {
 func TestWriteCompareXLSX(t *testing.T) {
 	call, rows := compareRows(t)
 	var buf bytes.Buffer
-	if err := WriteCompareXLSX(&buf, call, rows); err != nil {
+	if err := workbook.WriteCompareXLSX(&buf, call, rows); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -126,17 +131,17 @@ func TestWriteCompareXLSX(t *testing.T) {
 // TestRenderComparison: the comparison names every candidate, each
 // criterion with its verdict, the key figures in French, on A4 landscape.
 func TestRenderComparison(t *testing.T) {
-	call := testCall(t)
-	var rows []Row
+	call := testkit.Call(t)
+	var rows []model.Row
 	for _, name := range []string{"belrive", "haut-verdal", "sarrine"} {
 		c := sampleCandidatures()[name]
-		rows = append(rows, RowOf(c, Evaluate(c, call)))
+		rows = append(rows, RowOf(c, check.Evaluate(c, call)))
 	}
 	var buf bytes.Buffer
-	if err := RenderComparison(&buf, call, rows, ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)}); err != nil {
+	if err := render.RenderComparison(&buf, call, rows, render.ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
-	pdftotext := needTool(t, "pdftotext")
+	pdftotext := testkit.NeedTool(t, "pdftotext")
 	cmd := exec.Command(pdftotext, "-layout", "-", "-")
 	cmd.Stdin = bytes.NewReader(buf.Bytes())
 	out, err := cmd.Output()
@@ -153,7 +158,7 @@ func TestRenderComparison(t *testing.T) {
 			t.Errorf("the comparison lacks %q", want)
 		}
 	}
-	pdfinfo := needTool(t, "pdfinfo")
+	pdfinfo := testkit.NeedTool(t, "pdfinfo")
 	cmd = exec.Command(pdfinfo, "-")
 	cmd.Stdin = bytes.NewReader(buf.Bytes())
 	info, err := cmd.Output()

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"necdossier/assemble/model"
 	"time"
 )
 
@@ -55,7 +56,7 @@ func WriteManifest(w io.Writer, m *Manifest) error {
 }
 
 // notes turns findings into the manifest's form.
-func notes(fs []Finding) []ManifestNote {
+func notes(fs []model.Finding) []ManifestNote {
 	out := make([]ManifestNote, 0, len(fs))
 	for _, f := range fs {
 		out = append(out, ManifestNote{Severity: f.Severity.String(), Sheet: f.Sheet, Cell: f.Cell, Message: f.Message, Hint: f.Hint})

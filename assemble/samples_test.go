@@ -6,6 +6,11 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"necdossier/assemble/check"
+	"necdossier/assemble/internal/testkit"
+	"necdossier/assemble/model"
+	"necdossier/assemble/workbook"
+	"necdossier/assemble/workbook/workbooktest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -44,8 +49,8 @@ func sampleEuros(n int64) int64 { return n * 100 }
 
 // sampleCandidatures returns the sample candidatures by folder name under
 // samples/. Each call builds fresh values, so a test may change them.
-func sampleCandidatures() map[string]*Candidature {
-	return map[string]*Candidature{
+func sampleCandidatures() map[string]*model.Candidature {
+	return map[string]*model.Candidature{
 		"belrive":     sampleBelrive(),
 		"haut-verdal": sampleHautVerdal(),
 		"sarrine":     sampleSarrine(),
@@ -54,9 +59,9 @@ func sampleCandidatures() map[string]*Candidature {
 
 // sampleBelrive is the main sample: complete, and meeting every criterion
 // of the call.
-func sampleBelrive() *Candidature {
-	return &Candidature{
-		Collectivite: Collectivite{
+func sampleBelrive() *model.Candidature {
+	return &model.Candidature{
+		Collectivite: model.Collectivite{
 			Nom:        "Métropole de Belrive",
 			Type:       "Métropole",
 			Population: 412600,
@@ -89,7 +94,7 @@ func sampleBelrive() *Candidature {
 			EluEmail:        "yannick.lebihanic@belrive-metropole.example",
 			Charte:          true,
 		},
-		Partenaires: []Partenaire{
+		Partenaires: []model.Partenaire{
 			{
 				Nom:    "Ville de Belrive",
 				Type:   "Collectivité",
@@ -133,7 +138,7 @@ func sampleBelrive() *Candidature {
 				Apport: "Cluster de 130 entreprises, dont 22 engagées dans la charte « numérique responsable » de la Métropole.",
 			},
 		},
-		Motivations: Motivations{
+		Motivations: model.Motivations{
 			Pourquoi: "Belrive a fait du numérique d’intérêt général une politique publique à part entière, votée, financée et évaluée. " +
 				"Accueillir Numérique en Commun[s] serait la reconnaissance du travail des médiatrices et médiateurs, des agents et des " +
 				"associations qui l’ont rendue possible.\n\n" +
@@ -157,7 +162,7 @@ func sampleBelrive() *Candidature {
 				"voisins ; les Connecteurs belrivains mobiliseront leurs bénévoles et les personnes qu’ils accompagnent, " +
 				"pour que l’événement parle aussi de celles et ceux qui vivent le numérique au quotidien.",
 		},
-		Evenement: Evenement{
+		Evenement: model.Evenement{
 			JourneeCommunautaire: sampleDay(2025, time.October, 1),
 			Jour1:                sampleDay(2025, time.October, 2),
 			Jour2:                sampleDay(2025, time.October, 3),
@@ -167,7 +172,7 @@ func sampleBelrive() *Candidature {
 				"La gare de Belrive-Centre est à huit minutes à pied du Centre des congrès ; des navettes électriques " +
 				"relieront la Halle Saint-Aubert et La Filature pendant les trois jours.",
 		},
-		Lieux: []Lieu{
+		Lieux: []model.Lieu{
 			{
 				Nom:            "Centre des congrès des Tanneries",
 				Adresse:        "2, esplanade des Tanneries, 99100 Belrive",
@@ -205,13 +210,13 @@ func sampleBelrive() *Candidature {
 				PrisEnCharge:   "Coopérative des tiers-lieux de l’Ormance (prêt gracieux)",
 			},
 		},
-		Moments: []Moment{
+		Moments: []model.Moment{
 			{Date: sampleDay(2025, time.October, 1), Heure: "17 h", Intitule: "Ouverture de la journée communautaire par la présidente de la Métropole", Lieu: "Halle Saint-Aubert"},
 			{Date: sampleDay(2025, time.October, 2), Heure: "9 h 30", Intitule: "Plénière d’ouverture institutionnelle, en présence d’un membre du Gouvernement (invitation sollicitée)", Lieu: "Centre des congrès des Tanneries, grand auditorium"},
 			{Date: sampleDay(2025, time.October, 2), Heure: "18 h 30", Intitule: "Réception des élus et des partenaires", Lieu: "Hôtel de Métropole"},
 			{Date: sampleDay(2025, time.October, 3), Heure: "16 h", Intitule: "Plénière de clôture : les « engagements de Belrive » pour 2026", Lieu: "Centre des congrès des Tanneries, grand auditorium"},
 		},
-		Equipe: []Poste{
+		Equipe: []model.Poste{
 			{Service: "Direction de l’innovation numérique", Role: "Cheffe de projet NEC 2025 : pilotage, lien avec l’ANCT", ETP: 1, Personnes: 1, Periode: "Janvier à novembre 2025"},
 			{Service: "Direction de l’innovation numérique", Role: "Programmation et relations avec les partenaires", ETP: 0.8, Personnes: 1, Periode: "Février à octobre 2025"},
 			{Service: "Mission inclusion numérique", Role: "Coordination de la journée communautaire avec les réseaux de médiation", ETP: 0.4, Personnes: 1, Periode: "Mars à octobre 2025"},
@@ -223,36 +228,36 @@ func sampleBelrive() *Candidature {
 			{Service: "Direction des finances", Role: "Suivi budgétaire, subventions et mécénat", ETP: 0.15, Personnes: 1, Periode: "Toute l’année 2025"},
 			{Service: "Agents volontaires de la Métropole", Role: "Accueil et orientation des participants", ETP: 1.5, Personnes: 40, Periode: "Du 30 septembre au 3 octobre 2025"},
 		},
-		Budget: []LigneBudget{
-			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Restauration des participants (déjeuners et pauses, circuits courts)", Montant: sampleEuros(118000)},
-			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Fournitures, signalétique réemployable et impressions", Montant: sampleEuros(14000)},
-			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Location de matériel scénique, son, lumière et captation", Montant: sampleEuros(52000)},
-			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Assurance de l’événement", Montant: sampleEuros(3500)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Agence de production (scénographie, régie générale)", Montant: sampleEuros(68000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements et hébergement des intervenants", Montant: sampleEuros(46000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Interprétation en LSF, vélotypie et sous-titrage", Montant: sampleEuros(18500)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Communication, site web et inscriptions", Montant: sampleEuros(22000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Navettes électriques entre les sites", Montant: sampleEuros(9000)},
-			{Sens: Charge, Categorie: "64 – Charges de personnel", Libelle: "Renforts temporaires d’accueil (vacataires)", Montant: sampleEuros(24000)},
-			{Sens: Charge, Categorie: "65 – Autres charges de gestion courante", Libelle: "Bourses de déplacement pour les médiateurs numériques", Montant: sampleEuros(15000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition du Centre des congrès des Tanneries", Montant: sampleEuros(58000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition de la Halle Saint-Aubert", Montant: sampleEuros(8000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel métropolitain mis à disposition (valorisation)", Montant: sampleEuros(30000)},
+		Budget: []model.LigneBudget{
+			{Sens: model.Charge, Categorie: "60 – Achats", Libelle: "Restauration des participants (déjeuners et pauses, circuits courts)", Montant: sampleEuros(118000)},
+			{Sens: model.Charge, Categorie: "60 – Achats", Libelle: "Fournitures, signalétique réemployable et impressions", Montant: sampleEuros(14000)},
+			{Sens: model.Charge, Categorie: "61 – Services extérieurs", Libelle: "Location de matériel scénique, son, lumière et captation", Montant: sampleEuros(52000)},
+			{Sens: model.Charge, Categorie: "61 – Services extérieurs", Libelle: "Assurance de l’événement", Montant: sampleEuros(3500)},
+			{Sens: model.Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Agence de production (scénographie, régie générale)", Montant: sampleEuros(68000)},
+			{Sens: model.Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements et hébergement des intervenants", Montant: sampleEuros(46000)},
+			{Sens: model.Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Interprétation en LSF, vélotypie et sous-titrage", Montant: sampleEuros(18500)},
+			{Sens: model.Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Communication, site web et inscriptions", Montant: sampleEuros(22000)},
+			{Sens: model.Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Navettes électriques entre les sites", Montant: sampleEuros(9000)},
+			{Sens: model.Charge, Categorie: "64 – Charges de personnel", Libelle: "Renforts temporaires d’accueil (vacataires)", Montant: sampleEuros(24000)},
+			{Sens: model.Charge, Categorie: "65 – Autres charges de gestion courante", Libelle: "Bourses de déplacement pour les médiateurs numériques", Montant: sampleEuros(15000)},
+			{Sens: model.Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition du Centre des congrès des Tanneries", Montant: sampleEuros(58000)},
+			{Sens: model.Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition de la Halle Saint-Aubert", Montant: sampleEuros(8000)},
+			{Sens: model.Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel métropolitain mis à disposition (valorisation)", Montant: sampleEuros(30000)},
 
-			{Sens: Produit, Categorie: "70 – Ventes de produits finis, prestations de services", Libelle: "Participation des exposants au village des partenaires", Financeur: "Exposants (entreprises, associations)", Montant: sampleEuros(24000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État au titre de Numérique en Commun[s]", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: sampleEuros(60000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région Val-d’Ormance", Statut: "Sollicité", Montant: sampleEuros(60000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention départementale", Financeur: "Département de l’Aubrelle", Statut: "Acquis", Montant: sampleEuros(25000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de la Métropole (budget primitif 2025)", Financeur: "Métropole de Belrive", Statut: "Acquis", Montant: sampleEuros(150000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de la ville centre", Financeur: "Ville de Belrive", Statut: "Acquis", Montant: sampleEuros(20000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Appel à projets « Territoires numériques solidaires »", Financeur: "Fonds Ormance Numérique Solidaire", Statut: "Sollicité", Montant: sampleEuros(20000)},
-			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat des entreprises du cluster", Financeur: "Belrive Numérique Entreprises", Statut: "Acquis", Montant: sampleEuros(19000)},
-			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat de fondation (accessibilité)", Financeur: "Fondation Rives solidaires", Statut: "Sollicité", Montant: sampleEuros(12000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Centre des congrès des Tanneries", Financeur: "Métropole de Belrive", Montant: sampleEuros(58000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Halle Saint-Aubert", Financeur: "Ville de Belrive", Montant: sampleEuros(8000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Métropole de Belrive", Montant: sampleEuros(30000)},
+			{Sens: model.Produit, Categorie: "70 – Ventes de produits finis, prestations de services", Libelle: "Participation des exposants au village des partenaires", Financeur: "Exposants (entreprises, associations)", Montant: sampleEuros(24000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État au titre de Numérique en Commun[s]", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: sampleEuros(60000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région Val-d’Ormance", Statut: "Sollicité", Montant: sampleEuros(60000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention départementale", Financeur: "Département de l’Aubrelle", Statut: "Acquis", Montant: sampleEuros(25000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de la Métropole (budget primitif 2025)", Financeur: "Métropole de Belrive", Statut: "Acquis", Montant: sampleEuros(150000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de la ville centre", Financeur: "Ville de Belrive", Statut: "Acquis", Montant: sampleEuros(20000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Appel à projets « Territoires numériques solidaires »", Financeur: "Fonds Ormance Numérique Solidaire", Statut: "Sollicité", Montant: sampleEuros(20000)},
+			{Sens: model.Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat des entreprises du cluster", Financeur: "Belrive Numérique Entreprises", Statut: "Acquis", Montant: sampleEuros(19000)},
+			{Sens: model.Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat de fondation (accessibilité)", Financeur: "Fondation Rives solidaires", Statut: "Sollicité", Montant: sampleEuros(12000)},
+			{Sens: model.Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Centre des congrès des Tanneries", Financeur: "Métropole de Belrive", Montant: sampleEuros(58000)},
+			{Sens: model.Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Halle Saint-Aubert", Financeur: "Ville de Belrive", Montant: sampleEuros(8000)},
+			{Sens: model.Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Métropole de Belrive", Montant: sampleEuros(30000)},
 		},
-		Initiatives: []Initiative{
+		Initiatives: []model.Initiative{
 			{
 				Intitule:    "Schéma métropolitain de l’inclusion numérique",
 				Type:        "Politique publique",
@@ -306,19 +311,19 @@ func sampleBelrive() *Candidature {
 				Porteur:     "Région Val-d’Ormance et Métropole de Belrive",
 			},
 		},
-		NECLocaux: []NECLocal{
+		NECLocaux: []model.NECLocal{
 			{Annee: 2021, Lieu: "Belrive, Halle Saint-Aubert", Participants: 280, Bilan: "Première édition, montée en deux mois avec les Connecteurs belrivains ; naissance du label « Belrive Connectée »."},
 			{Annee: 2022, Lieu: "Belrive, Centre des congrès des Tanneries", Participants: 450, Bilan: "Vingt-quatre ateliers, dont huit animés par des habitants accompagnés ; lancement de la Fabrique des communs numériques."},
 			{Annee: 2023, Lieu: "Belrive et Ormancy", Participants: 640, Bilan: "Édition régionale sur deux villes, avec la Région Val-d’Ormance ; 87 % des participants satisfaits ou très satisfaits, dont 35 % d’élus et d’agents publics."},
 		},
-		Thematiques: []Thematique{
+		Thematiques: []model.Thematique{
 			{Theme: "Inclusion numérique et accès aux droits", Enjeux: "Faire du droit à l’accompagnement une réalité partout, y compris dans les communes rurales et les quartiers prioritaires.", Initiatives: "Réseau « Belrive Connectée », bus numérique « Cap Rives »"},
 			{Theme: "Communs numériques et logiciels libres dans les collectivités", Enjeux: "Mutualiser plutôt que racheter : gouvernance, financement et pérennité des communs entre collectivités.", Initiatives: "Fabrique des communs numériques"},
 			{Theme: "Sobriété numérique et réemploi", Enjeux: "Allonger la durée de vie des équipements et réduire l’empreinte des services publics numériques.", Initiatives: "Stratégie « Numérique responsable 2022-2026 », filière de reconditionnement"},
 			{Theme: "Données publiques au service des politiques locales", Enjeux: "Ouvrir les données utiles aux habitants et aux associations, et apprendre à s’en servir ensemble.", Initiatives: "Portail des données ouvertes, ateliers mensuels"},
 			{Theme: "Jeunesse et esprit critique face aux écrans", Enjeux: "Former les jeunes et leurs parents à un usage éclairé des réseaux sociaux et de l’intelligence artificielle.", Initiatives: "Ateliers en collèges avec le Département, master de médiation numérique de l’Université de Belrive"},
 		},
-		Annexes: []Annexe{
+		Annexes: []model.Annexe{
 			{Fichier: "lettre-region-val-d-ormance.pdf", Titre: "Lettre de soutien de la Région Val-d’Ormance", Signataire: "Hélène Marvaux", Organisation: "Région Val-d’Ormance", Date: sampleDay(2024, time.June, 24), Type: "Lettre de soutien"},
 			{Fichier: "deliberation-conseil-metropolitain.pdf", Titre: "Délibération n° CM-2024-06-118 du conseil métropolitain (extrait)", Signataire: "Claire Vautrin", Organisation: "Métropole de Belrive", Date: sampleDay(2024, time.June, 28), Type: "Délibération"},
 			{Fichier: "lettre-connecteurs-belrivains.jpg", Titre: "Lettre de soutien des Connecteurs belrivains", Signataire: "Inès Marchadier", Organisation: "Les Connecteurs belrivains", Date: sampleDay(2024, time.June, 19), Type: "Lettre de soutien"},
@@ -328,9 +333,9 @@ func sampleBelrive() *Candidature {
 
 // sampleHautVerdal is a smaller, rural candidate that meets the criteria
 // narrowly: a venue of 2 100 places and a single letter.
-func sampleHautVerdal() *Candidature {
-	return &Candidature{
-		Collectivite: Collectivite{
+func sampleHautVerdal() *model.Candidature {
+	return &model.Candidature{
+		Collectivite: model.Collectivite{
 			Nom:        "Communauté de communes du Haut-Verdal",
 			Type:       "Communauté de communes",
 			Population: 23480,
@@ -351,71 +356,71 @@ func sampleHautVerdal() *Candidature {
 			EluEmail:        "martine.sarrazac@haut-verdal.example",
 			Charte:          true,
 		},
-		Partenaires: []Partenaire{
+		Partenaires: []model.Partenaire{
 			{Nom: "Département de l’Aubrelle", Type: "Collectivité", Role: "Cofinanceur ; navettes depuis la gare d’Aubrelle-sur-Lisse.", Apport: "Conseillers numériques départementaux et schéma d’accessibilité des services au public."},
 			{Nom: "Montagne Connectée", Type: "Association", Role: "Programme la journée communautaire.", Apport: "Association de médiation numérique itinérante, présente dans les 27 communes."},
 			{Nom: "Verdal Fibre", Type: "Entreprise", Role: "Mécène ; connectivité des sites.", Apport: "Opérateur du réseau d’initiative publique en fibre optique du Haut-Verdal."},
 		},
-		Motivations: Motivations{
+		Motivations: model.Motivations{
 			Pourquoi: "Montrer qu’un territoire rural peut accueillir l’événement national et qu’il a des choses à dire sur l’inclusion numérique.",
 			Ambition: "Un NEC « hors les murs », avec des ateliers dans les mairies et les France Services itinérants, et 2 000 participants au parc des expositions.",
 			Heritage: "Un réseau de médiation structuré à l’échelle de la vallée et une coopération durable avec le Département.",
 			Publics:  "Élus et secrétaires de mairie des communes rurales, médiateurs, acteurs du tourisme et de l’agriculture, habitants.",
 		},
-		Evenement: Evenement{
+		Evenement: model.Evenement{
 			JourneeCommunautaire: sampleDay(2025, time.September, 24),
 			Jour1:                sampleDay(2025, time.September, 25),
 			Jour2:                sampleDay(2025, time.September, 26),
 			Commentaire:          "Hébergement complété par les villages de vacances de la vallée, hors saison fin septembre.",
 		},
-		Lieux: []Lieu{
+		Lieux: []model.Lieu{
 			{Nom: "Parc des expositions du Haut-Verdal", Adresse: "Route de la Lisse, 99450 Verdalès", Capacite: 2100, Pleniere: 1200, Salles: 10, PlacesAteliers: 800, Accessible: true, Disponibilite: true, Cout: sampleEuros(22000), PrisEnCharge: "Communauté de communes (mise à disposition, valorisée en nature)"},
 			{Nom: "Tiers-lieu La Scierie", Adresse: "Chemin du Moulin, 99450 Verdalès", Capacite: 250, Pleniere: 120, Salles: 3, PlacesAteliers: 60, Accessible: true, Disponibilite: true, Cout: 0, PrisEnCharge: "Association gestionnaire (prêt gracieux)"},
 		},
-		Moments: []Moment{
+		Moments: []model.Moment{
 			{Date: sampleDay(2025, time.September, 25), Heure: "10 h", Intitule: "Plénière d’ouverture avec les élus du territoire", Lieu: "Parc des expositions, grande halle"},
 			{Date: sampleDay(2025, time.September, 26), Heure: "15 h 30", Intitule: "Plénière de clôture", Lieu: "Parc des expositions, grande halle"},
 		},
-		Equipe: []Poste{
+		Equipe: []model.Poste{
 			{Service: "Mission numérique", Role: "Chef de projet", ETP: 1, Personnes: 1, Periode: "Janvier à octobre 2025"},
 			{Service: "Service communication", Role: "Communication et relations presse", ETP: 0.5, Personnes: 1, Periode: "Avril à septembre 2025"},
 			{Service: "Services techniques", Role: "Logistique et montage", ETP: 0.6, Personnes: 3, Periode: "Septembre 2025"},
 			{Service: "France Services", Role: "Accueil des participants", ETP: 0.4, Personnes: 6, Periode: "Du 23 au 26 septembre 2025"},
 		},
-		Budget: []LigneBudget{
-			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Restauration et fournitures", Montant: sampleEuros(96000)},
-			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Location de chapiteaux, son et lumière", Montant: sampleEuros(38000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Production et communication", Montant: sampleEuros(24000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements et hébergement des intervenants", Montant: sampleEuros(30000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Navettes depuis la gare", Montant: sampleEuros(8000)},
-			{Sens: Charge, Categorie: "64 – Charges de personnel", Libelle: "Renforts saisonniers", Montant: sampleEuros(9000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition du parc des expositions", Montant: sampleEuros(22000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel mis à disposition", Montant: sampleEuros(12000)},
+		Budget: []model.LigneBudget{
+			{Sens: model.Charge, Categorie: "60 – Achats", Libelle: "Restauration et fournitures", Montant: sampleEuros(96000)},
+			{Sens: model.Charge, Categorie: "61 – Services extérieurs", Libelle: "Location de chapiteaux, son et lumière", Montant: sampleEuros(38000)},
+			{Sens: model.Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Production et communication", Montant: sampleEuros(24000)},
+			{Sens: model.Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements et hébergement des intervenants", Montant: sampleEuros(30000)},
+			{Sens: model.Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Navettes depuis la gare", Montant: sampleEuros(8000)},
+			{Sens: model.Charge, Categorie: "64 – Charges de personnel", Libelle: "Renforts saisonniers", Montant: sampleEuros(9000)},
+			{Sens: model.Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Mise à disposition du parc des expositions", Montant: sampleEuros(22000)},
+			{Sens: model.Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel mis à disposition", Montant: sampleEuros(12000)},
 
-			{Sens: Produit, Categorie: "70 – Ventes de produits finis, prestations de services", Libelle: "Participation des exposants", Financeur: "Exposants du salon", Montant: sampleEuros(8000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: sampleEuros(50000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région Val-d’Ormance", Statut: "Sollicité", Montant: sampleEuros(35000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention départementale", Financeur: "Département de l’Aubrelle", Statut: "Acquis", Montant: sampleEuros(30000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Autofinancement", Financeur: "Communauté de communes du Haut-Verdal", Statut: "Acquis", Montant: sampleEuros(60000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Fonds européen de développement rural", Financeur: "Groupe d’action locale du Haut-Verdal", Statut: "Sollicité", Montant: sampleEuros(10000)},
-			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat", Financeur: "Verdal Fibre", Statut: "Acquis", Montant: sampleEuros(12000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Parc des expositions", Financeur: "Communauté de communes du Haut-Verdal", Montant: sampleEuros(22000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Communauté de communes du Haut-Verdal", Montant: sampleEuros(12000)},
+			{Sens: model.Produit, Categorie: "70 – Ventes de produits finis, prestations de services", Libelle: "Participation des exposants", Financeur: "Exposants du salon", Montant: sampleEuros(8000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: sampleEuros(50000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région Val-d’Ormance", Statut: "Sollicité", Montant: sampleEuros(35000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention départementale", Financeur: "Département de l’Aubrelle", Statut: "Acquis", Montant: sampleEuros(30000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Autofinancement", Financeur: "Communauté de communes du Haut-Verdal", Statut: "Acquis", Montant: sampleEuros(60000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Fonds européen de développement rural", Financeur: "Groupe d’action locale du Haut-Verdal", Statut: "Sollicité", Montant: sampleEuros(10000)},
+			{Sens: model.Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat", Financeur: "Verdal Fibre", Statut: "Acquis", Montant: sampleEuros(12000)},
+			{Sens: model.Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Parc des expositions", Financeur: "Communauté de communes du Haut-Verdal", Montant: sampleEuros(22000)},
+			{Sens: model.Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Communauté de communes du Haut-Verdal", Montant: sampleEuros(12000)},
 		},
-		Initiatives: []Initiative{
+		Initiatives: []model.Initiative{
 			{Intitule: "Programme « Verdal branché »", Type: "Politique publique", Description: "Un point d’accès accompagné dans chaque mairie, des permanences hebdomadaires de médiation.", Depuis: "2020", Porteur: "Communauté de communes du Haut-Verdal"},
 			{Intitule: "France Services itinérants", Type: "Partenariat", Description: "Deux véhicules qui desservent les hameaux deux jours par semaine.", Depuis: "2021", Porteur: "Communauté de communes et Département de l’Aubrelle"},
 			{Intitule: "Ateliers « Mon téléphone, mon alpage »", Type: "Initiative", Description: "Ateliers numériques pour les agriculteurs et les saisonniers.", Depuis: "2022", Porteur: "Montagne Connectée"},
 		},
-		NECLocaux: []NECLocal{
+		NECLocaux: []model.NECLocal{
 			{Annee: 2023, Lieu: "Verdalès", Participants: 180, Bilan: "Premier NEC rural de la région ; un tiers des participants étaient des élus de petites communes."},
 		},
-		Thematiques: []Thematique{
+		Thematiques: []model.Thematique{
 			{Theme: "Ruralité et accès aux services publics", Enjeux: "Maintenir un accompagnement humain là où les guichets ferment.", Initiatives: "France Services itinérants"},
 			{Theme: "Connectivité et usages", Enjeux: "Faire suivre les usages après le déploiement de la fibre.", Initiatives: "Programme « Verdal branché »"},
 			{Theme: "Numérique et économie de montagne", Enjeux: "Outiller les agriculteurs, les artisans et le tourisme.", Initiatives: "Ateliers « Mon téléphone, mon alpage »"},
 		},
-		Annexes: []Annexe{
+		Annexes: []model.Annexe{
 			{Fichier: "lettre-departement-aubrelle.pdf", Titre: "Lettre de soutien du Département de l’Aubrelle", Signataire: "Marc-Olivier Peyrelongue", Organisation: "Département de l’Aubrelle", Date: sampleDay(2024, time.July, 1), Type: "Lettre de soutien"},
 		},
 	}
@@ -423,9 +428,9 @@ func sampleHautVerdal() *Candidature {
 
 // sampleSarrine is a candidate with two things to confirm: its dates fall in
 // November, outside the call's window, and its main venue is not confirmed.
-func sampleSarrine() *Candidature {
-	return &Candidature{
-		Collectivite: Collectivite{
+func sampleSarrine() *model.Candidature {
+	return &model.Candidature{
+		Collectivite: model.Collectivite{
 			Nom:        "Département de la Sarrine",
 			Type:       "Département",
 			Population: 286300,
@@ -446,67 +451,67 @@ func sampleSarrine() *Candidature {
 			EluEmail:        "rachid.benhamza@sarrine.example",
 			Charte:          true,
 		},
-		Partenaires: []Partenaire{
+		Partenaires: []model.Partenaire{
 			{Nom: "Université de Montsarrin", Type: "Enseignement ou recherche", Role: "Programmation scientifique ; journée communautaire sur le campus des Carmes.", Apport: "Observatoire sarrinois des fragilités numériques, master de médiation."},
 			{Nom: "Association des maires ruraux de la Sarrine", Type: "Association", Role: "Mobilisation des élus des petites communes.", Apport: "Réseau des 212 maires ruraux du département."},
 			{Nom: "Montsarrin Agglomération", Type: "Collectivité", Role: "Cofinanceur ; transports urbains gratuits pour les participants.", Apport: "Réseau de médiathèques et de France Services de l’agglomération."},
 		},
-		Motivations: Motivations{
+		Motivations: model.Motivations{
 			Pourquoi: "Faire entendre la voix des départements, chefs de file de l’inclusion, dans la communauté Numérique en Commun[s].",
 			Ambition: "Un NEC tourné vers l’action sociale : accès aux droits, aidants numériques, travailleurs sociaux.",
 			Heritage: "Une feuille de route départementale révisée avec les acteurs réunis pendant l’événement.",
 			Publics:  "Travailleurs sociaux, conseillers numériques, élus ruraux, chercheurs et étudiants.",
 		},
-		Evenement: Evenement{
+		Evenement: model.Evenement{
 			JourneeCommunautaire: sampleDay(2025, time.November, 12),
 			Jour1:                sampleDay(2025, time.November, 13),
 			Jour2:                sampleDay(2025, time.November, 14),
 			Commentaire:          "Le parc des congrès n’est disponible qu’à partir de novembre ; une option est posée, sa confirmation est attendue pour septembre 2024.",
 		},
-		Lieux: []Lieu{
+		Lieux: []model.Lieu{
 			{Nom: "Parc des congrès de Montsarrin", Adresse: "Boulevard de l’Europe, 99300 Montsarrin", Capacite: 2400, Pleniere: 1500, Salles: 12, PlacesAteliers: 900, Accessible: true, Disponibilite: false, Cout: sampleEuros(70000), PrisEnCharge: "Département de la Sarrine (budget 2025)"},
 			{Nom: "Campus des Carmes, Université de Montsarrin", Adresse: "45, avenue des Sciences, 99300 Montsarrin", Capacite: 800, Pleniere: 400, Salles: 12, PlacesAteliers: 360, Accessible: true, Disponibilite: true, Cout: 0, PrisEnCharge: "Université de Montsarrin (mise à disposition)"},
 		},
-		Moments: []Moment{
+		Moments: []model.Moment{
 			{Date: sampleDay(2025, time.November, 13), Heure: "9 h 30", Intitule: "Plénière d’ouverture", Lieu: "Parc des congrès, auditorium"},
 			{Date: sampleDay(2025, time.November, 14), Heure: "16 h", Intitule: "Plénière de clôture et signature de la feuille de route", Lieu: "Parc des congrès, auditorium"},
 		},
-		Equipe: []Poste{
+		Equipe: []model.Poste{
 			{Service: "Direction de l’inclusion et des usages numériques", Role: "Pilotage du projet", ETP: 1, Personnes: 2, Periode: "Janvier à novembre 2025"},
 			{Service: "Direction de la communication", Role: "Communication", ETP: 0.5, Personnes: 1, Periode: "Mai à novembre 2025"},
 			{Service: "Conseillers numériques départementaux", Role: "Programmation de la journée communautaire", ETP: 0.8, Personnes: 8, Periode: "Septembre à novembre 2025"},
 		},
-		Budget: []LigneBudget{
-			{Sens: Charge, Categorie: "60 – Achats", Libelle: "Restauration", Montant: sampleEuros(110000)},
-			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Location du parc des congrès", Montant: sampleEuros(70000)},
-			{Sens: Charge, Categorie: "61 – Services extérieurs", Libelle: "Technique et captation", Montant: sampleEuros(40000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Production de l’événement", Montant: sampleEuros(50000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements des intervenants", Montant: sampleEuros(40000)},
-			{Sens: Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Communication", Montant: sampleEuros(15000)},
-			{Sens: Charge, Categorie: "64 – Charges de personnel", Libelle: "Vacataires", Montant: sampleEuros(15000)},
-			{Sens: Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel départemental mis à disposition", Montant: sampleEuros(25000)},
+		Budget: []model.LigneBudget{
+			{Sens: model.Charge, Categorie: "60 – Achats", Libelle: "Restauration", Montant: sampleEuros(110000)},
+			{Sens: model.Charge, Categorie: "61 – Services extérieurs", Libelle: "Location du parc des congrès", Montant: sampleEuros(70000)},
+			{Sens: model.Charge, Categorie: "61 – Services extérieurs", Libelle: "Technique et captation", Montant: sampleEuros(40000)},
+			{Sens: model.Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Production de l’événement", Montant: sampleEuros(50000)},
+			{Sens: model.Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Déplacements des intervenants", Montant: sampleEuros(40000)},
+			{Sens: model.Charge, Categorie: "62 – Autres services extérieurs", Libelle: "Communication", Montant: sampleEuros(15000)},
+			{Sens: model.Charge, Categorie: "64 – Charges de personnel", Libelle: "Vacataires", Montant: sampleEuros(15000)},
+			{Sens: model.Charge, Categorie: "86 – Emplois des contributions volontaires en nature", Libelle: "Personnel départemental mis à disposition", Montant: sampleEuros(25000)},
 
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: sampleEuros(70000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région des Marches-de-Sarre", Statut: "Sollicité", Montant: sampleEuros(40000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Autofinancement", Financeur: "Département de la Sarrine", Statut: "Acquis", Montant: sampleEuros(180000)},
-			{Sens: Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’agglomération", Financeur: "Montsarrin Agglomération", Statut: "Sollicité", Montant: sampleEuros(30000)},
-			{Sens: Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat", Financeur: "Entreprises sarrinoises du numérique", Statut: "Sollicité", Montant: sampleEuros(20000)},
-			{Sens: Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Département de la Sarrine", Montant: sampleEuros(25000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’État", Financeur: "ANCT – Programme Société Numérique", Statut: "Sollicité", Montant: sampleEuros(70000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Subvention régionale", Financeur: "Région des Marches-de-Sarre", Statut: "Sollicité", Montant: sampleEuros(40000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Autofinancement", Financeur: "Département de la Sarrine", Statut: "Acquis", Montant: sampleEuros(180000)},
+			{Sens: model.Produit, Categorie: "74 – Subventions d’exploitation", Libelle: "Participation de l’agglomération", Financeur: "Montsarrin Agglomération", Statut: "Sollicité", Montant: sampleEuros(30000)},
+			{Sens: model.Produit, Categorie: "75 – Autres produits de gestion courante (mécénat…)", Libelle: "Mécénat", Financeur: "Entreprises sarrinoises du numérique", Statut: "Sollicité", Montant: sampleEuros(20000)},
+			{Sens: model.Produit, Categorie: "87 – Contributions volontaires en nature", Libelle: "Personnel mis à disposition", Financeur: "Département de la Sarrine", Montant: sampleEuros(25000)},
 		},
-		Initiatives: []Initiative{
+		Initiatives: []model.Initiative{
 			{Intitule: "Plan départemental d’inclusion numérique", Type: "Politique publique", Description: "24 conseillers numériques, deux bus numériques, formation des travailleurs sociaux.", Depuis: "2021", Porteur: "Département de la Sarrine"},
 			{Intitule: "Observatoire sarrinois des fragilités numériques", Type: "Partenariat", Description: "Enquête annuelle auprès de 3 000 ménages.", Depuis: "2022", Porteur: "Département et Université de Montsarrin", Lien: "https://observatoire.sarrine.example"},
 		},
-		NECLocaux: []NECLocal{
+		NECLocaux: []model.NECLocal{
 			{Annee: 2022, Lieu: "Montsarrin", Participants: 320, Bilan: "Journée co-organisée avec l’université ; forte présence des travailleurs sociaux."},
 			{Annee: 2024, Lieu: "Préviers-sur-Sarrine", Participants: 150, Bilan: "Édition rurale avec l’Association des maires ruraux."},
 		},
-		Thematiques: []Thematique{
+		Thematiques: []model.Thematique{
 			{Theme: "Inclusion numérique et action sociale", Enjeux: "Former et outiller les travailleurs sociaux face à la dématérialisation.", Initiatives: "Plan départemental d’inclusion numérique"},
 			{Theme: "Mesurer les fragilités numériques", Enjeux: "Des données fiables pour orienter l’action publique.", Initiatives: "Observatoire sarrinois des fragilités numériques"},
 			{Theme: "Le numérique à la mairie", Enjeux: "Appuyer les secrétaires de mairie des petites communes.", Initiatives: "Ateliers de l’Association des maires ruraux"},
 		},
-		Annexes: []Annexe{
+		Annexes: []model.Annexe{
 			{Fichier: "lettre-universite-montsarrin.pdf", Titre: "Lettre de soutien de l’Université de Montsarrin", Signataire: "Armand Lescuyer", Organisation: "Université de Montsarrin", Date: sampleDay(2024, time.July, 2), Type: "Lettre de soutien"},
 			{Fichier: "lettre-maires-ruraux-sarrine.pdf", Titre: "Lettre de soutien de l’Association des maires ruraux de la Sarrine", Signataire: "Josiane Catelain", Organisation: "Association des maires ruraux de la Sarrine", Date: sampleDay(2024, time.July, 5), Type: "Lettre de soutien"},
 		},
@@ -537,7 +542,7 @@ type sampleMistake struct {
 // mistakes users typically make, those the model can carry (in c) and those
 // typed over a cell afterwards. Its annex files are in samples/exemple-erreurs
 // (a .docx) or missing on purpose.
-func sampleWithErrors() (*Candidature, []sampleMistake) {
+func sampleWithErrors() (*model.Candidature, []sampleMistake) {
 	c := sampleBelrive()
 	c.Collectivite.Presentation = "Classeur d’exemple comportant des erreurs volontaires, créé pour illustrer necdossier. " +
 		"La collectivité est fictive.\n\n" + c.Collectivite.Presentation
@@ -546,7 +551,7 @@ func sampleWithErrors() (*Candidature, []sampleMistake) {
 	c.Collectivite.ContactNom = ""
 	// An e-mail address without @.
 	c.Collectivite.ContactEmail = "sophie.argenton.belrive-metropole.example"
-	// Day 2 is not the day after day 1.
+	// testkit.Day 2 is not the day after day 1.
 	c.Evenement.Jour2 = sampleDay(2025, time.October, 6)
 	for i := range c.Budget {
 		switch l := &c.Budget[i]; l.Libelle {
@@ -559,7 +564,7 @@ func sampleWithErrors() (*Candidature, []sampleMistake) {
 			l.Montant = sampleEuros(25000)
 		}
 	}
-	c.Annexes = []Annexe{
+	c.Annexes = []model.Annexe{
 		// A letter announced but not put in the folder.
 		{Fichier: "lettre-departement-aubrelle.pdf", Titre: "Lettre de soutien du Département de l’Aubrelle", Signataire: "Marc-Olivier Peyrelongue", Organisation: "Département de l’Aubrelle", Date: sampleDay(2024, time.June, 26), Type: "Lettre de soutien"},
 		// A letter in Word format instead of PDF or an image.
@@ -567,18 +572,18 @@ func sampleWithErrors() (*Candidature, []sampleMistake) {
 	}
 	mistakes := []sampleMistake{
 		// An amount written out in words.
-		{sheet: sheetBudget, key: "Montant", row: 1, text: "douze mille"},
+		{sheet: workbook.SheetBudget, key: "Montant", row: 1, text: "douze mille"},
 		// A date that does not exist.
-		{sheet: sheetLieux, key: "Date", row: 1, text: "31/09/2025"},
+		{sheet: workbook.SheetLieux, key: "Date", row: 1, text: "31/09/2025"},
 	}
 	return c, mistakes
 }
 
 // sampleBytes returns the workbook of c with the mistakes typed over it.
-func sampleBytes(t *testing.T, call *Call, c *Candidature, mistakes []sampleMistake) []byte {
+func sampleBytes(t *testing.T, call *model.Call, c *model.Candidature, mistakes []sampleMistake) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteWorkbook(&buf, call, c); err != nil {
+	if err := workbook.WriteWorkbook(&buf, call, c); err != nil {
 		t.Fatal(err)
 	}
 	if len(mistakes) == 0 {
@@ -590,7 +595,7 @@ func sampleBytes(t *testing.T, call *Call, c *Candidature, mistakes []sampleMist
 	}
 	defer f.Close()
 	for _, m := range mistakes {
-		cell, err := CellFor(m.sheet, m.key, m.row)
+		cell, err := workbook.CellFor(m.sheet, m.key, m.row)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -610,8 +615,8 @@ func sampleBytes(t *testing.T, call *Call, c *Candidature, mistakes []sampleMist
 func sampleParts(t *testing.T, b []byte) map[string]string {
 	t.Helper()
 	parts := map[string]string{}
-	for _, p := range zipParts(t, b) {
-		parts[p.name] = string(p.data)
+	for _, p := range workbooktest.ZipParts(t, b) {
+		parts[p.Name] = string(p.Data)
 	}
 	return parts
 }
@@ -619,20 +624,20 @@ func sampleParts(t *testing.T, b []byte) map[string]string {
 // sampleVerdicts is what the checks should say of each sample: the
 // criteria not met (all others are), and the places of the warnings.
 var sampleVerdicts = map[string]struct {
-	notMet   map[string]Status // criterion id → status, for those not Met
+	notMet   map[string]model.Status // criterion id → status, for those not Met
 	warnings []samplePlace
 }{
 	"belrive": {},
 	"haut-verdal": {
 		// 2 100 places: the 2 000 participants, not the 300 speakers as well.
-		notMet:   map[string]Status{"speakers": ToConfirm},
-		warnings: []samplePlace{{sheetLieux, "Capacite", 0}},
+		notMet:   map[string]model.Status{"speakers": model.ToConfirm},
+		warnings: []samplePlace{{workbook.SheetLieux, "Capacite", 0}},
 	},
 	"sarrine": {
-		notMet: map[string]Status{"window": ToConfirm, "venue": ToConfirm},
+		notMet: map[string]model.Status{"window": model.ToConfirm, "venue": model.ToConfirm},
 		warnings: []samplePlace{
-			{sheetLieux, "JourneeCommunautaire", 0}, {sheetLieux, "Jour1", 0}, {sheetLieux, "Jour2", 0},
-			{sheetLieux, "Disponibilite", 0},
+			{workbook.SheetLieux, "JourneeCommunautaire", 0}, {workbook.SheetLieux, "Jour1", 0}, {workbook.SheetLieux, "Jour2", 0},
+			{workbook.SheetLieux, "Disponibilite", 0},
 		},
 	},
 }
@@ -646,15 +651,15 @@ type samplePlace struct {
 // sampleErrorPlaces are the errors the error example was made for, one per
 // mistake of sampleWithErrors (the budget's two imbalances are whole-sheet).
 var sampleErrorPlaces = []samplePlace{
-	{sheetCollectivite, "ContactNom", 0},   // required field left empty
-	{sheetCollectivite, "ContactEmail", 0}, // e-mail without @
-	{sheetLieux, "Jour2", 0},               // not the day after day 1
-	{sheetLieux, "Date", 1},                // « 31/09/2025 »
-	{sheetBudget, "Montant", 1},            // « douze mille »
-	{sheetBudget, "Montant", 3},            // negative amount
-	{sheetBudget, "", 0},                   // charges ≠ produits, 86 ≠ 87
-	{sheetAnnexes, "Fichier", 0},           // file not in the folder
-	{sheetAnnexes, "Fichier", 1},           // a .docx
+	{workbook.SheetCollectivite, "ContactNom", 0},   // required field left empty
+	{workbook.SheetCollectivite, "ContactEmail", 0}, // e-mail without @
+	{workbook.SheetLieux, "Jour2", 0},               // not the day after day 1
+	{workbook.SheetLieux, "Date", 1},                // « 31/09/2025 »
+	{workbook.SheetBudget, "Montant", 1},            // « douze mille »
+	{workbook.SheetBudget, "Montant", 3},            // negative amount
+	{workbook.SheetBudget, "", 0},                   // charges ≠ produits, 86 ≠ 87
+	{workbook.SheetAnnexes, "Fichier", 0},           // file not in the folder
+	{workbook.SheetAnnexes, "Fichier", 1},           // a .docx
 }
 
 // samplePlaces returns "Feuille!B4" for each place, sorted, without repeats.
@@ -662,9 +667,9 @@ func samplePlaces(t *testing.T, ps []samplePlace) []string {
 	t.Helper()
 	var out []string
 	for _, p := range ps {
-		f := Finding{Sheet: p.sheet}
+		f := model.Finding{Sheet: p.sheet}
 		if p.key != "" {
-			cell, err := CellFor(p.sheet, p.key, p.row)
+			cell, err := workbook.CellFor(p.sheet, p.key, p.row)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -678,7 +683,7 @@ func samplePlaces(t *testing.T, ps []samplePlace) []string {
 
 // sampleFindingPlaces returns the places of the findings of severity sev, sorted,
 // without repeats: a cell may draw a reading error and a check error.
-func sampleFindingPlaces(fs []Finding, sev Severity) []string {
+func sampleFindingPlaces(fs []model.Finding, sev model.Severity) []string {
 	var out []string
 	for _, f := range fs {
 		if f.Severity == sev {
@@ -697,7 +702,7 @@ func TestSamples(t *testing.T) {
 	call := loadSampleCall(t)
 	type sample struct {
 		dir      string
-		c        *Candidature
+		c        *model.Candidature
 		mistakes []sampleMistake
 	}
 	var all []sample
@@ -730,7 +735,7 @@ func TestSamples(t *testing.T) {
 	for name, want := range sampleCandidatures() {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(samplesDir, name)
-			got, findings, err := ReadWorkbookFile(filepath.Join(dir, sampleWorkbook))
+			got, findings, err := workbook.ReadWorkbookFile(filepath.Join(dir, sampleWorkbook))
 			if err != nil {
 				t.Fatalf("%v (%s)", err, regenerate)
 			}
@@ -738,20 +743,20 @@ func TestSamples(t *testing.T) {
 				t.Errorf("différence avec le littéral (%s) : %s", regenerate, d)
 			}
 
-			findings = append(findings, Check(got, call, os.DirFS(dir))...)
+			findings = append(findings, check.Check(got, call, os.DirFS(dir))...)
 			verdict := sampleVerdicts[name]
 			for _, f := range findings {
-				if f.Severity == Erreur {
+				if f.Severity == model.Erreur {
 					t.Errorf("erreur inattendue : %v", f)
 				}
 			}
-			if got, want := sampleFindingPlaces(findings, Avertissement), samplePlaces(t, verdict.warnings); !slices.Equal(got, want) {
-				t.Errorf("avertissements en %q, attendus en %q ; constats :\n%s", got, want, findingsText(findings))
+			if got, want := sampleFindingPlaces(findings, model.Avertissement), samplePlaces(t, verdict.warnings); !slices.Equal(got, want) {
+				t.Errorf("avertissements en %q, attendus en %q ; constats :\n%s", got, want, testkit.FindingsText(findings))
 			}
-			for _, cr := range Evaluate(got, call) {
+			for _, cr := range check.Evaluate(got, call) {
 				want, ok := verdict.notMet[cr.ID]
 				if !ok {
-					want = Met
+					want = model.Met
 				}
 				if cr.Status != want {
 					t.Errorf("critère %s (%s) : %v (%s), attendu %v", cr.ID, cr.Label, cr.Status, cr.Detail, want)
@@ -761,13 +766,13 @@ func TestSamples(t *testing.T) {
 	}
 	t.Run(sampleErrors, func(t *testing.T) {
 		dir := filepath.Join(samplesDir, sampleErrors)
-		got, findings, err := ReadWorkbookFile(filepath.Join(dir, sampleWorkbook))
+		got, findings, err := workbook.ReadWorkbookFile(filepath.Join(dir, sampleWorkbook))
 		if err != nil {
 			t.Fatalf("%v (%s)", err, regenerate)
 		}
-		findings = append(findings, Check(got, call, os.DirFS(dir))...)
-		if got, want := sampleFindingPlaces(findings, Erreur), samplePlaces(t, sampleErrorPlaces); !slices.Equal(got, want) {
-			t.Errorf("erreurs en %q, attendues en %q ; constats :\n%s", got, want, findingsText(findings))
+		findings = append(findings, check.Check(got, call, os.DirFS(dir))...)
+		if got, want := sampleFindingPlaces(findings, model.Erreur), samplePlaces(t, sampleErrorPlaces); !slices.Equal(got, want) {
+			t.Errorf("erreurs en %q, attendues en %q ; constats :\n%s", got, want, testkit.FindingsText(findings))
 		}
 	})
 }
@@ -777,7 +782,7 @@ func TestSamples(t *testing.T) {
 // instants, ETP to within rounding.
 func sampleDiff(want, got reflect.Value, path string) []string {
 	switch want.Type() {
-	case reflect.TypeFor[Ref](), reflect.TypeFor[Source]():
+	case reflect.TypeFor[model.Ref](), reflect.TypeFor[model.Source]():
 		return nil
 	case reflect.TypeFor[time.Time]():
 		w, g := want.Interface().(time.Time), got.Interface().(time.Time)
@@ -833,21 +838,21 @@ func TestSampleData(t *testing.T) {
 					t.Errorf("ligne %q : montant %d, attendu positif", l.Libelle, l.Montant)
 				}
 				switch {
-				case l.Sens == Charge && l.Compte() == "86":
+				case l.Sens == model.Charge && l.Compte() == "86":
 					nature86 += l.Montant
-				case l.Sens == Produit && l.Compte() == "87":
+				case l.Sens == model.Produit && l.Compte() == "87":
 					nature87 += l.Montant
-				case l.Sens == Charge && l.Compte() >= "60" && l.Compte() <= "65":
-				case l.Sens == Produit && l.Compte() >= "70" && l.Compte() <= "75":
+				case l.Sens == model.Charge && l.Compte() >= "60" && l.Compte() <= "65":
+				case l.Sens == model.Produit && l.Compte() >= "70" && l.Compte() <= "75":
 				default:
 					t.Errorf("ligne %q : catégorie %q hors du plan du Cerfa pour son sens", l.Libelle, l.Categorie)
 				}
-				if l.Sens == Charge {
+				if l.Sens == model.Charge {
 					charges += l.Montant
 				} else {
 					produits += l.Montant
 				}
-				if l.Sens == Produit && (l.Compte() == "74" || l.Compte() == "75") && l.Statut != "Acquis" && l.Statut != "Sollicité" {
+				if l.Sens == model.Produit && (l.Compte() == "74" || l.Compte() == "75") && l.Statut != "Acquis" && l.Statut != "Sollicité" {
 					t.Errorf("ligne %q : statut %q, attendu Acquis ou Sollicité", l.Libelle, l.Statut)
 				}
 			}
@@ -908,9 +913,9 @@ func TestSampleData(t *testing.T) {
 }
 
 // loadSampleCall loads the call the samples answer.
-func loadSampleCall(t *testing.T) *Call {
+func loadSampleCall(t *testing.T) *model.Call {
 	t.Helper()
-	call, err := LoadCall(templates.FS, templates.Default)
+	call, err := model.LoadCall(templates.FS, templates.Default)
 	if err != nil {
 		t.Fatal(err)
 	}

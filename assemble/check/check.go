@@ -1,0 +1,627 @@
+package check
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"necdossier/assemble/french"
+	"necdossier/assemble/model"
+	"necdossier/assemble/workbook"
+	"path"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Check judges c against the call: required answers, the call's criteria
+// (capacity, dates, window), the budget's balance, plausible figures,
+// contact formats and the annex files. annexes is the candidate's folder,
+// the workbook's; nothing outside it is reached. A nil annexes skips the
+// file checks. The findings come in sheet order, then cell order.
+func Check(c *model.Candidature, call *model.Call, annexes fs.FS) []model.Finding {
+	k := &checker{c: c, call: call}
+	k.required()
+	k.collectivite(annexes)
+	k.dates()
+	k.venues()
+	k.moments()
+	k.staff()
+	k.budget()
+	k.necLocaux()
+	k.links()
+	k.annexes(annexes)
+	workbook.SortFindings(k.out)
+	return k.out
+}
+
+type checker struct {
+	c    *model.Candidature
+	call *model.Call
+	out  []model.Finding
+}
+
+func (k *checker) add(sev model.Severity, sheet, cell, msg, hint string) {
+	k.out = append(k.out, model.Finding{Severity: sev, Sheet: sheet, Cell: cell, Message: french.Spaced(msg), Hint: french.Spaced(hint)})
+}
+
+// required reports every required answer left empty, and tables with
+// fewer records than the call needs.
+func (k *checker) required() {
+	for _, s := range workbook.Schema {
+		for _, b := range s.Blocks {
+			v := workbook.ModelOf(k.c, b)
+			if b.Kind == workbook.FormKind {
+				k.requiredFields(s.Name, b, v)
+				continue
+			}
+			if v.Len() < b.MinRows {
+				name := b.Title
+				if name == "" {
+					name = s.Name
+				}
+				k.add(model.Erreur, s.Name, "", fmt.Sprintf("tableau « %s » vide : au moins une ligne attendue", name), "remplissez au moins une ligne du tableau")
+			}
+			for i := 0; i < v.Len(); i++ {
+				k.requiredFields(s.Name, b, v.Index(i))
+			}
+		}
+	}
+}
+
+func (k *checker) requiredFields(sheet string, b workbook.SheetBlock, rec reflect.Value) {
+	ref := rec.FieldByName("At").Interface().(model.Ref)
+	for _, f := range b.Fields {
+		if !f.Required || f.Kind == workbook.KYesNo || ref.Unread[f.Key] {
+			continue // yes/no answers have their own rules (the charter); unread cells have their finding
+		}
+		if rec.FieldByName(f.Key).IsZero() {
+			k.add(model.Erreur, sheet, k.cellOf(ref, sheet, f.Key), fmt.Sprintf("« %s » est obligatoire", f.Label), lowerFirst(workbook.ExampleText(f)))
+		}
+	}
+}
+
+// cellOf returns the cell of key in ref; for a form read from no workbook,
+// the template's cell.
+func (k *checker) cellOf(ref model.Ref, sheet, key string) string {
+	if c := ref.Cell(key); c != "" {
+		return c
+	}
+	if ref.Sheet == "" && ref.Row == 0 {
+		if s, ok := workbook.SheetByName(sheet); ok && s.Blocks[0].Kind == workbook.FormKind {
+			if c, err := workbook.CellFor(sheet, key, 0); err == nil {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return strings.ToLower(string(r)) + s[n:]
+}
+
+func (k *checker) collectivite(annexes fs.FS) {
+	co := &k.c.Collectivite
+	sh := workbook.SheetCollectivite
+	cell := func(key string) string { return k.cellOf(co.At, sh, key) }
+	if !co.Charte {
+		k.add(model.Erreur, sh, cell("Charte"), "l’engagement à respecter la charte NEC est attendu", "répondez Oui : l’appel demande de s’engager à respecter "+k.call.Charter)
+	}
+	if co.Population < 0 {
+		k.add(model.Erreur, sh, cell("Population"), "population négative", "indiquez le nombre d’habitants")
+	}
+	if co.CodePostal != "" && !(len(co.CodePostal) == 5 && workbook.AllDigits(co.CodePostal)) {
+		k.add(model.Erreur, sh, cell("CodePostal"), fmt.Sprintf("code postal attendu (5 chiffres), trouvé « %s »", co.CodePostal), "exemple : 35000")
+	}
+	for _, e := range []struct{ key, v string }{{"ContactEmail", co.ContactEmail}, {"EluEmail", co.EluEmail}} {
+		if e.v != "" && !validEmail(e.v) {
+			k.add(model.Erreur, sh, cell(e.key), fmt.Sprintf("adresse électronique invalide « %s »", e.v), "exemple : prenom.nom@ville.fr")
+		}
+	}
+	if co.ContactTel != "" && !validPhone(co.ContactTel) {
+		k.add(model.Erreur, sh, cell("ContactTel"), fmt.Sprintf("numéro de téléphone invalide « %s »", co.ContactTel), "10 chiffres commençant par 0, ou +33 suivi de 9 chiffres ; exemple : 02 99 12 34 56")
+	}
+	if co.Logo != "" && annexes != nil {
+		k.file(annexes, sh, cell("Logo"), co.Logo, false)
+	}
+}
+
+// validEmail accepts local@domain.tld without spaces; the full grammar of
+// RFC 5322 would accept what no one means to type.
+func validEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || strings.Contains(domain, "@") || strings.ContainsAny(s, " \t<>,;\"") {
+		return false
+	}
+	i := strings.LastIndex(domain, ".")
+	return i > 0 && i < len(domain)-2 && !strings.Contains(domain, "..") && !strings.HasPrefix(domain, ".")
+}
+
+// validPhone accepts French numbers: ten digits starting with 0, or +33 (or
+// 0033) and nine digits, a « (0) » allowed after the prefix; spaces, dots
+// and dashes are ignored.
+func validPhone(s string) bool {
+	d := strings.Map(func(r rune) rune {
+		if r == '.' || r == '-' || workbook.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+	switch {
+	case strings.HasPrefix(d, "+33"):
+		d = strings.TrimPrefix(strings.TrimPrefix(d, "+33"), "(0)")
+		return len(d) == 9 && workbook.AllDigits(d) && d[0] != '0'
+	case strings.HasPrefix(d, "0033"):
+		d = strings.TrimPrefix(strings.TrimPrefix(d, "0033"), "(0)")
+		return len(d) == 9 && workbook.AllDigits(d) && d[0] != '0'
+	}
+	return len(d) == 10 && workbook.AllDigits(d) && d[0] == '0' && d[1] != '0'
+}
+
+// dates checks the event's days against the call: consecutive days, the
+// community day the day before, inside the call's window.
+func (k *checker) dates() {
+	ev := &k.c.Evenement
+	cr := k.call.Criteria
+	sh := workbook.SheetLieux
+	cell := func(key string) string { return k.cellOf(ev.At, sh, key) }
+	if !ev.Jour1.IsZero() && !ev.Jour2.IsZero() && cr.EventDays > 1 {
+		want := ev.Jour1.AddDate(0, 0, cr.EventDays-1)
+		if !ev.Jour2.Equal(want) {
+			k.add(model.Erreur, sh, cell("Jour2"), fmt.Sprintf("l’événement dure %d jours consécutifs : après le jour 1 (%s), le jour 2 devrait être le %s, trouvé %s",
+				cr.EventDays, french.LongDate(ev.Jour1), french.LongDate(ev.Jour1.AddDate(0, 0, 1)), french.LongDate(ev.Jour2)), "corrigez la date du jour 2")
+		}
+	}
+	if cr.CommunityDayBefore && !ev.Jour1.IsZero() && !ev.JourneeCommunautaire.IsZero() {
+		want := ev.Jour1.AddDate(0, 0, -1)
+		if !ev.JourneeCommunautaire.Equal(want) {
+			k.add(model.Erreur, sh, cell("JourneeCommunautaire"), fmt.Sprintf("la journée communautaire a lieu la veille du jour 1 : le %s, trouvé %s",
+				french.LongDate(want), french.LongDate(ev.JourneeCommunautaire)), "corrigez la date de la journée communautaire ou du jour 1")
+		}
+	}
+	w := cr.Window
+	for _, d := range []struct {
+		key, label string
+		t          time.Time
+	}{{"JourneeCommunautaire", "la journée communautaire", ev.JourneeCommunautaire}, {"Jour1", "le jour 1", ev.Jour1}, {"Jour2", "le jour 2", ev.Jour2}} {
+		if !d.t.IsZero() && !w.Contains(d.t) {
+			k.add(model.Avertissement, sh, cell(d.key), fmt.Sprintf("%s (%s) tombe hors de la période habituelle de NEC, du %s au %s",
+				d.label, french.LongDate(d.t), french.ShortDate(w.From.Time), french.ShortDate(w.To.Time)), "NEC a lieu traditionnellement entre fin septembre et fin octobre ; expliquez ce choix dans le commentaire sur les dates")
+		}
+	}
+}
+
+// venues checks capacities against the call and the venues' availability.
+func (k *checker) venues() {
+	cr := k.call.Criteria
+	sh := workbook.SheetLieux
+	var sum int64
+	for _, l := range k.c.Lieux {
+		cell := l.At.Cell
+		for _, n := range []struct {
+			key string
+			v   int64
+		}{{"Capacite", l.Capacite}, {"Pleniere", l.Pleniere}, {"Salles", l.Salles}, {"PlacesAteliers", l.PlacesAteliers}} {
+			if n.v < 0 {
+				k.add(model.Erreur, sh, cell(n.key), "nombre négatif", "indiquez un nombre positif")
+			}
+		}
+		if l.Cout < 0 {
+			k.add(model.Erreur, sh, cell("Cout"), "montant négatif : "+french.Money(l.Cout), "indiquez le coût d’occupation, positif")
+		}
+		if l.Capacite > 0 && l.Pleniere > l.Capacite {
+			k.add(model.Avertissement, sh, cell("Pleniere"), fmt.Sprintf("la plénière (%s places) dépasse la capacité totale du lieu (%s)", french.Number(l.Pleniere), french.Number(l.Capacite)), "vérifiez les deux nombres")
+		}
+		if l.Nom != "" && !l.Disponibilite {
+			k.add(model.Avertissement, sh, cell("Disponibilite"), fmt.Sprintf("disponibilité du lieu « %s » non confirmée", l.Nom), "l’appel demande de s’assurer de la disponibilité du lieu ; répondez Oui une fois la réservation confirmée")
+		}
+		if l.Cout > 0 && l.PrisEnCharge == "" {
+			k.add(model.Avertissement, sh, cell("PrisEnCharge"), fmt.Sprintf("coût d’occupation de %s sans financeur", french.Money(l.Cout)), "l’appel demande qui finance l’occupation du lieu")
+		}
+		if l.Capacite > 0 {
+			sum += l.Capacite
+		}
+	}
+	best, ok := k.biggest()
+	if !ok {
+		return
+	}
+	need := cr.Participants
+	switch {
+	case best.Capacite >= need+cr.Speakers:
+	case best.Capacite >= need:
+		k.add(model.Avertissement, sh, best.At.Cell("Capacite"), fmt.Sprintf("%s places pour %s participants et %s intervenants : il manque %s places",
+			french.Number(best.Capacite), french.Number(need), french.Number(cr.Speakers), french.Number(need+cr.Speakers-best.Capacite)), "précisez comment les intervenants seront accueillis : salles d’ateliers, autre lieu")
+	case sum >= need:
+		k.add(model.Avertissement, sh, best.At.Cell("Capacite"), fmt.Sprintf("aucun lieu n’accueille seul %s participants (au plus %s) ; ensemble, les lieux en accueillent %s",
+			french.Number(need), french.Number(best.Capacite), french.Number(sum)), "précisez dans le commentaire que les lieux sont utilisés en même temps")
+	default:
+		k.add(model.Erreur, sh, best.At.Cell("Capacite"), fmt.Sprintf("capacité insuffisante : %s places, l’appel demande d’accueillir plus de %s participants et %s intervenants",
+			french.Number(best.Capacite), french.Number(need), french.Number(cr.Speakers)), "indiquez un lieu plus grand ou des lieux complémentaires")
+	}
+}
+
+// biggest returns the venue of largest capacity.
+func (k *checker) biggest() (model.Lieu, bool) {
+	var best model.Lieu
+	found := false
+	for _, l := range k.c.Lieux {
+		if !found || l.Capacite > best.Capacite {
+			best, found = l, true
+		}
+	}
+	return best, found
+}
+
+// moments checks that official moments fall within the event.
+func (k *checker) moments() {
+	ev := k.c.Evenement
+	first, last := ev.JourneeCommunautaire, ev.Jour2
+	if first.IsZero() {
+		first = ev.Jour1
+	}
+	if first.IsZero() || last.IsZero() {
+		return
+	}
+	for _, m := range k.c.Moments {
+		if !m.Date.IsZero() && (m.Date.Before(first) || m.Date.After(last)) {
+			k.add(model.Avertissement, workbook.SheetLieux, m.At.Cell("Date"), fmt.Sprintf("moment officiel le %s, hors des dates de l’événement (%s – %s)", french.LongDate(m.Date), french.ShortDate(first), french.ShortDate(last)), "vérifiez la date")
+		}
+	}
+}
+
+// staff checks that ETP figures are plausible.
+func (k *checker) staff() {
+	sh := workbook.SheetMoyens
+	for _, p := range k.c.Equipe {
+		cell := p.At.Cell
+		switch {
+		case p.ETP < 0:
+			k.add(model.Erreur, sh, cell("ETP"), "ETP négatif", "1 ETP est un temps plein, 0,5 un mi-temps")
+		case p.ETP > 50:
+			k.add(model.Avertissement, sh, cell("ETP"), fmt.Sprintf("%s ETP pour un seul service : chiffre inhabituel", french.Decimal(p.ETP, 1)), "1 ETP est un temps plein ; vérifiez l’unité")
+		case p.Personnes > 0 && p.ETP > float64(p.Personnes):
+			k.add(model.Avertissement, sh, cell("ETP"), fmt.Sprintf("%s ETP pour %s personnes : plus d’un temps plein par personne", french.Decimal(p.ETP, 1), french.Number(p.Personnes)), "vérifiez les ETP ou le nombre de personnes")
+		}
+		if p.Personnes < 0 {
+			k.add(model.Erreur, sh, cell("Personnes"), "nombre de personnes négatif", "indiquez un nombre positif")
+		}
+	}
+}
+
+// budget checks the balance, the in-kind balance, the signs and the
+// co-financings' funder and status.
+func (k *checker) budget() {
+	sh := workbook.SheetBudget
+	for _, l := range k.c.Budget {
+		cell := l.At.Cell
+		if l.Montant < 0 {
+			k.add(model.Erreur, sh, cell("Montant"), "montant négatif : "+french.Money(l.Montant), "une recette va dans une catégorie de produits, 70 à 75 ou 87, pas en négatif dans les charges")
+		}
+		switch s := model.SensOf(l.Compte()); {
+		case l.Categorie != "" && s == 0:
+			k.add(model.Erreur, sh, cell("Categorie"), fmt.Sprintf("catégorie « %s » inconnue", l.Categorie), "choisissez une catégorie dans la liste : 60 à 65 et 86 pour les charges, 70 à 75 et 87 pour les produits")
+		case l.Sens != 0 && s != 0 && l.Sens != s:
+			k.add(model.Erreur, sh, cell("Categorie"), fmt.Sprintf("la catégorie « %s » n’est pas du côté %s du budget", l.Categorie, map[model.Sens]string{model.Charge: "des charges", model.Produit: "des produits"}[l.Sens]), "choisissez une catégorie de charges (6x, 86) pour une dépense, de produits (7x, 87) pour une recette")
+		}
+		if l.Compte() == "74" {
+			if l.Financeur == "" {
+				k.add(model.Erreur, sh, cell("Financeur"), "subvention sans financeur", "indiquez qui verse la subvention")
+			}
+			if l.Statut == "" {
+				k.add(model.Erreur, sh, cell("Statut"), "subvention sans statut", "indiquez si elle est acquise ou sollicitée")
+			}
+		}
+	}
+	if len(k.c.Budget) == 0 {
+		return
+	}
+	t := k.c.Totals()
+	if t.Charges != t.Produits {
+		k.add(model.Erreur, sh, "", fmt.Sprintf("budget déséquilibré : charges %s, produits %s (écart %s)", french.Money(t.Charges), french.Money(t.Produits), french.Money(abs(t.Charges-t.Produits))),
+			"un budget prévisionnel est à l’équilibre : le total des charges égale celui des produits")
+	}
+	if t.EnNatureCharges != t.EnNatureProduits {
+		k.add(model.Erreur, sh, "", fmt.Sprintf("contributions en nature déséquilibrées : emplois (86) %s, ressources (87) %s", french.Money(t.EnNatureCharges), french.Money(t.EnNatureProduits)),
+			"chaque contribution en nature figure deux fois, au même montant : en 86 et en 87")
+	}
+}
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+func (k *checker) necLocaux() {
+	year := int64(k.call.Deadline.Year())
+	for _, n := range k.c.NECLocaux {
+		if n.Annee != 0 && (n.Annee < 2015 || n.Annee > year) {
+			k.add(model.Avertissement, workbook.SheetNECLocaux, n.At.Cell("Annee"), fmt.Sprintf("année %d inattendue pour un NEC déjà organisé", n.Annee), fmt.Sprintf("les NEC ont lieu depuis 2015 ; indiquez une année jusqu’à %d", year))
+		}
+		if n.Participants < 0 {
+			k.add(model.Erreur, workbook.SheetNECLocaux, n.At.Cell("Participants"), "nombre de participants négatif", "indiquez un nombre positif")
+		}
+	}
+}
+
+// links checks that web addresses look like ones.
+func (k *checker) links() {
+	check := func(sheet, cell, s string) {
+		if s == "" {
+			return
+		}
+		l := strings.ToLower(s)
+		if !(strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "www.")) || strings.ContainsAny(s, " \t") {
+			k.add(model.Avertissement, sheet, cell, fmt.Sprintf("adresse web inattendue « %s »", workbook.Clip(s, 60)), "exemple : https://www.ville.fr")
+		}
+	}
+	check(workbook.SheetCollectivite, k.cellOf(k.c.Collectivite.At, workbook.SheetCollectivite, "SiteWeb"), k.c.Collectivite.SiteWeb)
+	for _, in := range k.c.Initiatives {
+		check(workbook.SheetInitiatives, in.At.Cell("Lien"), in.Lien)
+	}
+}
+
+// annexes checks that a support letter is there and that every file named
+// exists in the folder and is a PDF, a JPEG or a PNG.
+func (k *checker) annexes(dir fs.FS) {
+	sh := workbook.SheetAnnexes
+	letters := 0
+	seen := map[string]bool{}
+	for _, a := range k.c.Annexes {
+		if a.Type == "Lettre de soutien" {
+			letters++
+		}
+		if key := workbook.Normalize(a.Fichier); key != "" {
+			if seen[key] {
+				k.add(model.Avertissement, sh, a.At.Cell("Fichier"), fmt.Sprintf("fichier « %s » déjà cité plus haut", a.Fichier), "chaque document ne figure qu’une fois dans le dossier ; supprimez la ligne en double")
+			}
+			seen[key] = true
+		}
+		if a.Fichier != "" && dir != nil {
+			k.file(dir, sh, a.At.Cell("Fichier"), a.Fichier, true)
+		}
+	}
+	if letters == 0 {
+		k.add(model.Erreur, sh, "", "aucune lettre de soutien", "l’appel demande au moins une lettre de soutien : ajoutez une ligne de type « Lettre de soutien » avec son fichier")
+	}
+}
+
+// file checks one file named in the workbook: a relative path inside the
+// folder, present, readable, and of an accepted type (by its first bytes,
+// not its name). Whether a PDF is sound is for the letters stage.
+func (k *checker) file(dir fs.FS, sheet, cell, name string, pdf bool) {
+	p := strings.ReplaceAll(name, `\`, "/")
+	if strings.HasPrefix(p, "/") || (len(p) > 1 && p[1] == ':') || strings.HasPrefix(p, "//") {
+		k.add(model.Erreur, sheet, cell, fmt.Sprintf("chemin absolu refusé « %s »", name), "placez le fichier dans le dossier du classeur et écrivez seulement son nom")
+		return
+	}
+	p = strings.TrimPrefix(p, "./")
+	for _, part := range strings.Split(p, "/") {
+		if part == ".." {
+			k.add(model.Erreur, sheet, cell, fmt.Sprintf("chemin refusé « %s » : il sort du dossier du classeur", name), "placez le fichier dans le dossier du classeur et écrivez seulement son nom")
+			return
+		}
+	}
+	p = path.Clean(p)
+	if !fs.ValidPath(p) {
+		k.add(model.Erreur, sheet, cell, fmt.Sprintf("nom de fichier invalide « %s »", name), "écrivez le nom du fichier tel qu’il apparaît dans le dossier")
+		return
+	}
+	f, err := dir.Open(p)
+	if err != nil {
+		hint := "placez le fichier dans le même dossier que le classeur, ou corrigez son nom, extension comprise"
+		if near := nearName(dir, p); near != "" {
+			hint = fmt.Sprintf("vouliez-vous dire « %s » ? Le nom doit être exact", near)
+		}
+		k.add(model.Erreur, sheet, cell, fmt.Sprintf("fichier « %s » introuvable dans le dossier du classeur", name), hint)
+		return
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		k.add(model.Erreur, sheet, cell, fmt.Sprintf("« %s » est un dossier, pas un fichier", name), "écrivez le nom du fichier")
+		return
+	}
+	head := make([]byte, 8)
+	n, err := io.ReadFull(f, head)
+	if err != nil && n == 0 {
+		msg := fmt.Sprintf("fichier « %s » vide", name)
+		if err != io.EOF {
+			msg = fmt.Sprintf("fichier « %s » illisible (%v)", name, err)
+		}
+		k.add(model.Erreur, sheet, cell, msg, "remplacez-le par le bon fichier")
+		return
+	}
+	head = head[:n]
+	isPDF := strings.HasPrefix(string(head), "%PDF-")
+	isJPEG := len(head) >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF
+	isPNG := strings.HasPrefix(string(head), "\x89PNG\r\n\x1a\n")
+	switch {
+	case pdf && (isPDF || isJPEG || isPNG), !pdf && (isJPEG || isPNG):
+	case pdf:
+		k.add(model.Erreur, sheet, cell, fmt.Sprintf("fichier « %s » : ni PDF, ni JPEG, ni PNG", name), "enregistrez le document en PDF, ou l’image en JPEG ou PNG")
+	default:
+		k.add(model.Erreur, sheet, cell, fmt.Sprintf("fichier « %s » : le logo doit être une image PNG ou JPEG", name), "enregistrez le logo en PNG")
+	}
+}
+
+// nearName finds a file of the folder whose name differs from p only by
+// case or accents, to suggest it.
+func nearName(dir fs.FS, p string) string {
+	entries, err := fs.ReadDir(dir, path.Dir(p))
+	if err != nil {
+		return ""
+	}
+	want := workbook.Normalize(path.Base(p))
+	for _, e := range entries {
+		if workbook.Normalize(e.Name()) == want {
+			return path.Join(path.Dir(p), e.Name())
+		}
+	}
+	return ""
+}
+
+// Evaluate gives the verdict on each item of call.Checklist, with the
+// figures behind it, French-formatted, for the synthesis page and the
+// reviewers' comparison.
+func Evaluate(c *model.Candidature, call *model.Call) []model.Criterion {
+	cr := call.Criteria
+	var out []model.Criterion
+	for _, it := range call.Checklist {
+		label := strings.NewReplacer(
+			"{participants}", french.Number(cr.Participants),
+			"{speakers}", french.Number(cr.Speakers),
+			"{event_days}", strconv.Itoa(cr.EventDays),
+		).Replace(it.Label)
+		crit := model.Criterion{ID: it.ID, Label: label}
+		crit.Status, crit.Detail = evaluate(c, call, it.ID)
+		out = append(out, crit)
+	}
+	return out
+}
+
+func evaluate(c *model.Candidature, call *model.Call, id string) (model.Status, string) {
+	cr := call.Criteria
+	ev := c.Evenement
+	switch id {
+	case "mobilisation":
+		d := french.Plural(len(c.Partenaires), "aucun partenaire", "partenaire", "partenaires")
+		if c.Motivations.Publics != "" {
+			d += ", publics mobilisés décrits"
+		}
+		if len(c.Partenaires) > 0 && c.Motivations.Publics != "" {
+			return model.Met, d
+		}
+		return model.ToConfirm, d
+	case "experience":
+		d := french.Plural(len(c.Initiatives), "aucune initiative", "initiative", "initiatives") + ", " + french.Plural(len(c.NECLocaux), "aucun NEC local", "NEC local", "NEC locaux")
+		if len(c.Initiatives)+len(c.NECLocaux) > 0 {
+			return model.Met, d
+		}
+		return model.NotMet, d
+	case "participants", "speakers":
+		best, ok := (&checker{c: c}).biggest()
+		if !ok {
+			return model.NotMet, "aucun lieu renseigné"
+		}
+		if best.Capacite <= 0 {
+			return model.NotMet, "capacité des lieux non renseignée"
+		}
+		var sum int64
+		for _, l := range c.Lieux {
+			sum += max(l.Capacite, 0)
+		}
+		d := fmt.Sprintf("capacité %s places (%s)", french.Number(best.Capacite), best.Nom)
+		need := cr.Participants
+		if id == "speakers" {
+			need += cr.Speakers
+			d = fmt.Sprintf("%s places pour %s participants et %s intervenants", french.Number(best.Capacite), french.Number(cr.Participants), french.Number(cr.Speakers))
+			if best.Capacite >= need {
+				return model.Met, d
+			}
+			if best.Capacite >= cr.Participants {
+				return model.ToConfirm, d
+			}
+			return model.NotMet, d
+		}
+		if best.Capacite >= need {
+			return model.Met, d
+		}
+		if sum >= need {
+			return model.ToConfirm, fmt.Sprintf("%s places au plus par lieu, %s en tout", french.Number(best.Capacite), french.Number(sum))
+		}
+		return model.NotMet, d
+	case "days":
+		if ev.Jour1.IsZero() || ev.Jour2.IsZero() {
+			return model.NotMet, "dates non renseignées"
+		}
+		d := fmt.Sprintf("jour 1 %s, jour 2 %s", french.LongDate(ev.Jour1), french.LongDate(ev.Jour2))
+		if !ev.JourneeCommunautaire.IsZero() {
+			d = fmt.Sprintf("journée communautaire %s, ", french.LongDate(ev.JourneeCommunautaire)) + d
+		}
+		ok := ev.Jour2.Equal(ev.Jour1.AddDate(0, 0, cr.EventDays-1))
+		if cr.CommunityDayBefore {
+			ok = ok && ev.JourneeCommunautaire.Equal(ev.Jour1.AddDate(0, 0, -1))
+		}
+		if ok {
+			return model.Met, d
+		}
+		return model.NotMet, d
+	case "window":
+		days := []time.Time{ev.JourneeCommunautaire, ev.Jour1, ev.Jour2}
+		if ev.Jour1.IsZero() {
+			return model.NotMet, "dates non renseignées"
+		}
+		first, last := ev.Jour1, ev.Jour1
+		in := true
+		for _, t := range days {
+			if t.IsZero() {
+				continue
+			}
+			first, last = minTime(first, t), maxTime(last, t)
+			in = in && cr.Window.Contains(t)
+		}
+		d := fmt.Sprintf("du %s au %s", french.ShortDate(first), french.ShortDate(last))
+		if in {
+			return model.Met, d
+		}
+		return model.ToConfirm, d + fmt.Sprintf(", hors de la période du %s au %s", french.ShortDate(cr.Window.From.Time), french.ShortDate(cr.Window.To.Time))
+	case "venue":
+		if len(c.Lieux) == 0 {
+			return model.NotMet, "aucun lieu renseigné"
+		}
+		confirmed, paid := 0, 0
+		for _, l := range c.Lieux {
+			if l.Disponibilite {
+				confirmed++
+			}
+			if l.Cout == 0 || l.PrisEnCharge != "" {
+				paid++
+			}
+		}
+		d := fmt.Sprintf("%s, disponibilité confirmée pour %d, occupation financée pour %d", french.Plural(len(c.Lieux), "aucun lieu", "lieu", "lieux"), confirmed, paid)
+		if confirmed == len(c.Lieux) && paid == len(c.Lieux) {
+			return model.Met, d
+		}
+		return model.ToConfirm, d
+	case "charter":
+		if c.Collectivite.Charte {
+			return model.Met, "engagement pris"
+		}
+		return model.NotMet, "engagement non pris"
+	case "letters":
+		n := 0
+		for _, a := range c.Annexes {
+			if a.Type == "Lettre de soutien" {
+				n++
+			}
+		}
+		d := french.Plural(n, "aucune lettre de soutien", "lettre de soutien", "lettres de soutien")
+		if n > 0 {
+			return model.Met, d
+		}
+		return model.NotMet, d
+	}
+	return model.ToConfirm, ""
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,538 @@
+package render
+
+// The reviewers' documents: the comparison of the candidates (A4
+// landscape) and the pages of the print bundle that are not dossiers (its
+// cover, its index, and the pages left blank so that each dossier starts
+// on a right-hand page). They share the dossier's typeface, palette and
+// drawing primitives; their blocks are a heading, tables and bar charts.
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"necdossier/assemble/french"
+	"necdossier/assemble/model"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"necdossier/fonts"
+)
+
+// ComparisonOptions is what RenderComparison needs besides the rows.
+type ComparisonOptions struct {
+	Fonts   fs.FS     // fonts.FS
+	Created time.Time // date shown and written in the metadata
+}
+
+// sheetPDF is an fpdf document set up the way every document of necdossier
+// is: the embedded typeface, deterministic output, French metadata.
+type sheetPDF struct {
+	renderer
+	w, h float64 // page size, mm
+}
+
+// newSheetPDF starts a document of orientation "P" or "L".
+func newSheetPDF(orientation string, fsys fs.FS, created time.Time, title string) (*sheetPDF, error) {
+	if fsys == nil {
+		fsys = fonts.FS
+	}
+	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: orientation, UnitStr: "mm", SizeStr: "A4"})
+	if created.IsZero() {
+		created = time.Now()
+	}
+	pdf.SetCreationDate(created.UTC())
+	pdf.SetModificationDate(created.UTC())
+	pdf.SetCatalogSort(true)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetCompression(false) // finish compresses the pages
+	for _, st := range []string{"", "B", "I"} {
+		data, err := fs.ReadFile(fsys, fonts.Files[st])
+		if err != nil {
+			return nil, fmt.Errorf("police %s : %w", fonts.Files[st], err)
+		}
+		pdf.AddUTF8FontFromBytes(family, st, data)
+	}
+	pdf.SetTitle(title, true)
+	pdf.SetAuthor("necdossier", true)
+	pdf.SetCreator("necdossier", true)
+	pdf.SetProducer("necdossier (fpdf)", true)
+	pdf.SetLang("fr-FR")
+	w, h := pdf.GetPageSize()
+	s := &sheetPDF{renderer: renderer{pdf: pdf}, w: w, h: h}
+	return s, pdf.Error()
+}
+
+// output writes the document, with its title shown in the viewer's window.
+func (s *sheetPDF) output(w io.Writer) error {
+	var buf bytes.Buffer
+	if err := s.pdf.Output(&buf); err != nil {
+		return err
+	}
+	out, err := finishPDF(buf.Bytes(), nil)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+// cmpColumn is a column of a comparison table.
+type cmpColumn struct {
+	title string
+	width float64 // mm
+	align byte    // 'L', 'R', 'C'
+}
+
+// cmpCell is a cell: its text, and the status it shows, if any.
+type cmpCell struct {
+	text   string
+	status model.Status
+}
+
+// cmpTable is a table block that paginates by itself: the header is repeated on
+// each page and a row is never split.
+type cmpTable struct {
+	s    *sheetPDF
+	cols []cmpColumn
+	top  float64 // y where the table starts on a new page
+}
+
+const cmpPad = 1.6
+
+// rowHeight measures a row wrapped in its columns.
+func (g *cmpTable) rowHeight(cells []cmpCell, st textStyle) (float64, [][]string) {
+	lines := make([][]string, len(cells))
+	n := 1
+	for i, c := range cells {
+		lines[i] = g.s.wrap(safeText(c.text), st, g.cols[i].width-2*cmpPad)
+		n = max(n, len(lines[i]))
+	}
+	return float64(n)*st.lead + 2*cmpPad, lines
+}
+
+// header draws the header row at y and returns the y below it.
+func (g *cmpTable) header(y float64) float64 {
+	cells := make([]cmpCell, len(g.cols))
+	for i, c := range g.cols {
+		cells[i] = cmpCell{text: c.title}
+	}
+	h, lines := g.rowHeight(cells, stHead)
+	x := marginL
+	g.s.fill(colAccent)
+	g.s.pdf.Rect(x, y, g.width(), h, "F")
+	for i, c := range g.cols {
+		for j, l := range lines[i] {
+			g.s.text(l, stHead, x+cmpPad, baseline(stHead, y+cmpPad+float64(j)*stHead.lead), c.width-2*cmpPad, c.align)
+		}
+		x += c.width
+	}
+	return y + h
+}
+
+func (g *cmpTable) width() float64 {
+	w := 0.0
+	for _, c := range g.cols {
+		w += c.width
+	}
+	return w
+}
+
+// rows draws the rows from y, starting new pages as needed, and returns
+// the y below the last row.
+func (g *cmpTable) rows(y float64, rows [][]cmpCell) float64 {
+	y = g.header(y)
+	bottom := g.s.h - marginB
+	for n, cells := range rows {
+		h, lines := g.rowHeight(cells, stCell)
+		if y+h > bottom {
+			g.s.pdf.AddPage()
+			y = g.header(g.top)
+		}
+		if n%2 == 1 {
+			g.s.fill(colZebra)
+			g.s.pdf.Rect(marginL, y, g.width(), h, "F")
+		}
+		x := marginL
+		for i, c := range g.cols {
+			st := stCell
+			if c := cells[i]; c.status != 0 {
+				g.s.fill(statusBackground(c.status))
+				g.s.pdf.Rect(x+0.4, y+0.4, g.cols[i].width-0.8, h-0.8, "F")
+				st = statusStyle(stCellBold, c.status)
+			}
+			for j, l := range lines[i] {
+				g.s.text(l, st, x+cmpPad, baseline(st, y+cmpPad+float64(j)*st.lead), c.width-2*cmpPad, c.align)
+			}
+			x += c.width
+		}
+		g.s.stroke(colRule)
+		g.s.pdf.SetLineWidth(0.15)
+		g.s.pdf.Line(marginL, y+h, marginL+g.width(), y+h)
+		y += h
+	}
+	return y
+}
+
+// statusBackground is the light tint behind a verdict, so that the table
+// reads at a glance; the verdict is also written, for who cannot tell
+// colours apart and for a black-and-white print.
+func statusBackground(s model.Status) rgbColor {
+	switch s {
+	case model.Met:
+		return rgbColor{226, 242, 231}
+	case model.NotMet:
+		return rgbColor{250, 226, 226}
+	}
+	return rgbColor{253, 240, 218}
+}
+
+// RenderComparison writes the reviewers' comparison of the candidates: A4
+// landscape, one row per candidate with the verdict on each criterion of
+// the call, then the key figures, then bar charts of capacity against the
+// call's threshold and of the budgets with their secured share.
+func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt ComparisonOptions) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("comparaison : erreur interne : %v", p)
+		}
+	}()
+	title := "Comparaison des candidatures — " + french.Typo(call.Title)
+	s, err := newSheetPDF("L", opt.Fonts, opt.Created, title)
+	if err != nil {
+		return fmt.Errorf("comparaison : %w", err)
+	}
+	contentW := s.w - marginL - marginR
+	page := 0
+	s.pdf.SetFooterFunc(func() {
+		page++
+		s.text(fmt.Sprintf("page %d / {nb}", page), stSmall, marginL, s.h-marginB/2, contentW, 'R')
+		s.text(title, stSmall, marginL, s.h-marginB/2, contentW, 'L')
+	})
+	s.pdf.AliasNbPages("{nb}")
+	s.pdf.AddPage()
+
+	// Heading block.
+	y := marginT - 8
+	s.text(title, stH1, marginL, baseline(stH1, y), contentW, 'L')
+	y += stH1.lead + 1
+	s.text(fmt.Sprintf("%s, comparées le %s. Sources : les classeurs des candidats ; chaque dossier porte l’empreinte de ses pièces.",
+		french.Capitalize(french.Plural(len(rows), "aucune candidature lisible", "candidature", "candidatures")), french.LongDate(s.createdOr(opt.Created))), stHelp, marginL, baseline(stHelp, y), contentW, 'L')
+	y += stHelp.lead + 4
+
+	// Criteria table: one column per checklist item, numbered; the legend
+	// comes first, in two columns, so that it is always on the first page.
+	s.text("Critères de l’appel", stH2, marginL, baseline(stH2, y), contentW, 'L')
+	y += stH2.lead + 1
+	half := (contentW - 10) / 2
+	perCol := (len(call.Checklist) + 1) / 2
+	for i, it := range call.Checklist {
+		x, ly := marginL, y+float64(i)*stSmall.lead
+		if i >= perCol {
+			x, ly = marginL+half+10, y+float64(i-perCol)*stSmall.lead
+		}
+		line := s.fitLine(fmt.Sprintf("C%d : %s", i+1, call.Label(it)), stSmall, half)
+		s.text(line, stSmall, x, baseline(stSmall, ly), half, 'L')
+	}
+	y += float64(perCol)*stSmall.lead + 3
+	nameW := 58.0
+	critW := (contentW - nameW) / float64(max(len(call.Checklist), 1))
+	cols := []cmpColumn{{"Candidat", nameW, 'L'}}
+	for i := range call.Checklist {
+		cols = append(cols, cmpColumn{fmt.Sprintf("C%d", i+1), critW, 'C'})
+	}
+	var cells [][]cmpCell
+	for _, r := range rows {
+		line := []cmpCell{{text: orEmpty(r.Candidat)}}
+		for _, it := range call.Checklist {
+			st := model.StatusOf(r.Criteria, it.ID)
+			line = append(line, cmpCell{text: st.String(), status: st})
+		}
+		cells = append(cells, line)
+	}
+	g := &cmpTable{s: s, cols: cols, top: marginT}
+	y = g.rows(y, cells) + 10
+
+	// Key figures, on the same page when the heading, the header and a row fit.
+	if y+40 > s.h-marginB {
+		s.pdf.AddPage()
+		y = marginT - 8
+	}
+	s.text("Chiffres clés", stH2, marginL, baseline(stH2, y), contentW, 'L')
+	y += stH2.lead + 1
+	figCols := []cmpColumn{
+		{"Candidat", 0, 'L'}, {"Dates (journée communautaire, jours 1 et 2)", 40, 'L'},
+		{"Capacité", 16, 'R'}, {"Plénière", 15, 'R'}, {"Salles", 12, 'R'},
+		{"Budget", 22, 'R'}, {"Part acquise", 15, 'R'}, {"En nature", 19, 'R'},
+		{"ETP", 10, 'R'}, {"Partenaires", 19, 'R'}, {"Initiatives", 17, 'R'},
+		{"NEC locaux", 14, 'R'}, {"Lettres", 13, 'R'},
+	}
+	figCols[0].width = contentW - cmpWidth(figCols) // the names take what is left
+	cells = cells[:0]
+	for _, r := range rows {
+		cells = append(cells, []cmpCell{
+			{text: orEmpty(r.Candidat)}, {text: dateSpan(r)},
+			{text: french.Number(r.Capacite)}, {text: french.Number(r.Pleniere)}, {text: french.Number(r.Salles)},
+			{text: french.Money(roundEuros(r.Budget))}, {text: french.Percent(r.Acquis)}, {text: french.Money(roundEuros(r.EnNature))},
+			{text: french.ETP(r.ETP)}, {text: fmt.Sprint(r.Partenaires)}, {text: fmt.Sprint(r.Initiatives)},
+			{text: fmt.Sprint(r.NECLocaux)}, {text: fmt.Sprint(r.Lettres)},
+		})
+	}
+	g = &cmpTable{s: s, cols: figCols, top: marginT}
+	y = g.rows(y, cells) + 10
+
+	// Charts: a picture compares better than a column of numbers. Below the
+	// figures when they fit there, else on a page of their own.
+	if need := stH3.lead + stHelp.lead + 2 + float64(len(rows))*6.4; y+need > s.h-marginB {
+		s.pdf.AddPage()
+		y = marginT - 8
+	}
+	s.barChart(marginL, y, half, "Capacité d’accueil (places)",
+		fmt.Sprintf("Ligne rouge : le seuil de l’appel, %s participants.", french.Number(call.Criteria.Participants)),
+		rows, func(r model.Row) (float64, float64) { return float64(r.Capacite), 0 }, float64(call.Criteria.Participants), french.Number)
+	s.barChart(marginL+half+10, y, half, "Budget prévisionnel (total des charges)",
+		"Partie foncée : part des produits déjà acquise.",
+		rows, func(r model.Row) (float64, float64) { return float64(r.Budget) / 100, r.Acquis }, 0,
+		func(n int64) string { return french.Money(n * 100) })
+	if err := s.pdf.Error(); err != nil {
+		return fmt.Errorf("comparaison : %w", err)
+	}
+	return s.output(w)
+}
+
+func (s *sheetPDF) createdOr(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now()
+	}
+	return t
+}
+
+func cmpWidth(cols []cmpColumn) float64 {
+	w := 0.0
+	for _, c := range cols {
+		w += c.width
+	}
+	return w
+}
+
+// roundEuros rounds cents to whole euros, still in cents.
+func roundEuros(cents int64) int64 { return (cents + 50) / 100 * 100 }
+
+// dateSpan writes a candidate's three dates compactly: « 1er, 2 et 3 octobre 2025 ».
+func dateSpan(r model.Row) string {
+	ds := []time.Time{r.Communautaire, r.Jour1, r.Jour2}
+	var parts []string
+	for i, d := range ds {
+		if d.IsZero() {
+			parts = append(parts, "?")
+			continue
+		}
+		last := i == len(ds)-1
+		sameMonth := !last && !ds[i+1].IsZero() && ds[i+1].Month() == d.Month() && ds[i+1].Year() == d.Year()
+		switch {
+		case last || !sameMonth:
+			parts = append(parts, french.ShortDate(d))
+		default:
+			day := fmt.Sprint(d.Day())
+			if d.Day() == 1 {
+				day = "1er"
+			}
+			parts = append(parts, day)
+		}
+	}
+	return parts[0] + ", " + parts[1] + " et " + parts[2]
+}
+
+// barChart draws a horizontal bar per candidate: the figure (value) with,
+// when share > 0, its first part darker; threshold > 0 draws the call's
+// threshold as a red line. It is a figure: its title and caption say in
+// words what it shows.
+func (s *sheetPDF) barChart(x, y, w float64, title, caption string, rows []model.Row, value func(model.Row) (float64, float64), threshold float64, label func(int64) string) {
+	s.text(title, stH3, x, baseline(stH3, y), w, 'L')
+	y += stH3.lead
+	s.text(caption, stHelp, x, baseline(stHelp, y), w, 'L')
+	y += stHelp.lead + 2
+	top := 0.0
+	for _, r := range rows {
+		v, _ := value(r)
+		top = math.Max(top, v)
+	}
+	top = math.Max(top, threshold*1.1)
+	if top <= 0 {
+		top = 1
+	}
+	nameW := 48.0
+	barW := w - nameW - 26
+	barH := 4.2
+	step := barH + 2.2
+	bottom := s.h - marginB
+	if n := float64(len(rows)); n > 0 && y+n*step > bottom {
+		step = (bottom - y) / n
+		barH = step * 0.65
+	}
+	st := stSmall
+	for _, r := range rows {
+		v, share := value(r)
+		name := s.fitLine(safeText(orEmpty(r.Candidat)), st, nameW-2)
+		s.text(name, st, x, y+barH*0.75, nameW-2, 'L')
+		bw := barW * v / top
+		s.fill(colAccentBg)
+		s.pdf.Rect(x+nameW, y, barW, barH, "F")
+		s.fill(rgbColor{120, 160, 205})
+		s.pdf.Rect(x+nameW, y, bw, barH, "F")
+		if share > 0 {
+			s.fill(colAccent)
+			s.pdf.Rect(x+nameW, y, bw*share, barH, "F")
+		}
+		s.text(label(int64(math.Round(v))), st, x+nameW+barW+1.5, y+barH*0.75, 24, 'L')
+		y += step
+	}
+	if threshold > 0 {
+		tx := x + nameW + barW*threshold/top
+		s.stroke(colNotMet)
+		s.pdf.SetLineWidth(0.5)
+		s.pdf.Line(tx, y-step*float64(len(rows))-1, tx, y)
+	}
+}
+
+// bundleEntry is a dossier in the print bundle: its name, its pages, and
+// the page of the bundle it starts on.
+type BundleEntry struct {
+	Name  string
+	Pages int
+	Start int
+}
+
+// blankText is what a padding page reads.
+const BlankText = "Page laissée blanche intentionnellement"
+
+// renderBundleFront writes the bundle's cover and index, padded with blank
+// pages to an even count so that the first dossier starts on a right-hand
+// page. frontPages must be the count the caller planned (see frontPages).
+func RenderBundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages int, fsys fs.FS, created time.Time) error {
+	title := "Dossiers de candidature — " + french.Typo(call.Title)
+	s, err := newSheetPDF("P", fsys, created, title)
+	if err != nil {
+		return err
+	}
+	contentW := s.w - marginL - marginR
+	s.pdf.AddPage()
+	y := 90.0
+	s.text(french.Typo(call.Organiser), stKey, marginL, baseline(stKey, y), contentW, 'L')
+	y += 12
+	s.text(french.Typo(call.Title), stH1, marginL, baseline(stH1, y), contentW, 'L')
+	y += stH1.lead + 2
+	s.text("Dossiers de candidature pour le comité de sélection", stH2, marginL, baseline(stH2, y), contentW, 'L')
+	y += 14
+	total := pages
+	for _, e := range entries {
+		total = max(total, e.Start+e.Pages-1)
+	}
+	s.text(fmt.Sprintf("%s, %s ; assemblés le %s.", french.Capitalize(french.Plural(len(entries), "aucun dossier", "dossier", "dossiers")),
+		french.Plural(total, "aucune page", "page", "pages"), french.LongDate(s.createdOr(created))), stBody, marginL, baseline(stBody, y), contentW, 'L')
+	y += stBody.lead
+	s.text("À imprimer en recto verso : chaque dossier commence sur une page de droite.", stHelp, marginL, baseline(stHelp, y), contentW, 'L')
+
+	s.pdf.AddPage()
+	y = marginT
+	s.text("Sommaire", stH1, marginL, baseline(stH1, y), contentW, 'L')
+	y += stH1.lead + 3
+	for i, e := range entries {
+		if y+stTOC.lead > s.h-marginB {
+			s.pdf.AddPage()
+			y = marginT
+		}
+		num := fmt.Sprintf("%d.", i+1)
+		s.text(num, stTOC, marginL, baseline(stTOC, y), 10, 'L')
+		name := s.fitLine(safeText(e.Name), stTOC, contentW-50)
+		s.text(name, stTOC, marginL+10, baseline(stTOC, y), contentW-50, 'L')
+		s.text(fmt.Sprintf("%s, p. %d", french.Plural(e.Pages, "0 page", "page", "pages"), e.Start), stTOC, marginL, baseline(stTOC, y), contentW, 'R')
+		y += stTOC.lead
+	}
+	for s.pdf.PageNo() < pages {
+		s.blankPage()
+	}
+	if err := s.pdf.Error(); err != nil {
+		return err
+	}
+	return s.output(w)
+}
+
+// frontPages is how many pages the bundle's cover and index take, padded to
+// an even count.
+func FrontPages(n int) int {
+	perPage := int((pageH - marginT - marginB - stH1.lead - 3) / stTOC.lead)
+	p := 1 + max(1, (n+perPage-1)/perPage)
+	return p + p%2
+}
+
+// blankPage adds a page that says it was left blank on purpose.
+func (s *sheetPDF) blankPage() {
+	s.pdf.AddPage()
+	s.text(BlankText, stHelp, 0, s.h/2, s.w, 'C')
+}
+
+// renderBlankPage writes a one-page document that says it was left blank.
+func RenderBlankPage(w io.Writer, fsys fs.FS, created time.Time) error {
+	s, err := newSheetPDF("P", fsys, created, BlankText)
+	if err != nil {
+		return err
+	}
+	s.blankPage()
+	return s.output(w)
+}
+
+// bundleName is the bookmark of a dossier in the print bundle.
+func BundleName(i int, name string) string {
+	return fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(name))
+}
+
+// renderAnnexCover writes the cover of a dossier's annexes when they form a
+// file of their own (build --split): which dossier they belong to, and
+// where each annex lies in the pages' common numbering.
+func RenderAnnexCover(w io.Writer, call *model.Call, c *model.Candidature, dossierFile string, l *Layout, fsys fs.FS, created time.Time) error {
+	nom := orEmpty(c.Collectivite.Nom)
+	s, err := newSheetPDF("P", fsys, created, "Annexes — "+french.Typo(call.Title)+" — "+nom)
+	if err != nil {
+		return err
+	}
+	contentW := s.w - marginL - marginR
+	s.pdf.AddPage()
+	y := 60.0
+	s.text(french.Typo(call.Title), stKey, marginL, baseline(stKey, y), contentW, 'L')
+	y += 10
+	s.text("Annexes du dossier de candidature", stH1, marginL, baseline(stH1, y), contentW, 'L')
+	y += stH1.lead + 2
+	for _, line := range s.wrap(french.Typo(safeText(nom)), stH2, contentW) {
+		s.text(line, stH2, marginL, baseline(stH2, y), contentW, 'L')
+		y += stH2.lead
+	}
+	y += 8
+	intro := fmt.Sprintf("Ce fichier accompagne le dossier « %s », dont il contient les annexes. "+
+		"Leurs pages portent la numérotation commune aux deux fichiers : pages %d à %d sur %d.",
+		dossierFile, l.Pages+1, l.Total, l.Total)
+	for _, line := range s.wrap(french.Typo(intro), stBody, contentW) {
+		s.text(line, stBody, marginL, baseline(stBody, y), contentW, 'L')
+		y += stBody.lead
+	}
+	y += 6
+	for _, e := range l.Outline {
+		if e.Page <= l.Pages || e.Level == 0 {
+			continue
+		}
+		if y+stTOC.lead > s.h-marginB {
+			break // the outline lists them all; a cover is one page
+		}
+		title := s.fitLine(french.Typo(safeText(e.Title)), stTOC, contentW-25)
+		s.text(title, stTOC, marginL, baseline(stTOC, y), contentW-25, 'L')
+		s.text(fmt.Sprintf("p. %d", e.Page), stTOC, marginL, baseline(stTOC, y), contentW, 'R')
+		y += stTOC.lead
+	}
+	if err := s.pdf.Error(); err != nil {
+		return err
+	}
+	return s.output(w)
+}
