@@ -27,9 +27,6 @@ type Candidate struct {
 	problem  error  // why the folder cannot be built, found while listing
 }
 
-// maxWorkbookBytes caps the size of a candidate's workbook file.
-const maxWorkbookBytes = 20 << 20
-
 // FindCandidates lists the candidates of dir: each sub-folder holding one
 // workbook (.xlsx) is a candidate, and so is each workbook lying directly
 // in dir. Hidden files and folders, and Office's lock files (~$…), are

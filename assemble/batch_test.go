@@ -153,7 +153,7 @@ func TestBatchHostileCandidates(t *testing.T) {
 		}
 	}
 	// Only the candidate whose dossier was made is compared.
-	csv := string(readFile(t, filepath.Join(out, "comparaison.csv")))
+	csv := string(mustRead(t, filepath.Join(out, "comparaison.csv")))
 	if lines := strings.Split(strings.TrimSpace(csv), "\n"); len(lines) != 2 || !strings.HasPrefix(lines[1], "bon;") {
 		t.Errorf("comparaison.csv holds %d lines, want the header and the good candidate:\n%s", len(lines), csv)
 	}
@@ -235,7 +235,7 @@ func TestPrintBundle(t *testing.T) {
 			t.Errorf("a dossier starts on page %d, a left-hand page", s)
 		}
 	}
-	bms, err := api.Bookmarks(bytes.NewReader(readFile(t, bundle)), nil)
+	bms, err := api.Bookmarks(bytes.NewReader(mustRead(t, bundle)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestPrintBundle(t *testing.T) {
 	}
 }
 
-func readFile(t testing.TB, path string) []byte {
+func mustRead(t testing.TB, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {

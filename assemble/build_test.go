@@ -72,7 +72,7 @@ func TestBuildReproducible(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		outs = append(outs, readFile(t, out))
+		outs = append(outs, mustRead(t, out))
 		prints = append(prints, res.Row.Empreinte)
 	}
 	if !bytes.Equal(pages[0], pages[1]) {
@@ -117,7 +117,7 @@ func TestBuildFailureLeavesNothing(t *testing.T) {
 	// The letter becomes a truncated PDF: it passes the checks' sniffing,
 	// not the letters stage.
 	letter := filepath.Join(dir, c.Annexes[0].Fichier)
-	data := readFile(t, letter)
+	data := mustRead(t, letter)
 	if err := os.WriteFile(letter, data[:len(data)/3], 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestBuildFailureLeavesNothing(t *testing.T) {
 	if after := listDir(t, dir); after != before {
 		t.Errorf("the failed build changed the folder:\n%s\n→\n%s", before, after)
 	}
-	if got := string(readFile(t, out)); got != "ancien dossier" {
+	if got := string(mustRead(t, out)); got != "ancien dossier" {
 		t.Errorf("the existing output was replaced: %q", got)
 	}
 }
@@ -171,12 +171,12 @@ func TestBuildNeverOverwritesAnInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, out := range []string{wb, filepath.Join(filepath.Dir(wb), c.Annexes[0].Fichier)} {
-		before := readFile(t, out)
+		before := mustRead(t, out)
 		_, err := Build(BuildOptions{Workbook: wb, Output: out, Call: testkit.Call(t), Fonts: fonts.FS, Now: july})
 		if err == nil || !strings.Contains(err.Error(), "fichier d’entrée") {
 			t.Errorf("-o %s: err = %v, want a refusal", filepath.Base(out), err)
 		}
-		if !bytes.Equal(readFile(t, out), before) {
+		if !bytes.Equal(mustRead(t, out), before) {
 			t.Errorf("%s was overwritten", out)
 		}
 	}
@@ -197,10 +197,10 @@ func TestBuildEmailAndManifest(t *testing.T) {
 			t.Errorf("a build before the deadline warns: %s", w)
 		}
 	}
-	pdf := readFile(t, out)
+	pdf := mustRead(t, out)
 
 	// The e-mail: to the call's recipient, the dossier attached intact.
-	msg, err := mail.ReadMessage(bytes.NewReader(readFile(t, res.Email)))
+	msg, err := mail.ReadMessage(bytes.NewReader(mustRead(t, res.Email)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,14 +229,14 @@ func TestBuildEmailAndManifest(t *testing.T) {
 
 	// The manifest: every input and output with its digest.
 	var m Manifest
-	if err := json.Unmarshal(readFile(t, manifest), &m); err != nil {
+	if err := json.Unmarshal(mustRead(t, manifest), &m); err != nil {
 		t.Fatal(err)
 	}
 	sum := func(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
 	roles := map[string]int{}
 	for _, f := range m.Inputs {
 		roles[f.Role]++
-		if got := sum(readFile(t, f.Path)); got != f.SHA256 {
+		if got := sum(mustRead(t, f.Path)); got != f.SHA256 {
 			t.Errorf("input %s: manifest says %s, file is %s", f.Path, f.SHA256, got)
 		}
 	}
@@ -351,12 +351,12 @@ func TestBuildSplit(t *testing.T) {
 		t.Errorf("the first letter page does not read %q:\n%s", want, got)
 	}
 	for _, path := range []string{out, res.Annexes} {
-		bms, err := api.Bookmarks(bytes.NewReader(readFile(t, path)), nil)
+		bms, err := api.Bookmarks(bytes.NewReader(mustRead(t, path)), nil)
 		if err != nil || len(bms) == 0 {
 			t.Errorf("%s: no outline (%v)", filepath.Base(path), err)
 		}
 	}
-	msg, err := mail.ReadMessage(bytes.NewReader(readFile(t, res.Email)))
+	msg, err := mail.ReadMessage(bytes.NewReader(mustRead(t, res.Email)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -215,7 +215,7 @@ func ReadLetter(name string, data []byte, opt LetterOptions) (l *Letter, err err
 		return nil, tooLarge(name, int64(len(data)), opt.maxBytes())
 	}
 	l = &Letter{Name: name, Size: int64(len(data)), SHA256: sha256Hex(data)}
-	switch l.Kind = sniffLetter(data); l.Kind {
+	switch l.Kind = Sniff(data); l.Kind {
 	case "pdf":
 		err = l.bounded(func(w *Letter) error { return w.preparePDF(data) })
 	case "jpeg", "png":
@@ -226,7 +226,7 @@ func ReadLetter(name string, data []byte, opt LetterOptions) (l *Letter, err err
 				"ce n’est pas un PDF malgré son extension .pdf (le contenu ne commence pas par %PDF)")
 		}
 		return nil, refuse(name, ErrLetterFormat, nil,
-			"format non reconnu : seuls les PDF, JPEG et PNG sont acceptés")
+			"ni PDF, ni JPEG, ni PNG : enregistrez le document en PDF, ou l’image en JPEG ou PNG")
 	}
 	if err != nil {
 		return nil, err
@@ -270,9 +270,11 @@ func (l *Letter) bounded(prepare func(*Letter) error) error {
 	}
 }
 
-// sniffLetter detects the format from the first bytes. Like most readers, a PDF
-// header is accepted within the first kilobyte (some mail gateways prepend junk).
-func sniffLetter(data []byte) string {
+// Sniff names a file's format from its first bytes: "pdf", "jpeg", "png",
+// or "" when it is none of them. Like most readers, a PDF header is
+// accepted within the first kilobyte (some mail gateways prepend junk).
+// Every file a candidate sends is judged by this one rule.
+func Sniff(data []byte) string {
 	switch {
 	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
 		return "jpeg"

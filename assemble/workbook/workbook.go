@@ -120,21 +120,16 @@ func fail(name string, kind error, format string, args ...any) error {
 func ReadWorkbookFile(p string) (*model.Candidature, []model.Finding, error) {
 	name := p // messages name the file as the user gave it
 	file, err := os.Open(p)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, nil, &WorkbookError{Name: name, Err: &causeError{"fichier introuvable ; vérifiez le chemin, ou créez le classeur avec « necdossier init »", err}}
-	case errors.Is(err, fs.ErrPermission):
-		return nil, nil, &WorkbookError{Name: name, Err: &causeError{"lecture refusée par le système", err}}
-	case err != nil:
-		return nil, nil, &WorkbookError{Name: name, Err: fmt.Errorf("ouverture impossible : %w", err)}
+	if err != nil {
+		return nil, nil, FileError(name, err)
 	}
 	defer file.Close()
 	st, err := file.Stat()
 	if err != nil {
-		return nil, nil, &WorkbookError{Name: name, Err: err}
+		return nil, nil, FileError(name, err)
 	}
 	if st.IsDir() {
-		return nil, nil, fail(name, ErrNotWorkbook, "c’est un dossier ; donnez le chemin du fichier .xlsx")
+		return nil, nil, FileError(name, ErrIsDir)
 	}
 	c, findings, err := ReadWorkbook(file, st.Size(), name)
 	if err != nil {
@@ -147,6 +142,27 @@ func ReadWorkbookFile(p string) (*model.Candidature, []model.Finding, error) {
 	dir, _ := filepath.Abs(filepath.Dir(p))
 	c.Source = model.Source{Name: p, Dir: dir, SHA256: hex.EncodeToString(h.Sum(nil)), Size: st.Size()}
 	return c, findings, nil
+}
+
+// ErrIsDir is the cause given to FileError for a folder named as the workbook.
+var ErrIsDir = errors.New("c’est un dossier")
+
+// FileError is the WorkbookError for a workbook file that could not be
+// opened or read (err from the file system), said in French.
+func FileError(name string, err error) error {
+	switch {
+	case errors.Is(err, ErrIsDir):
+		return fail(name, ErrNotWorkbook, "c’est un dossier ; donnez le chemin du fichier .xlsx")
+	case errors.Is(err, fs.ErrNotExist):
+		return &WorkbookError{Name: name, Err: &causeError{"fichier introuvable ; vérifiez le chemin, ou créez le classeur avec « necdossier init »", err}}
+	case errors.Is(err, fs.ErrPermission):
+		return &WorkbookError{Name: name, Err: &causeError{"lecture refusée par le système", err}}
+	}
+	var we *WorkbookError
+	if errors.As(err, &we) {
+		return err
+	}
+	return &WorkbookError{Name: name, Err: fmt.Errorf("ouverture impossible : %w", err)}
 }
 
 // ReadWorkbook reads a workbook. Fatal problems (not a workbook, encrypted,

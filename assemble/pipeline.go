@@ -1,0 +1,297 @@
+package assemble
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"necdossier/assemble/check"
+	"necdossier/assemble/french"
+	"necdossier/assemble/letters"
+	"necdossier/assemble/model"
+	"necdossier/assemble/render"
+)
+
+// ErrFindings is returned by Build and BuildFS when the checks found an
+// error: the findings are in the result, and nothing was produced.
+var ErrFindings = errors.New("le classeur comporte des erreurs")
+
+// Options say how to build a dossier in memory.
+type Options struct {
+	Call    *model.Call // the call applied to
+	Fonts   fs.FS       // the typeface (fonts.FS)
+	Now     time.Time   // date written in the dossier
+	MaxSize int64       // warn above this size in bytes (0 → 10 MB)
+	Split   bool        // over MaxSize, make the annexes a second PDF
+	Email   bool        // also make the e-mail draft (.eml)
+	// Name is the dossier's file name, which the split annexes and the
+	// e-mail name ("" → OutputName).
+	Name string
+	// Source is the workbook as the user named it, for messages ("" → its
+	// name in fsys).
+	Source string
+}
+
+// Result is what BuildFS made.
+type Result struct {
+	Findings []model.Finding // what the checks found (warnings only when the build succeeded)
+	Warnings []string        // about the build itself: letters, size, deadline
+	Row      *model.Row      // the candidate's figures for the comparison (nil when unreadable)
+	// Parts are the files made, in memory: the dossier first, then its
+	// annexes when split, then the e-mail draft when asked.
+	Parts []Part
+	// Inputs are the files read, the workbook first, named as in fsys.
+	Inputs []ManifestFile
+	// Findings' notes as the manifest keeps them.
+}
+
+// Part is one file BuildFS made.
+type Part struct {
+	Name  string // file name (no folder)
+	Role  string // "dossier", "annexes" or "email"
+	Data  []byte
+	Pages int // for a PDF
+}
+
+// CheckFS reads the workbook named workbook in fsys and checks it against
+// the call, with the files it names looked up beside it in fsys and read in
+// full, as BuildFS reads them. The findings come in the workbook's order.
+func CheckFS(fsys fs.FS, workbook string, opt Options) ([]model.Finding, error) {
+	in, err := takeIn(fsys, workbook, opt.source(workbook), opt.Call)
+	if err != nil {
+		return nil, err
+	}
+	return in.findings, nil
+}
+
+// BuildFS reads and checks the workbook named workbook in fsys, then makes
+// the dossier: rendered pages followed by the support letters, all
+// numbered, and what opt asks besides. Nothing is written: the files come
+// back in Result.Parts. The command line, the local server and the web page
+// all build through it.
+func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
+	in, err := takeIn(fsys, workbook, opt.source(workbook), opt.Call)
+	if err != nil {
+		return nil, err
+	}
+	c := in.c
+	criteria := check.Evaluate(c, opt.Call)
+	row := RowOf(c, criteria)
+	res := &Result{Findings: in.findings, Row: &row}
+	if model.HasError(in.findings) {
+		return res, ErrFindings
+	}
+	dir := path.Dir(workbook)
+	res.Inputs = append(res.Inputs, ManifestFile{Path: workbook, Role: "workbook", Kind: "xlsx", Size: c.Source.Size, SHA256: c.Source.SHA256})
+
+	// The letters were read with the checks: their page counts are in the
+	// table of contents, and their digests in the fingerprint. A file named
+	// by two rows goes in once.
+	fingerprint := sha256.New()
+	fmt.Fprintf(fingerprint, "workbook %s\n", c.Source.SHA256)
+	var merged []*letters.Letter
+	var annexes []render.Annex
+	seen := map[*letters.Letter]bool{}
+	for i, a := range c.Annexes {
+		l := in.letters[i]
+		if l == nil || seen[l] { // an empty row (the checks allow it only without a file), or a duplicate
+			continue
+		}
+		seen[l] = true
+		fmt.Fprintf(fingerprint, "letter %s\n", l.SHA256)
+		merged = append(merged, l)
+		annexes = append(annexes, render.Annex{
+			Title: a.Titre, Organisation: a.Organisation, Signataire: a.Signataire,
+			Kind: a.Type, Date: a.Date, File: a.Fichier, Pages: l.Pages,
+		})
+		res.Inputs = append(res.Inputs, ManifestFile{Path: path.Join(dir, a.Fichier), Role: "annex", Kind: l.Kind, Pages: l.Pages, Size: l.Size, SHA256: l.SHA256})
+	}
+	if in.logo != nil {
+		res.Inputs = append(res.Inputs, fileEntry(path.Join(dir, c.Collectivite.Logo), "logo", letters.Sniff(in.logo), 0, in.logo))
+	}
+	row.Empreinte = hex.EncodeToString(fingerprint.Sum(nil))
+
+	ropt := render.RenderOptions{
+		Fonts:       opt.Fonts,
+		Created:     opt.Now,
+		Fingerprint: row.Empreinte,
+		Annexes:     annexes,
+		Criteria:    criteria,
+		Findings:    in.findings,
+		Logo:        in.logo,
+	}
+	draw := func(annexFile string) ([]byte, *render.Layout, error) {
+		var buf bytes.Buffer
+		o := ropt
+		o.AnnexFile = annexFile
+		l, err := render.Render(&buf, c, opt.Call, o)
+		if err != nil {
+			return nil, nil, fmt.Errorf("mise en page : %w", err)
+		}
+		return buf.Bytes(), l, nil
+	}
+	name := opt.Name
+	if name == "" {
+		name = OutputName(opt.Call, c)
+	}
+	limit := opt.maxSize()
+	parts, layout, err := mergeParts(opt, c, draw, merged, name, limit)
+	if err != nil {
+		return res, err
+	}
+	row.Pages = layout.Total
+	res.Parts = parts
+	res.Warnings = buildWarnings(opt, parts, limit)
+	if opt.Email {
+		var msg bytes.Buffer
+		if err := WriteEmail(&msg, draftFor(c, opt.Call, opt.Now, parts, limit)); err != nil {
+			return res, fmt.Errorf("courriel : %w", err)
+		}
+		res.Parts = append(res.Parts, Part{Name: strings.TrimSuffix(name, path.Ext(name)) + ".eml", Role: "email", Data: msg.Bytes()})
+	}
+	return res, nil
+}
+
+// buildWarnings are the warnings about the build itself: size, split,
+// deadline.
+func buildWarnings(opt Options, parts []Part, limit int64) []string {
+	var ws []string
+	size := int64(len(parts[0].Data))
+	switch {
+	case len(parts) > 1:
+		ws = append(ws, fmt.Sprintf("le dossier pesait plus de %s : il est scindé en deux fichiers, le dossier (%s) et ses annexes (%s), qui renvoient l’un à l’autre", Size(limit), Size(size), Size(int64(len(parts[1].Data)))))
+	case size > limit:
+		ws = append(ws, fmt.Sprintf("le dossier pèse %s, au-delà de %s : il risque d’être refusé par une messagerie ; allégez les annexes (scans en 150 dpi), scindez-le (--split) ou envoyez-le par un service de transfert (France transfert)", Size(size), Size(limit)))
+	}
+	if deadline := opt.Call.Deadline.AddDate(0, 0, 1); !opt.Now.IsZero() && !opt.Now.Before(deadline) {
+		ws = append(ws, fmt.Sprintf("la date limite de l’appel (%s) est passée : le dossier est produit, mais vérifiez auprès du destinataire (%s) qu’une candidature est encore reçue", french.ShortDate(opt.Call.Deadline.Time), opt.Call.Recipient.Email))
+	}
+	return ws
+}
+
+func (o Options) source(workbook string) string {
+	if o.Source != "" {
+		return o.Source
+	}
+	return workbook
+}
+
+func (o Options) maxSize() int64 {
+	if o.MaxSize <= 0 {
+		return 10e6
+	}
+	return o.MaxSize
+}
+
+// mergeParts merges the rendered dossier with its letters into one PDF;
+// or, with opt.Split when that PDF is over limit, into two: the dossier's
+// own pages, and the letters behind a cover page that names the dossier.
+// Both keep the one numbering (« page X / N ») and have their outline. The
+// layout returned is the dossier's.
+func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) ([]byte, *render.Layout, error),
+	merged []*letters.Letter, name string, limit int64) ([]Part, *render.Layout, error) {
+	dossier, l, err := draw("")
+	if err != nil {
+		return nil, nil, err
+	}
+	plan := mergePlan(l)
+	var whole bytes.Buffer
+	if err := letters.Merge(&whole, bytes.NewReader(dossier), merged, plan); err != nil {
+		return nil, nil, err
+	}
+	one := []Part{{Name: name, Role: "dossier", Data: letters.PinDates(whole.Bytes(), opt.Now), Pages: l.Total}}
+	if !opt.Split || int64(whole.Len()) <= limit || len(merged) == 0 {
+		return one, l, nil
+	}
+	annexName := strings.TrimSuffix(name, path.Ext(name)) + "-annexes.pdf"
+	// Drawn again, the dossier names the file its annexes are in.
+	dossier, l, err = draw(annexName)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan = mergePlan(l)
+
+	// The dossier's pages: the outline stops before the annexes, and the
+	// links to annex pages are dropped (they are in the other file).
+	var main bytes.Buffer
+	mainPlan := letters.MergePlan{Outline: keepOutline(plan.Outline, l.Pages)}
+	if err := letters.Merge(&main, bytes.NewReader(dossier), nil, mainPlan); err != nil {
+		return nil, nil, err
+	}
+	// The annexes: an unnumbered cover naming the dossier, then the letters
+	// numbered as in the whole (page Pages+1 onwards).
+	var cover bytes.Buffer
+	if err := render.RenderAnnexCover(&cover, opt.Call, c, name, l, opt.Fonts, opt.Now); err != nil {
+		return nil, nil, fmt.Errorf("annexes : %w", err)
+	}
+	annexPlan := letters.MergePlan{
+		Footer: func(page, _ int) string { return fmt.Sprintf("page %d / %d", l.Pages+page-1, l.Total) },
+	}
+	annexPlan.Outline = []letters.Bookmark{{Title: "Annexes du dossier " + name, Page: 1}}
+	for _, e := range l.Outline {
+		if e.Page > l.Pages && e.Level > 0 {
+			annexPlan.Outline = append(annexPlan.Outline, letters.Bookmark{Title: e.Title, Page: e.Page - l.Pages + 1})
+		}
+	}
+	var annexes bytes.Buffer
+	if err := letters.Merge(&annexes, bytes.NewReader(cover.Bytes()), merged, annexPlan); err != nil {
+		return nil, nil, err
+	}
+	return []Part{
+		{Name: name, Role: "dossier", Data: letters.PinDates(main.Bytes(), opt.Now), Pages: l.Pages},
+		{Name: annexName, Role: "annexes", Data: letters.PinDates(annexes.Bytes(), opt.Now), Pages: l.Total - l.Pages + 1},
+	}, l, nil
+}
+
+// keepOutline keeps the bookmarks (and their children) up to page last.
+func keepOutline(bms []letters.Bookmark, last int) []letters.Bookmark {
+	var out []letters.Bookmark
+	for _, b := range bms {
+		if b.Page > last {
+			continue
+		}
+		b.Kids = keepOutline(b.Kids, last)
+		out = append(out, b)
+	}
+	return out
+}
+
+// mergePlan turns the renderer's layout into the letters stage's plan.
+func mergePlan(l *render.Layout) letters.MergePlan {
+	var plan letters.MergePlan
+	// The outline is flat in the layout, with levels; nest it.
+	var stack []*[]letters.Bookmark
+	stack = append(stack, &plan.Outline)
+	for _, e := range l.Outline {
+		lvl := max(e.Level, 0)
+		for len(stack) > lvl+1 {
+			stack = stack[:len(stack)-1]
+		}
+		for len(stack) < lvl+1 {
+			parent := *stack[len(stack)-1]
+			if len(parent) == 0 {
+				break
+			}
+			stack = append(stack, &parent[len(parent)-1].Kids)
+		}
+		dst := stack[len(stack)-1]
+		*dst = append(*dst, letters.Bookmark{Title: e.Title, Page: e.Page})
+	}
+	for _, s := range l.Links {
+		plan.Links = append(plan.Links, letters.PageLink{Page: s.Page, X: s.X, Y: s.Y, W: s.W, H: s.H, Target: s.Target})
+	}
+	plan.Footer = func(page, total int) string { return fmt.Sprintf("page %d / %d", page, total) }
+	return plan
+}
+
+// OutputName is the dossier's default file name: ASCII, no spaces, safe for
+// e-mail and every operating system: NEC2025-candidature-<slug>.pdf.
+func OutputName(call *model.Call, c *model.Candidature) string {
+	return call.FilePrefix + "-" + french.Slug(c.Collectivite.Nom) + ".pdf"
+}
