@@ -158,7 +158,9 @@ func readLetters(c *model.Candidature, root *os.Root, findings []model.Finding) 
 			continue
 		}
 		for _, w := range l.Warnings {
-			out = append(out, model.Finding{Severity: model.Avertissement, Sheet: workbook.SheetAnnexes, Cell: cell, Message: w})
+			// How the letter was processed: for the person building (terminal,
+			// manifest), not for the committee.
+			out = append(out, model.Finding{Severity: model.Note, Sheet: workbook.SheetAnnexes, Cell: cell, Message: w})
 		}
 		annexLetters[len(annexLetters)-1] = l
 	}
@@ -175,7 +177,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 	}
 	defer root.Close()
 	criteria := check.Evaluate(c, opt.Call)
-	row := RowOf(c, criteria)
+	row := RowOf(c, opt.Call, criteria)
 	res := &BuildResult{Findings: findings, Row: &row}
 	if model.HasError(findings) {
 		return res, ErrFindings
