@@ -31,6 +31,7 @@ func Check(c *model.Candidature, call *model.Call, annexes fs.FS) []model.Findin
 	k.budget()
 	k.necLocaux()
 	k.links()
+	k.textNumbers()
 	k.annexes(annexes)
 	workbook.SortFindings(k.out)
 	return k.out
@@ -350,6 +351,26 @@ func (k *checker) necLocaux() {
 		if n.Participants < 0 {
 			k.add(model.Erreur, workbook.SheetNECLocaux, n.At.Cell("Participants"), "nombre de participants négatif", "indiquez un nombre positif")
 		}
+	}
+}
+
+// textNumbers names each number typed as text (« 12 500 € », « 0,5 »)
+// where the sheet's own total formulas sum: the tool reads it and the
+// dossier counts it, but the sheet's totals leave it out, and the
+// workbook would contradict the dossier without a word.
+func (k *checker) textNumbers() {
+	say := func(sheet string, ref model.Ref, key, what string) {
+		if !ref.AsText[key] || ref.Unread[key] || !workbook.Totalled(sheet, key) {
+			return
+		}
+		k.add(model.Avertissement, sheet, ref.Cell(key), what+" saisi comme du texte : le dossier le compte, mais les totaux de la feuille l’ignorent",
+			"retapez-le comme un nombre, sans unité (exemple : 12500), pour que les totaux du classeur et ceux du dossier concordent")
+	}
+	for _, l := range k.c.Budget {
+		say(workbook.SheetBudget, l.At, "Montant", "montant")
+	}
+	for _, p := range k.c.Equipe {
+		say(workbook.SheetMoyens, p.At, "ETP", "ETP")
 	}
 }
 

@@ -235,6 +235,36 @@ func TestCheckAfterUnreadCell(t *testing.T) {
 	}
 }
 
+// TestCheckTextNumbers: amounts and ETP typed as text, as people type
+// them, are read, and each is named, since the sheet's totals ignore them.
+func TestCheckTextNumbers(t *testing.T) {
+	b := workbooktest.Edited(t, testkit.RichCandidature(), func(f *excelize.File) error {
+		if err := workbooktest.Set(f, workbook.SheetBudget, "Montant", 0, "12 500 €"); err != nil {
+			return err
+		}
+		return workbooktest.Set(f, workbook.SheetMoyens, "ETP", 1, "0,5")
+	})
+	c, read := workbooktest.ReadBook(t, b)
+	if len(read) != 0 {
+		t.Fatalf("reading: %v", read)
+	}
+	if c.Budget[0].Montant != 1_250_000 || c.Equipe[1].ETP != 0.5 {
+		t.Errorf("read %d and %v", c.Budget[0].Montant, c.Equipe[1].ETP)
+	}
+	fs := Check(c, testkit.Call(t), testkit.RichAnnexes())
+	for _, w := range []struct{ sheet, cell, what string }{{workbook.SheetBudget, "E5", "montant saisi comme du texte"}, {workbook.SheetMoyens, "C6", "ETP saisi comme du texte"}} {
+		if !testkit.HasFinding(fs, w.sheet, w.cell, model.Avertissement, w.what) {
+			t.Errorf("no warning at %s!%s in:\n%s", w.sheet, w.cell, testkit.FindingsText(fs))
+		}
+	}
+	// A number typed in a text cell elsewhere (a capacity) is not summed by the sheet: nothing to say.
+	for _, f := range fs {
+		if f.Sheet == workbook.SheetLieux && strings.Contains(f.Message, "texte") {
+			t.Errorf("unexpected %v", f)
+		}
+	}
+}
+
 func TestEvaluate(t *testing.T) {
 	call := testkit.Call(t)
 	status := func(c *model.Candidature) map[string]model.Criterion {
