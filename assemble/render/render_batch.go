@@ -269,9 +269,9 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 	// to the cent as there.
 	figCols := []cmpColumn{
 		{"Candidat", 0, 'L'}, {"Dates (journée communautaire, jours 1 et 2)", 38, 'L'},
-		{"Lieu principal (plénière)", 20, 'R'}, {"Tous lieux", 14, 'R'},
-		{"Budget (dont en nature)", 24, 'R'}, {"Autofinancement", 20, 'R'}, {"Cofin. extérieurs (part acquise)", 24, 'R'},
-		{"Demandé à l’agence", 19, 'R'}, {"Par participant attendu", 18, 'R'},
+		{"Lieu principal (plénière) ; tous lieux", 22, 'R'},
+		{"Budget (dont en nature)", 22, 'R'}, {"Autofinancement", 20, 'R'}, {"Cofin. extérieurs (part acquise)", 22, 'R'},
+		{"Demandé à l’agence", 18, 'R'}, {"Par participant attendu", 17, 'R'},
 		{"ETP", 9, 'R'}, {"Parte-naires", 12, 'R'}, {"Initia-tives", 11, 'R'},
 		{"NEC locaux", 10, 'R'}, {"Lettres de soutien (autres pièces)", 16, 'R'},
 	}
@@ -284,7 +284,7 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 		}
 		cells = append(cells, []cmpCell{
 			{text: orEmpty(r.Candidat)}, {text: dateSpan(r)},
-			{text: french.Number(r.Capacite) + "\n(" + french.Number(r.Pleniere) + ")"}, {text: french.Number(r.CapaciteTotale)},
+			{text: french.Number(r.Capacite) + " (" + french.Number(r.Pleniere) + ")\n" + french.Number(r.CapaciteTotale)},
 			{text: french.Money(r.Budget) + "\n(" + french.Money(r.EnNature) + ")"}, {text: french.Money(r.Autofinancement)}, {text: ext},
 			{text: french.Money(r.Demande)}, {text: french.Money(r.ParParticipant)},
 			{text: french.ETP(r.ETP)}, {text: fmt.Sprint(r.Partenaires)}, {text: fmt.Sprint(r.Initiatives)},
