@@ -308,18 +308,23 @@ func runCheck(args []string, stdout io.Writer) error {
 
 // printFindings prints one finding per line, then a count.
 func printFindings(w io.Writer, findings []model.Finding) {
-	var nerr, nwarn int
+	var nerr, nwarn, nnote int
 	for _, f := range findings {
 		fmt.Fprintln(w, f.String())
-		if f.Severity == model.Erreur {
+		switch f.Severity {
+		case model.Erreur:
 			nerr++
-		} else {
+		case model.Note:
+			nnote++
+		default:
 			nwarn++
 		}
 	}
 	switch {
-	case nerr == 0 && nwarn == 0:
+	case nerr == 0 && nwarn == 0 && nnote == 0:
 		fmt.Fprintln(w, "aucun point à corriger")
+	case nnote > 0:
+		fmt.Fprintf(w, "%s, %s, %s sur le traitement des lettres\n", plural(nerr, "erreur", "erreurs"), plural(nwarn, "avertissement", "avertissements"), plural(nnote, "note", "notes"))
 	default:
 		fmt.Fprintf(w, "%s, %s\n", plural(nerr, "erreur", "erreurs"), plural(nwarn, "avertissement", "avertissements"))
 	}

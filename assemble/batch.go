@@ -269,9 +269,10 @@ func buildCandidate(cand Candidate, opt BatchOptions) (o Outcome) {
 	})
 	if res != nil {
 		for _, f := range res.Findings {
-			if f.Severity == model.Erreur {
+			switch f.Severity {
+			case model.Erreur:
 				o.Errors++
-			} else {
+			case model.Avertissement:
 				o.Warnings++
 			}
 		}

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// RowOf sums up c for the comparison.
-func RowOf(c *model.Candidature, criteria []model.Criterion) model.Row {
+// RowOf sums up c for the comparison, with the figures of its synthesis.
+func RowOf(c *model.Candidature, call *model.Call, criteria []model.Criterion) model.Row {
 	r := model.Row{
 		Candidat:      c.Collectivite.Nom,
 		Type:          c.Collectivite.Type,
@@ -22,18 +22,8 @@ func RowOf(c *model.Candidature, criteria []model.Criterion) model.Row {
 		Partenaires:   len(c.Partenaires),
 		Initiatives:   len(c.Initiatives),
 		NECLocaux:     len(c.NECLocaux),
-		Lettres:       len(c.Annexes),
 	}
-	// The same figures as the dossier's synthesis page.
-	f := model.BudgetKeyFigures(c)
-	r.Capacite, r.Pleniere = f.Capacity, f.Plenary
-	for _, l := range c.Lieux {
-		r.Salles += max(l.Salles, 0)
-	}
-	r.Budget, r.EnNature, r.ETP = f.Charges, f.Nature, f.Etp
-	if f.Produits > 0 {
-		r.Acquis = float64(f.Acquis) / float64(f.Produits)
-	}
+	r.SetFigures(model.FiguresOf(c, call))
 	return r
 }
 
@@ -66,12 +56,17 @@ func WriteCompareCSV(w io.Writer, call *model.Call, rows []model.Row) error {
 		return strings.Replace(strconv.FormatFloat(x, 'f', prec, 64), ".", ",", 1)
 	}
 	for _, r := range rows {
+		share := ""
+		if p, ok := r.PartAcquise(); ok {
+			share = dec(p*100, 1) + " %"
+		}
 		rec := []string{
 			r.Dossier, r.Candidat, r.Type, date(r.Communautaire), date(r.Jour1), date(r.Jour2),
-			strconv.FormatInt(r.Capacite, 10), strconv.FormatInt(r.Pleniere, 10), strconv.FormatInt(r.Salles, 10),
-			euros(r.Budget), dec(r.Acquis*100, 1) + " %", euros(r.EnNature), dec(r.ETP, 2),
+			strconv.FormatInt(r.Capacite, 10), strconv.FormatInt(r.CapaciteTotale, 10), strconv.FormatInt(r.Pleniere, 10), strconv.FormatInt(r.Salles, 10),
+			euros(r.Budget), euros(r.EnNature), euros(r.Autofinancement), euros(r.Exterieur),
+			share, euros(r.Demande), euros(r.ParParticipant), dec(r.ETP, 2),
 			strconv.Itoa(r.Partenaires), strconv.Itoa(r.Initiatives), strconv.Itoa(r.NECLocaux),
-			strconv.Itoa(r.Lettres), strconv.Itoa(r.Pages), r.Empreinte,
+			strconv.Itoa(r.Lettres), strconv.Itoa(r.AutresPieces), strconv.Itoa(r.Pages), r.Empreinte,
 		}
 		for _, it := range call.Checklist {
 			rec = append(rec, model.StatusOf(r.Criteria, it.ID).String())

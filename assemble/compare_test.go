@@ -27,8 +27,9 @@ func compareRows(t *testing.T) (*model.Call, []model.Row) {
 			Dossier: "belrive", Candidat: "Métropole de Belrive", Type: "Métropole",
 			Criteria:      []model.Criterion{{ID: "participants", Status: model.Met}, {ID: "window", Status: model.ToConfirm}},
 			Communautaire: day(1), Jour1: day(2), Jour2: day(3),
-			Capacite: 2400, Pleniere: 1200, Salles: 12, Budget: 48_500_050, Acquis: 0.625,
-			EnNature: 3_000_000, ETP: 7.5, Partenaires: 6, Initiatives: 5, NECLocaux: 2, Lettres: 3, Pages: 31,
+			Capacite: 2400, CapaciteTotale: 2900, Pleniere: 1200, Salles: 12, Budget: 48_500_050,
+			EnNature: 3_000_000, Autofinancement: 10_000_000, Exterieur: 20_000_000, ExterieurAcquis: 12_500_000,
+			Demande: 6_000_000, ParParticipant: 24_250, ETP: 7.5, Partenaires: 6, Initiatives: 5, NECLocaux: 2, Lettres: 2, AutresPieces: 1, Pages: 31,
 		},
 		{Candidat: "=HYPERLINK(\"http://x\";\"clic\")", Type: "+33 1 23", Criteria: nil},
 		{Candidat: "@SUM(A1)", Type: "-2+3"},
@@ -57,13 +58,13 @@ func TestWriteCompareCSV(t *testing.T) {
 		t.Fatalf("%d records, want header + 4", len(recs))
 	}
 	head := strings.Join(recs[0], "|")
-	for _, col := range []string{"Dossier", "Candidat", "Capacité totale", "Part acquise", "C1 : Plus de 2\u202f000 participants", "C2 : Dates"} {
+	for _, col := range []string{"Dossier", "Candidat", "Capacité du lieu principal", "Capacité de tous les lieux", "Autofinancement (€)", "Part acquise des cofinancements extérieurs", "Demandé à l’agence (€)", "Lettres de soutien", "Autres pièces", "C1 : Plus de 2\u202f000 participants", "C2 : Dates"} {
 		if !strings.Contains(head, col) {
 			t.Errorf("header lacks %q: %s", col, head)
 		}
 	}
 	b := recs[1]
-	for i, want := range map[int]string{0: "belrive", 1: "Métropole de Belrive", 3: "01/10/2025", 6: "2400", 9: "485000,50", 10: "62,5 %", 12: "7,50"} {
+	for i, want := range map[int]string{0: "belrive", 1: "Métropole de Belrive", 3: "01/10/2025", 6: "2400", 7: "2900", 10: "485000,50", 12: "100000,00", 13: "200000,00", 14: "62,5 %", 15: "60000,00", 16: "242,50", 17: "7,50", 21: "2", 22: "1"} {
 		if b[i] != want {
 			t.Errorf("Belrive column %d (%s) = %q, want %q", i, recs[0][i], b[i], want)
 		}
@@ -135,7 +136,7 @@ func TestRenderComparison(t *testing.T) {
 	var rows []model.Row
 	for _, name := range []string{"belrive", "haut-verdal", "sarrine"} {
 		c := sampleCandidatures()[name]
-		rows = append(rows, RowOf(c, check.Evaluate(c, call)))
+		rows = append(rows, RowOf(c, call, check.Evaluate(c, call)))
 	}
 	var buf bytes.Buffer
 	if err := render.RenderComparison(&buf, call, rows, render.ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)}); err != nil {
@@ -152,7 +153,7 @@ func TestRenderComparison(t *testing.T) {
 	for _, want := range []string{
 		"Comparaison des candidatures", "samedi 20 juillet 2024", "Métropole de Belrive", "Département de la Sarrine",
 		"C3 : Accueillir plus de 2 000 participants", "à confirmer", "Chiffres clés", "486 000 €", "1er, 2 et 3 octobre 2025",
-		"Capacité d’accueil", "page 1 / ",
+		"Capacité du lieu principal", "Cofinancements extérieurs", "page 1 / ",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the comparison lacks %q", want)

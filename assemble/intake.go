@@ -121,7 +121,9 @@ func (in *intake) readFiles(dir fs.FS) {
 			continue
 		}
 		for _, w := range l.Warnings {
-			in.findings = append(in.findings, model.Finding{Severity: model.Avertissement, Sheet: workbook.SheetAnnexes, Cell: cell, Message: w})
+			// How the letter was processed: for the person building
+			// (terminal, manifest), not for the committee.
+			in.findings = append(in.findings, model.Finding{Severity: model.Note, Sheet: workbook.SheetAnnexes, Cell: cell, Message: w})
 		}
 		read[key] = l
 		in.letters[len(in.letters)-1] = l

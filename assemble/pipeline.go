@@ -82,7 +82,7 @@ func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
 	}
 	c := in.c
 	criteria := check.Evaluate(c, opt.Call)
-	row := RowOf(c, criteria)
+	row := RowOf(c, opt.Call, criteria)
 	res := &Result{Findings: in.findings, Row: &row}
 	if model.HasError(in.findings) {
 		return res, ErrFindings

@@ -31,6 +31,7 @@ func Check(c *model.Candidature, call *model.Call, annexes fs.FS) []model.Findin
 	k.budget()
 	k.necLocaux()
 	k.links()
+	k.textNumbers()
 	k.annexes(annexes)
 	workbook.SortFindings(k.out)
 	return k.out
@@ -47,7 +48,10 @@ func (k *checker) add(sev model.Severity, sheet, cell, msg, hint string) {
 }
 
 // required reports every required answer left empty, and tables with
-// fewer records than the call needs.
+// fewer records than the call needs. Only an empty identity field (sheet
+// « Collectivité ») or a budget line without its category (it could not
+// be put on a side of the budget) is an error; any other gap is a warning:
+// the dossier shows « Non renseigné », the committee judges.
 func (k *checker) required() {
 	for _, s := range workbook.Schema {
 		for _, b := range s.Blocks {
@@ -61,7 +65,7 @@ func (k *checker) required() {
 				if name == "" {
 					name = s.Name
 				}
-				k.add(model.Erreur, s.Name, "", fmt.Sprintf("tableau « %s » vide : au moins une ligne attendue", name), "remplissez au moins une ligne du tableau")
+				k.add(model.Avertissement, s.Name, "", fmt.Sprintf("tableau « %s » vide : au moins une ligne attendue", name), "remplissez au moins une ligne du tableau")
 			}
 			for i := 0; i < v.Len(); i++ {
 				k.requiredFields(s.Name, b, v.Index(i))
@@ -76,8 +80,14 @@ func (k *checker) requiredFields(sheet string, b workbook.SheetBlock, rec reflec
 		if !f.Required || f.Kind == workbook.KYesNo || ref.Unread[f.Key] {
 			continue // yes/no answers have their own rules (the charter); unread cells have their finding
 		}
-		if rec.FieldByName(f.Key).IsZero() {
-			k.add(model.Erreur, sheet, k.cellOf(ref, sheet, f.Key), fmt.Sprintf("« %s » est obligatoire", f.Label), lowerFirst(workbook.ExampleText(f)))
+		v := rec.FieldByName(f.Key)
+		// A typed 0 is an answer (a free venue); an empty text is not.
+		if v.IsZero() && (v.Kind() == reflect.String || !ref.Given(f.Key)) {
+			sev := model.Avertissement
+			if sheet == workbook.SheetCollectivite || (sheet == workbook.SheetBudget && f.Key == "Categorie") {
+				sev = model.Erreur
+			}
+			k.add(sev, sheet, k.cellOf(ref, sheet, f.Key), fmt.Sprintf("« %s » est obligatoire", f.Label), lowerFirst(workbook.ExampleText(f)))
 		}
 	}
 }
@@ -111,21 +121,21 @@ func (k *checker) collectivite(annexes fs.FS) {
 	sh := workbook.SheetCollectivite
 	cell := func(key string) string { return k.cellOf(co.At, sh, key) }
 	if !co.Charte {
-		k.add(model.Erreur, sh, cell("Charte"), "l’engagement à respecter la charte NEC est attendu", "répondez Oui : l’appel demande de s’engager à respecter "+k.call.Charter)
+		k.add(model.Avertissement, sh, cell("Charte"), "l’engagement à respecter la charte NEC est attendu", "répondez Oui : l’appel demande de s’engager à respecter "+k.call.Charter)
 	}
 	if co.Population < 0 {
 		k.add(model.Erreur, sh, cell("Population"), "population négative", "indiquez le nombre d’habitants")
 	}
 	if co.CodePostal != "" && !(len(co.CodePostal) == 5 && workbook.AllDigits(co.CodePostal)) {
-		k.add(model.Erreur, sh, cell("CodePostal"), fmt.Sprintf("code postal attendu (5 chiffres), trouvé « %s »", co.CodePostal), "exemple : 35000")
+		k.add(model.Avertissement, sh, cell("CodePostal"), fmt.Sprintf("code postal attendu (5 chiffres), trouvé « %s »", co.CodePostal), "exemple : 35000")
 	}
 	for _, e := range []struct{ key, v string }{{"ContactEmail", co.ContactEmail}, {"EluEmail", co.EluEmail}} {
 		if e.v != "" && !validEmail(e.v) {
-			k.add(model.Erreur, sh, cell(e.key), fmt.Sprintf("adresse électronique invalide « %s »", e.v), "exemple : prenom.nom@ville.fr")
+			k.add(model.Avertissement, sh, cell(e.key), fmt.Sprintf("adresse électronique invalide « %s »", e.v), "exemple : prenom.nom@ville.fr")
 		}
 	}
 	if co.ContactTel != "" && !validPhone(co.ContactTel) {
-		k.add(model.Erreur, sh, cell("ContactTel"), fmt.Sprintf("numéro de téléphone invalide « %s »", co.ContactTel), "10 chiffres commençant par 0, ou +33 suivi de 9 chiffres ; exemple : 02 99 12 34 56")
+		k.add(model.Avertissement, sh, cell("ContactTel"), fmt.Sprintf("numéro de téléphone invalide « %s »", co.ContactTel), "10 chiffres commençant par 0, ou +33 suivi de 9 chiffres ; exemple : 02 99 12 34 56")
 	}
 	if co.Logo != "" && annexes != nil {
 		k.file(annexes, sh, cell("Logo"), co.Logo, false)
@@ -174,14 +184,14 @@ func (k *checker) dates() {
 	if !ev.Jour1.IsZero() && !ev.Jour2.IsZero() && cr.EventDays > 1 {
 		want := ev.Jour1.AddDate(0, 0, cr.EventDays-1)
 		if !ev.Jour2.Equal(want) {
-			k.add(model.Erreur, sh, cell("Jour2"), fmt.Sprintf("l’événement dure %d jours consécutifs : après le jour 1 (%s), le jour 2 devrait être le %s, trouvé %s",
+			k.add(model.Avertissement, sh, cell("Jour2"), fmt.Sprintf("l’événement dure %d jours consécutifs : après le jour 1 (%s), le jour 2 devrait être le %s, trouvé %s",
 				cr.EventDays, french.LongDate(ev.Jour1), french.LongDate(ev.Jour1.AddDate(0, 0, 1)), french.LongDate(ev.Jour2)), "corrigez la date du jour 2")
 		}
 	}
 	if cr.CommunityDayBefore && !ev.Jour1.IsZero() && !ev.JourneeCommunautaire.IsZero() {
 		want := ev.Jour1.AddDate(0, 0, -1)
 		if !ev.JourneeCommunautaire.Equal(want) {
-			k.add(model.Erreur, sh, cell("JourneeCommunautaire"), fmt.Sprintf("la journée communautaire a lieu la veille du jour 1 : le %s, trouvé %s",
+			k.add(model.Avertissement, sh, cell("JourneeCommunautaire"), fmt.Sprintf("la journée communautaire a lieu la veille du jour 1 : le %s, trouvé %s",
 				french.LongDate(want), french.LongDate(ev.JourneeCommunautaire)), "corrigez la date de la journée communautaire ou du jour 1")
 		}
 	}
@@ -201,7 +211,6 @@ func (k *checker) dates() {
 func (k *checker) venues() {
 	cr := k.call.Criteria
 	sh := workbook.SheetLieux
-	var sum int64
 	for _, l := range k.c.Lieux {
 		cell := l.At.Cell
 		for _, n := range []struct {
@@ -218,18 +227,16 @@ func (k *checker) venues() {
 		if l.Capacite > 0 && l.Pleniere > l.Capacite {
 			k.add(model.Avertissement, sh, cell("Pleniere"), fmt.Sprintf("la plénière (%s places) dépasse la capacité totale du lieu (%s)", french.Number(l.Pleniere), french.Number(l.Capacite)), "vérifiez les deux nombres")
 		}
-		if l.Nom != "" && !l.Disponibilite {
+		if l.Nom != "" && !l.Disponibilite && !l.At.Unread["Disponibilite"] {
 			k.add(model.Avertissement, sh, cell("Disponibilite"), fmt.Sprintf("disponibilité du lieu « %s » non confirmée", l.Nom), "l’appel demande de s’assurer de la disponibilité du lieu ; répondez Oui une fois la réservation confirmée")
 		}
 		if l.Cout > 0 && l.PrisEnCharge == "" {
 			k.add(model.Avertissement, sh, cell("PrisEnCharge"), fmt.Sprintf("coût d’occupation de %s sans financeur", french.Money(l.Cout)), "l’appel demande qui finance l’occupation du lieu")
 		}
-		if l.Capacite > 0 {
-			sum += l.Capacite
-		}
 	}
-	best, ok := k.biggest()
-	if !ok {
+	f := model.FiguresOf(k.c, k.call)
+	best, sum := f.Main, f.TotalCapacity
+	if !f.HasMain || best.At.Unread["Capacite"] {
 		return
 	}
 	need := cr.Participants
@@ -242,21 +249,9 @@ func (k *checker) venues() {
 		k.add(model.Avertissement, sh, best.At.Cell("Capacite"), fmt.Sprintf("aucun lieu n’accueille seul %s participants (au plus %s) ; ensemble, les lieux en accueillent %s",
 			french.Number(need), french.Number(best.Capacite), french.Number(sum)), "précisez dans le commentaire que les lieux sont utilisés en même temps")
 	default:
-		k.add(model.Erreur, sh, best.At.Cell("Capacite"), fmt.Sprintf("capacité insuffisante : %s places, l’appel demande d’accueillir plus de %s participants et %s intervenants",
+		k.add(model.Avertissement, sh, best.At.Cell("Capacite"), fmt.Sprintf("capacité insuffisante : %s places, l’appel demande d’accueillir plus de %s participants et %s intervenants",
 			french.Number(best.Capacite), french.Number(need), french.Number(cr.Speakers)), "indiquez un lieu plus grand ou des lieux complémentaires")
 	}
-}
-
-// biggest returns the venue of largest capacity.
-func (k *checker) biggest() (model.Lieu, bool) {
-	var best model.Lieu
-	found := false
-	for _, l := range k.c.Lieux {
-		if !found || l.Capacite > best.Capacite {
-			best, found = l, true
-		}
-	}
-	return best, found
 }
 
 // moments checks that official moments fall within the event.
@@ -312,23 +307,30 @@ func (k *checker) budget() {
 		}
 		if l.Compte() == "74" {
 			if l.Financeur == "" {
-				k.add(model.Erreur, sh, cell("Financeur"), "subvention sans financeur", "indiquez qui verse la subvention")
+				k.add(model.Avertissement, sh, cell("Financeur"), "subvention sans financeur", "indiquez qui verse la subvention")
 			}
-			if l.Statut == "" {
-				k.add(model.Erreur, sh, cell("Statut"), "subvention sans statut", "indiquez si elle est acquise ou sollicitée")
+			if l.Statut == "" && !l.At.Unread["Statut"] {
+				k.add(model.Avertissement, sh, cell("Statut"), "subvention sans statut", "indiquez si elle est acquise ou sollicitée")
 			}
 		}
 	}
 	if len(k.c.Budget) == 0 {
 		return
 	}
+	// An amount or a category that could not be read has its finding: the
+	// balance is not judged on the rest (one mistake, one finding).
+	for _, l := range k.c.Budget {
+		if l.At.Unread["Montant"] || l.At.Unread["Categorie"] {
+			return
+		}
+	}
 	t := k.c.Totals()
 	if t.Charges != t.Produits {
-		k.add(model.Erreur, sh, "", fmt.Sprintf("budget déséquilibré : charges %s, produits %s (écart %s)", french.Money(t.Charges), french.Money(t.Produits), french.Money(abs(t.Charges-t.Produits))),
+		k.add(model.Avertissement, sh, "", fmt.Sprintf("budget déséquilibré : charges %s, produits %s (écart %s)", french.Money(t.Charges), french.Money(t.Produits), french.Money(abs(t.Charges-t.Produits))),
 			"un budget prévisionnel est à l’équilibre : le total des charges égale celui des produits")
 	}
 	if t.EnNatureCharges != t.EnNatureProduits {
-		k.add(model.Erreur, sh, "", fmt.Sprintf("contributions en nature déséquilibrées : emplois (86) %s, ressources (87) %s", french.Money(t.EnNatureCharges), french.Money(t.EnNatureProduits)),
+		k.add(model.Avertissement, sh, "", fmt.Sprintf("contributions en nature déséquilibrées : emplois (86) %s, ressources (87) %s", french.Money(t.EnNatureCharges), french.Money(t.EnNatureProduits)),
 			"chaque contribution en nature figure deux fois, au même montant : en 86 et en 87")
 	}
 }
@@ -349,6 +351,26 @@ func (k *checker) necLocaux() {
 		if n.Participants < 0 {
 			k.add(model.Erreur, workbook.SheetNECLocaux, n.At.Cell("Participants"), "nombre de participants négatif", "indiquez un nombre positif")
 		}
+	}
+}
+
+// textNumbers names each number typed as text (« 12 500 € », « 0,5 »)
+// where the sheet's own total formulas sum: the tool reads it and the
+// dossier counts it, but the sheet's totals leave it out, and the
+// workbook would contradict the dossier without a word.
+func (k *checker) textNumbers() {
+	say := func(sheet string, ref model.Ref, key, what string) {
+		if !ref.AsText[key] || ref.Unread[key] || !workbook.Totalled(sheet, key) {
+			return
+		}
+		k.add(model.Avertissement, sheet, ref.Cell(key), what+" saisi comme du texte : le dossier le compte, mais les totaux de la feuille l’ignorent",
+			"retapez-le comme un nombre, sans unité (exemple : 12500), pour que les totaux du classeur et ceux du dossier concordent")
+	}
+	for _, l := range k.c.Budget {
+		say(workbook.SheetBudget, l.At, "Montant", "montant")
+	}
+	for _, p := range k.c.Equipe {
+		say(workbook.SheetMoyens, p.At, "ETP", "ETP")
 	}
 }
 
@@ -373,12 +395,8 @@ func (k *checker) links() {
 // exists in the folder and is a PDF, a JPEG or a PNG.
 func (k *checker) annexes(dir fs.FS) {
 	sh := workbook.SheetAnnexes
-	letters := 0
 	seen := map[string]bool{}
 	for _, a := range k.c.Annexes {
-		if a.Type == "Lettre de soutien" {
-			letters++
-		}
 		if key := workbook.Normalize(a.Fichier); key != "" {
 			if seen[key] {
 				k.add(model.Avertissement, sh, a.At.Cell("Fichier"), fmt.Sprintf("fichier « %s » déjà cité plus haut", a.Fichier), "chaque document ne figure qu’une fois dans le dossier ; supprimez la ligne en double")
@@ -389,8 +407,8 @@ func (k *checker) annexes(dir fs.FS) {
 			k.file(dir, sh, a.At.Cell("Fichier"), a.Fichier, true)
 		}
 	}
-	if letters == 0 {
-		k.add(model.Erreur, sh, "", "aucune lettre de soutien", "l’appel demande au moins une lettre de soutien : ajoutez une ligne de type « Lettre de soutien » avec son fichier")
+	if model.FiguresOf(k.c, k.call).Letters == 0 {
+		k.add(model.Avertissement, sh, "", "aucune lettre de soutien", "l’appel cite les lettres de soutien parmi les documents qui peuvent appuyer la candidature ; si vous en avez, ajoutez une ligne de type « Lettre de soutien » avec son fichier")
 	}
 }
 
@@ -487,36 +505,48 @@ func Evaluate(c *model.Candidature, call *model.Call) []model.Criterion {
 	return out
 }
 
+// Two kinds of criteria: measurable ones (capacity, dates, charter,
+// letters) are rempli, non rempli or à confirmer with the figure that
+// decides; those that need judgement (mobilisation, experience) are
+// « renseigné — à apprécier » with what was given, never rempli.
 func evaluate(c *model.Candidature, call *model.Call, id string) (model.Status, string) {
 	cr := call.Criteria
 	ev := c.Evenement
+	f := model.FiguresOf(c, call)
 	switch id {
 	case "mobilisation":
-		d := french.Plural(len(c.Partenaires), "aucun partenaire", "partenaire", "partenaires")
+		var names []string
+		for _, p := range c.Partenaires {
+			names = append(names, p.Nom)
+		}
+		d := french.Plural(len(c.Partenaires), "aucun partenaire", "partenaire", "partenaires") + given(names)
 		if c.Motivations.Publics != "" {
-			d += ", publics mobilisés décrits"
+			d += " ; publics mobilisés décrits"
 		}
-		if len(c.Partenaires) > 0 && c.Motivations.Publics != "" {
-			return model.Met, d
+		if len(c.Partenaires) > 0 || c.Motivations.Publics != "" {
+			return model.ToJudge, d
 		}
-		return model.ToConfirm, d
+		return model.NotMet, d
 	case "experience":
-		d := french.Plural(len(c.Initiatives), "aucune initiative", "initiative", "initiatives") + ", " + french.Plural(len(c.NECLocaux), "aucun NEC local", "NEC local", "NEC locaux")
+		var names []string
+		for _, in := range c.Initiatives {
+			names = append(names, in.Intitule)
+		}
+		d := french.Plural(len(c.Initiatives), "aucune initiative", "initiative", "initiatives") + given(names) + ", " + french.Plural(len(c.NECLocaux), "aucun NEC local", "NEC local", "NEC locaux")
 		if len(c.Initiatives)+len(c.NECLocaux) > 0 {
-			return model.Met, d
+			return model.ToJudge, d
 		}
 		return model.NotMet, d
 	case "participants", "speakers":
-		best, ok := (&checker{c: c}).biggest()
-		if !ok {
+		if !f.HasMain {
 			return model.NotMet, "aucun lieu renseigné"
 		}
+		best, sum := f.Main, f.TotalCapacity
 		if best.Capacite <= 0 {
-			return model.NotMet, "capacité des lieux non renseignée"
-		}
-		var sum int64
-		for _, l := range c.Lieux {
-			sum += max(l.Capacite, 0)
+			if !f.CapacityGiven {
+				return model.ToConfirm, "capacité des lieux non renseignée"
+			}
+			return model.NotMet, "capacité des lieux : 0 place"
 		}
 		d := fmt.Sprintf("capacité %s places (%s)", french.Number(best.Capacite), best.Nom)
 		need := cr.Participants
@@ -597,19 +627,36 @@ func evaluate(c *model.Candidature, call *model.Call, id string) (model.Status, 
 		}
 		return model.NotMet, "engagement non pris"
 	case "letters":
-		n := 0
-		for _, a := range c.Annexes {
-			if a.Type == "Lettre de soutien" {
-				n++
-			}
-		}
+		n := f.Letters
 		d := french.Plural(n, "aucune lettre de soutien", "lettre de soutien", "lettres de soutien")
+		if f.Others > 0 {
+			d += ", " + french.Plural(f.Others, "", "autre pièce", "autres pièces")
+		}
 		if n > 0 {
 			return model.Met, d
 		}
 		return model.NotMet, d
 	}
 	return model.ToConfirm, ""
+}
+
+// given lists the first names given: « : Ville, Région et 2 autres ».
+func given(names []string) string {
+	var ns []string
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" {
+			ns = append(ns, n)
+		}
+	}
+	switch {
+	case len(ns) == 0:
+		return ""
+	case len(ns) == 1:
+		return " : " + ns[0]
+	case len(ns) == 2:
+		return " : " + ns[0] + " et " + ns[1]
+	}
+	return " : " + ns[0] + ", " + ns[1] + " et " + french.Plural(len(ns)-2, "", "autre", "autres")
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -27,6 +27,7 @@ type Call struct {
 	WorkbookName string    `yaml:"workbook_name"`
 	Charter      string    `yaml:"charter"`
 	EmailSubject string    `yaml:"email_subject"` // "{collectivite}" is replaced by the candidate's name
+	Funder       Funder    `yaml:"funder"`
 	Criteria     Criteria  `yaml:"criteria"`
 	Checklist    []Item    `yaml:"checklist"`
 	Sections     []Section `yaml:"sections"`
@@ -36,6 +37,31 @@ type Call struct {
 type Recipient struct {
 	Name  string `yaml:"name"`
 	Email string `yaml:"email"`
+}
+
+// Funder is the call's organiser as a budget line names it: the amount
+// asked of the agency is the sum of the produits whose funder matches.
+type Funder struct {
+	Name  string   `yaml:"name"`  // as the synthesis names it
+	Match []string `yaml:"match"` // words any one of which, in a line's funder, names the agency
+}
+
+// Matches reports whether a budget line's funder names the agency: one of
+// the words of Match appears in it as a whole word, case and accents aside.
+func (f Funder) Matches(financeur string) bool {
+	words := strings.FieldsFunc(french.Fold(strings.ToLower(financeur)), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	text := " " + strings.Join(words, " ") + " "
+	for _, m := range f.Match {
+		mw := strings.FieldsFunc(french.Fold(strings.ToLower(m)), func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+		})
+		if len(mw) > 0 && strings.Contains(text, " "+strings.Join(mw, " ")+" ") {
+			return true
+		}
+	}
+	return false
 }
 
 // Criteria are the thresholds the call sets.
@@ -152,6 +178,13 @@ func ParseCall(data []byte) (*Call, error) {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// Threshold is the capacity line every chart draws: the participants the
+// call asks to host, which the main venue's capacity is judged against.
+func (c *Call) Threshold() (int64, string) {
+	n := c.Criteria.Participants
+	return n, "seuil de l’appel : " + french.Number(n) + french.NBSP + "participants"
 }
 
 // Label returns the checklist item's label with the call's thresholds

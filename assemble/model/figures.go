@@ -1,6 +1,9 @@
 package model
 
-import "strings"
+import (
+	"necdossier/assemble/french"
+	"strings"
+)
 
 // BudgetTotals are the sums of the budget prévisionnel, computed from the
 // lines (never from the workbook's formulas).
@@ -8,7 +11,7 @@ type BudgetTotals struct {
 	Charges, Produits         int64 // all lines, in-kind included
 	EnNatureCharges           int64 // 86
 	EnNatureProduits          int64 // 87
-	Acquis, Sollicite         int64 // co-financings by status
+	Acquis, Sollicite         int64 // co-financings by status (own funds included)
 	CofinancementsNonAffectes int64 // produits without a status
 }
 
@@ -48,7 +51,7 @@ func side(l LigneBudget) Sens {
 	return l.Sens
 }
 
-// sensOf derives a budget line's side from its account: 6x and 86 are
+// SensOf derives a budget line's side from its account: 6x and 86 are
 // charges, 7x and 87 produits.
 func SensOf(compte string) Sens {
 	switch {
@@ -60,32 +63,123 @@ func SensOf(compte string) Sens {
 	return 0
 }
 
-// budgetFigures are the key figures of the synthesis and the budget.
-type BudgetFigures struct {
-	Capacity, Plenary, workshopSeats int64
-	Charges, Produits                int64
-	Acquis, Sollicite, Nature, Other int64
-	ChargesNature                    int64
-	Etp                              float64
-	People                           int64
+// Figures are a candidature's key figures, computed once: the checks judge
+// them, the synthesis, the charts and the comparison show them. A figure
+// has one meaning wherever it appears.
+type Figures struct {
+	// Main is the main venue, the largest by capacity: the one the call's
+	// capacity criteria judge. HasMain is false without a venue.
+	Main    Lieu
+	HasMain bool
+	// Capacity is the main venue's capacity (people at once), the headline;
+	// Plenary its plenary seats.
+	Capacity, Plenary int64
+	// TotalCapacity is the sum of all venues' capacities, a second figure.
+	TotalCapacity int64
+	// CapacityGiven tells whether any venue's capacity was typed (0 included).
+	CapacityGiven bool
+	Salles        int64 // workshop rooms across the venues
+	WorkshopSeats int64
+
+	BudgetTotals
+	// Produits split by origin, in-kind (87) apart: the collectivité's own
+	// funds, and external co-financing, acquired or not.
+	OwnFunds                         int64
+	External, ExternalAcquis         int64
+	ExternalSollicite, ExternalOther int64
+	// Asked is what the budget asks of the call's funder (the agency).
+	Asked int64
+	// Participants is the attendance the call expects, PerParticipant the
+	// budget (charges, in-kind included) per expected participant, in cents.
+	Participants   int64
+	PerParticipant int64
+
+	Etp    float64
+	People int64
+
+	// Letters counts the annexes of type « Lettre de soutien », Others the
+	// other annexes (deliberations, certificates…).
+	Letters, Others int
 }
 
-func BudgetKeyFigures(c *Candidature) BudgetFigures {
-	var f BudgetFigures
-	for _, l := range c.Lieux {
-		f.Capacity += max(l.Capacite, 0)
-		f.Plenary = max(f.Plenary, l.Pleniere)
-		f.workshopSeats += max(l.PlacesAteliers, 0)
+// LetterType is the annex type that makes a support letter.
+const LetterType = "Lettre de soutien"
+
+// ExternalShare is the share of external co-financing already acquired,
+// and false when there is no external co-financing.
+func (f Figures) ExternalShare() (float64, bool) {
+	if f.External <= 0 {
+		return 0, false
 	}
-	// The budget's figures are the checks' own, so that the dossier shows
-	// the totals the checks judged.
-	t := c.Totals()
-	f.Charges, f.Produits = t.Charges, t.Produits
-	f.ChargesNature, f.Nature = t.EnNatureCharges, t.EnNatureProduits
-	f.Acquis, f.Sollicite, f.Other = t.Acquis, t.Sollicite, t.CofinancementsNonAffectes
+	return float64(f.ExternalAcquis) / float64(f.External), true
+}
+
+// FiguresOf computes the key figures of c under call (nil call: no funder,
+// no expected attendance).
+func FiguresOf(c *Candidature, call *Call) Figures {
+	var f Figures
+	for _, l := range c.Lieux {
+		if !f.HasMain || l.Capacite > f.Main.Capacite {
+			f.Main, f.HasMain = l, true
+		}
+		f.TotalCapacity += max(l.Capacite, 0)
+		f.Salles += max(l.Salles, 0)
+		f.WorkshopSeats += max(l.PlacesAteliers, 0)
+		if l.Capacite != 0 || l.At.Given("Capacite") {
+			f.CapacityGiven = true
+		}
+	}
+	if f.HasMain {
+		f.Capacity, f.Plenary = max(f.Main.Capacite, 0), max(f.Main.Pleniere, 0)
+	}
+	f.BudgetTotals = c.Totals()
+	own := french.Fold(strings.ToLower(strings.TrimSpace(c.Collectivite.Nom)))
+	for _, l := range c.Budget {
+		if side(l) != Produit || l.Compte() == "87" {
+			continue
+		}
+		if call != nil && call.Funder.Matches(l.Financeur) {
+			f.Asked += l.Montant
+		}
+		if isOwnFunds(l, own) {
+			f.OwnFunds += l.Montant
+			continue
+		}
+		f.External += l.Montant
+		switch l.Statut {
+		case "Acquis":
+			f.ExternalAcquis += l.Montant
+		case "Sollicité":
+			f.ExternalSollicite += l.Montant
+		default:
+			f.ExternalOther += l.Montant
+		}
+	}
+	if call != nil {
+		f.Participants = call.Criteria.Participants
+	}
+	if f.Participants > 0 && f.Charges > 0 {
+		f.PerParticipant = (f.Charges + f.Participants/2) / f.Participants
+	}
 	for _, p := range c.Equipe {
 		f.Etp += p.ETP
 		f.People += max(p.Personnes, 0)
 	}
+	for _, a := range c.Annexes {
+		if a.Type == LetterType {
+			f.Letters++
+		} else {
+			f.Others++
+		}
+	}
 	return f
+}
+
+// isOwnFunds tells a produit the collectivité brings itself: its funder is
+// the collectivité (own, folded), or its label says « autofinancement » or
+// « fonds propres ».
+func isOwnFunds(l LigneBudget, own string) bool {
+	fin := french.Fold(strings.ToLower(strings.TrimSpace(l.Financeur)))
+	lib := french.Fold(strings.ToLower(l.Libelle))
+	return (own != "" && fin == own) || strings.Contains(lib, "autofinancement") || strings.Contains(lib, "fonds propres")
 }

@@ -6,10 +6,18 @@ import "fmt"
 type Severity int
 
 const (
-	// Erreur stops the build: the dossier would not meet the call or could not be made.
+	// Erreur stops the build: the dossier could not be made, or would be
+	// unreadable or untrue (a value that cannot be read, a file that cannot
+	// be found or merged, an empty identity field). What the call asks is
+	// judged, never an error.
 	Erreur Severity = iota + 1
-	// Avertissement is printed, and the build goes on.
+	// Avertissement is printed, and the build goes on; the synthesis lists
+	// it among the points the candidate must confirm.
 	Avertissement
+	// Note is about how the tool processed a file (a letter decrypted,
+	// flattened, its signature lost): for the person building, printed and
+	// written to the manifest, never in the dossier.
+	Note
 )
 
 // String returns the French word for the severity.
@@ -19,6 +27,8 @@ func (s Severity) String() string {
 		return "erreur"
 	case Avertissement:
 		return "avertissement"
+	case Note:
+		return "note"
 	}
 	return fmt.Sprintf("gravité(%d)", int(s))
 }
@@ -69,6 +79,9 @@ const (
 	Met       Status = iota + 1 // rempli
 	NotMet                      // non rempli
 	ToConfirm                   // à confirmer
+	// ToJudge is a criterion that needs the committee's judgement
+	// (experience, mobilisation): the candidate answered, the committee weighs.
+	ToJudge // renseigné — à apprécier
 )
 
 // String returns the French label of the status.
@@ -80,6 +93,8 @@ func (s Status) String() string {
 		return "non rempli"
 	case ToConfirm:
 		return "à confirmer"
+	case ToJudge:
+		return "renseigné — à apprécier"
 	case 0:
 		return "non évalué"
 	}

@@ -45,6 +45,31 @@ type Ref struct {
 	// not read: the reader reported it, so the checks do not report the
 	// field as missing too.
 	Unread map[string]bool
+	// Typed holds the fields whose cell was not blank, so that a typed 0
+	// (a free venue) is told from a blank cell. A record made in code has
+	// no Typed: its zero values read as blank.
+	Typed map[string]bool
+	// AsText holds the numeric fields typed as text (« 12 500 € »): read
+	// by the tool, but ignored by the sheet's own total formulas.
+	AsText map[string]bool
+}
+
+// Given reports whether field key's cell was filled in (0 included).
+func (r Ref) Given(key string) bool { return r.Typed[key] }
+
+// MarkTyped records that field key's cell held a value; asText that a
+// number was typed as text.
+func (r *Ref) MarkTyped(key string, asText bool) {
+	if r.Typed == nil {
+		r.Typed = map[string]bool{}
+	}
+	r.Typed[key] = true
+	if asText {
+		if r.AsText == nil {
+			r.AsText = map[string]bool{}
+		}
+		r.AsText[key] = true
+	}
 }
 
 // Cell returns the cell ("B4") holding field key, or "" when unknown.

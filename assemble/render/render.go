@@ -1519,13 +1519,15 @@ func statusStyle(st textStyle, s model.Status) textStyle {
 		st.color = colNotMet
 	case model.ToConfirm:
 		st.color = colToConfirm
+	case model.ToJudge:
+		st.color = colAccent
 	}
 	return st
 }
 
 // statusMark draws the mark of a status centred on (x, y): a tick in a
 // disc for met, a cross for not met, an exclamation mark in a ring for to
-// confirm. Shapes differ as well as colours, for readers who do not see
+// confirm, a dot in a ring for to judge. Shapes differ as well as colours, for readers who do not see
 // them, and for black-and-white printing.
 func (r *renderer) statusMark(s model.Status, x, y float64) {
 	const rad = 1.6
@@ -1551,6 +1553,12 @@ func (r *renderer) statusMark(s model.Status, x, y float64) {
 		p.Line(x, y-0.8, x, y+0.25)
 		r.fill(colToConfirm)
 		p.Circle(x, y+0.8, 0.22, "F")
+	case model.ToJudge:
+		// A ring with a dot: answered, for the committee to weigh.
+		r.stroke(colAccent)
+		p.Circle(x, y, rad, "D")
+		r.fill(colAccent)
+		p.Circle(x, y, 0.5, "F")
 	}
 }
 
@@ -1566,12 +1574,15 @@ func (b docFigure) frags(r *renderer) []*frag {
 }
 
 func (b docTiles) frags(r *renderer) []*frag {
-	const per, sep, h = 3, 4.0, 21.0
+	const per, sep, h, lines = 3, 4.0, 22.0, 3
 	w := (contentW - sep*(per-1)) / per
 	var out []*frag
 	for i := 0; i < len(b.items); i += per {
 		row := b.items[i:min(i+per, len(b.items))]
-		f := &frag{h: h, gap: 4}
+		f := &frag{h: h, gap: 4, keep: i+per < len(b.items)}
+		if i > 0 {
+			f.gap = sep / 2
+		}
 		f.draw = func(y float64) {
 			for j, it := range row {
 				x := marginL + float64(j)*(w+sep)
@@ -1579,8 +1590,10 @@ func (b docTiles) frags(r *renderer) []*frag {
 				r.pdf.RoundedRect(x, y, w, h, 1.5, "1234", "F")
 				r.tileValue(it.value, x+3, y+3, w-6)
 				labels := r.wrap(it.key, stSmall, w-6)
-				for k, l := range labels[:min(2, len(labels))] {
-					r.text(l, stSmall, x+3, baseline(stSmall, y+h-3-float64(min(2, len(labels))-k)*stSmall.lead), w-6, 'L')
+				labels = r.capLines(labels, lines, stSmall, w-6)
+				for k, l := range labels {
+					// Under the value, from the top: up to three lines fit.
+					r.text(l, stSmall, x+3, baseline(stSmall, y+h-2.4-float64(lines-k)*stSmall.lead), w-6, 'L')
 				}
 			}
 		}

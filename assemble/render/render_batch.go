@@ -186,6 +186,8 @@ func statusBackground(s model.Status) rgbColor {
 		return rgbColor{226, 242, 231}
 	case model.NotMet:
 		return rgbColor{250, 226, 226}
+	case model.ToJudge:
+		return colAccentBg
 	}
 	return rgbColor{253, 240, 218}
 }
@@ -263,22 +265,30 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 	}
 	s.text("Chiffres clés", stH2, marginL, baseline(stH2, y), contentW, 'L')
 	y += stH2.lead + 1
+	// The same figures as each dossier's synthesis (model.Figures), amounts
+	// to the cent as there.
 	figCols := []cmpColumn{
-		{"Candidat", 0, 'L'}, {"Dates (journée communautaire, jours 1 et 2)", 40, 'L'},
-		{"Capacité", 16, 'R'}, {"Plénière", 15, 'R'}, {"Salles", 12, 'R'},
-		{"Budget", 22, 'R'}, {"Part acquise", 15, 'R'}, {"En nature", 19, 'R'},
-		{"ETP", 10, 'R'}, {"Partenaires", 19, 'R'}, {"Initiatives", 17, 'R'},
-		{"NEC locaux", 14, 'R'}, {"Lettres", 13, 'R'},
+		{"Candidat", 0, 'L'}, {"Dates (journée communautaire, jours 1 et 2)", 38, 'L'},
+		{"Lieu principal (plénière) ; tous lieux", 22, 'R'},
+		{"Budget (dont en nature)", 22, 'R'}, {"Autofinancement", 20, 'R'}, {"Cofin. extérieurs (part acquise)", 22, 'R'},
+		{"Demandé à l’agence", 18, 'R'}, {"Par participant attendu", 17, 'R'},
+		{"ETP", 9, 'R'}, {"Parte-naires", 12, 'R'}, {"Initia-tives", 11, 'R'},
+		{"NEC locaux", 10, 'R'}, {"Lettres de soutien (autres pièces)", 16, 'R'},
 	}
 	figCols[0].width = contentW - cmpWidth(figCols) // the names take what is left
 	cells = cells[:0]
 	for _, r := range rows {
+		ext := french.Money(r.Exterieur)
+		if p, ok := r.PartAcquise(); ok {
+			ext += "\n(" + french.Percent(p) + " acquis)"
+		}
 		cells = append(cells, []cmpCell{
 			{text: orEmpty(r.Candidat)}, {text: dateSpan(r)},
-			{text: french.Number(r.Capacite)}, {text: french.Number(r.Pleniere)}, {text: french.Number(r.Salles)},
-			{text: french.Money(roundEuros(r.Budget))}, {text: french.Percent(r.Acquis)}, {text: french.Money(roundEuros(r.EnNature))},
+			{text: french.Number(r.Capacite) + " (" + french.Number(r.Pleniere) + ")\n" + french.Number(r.CapaciteTotale)},
+			{text: french.Money(r.Budget) + "\n(" + french.Money(r.EnNature) + ")"}, {text: french.Money(r.Autofinancement)}, {text: ext},
+			{text: french.Money(r.Demande)}, {text: french.Money(r.ParParticipant)},
 			{text: french.ETP(r.ETP)}, {text: fmt.Sprint(r.Partenaires)}, {text: fmt.Sprint(r.Initiatives)},
-			{text: fmt.Sprint(r.NECLocaux)}, {text: fmt.Sprint(r.Lettres)},
+			{text: fmt.Sprint(r.NECLocaux)}, {text: fmt.Sprint(r.Lettres) + " (" + fmt.Sprint(r.AutresPieces) + ")"},
 		})
 	}
 	g = &cmpTable{s: s, cols: figCols, top: marginT}
@@ -290,12 +300,16 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 		s.pdf.AddPage()
 		y = marginT - 8
 	}
-	s.barChart(marginL, y, half, "Capacité d’accueil (places)",
-		fmt.Sprintf("Ligne rouge : le seuil de l’appel, %s participants.", french.Number(call.Criteria.Participants)),
-		rows, func(r model.Row) (float64, float64) { return float64(r.Capacite), 0 }, float64(call.Criteria.Participants), french.Number)
-	s.barChart(marginL+half+10, y, half, "Budget prévisionnel (total des charges)",
-		"Partie foncée : part des produits déjà acquise.",
-		rows, func(r model.Row) (float64, float64) { return float64(r.Budget) / 100, r.Acquis }, 0,
+	th, thLabel := call.Threshold()
+	s.barChart(marginL, y, half, "Capacité du lieu principal (places)",
+		french.Typo("Ligne rouge : le "+thLabel+"."),
+		rows, func(r model.Row) (float64, float64) { return float64(r.Capacite), 0 }, float64(th), french.Number)
+	s.barChart(marginL+half+10, y, half, "Cofinancements extérieurs",
+		"Partie foncée : part déjà acquise ; autofinancement et contributions en nature à part.",
+		rows, func(r model.Row) (float64, float64) {
+			p, _ := r.PartAcquise()
+			return float64(r.Exterieur) / 100, p
+		}, 0,
 		func(n int64) string { return french.Money(n * 100) })
 	if err := s.pdf.Error(); err != nil {
 		return fmt.Errorf("comparaison : %w", err)
@@ -317,9 +331,6 @@ func cmpWidth(cols []cmpColumn) float64 {
 	}
 	return w
 }
-
-// roundEuros rounds cents to whole euros, still in cents.
-func roundEuros(cents int64) int64 { return (cents + 50) / 100 * 100 }
 
 // dateSpan writes a candidate's three dates compactly: « 1er, 2 et 3 octobre 2025 ».
 func dateSpan(r model.Row) string {

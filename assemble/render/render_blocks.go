@@ -1,7 +1,6 @@
 package render
 
 import (
-	"math"
 	"necdossier/assemble/french"
 	"necdossier/assemble/model"
 	"strconv"
@@ -396,26 +395,14 @@ func eventDates(e model.Evenement) string {
 
 func (d *docBuilder) synthesis() {
 	c := d.c
-	f := model.BudgetKeyFigures(c)
+	f := model.FiguresOf(c, d.call)
 	d.add(docHeading{level: 1, text: "Synthèse", anchor: "synthese"})
 	// « Candidature de » + the name would need the name's article (« de la
 	// Métropole », « du Département »), which the workbook does not give.
 	intro := "Collectivité candidate : " + nonEmpty(orEmpty(c.Collectivite.Nom)) + " — appel « " + french.Typo(safeText(d.call.Title)) + " »."
 
 	d.add(docPara{text: french.Typo(intro), st: stBody})
-	nature := ""
-	if f.Nature > 0 {
-		nature = "dont " + french.Money(f.Nature) + " en nature"
-	}
-	tiles := docTiles{items: []docPair{
-		{"places, tous lieux réunis", placesOrEmpty(f.Capacity)},
-		{"jours de l’événement", eventDates(c.Evenement)},
-		{joinNonEmpty(", ", "budget prévisionnel", nature), moneyOrEmpty(f.Charges)},
-		{"des produits acquis", shareOrEmpty(f.Acquis, f.Produits)},
-		{"moyens humains, " + french.Number(f.People) + french.NBSP + "personnes", etpOrEmpty(f.Etp)},
-		{"partenaires, " + french.Number(int64(len(d.opt.Annexes))) + french.NBSP + "pièces jointes", french.Number(int64(len(c.Partenaires)))},
-	}}
-	d.add(tiles)
+	d.add(synthesisTiles(c, d.call, f))
 	t := d.checklist()
 	d.add(docHeading{level: 3, text: french.Typo("Critères de l’appel : " + tally(t))})
 	d.add(t)
@@ -423,39 +410,77 @@ func (d *docBuilder) synthesis() {
 	// The fingerprint is printed at the foot of this page (see renderer.footer).
 }
 
+// synthesisTiles are the key figures, each with its meaning in words: the
+// capacity the criteria judge first, the money a committee weighs.
+func synthesisTiles(c *model.Candidature, call *model.Call, f model.Figures) docTiles {
+	capLabel := "places au lieu principal"
+	if f.HasMain {
+		capLabel += " (plénière " + french.Number(f.Plenary) + ")"
+		if len(c.Lieux) > 1 {
+			capLabel += ", " + french.Number(f.TotalCapacity) + french.NBSP + "tous lieux réunis"
+		}
+	}
+	capacity := ""
+	if f.HasMain && (f.Capacity != 0 || f.CapacityGiven) {
+		capacity = french.Number(f.Capacity)
+	}
+	budget, nature := "", ""
+	if len(c.Budget) > 0 {
+		budget = french.Money(f.Charges)
+		if f.EnNatureProduits > 0 {
+			nature = "dont " + french.Money(f.EnNatureProduits) + " en nature"
+		}
+	}
+	share, shareLabel := "", "des cofinancements extérieurs acquis"
+	if p, ok := f.ExternalShare(); ok {
+		share = french.Percent(p)
+		shareLabel += " (" + french.Money(f.ExternalAcquis) + " sur " + french.Money(f.External) + ")"
+	} else if len(c.Budget) > 0 {
+		share = "aucun"
+		shareLabel = "cofinancement extérieur"
+	}
+	own, asked, per := "", "", ""
+	if len(c.Budget) > 0 {
+		own, asked = french.Money(f.OwnFunds), french.Money(f.Asked)
+		if f.PerParticipant > 0 {
+			per = french.Money(f.PerParticipant)
+		}
+	}
+	funder := "l’agence"
+	if call.Funder.Name != "" {
+		funder = french.Typo(safeText(call.Funder.Name))
+	}
+	etp := ""
+	if len(c.Equipe) > 0 {
+		etp = french.ETP(f.Etp) + french.NBSP + "ETP"
+	}
+	others := french.Plural(f.Others, "aucune autre pièce", "autre pièce", "autres pièces")
+	budgetLabel := joinNonEmpty(", ", "budget prévisionnel", nature)
+	if per != "" {
+		budgetLabel += " ; " + per + " par participant attendu (" + french.Number(f.Participants) + ")"
+	}
+	askedLabel := "demandés à " + funder
+	if own != "" {
+		askedLabel += " ; autofinancement : " + own
+	}
+	staffLabel := "moyens humains, " + french.Plural(int(f.People), "aucune personne", "personne", "personnes") + " ; " +
+		french.Plural(f.Letters, "aucune lettre de soutien", "lettre de soutien", "lettres de soutien") + ", " + others + " ; " +
+		french.Plural(len(c.Partenaires), "aucun partenaire", "partenaire", "partenaires")
+	return docTiles{items: []docPair{
+		{capLabel, capacity},
+		{"jours de l’événement", eventDates(c.Evenement)},
+		{budgetLabel, budget},
+		{shareLabel, share},
+		{askedLabel, asked},
+		{staffLabel, etp},
+	}}
+}
+
 func nonEmpty(s string) string {
 	if s == "" {
 		return emptyText
 	}
 	return s
-}
-
-func placesOrEmpty(n int64) string {
-	if n <= 0 {
-		return ""
-	}
-	return french.Number(n)
-}
-
-func moneyOrEmpty(n int64) string {
-	if n == 0 {
-		return ""
-	}
-	return french.Money(n)
-}
-
-func shareOrEmpty(part, whole int64) string {
-	if whole <= 0 {
-		return ""
-	}
-	return french.Percent(float64(part) / float64(whole))
-}
-
-func etpOrEmpty(x float64) string {
-	if !(x > 0) || math.IsInf(x, 0) {
-		return ""
-	}
-	return french.ETP(x) + french.NBSP + "ETP"
 }
 
 // checklist is the table of the call's criteria and where the candidature
@@ -469,6 +494,7 @@ func (d *docBuilder) checklist() docTable {
 	}, statusCol: 1}
 	if len(d.opt.Criteria) > 0 {
 		for _, cr := range d.opt.Criteria {
+			// The status is written, not only coloured.
 			t.rows = append(t.rows, docRow{cells: []string{french.Typo(safeText(cr.Label)), cr.Status.String(), orEmpty(cr.Detail)}, status: cr.Status})
 		}
 		return t
@@ -486,9 +512,9 @@ func (d *docBuilder) checklist() docTable {
 // tally sums up the checklist: « 7 critères remplis sur 9, 1 à confirmer,
 // 1 non rempli ».
 func tally(t docTable) string {
-	var n [4]int
+	var n [5]int
 	for _, r := range t.rows {
-		if r.status >= model.Met && r.status <= model.ToConfirm {
+		if r.status >= model.Met && r.status <= model.ToJudge {
 			n[r.status]++
 		}
 	}
@@ -499,6 +525,9 @@ func tally(t docTable) string {
 		return french.Number(int64(k)) + french.NBSP + many
 	}
 	s := count(n[model.Met], "critère rempli", "critères remplis") + " sur " + french.Number(int64(len(t.rows)))
+	if n[model.ToJudge] > 0 {
+		s += ", " + french.Number(int64(n[model.ToJudge])) + french.NBSP + "à apprécier"
+	}
 	if n[model.ToConfirm] > 0 {
 		s += ", " + french.Number(int64(n[model.ToConfirm])) + french.NBSP + "à confirmer"
 	}
@@ -512,8 +541,9 @@ func tally(t docTable) string {
 // lists fewer when the synthesis would not fit on one page.
 const maxPoints = 5
 
-// points lists the findings (errors first) in a box « Points à confirmer »:
-// at most d.maxPoints of them, the rest counted on a last line.
+// points lists the warnings in a box « Points à confirmer »: at most
+// d.maxPoints of them, the rest counted on a last line. Notes on how a
+// letter was processed are for the person building, not for the committee.
 func (d *docBuilder) points() {
 	var items []string
 	for _, sev := range []model.Severity{model.Erreur, model.Avertissement} {
@@ -648,20 +678,19 @@ func (d *docBuilder) lieuxDates(s model.Section) {
 		if a := orEmpty(l.Adresse); a != "" {
 			lieu += "\n" + a
 		}
-		ateliers := ""
-		if l.Salles > 0 || l.PlacesAteliers > 0 {
-			ateliers = french.Number(l.Salles) + french.NBSP + "salles\n" + french.Number(l.PlacesAteliers) + french.NBSP + "places"
-		}
-		// A zero cost is an empty cell as often as a free venue: it is
-		// not shown, rather than read as « gratuit ».
+		ateliers := joinNonEmpty("\n", counted(l.Salles, l.At.Given("Salles"), "salle", "salles"), counted(l.PlacesAteliers, l.At.Given("PlacesAteliers"), "place", "places"))
+		// A typed 0 is a free venue; a blank cell is not said.
 		cout := ""
-		if l.Cout > 0 {
+		switch {
+		case l.Cout != 0:
 			cout = french.Money(l.Cout)
+		case l.At.Given("Cout"):
+			cout = "gratuit"
 		}
 		if p := orEmpty(l.PrisEnCharge); p != "" {
 			cout = joinNonEmpty("\n", cout, p)
 		}
-		t.rows = append(t.rows, docRow{cells: []string{lieu, placesOrEmpty(l.Capacite), placesOrEmpty(l.Pleniere), ateliers, ouiNon(l.Accessible), confirmee(l.Disponibilite), cout}})
+		t.rows = append(t.rows, docRow{cells: []string{lieu, given(l.Capacite, l.At.Given("Capacite")), given(l.Pleniere, l.At.Given("Pleniere")), ateliers, ouiNon(l.Accessible), confirmee(l.Disponibilite), cout}})
 	}
 	d.add(t)
 	if cc := newCapacityChart(d.c, d.call); cc != nil {
@@ -679,6 +708,26 @@ func (d *docBuilder) lieuxDates(s model.Section) {
 		mt.rows = append(mt.rows, docRow{cells: []string{longDate(m.Date), orEmpty(m.Heure), orEmpty(m.Intitule), orEmpty(m.Lieu)}})
 	}
 	d.add(mt)
+}
+
+// given prints n when it is not 0 or when its cell was typed (a typed 0
+// prints 0); "" reads « Non renseigné ».
+func given(n int64, typed bool) string {
+	if n == 0 && !typed {
+		return ""
+	}
+	return french.Number(n)
+}
+
+// counted is given with its unit: « 12 salles », « 0 salle ».
+func counted(n int64, typed bool, one, many string) string {
+	if n == 0 && !typed {
+		return ""
+	}
+	if n == 0 || n == 1 {
+		return french.Number(n) + french.NBSP + one
+	}
+	return french.Number(n) + french.NBSP + many
 }
 
 func ouiNon(b bool) string {
@@ -704,16 +753,16 @@ func (d *docBuilder) moyens(s model.Section) {
 		{title: "Personnes", share: 0.12, right: true},
 		{title: "Période", share: 0.16},
 	}, statusCol: -1}
-	f := model.BudgetKeyFigures(d.c)
+	f := model.FiguresOf(d.c, d.call)
 	for _, p := range d.c.Equipe {
 		etp := ""
-		if p.ETP > 0 {
-			etp = french.Decimal(p.ETP, 1)
+		if p.ETP != 0 || p.At.Given("ETP") {
+			etp = french.ETP(p.ETP)
 		}
-		t.rows = append(t.rows, docRow{cells: []string{orEmpty(p.Service), orEmpty(p.Role), etp, placesOrEmpty(p.Personnes), orEmpty(p.Periode)}})
+		t.rows = append(t.rows, docRow{cells: []string{orEmpty(p.Service), orEmpty(p.Role), etp, given(p.Personnes, p.At.Given("Personnes")), orEmpty(p.Periode)}})
 	}
 	if len(t.rows) > 0 {
-		t.rows = append(t.rows, docRow{cells: []string{"Total", "", french.Decimal(f.Etp, 1), french.Number(f.People), ""}, kind: rowTotal})
+		t.rows = append(t.rows, docRow{cells: []string{"Total", "", french.ETP(f.Etp), french.Number(f.People), ""}, kind: rowTotal})
 	}
 	d.add(t)
 
@@ -746,7 +795,7 @@ func sumMontants(ls []model.LigneBudget) int64 {
 	return n
 }
 
-func (d *docBuilder) budget(f model.BudgetFigures) {
+func (d *docBuilder) budget(f model.Figures) {
 	d.add(docHeading{level: 3, text: "Charges"})
 	ct := docTable{cols: []docColumn{
 		{title: "Poste", share: 0.62},
@@ -801,12 +850,24 @@ func (d *docBuilder) budget(f model.BudgetFigures) {
 		{cells: []string{"Total des charges", french.Money(f.Charges), "—"}},
 		{cells: []string{"Total des produits", french.Money(f.Produits), shareText(f.Produits, f.Produits)}},
 		{cells: []string{"Solde (produits − charges)", french.Money(f.Produits - f.Charges), "—"}, kind: rowEmphasis},
-		{cells: []string{"Cofinancements acquis", french.Money(f.Acquis), shareText(f.Acquis, f.Produits)}},
-		{cells: []string{"Cofinancements sollicités", french.Money(f.Sollicite), shareText(f.Sollicite, f.Produits)}},
-		{cells: []string{"Contributions en nature (87), valorisées en charges (86) pour " + french.Money(f.ChargesNature), french.Money(f.Nature), shareText(f.Nature, f.Produits)}},
+		{cells: []string{"Autofinancement de la collectivité", french.Money(f.OwnFunds), shareText(f.OwnFunds, f.Produits)}},
+		{cells: []string{"Cofinancements extérieurs acquis", french.Money(f.ExternalAcquis), shareText(f.ExternalAcquis, f.Produits)}},
+		{cells: []string{"Cofinancements extérieurs sollicités", french.Money(f.ExternalSollicite), shareText(f.ExternalSollicite, f.Produits)}},
 	}
-	if f.Other != 0 {
-		bt.rows = append(bt.rows, docRow{cells: []string{"Produits sans statut précisé", french.Money(f.Other), shareText(f.Other, f.Produits)}})
+	if f.ExternalOther != 0 {
+		bt.rows = append(bt.rows, docRow{cells: []string{"Cofinancements extérieurs sans statut précisé", french.Money(f.ExternalOther), shareText(f.ExternalOther, f.Produits)}})
+	}
+	bt.rows = append(bt.rows, docRow{cells: []string{"Contributions en nature (87), valorisées en charges (86) pour " + french.Money(f.EnNatureCharges), french.Money(f.EnNatureProduits), shareText(f.EnNatureProduits, f.Produits)}})
+	funder := "l’agence"
+	if d.call.Funder.Name != "" {
+		funder = french.Typo(safeText(d.call.Funder.Name))
+	}
+	bt.rows = append(bt.rows, docRow{cells: []string{"Demandé à " + funder + ", compris ci-dessus", french.Money(f.Asked), shareText(f.Asked, f.Produits)}})
+	if p, ok := f.ExternalShare(); ok {
+		bt.rows = append(bt.rows, docRow{cells: []string{"Part acquise des cofinancements extérieurs", french.Percent(p), "—"}, kind: rowEmphasis})
+	}
+	if f.PerParticipant > 0 {
+		bt.rows = append(bt.rows, docRow{cells: []string{"Budget par participant attendu (" + french.Number(f.Participants) + ")", french.Money(f.PerParticipant), "—"}})
 	}
 	d.add(bt)
 	if fc := newFundingChart(d.c); fc != nil {
@@ -850,7 +911,7 @@ func (d *docBuilder) initiatives(s model.Section) {
 		if n.Annee > 0 {
 			year = strconv.FormatInt(n.Annee, 10)
 		}
-		t.rows = append(t.rows, docRow{cells: []string{year, orEmpty(n.Lieu), placesOrEmpty(n.Participants), orEmpty(n.Bilan)}})
+		t.rows = append(t.rows, docRow{cells: []string{year, orEmpty(n.Lieu), given(n.Participants, n.At.Given("Participants")), orEmpty(n.Bilan)}})
 	}
 	d.add(t)
 }

@@ -188,39 +188,41 @@ func capChartBars(bars []chartBar, format func(int64) string) []chartBar {
 
 func placesText(n int64) string { return french.Number(n) + french.NBSP + "places" }
 
-// newCapacityChart shows each venue's capacity and their total against the
-// call's participants threshold; nil without venues.
+// newCapacityChart shows each venue's capacity, the main venue's (the one
+// the criteria judge) first and named so, and their total, against the
+// call's threshold, the same line as in the comparison; nil without venues.
 func newCapacityChart(c *model.Candidature, call *model.Call) *docBarChart {
+	f := model.FiguresOf(c, call)
 	var bars []chartBar
 	var alt []string
-	var total int64
+	mainDone := false
 	for _, l := range c.Lieux {
 		if l.Capacite <= 0 {
 			continue
 		}
 		name := nonEmpty(orEmpty(l.Nom))
-		bars = append(bars, chartBar{label: name, segs: []chartSeg{{l.Capacite, colAccent}}, value: placesText(l.Capacite)})
+		col := colSollicite
+		if !mainDone && l.Capacite == f.Capacity {
+			name += " (lieu principal)"
+			col, mainDone = colAccent, true
+		}
+		bars = append(bars, chartBar{label: name, segs: []chartSeg{{l.Capacite, col}}, value: placesText(l.Capacite)})
 		alt = append(alt, name+" "+placesText(l.Capacite))
-		total += l.Capacite
 	}
 	if len(bars) == 0 {
 		return nil
 	}
 	bars = capChartBars(bars, placesText)
 	if len(c.Lieux) > 1 {
-		bars = append(bars, chartBar{label: "Tous lieux réunis", segs: []chartSeg{{total, colTotal}}, value: placesText(total)})
+		bars = append(bars, chartBar{label: "Tous lieux réunis", segs: []chartSeg{{f.TotalCapacity, colTotal}}, value: placesText(f.TotalCapacity)})
 	}
-	// The call asks to host its participants and its speakers: the line is
-	// their sum, as the checks judge it.
-	cr := call.Criteria
-	th := cr.Participants + cr.Speakers
-	who := french.Number(cr.Participants) + french.NBSP + "participants et " + french.Number(cr.Speakers) + french.NBSP + "intervenants"
+	th, thLabel := call.Threshold()
 	return &docBarChart{
 		bars:      bars,
 		threshold: th,
-		thLabel:   french.Typo("seuil de l’appel : " + french.Number(th) + french.NBSP + "places (" + who + ")"),
-		text: french.Typo("Capacité d’accueil par lieu : " + strings.Join(alt, " ; ") + " ; au total " + placesText(total) +
-			", pour " + french.Number(th) + french.NBSP + "places demandées par l’appel (" + who + ")."),
+		thLabel:   french.Typo(thLabel),
+		text: french.Typo("Capacité d’accueil par lieu : " + strings.Join(alt, " ; ") + " ; au total " + placesText(f.TotalCapacity) +
+			" ; " + thLabel + "."),
 	}
 }
 

@@ -591,9 +591,10 @@ func TestRenderText(t *testing.T) {
 		"238 800 €", // pdftotext turns no-break spaces into spaces
 		"187 450 habitants",
 		"Mercredi 1er octobre 2025",
-		"50,3 %",
+		"24,2 %", // the share of external co-financing acquired
+		"autofinancement : 90 000 €",
 		"Lien : Non renseigné", // the third initiative has no link
-		"3,8 ETP",
+		"moyens humains, 15 personnes",
 		"p. 15 à 16",
 		"Empreinte SHA-256 des pièces : 3f2a9c0d5e7b41a8b6c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5",
 	} {

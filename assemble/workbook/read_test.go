@@ -222,7 +222,19 @@ func TestReadCellProblems(t *testing.T) {
 		{"unreadable yes/no", func(f *excelize.File) error {
 			return workbooktest.Set(f, workbook.SheetCollectivite, "Charte", 0, "bof")
 		},
-			workbook.SheetCollectivite, "B20", model.Erreur, "réponse attendue (oui ou non)", nil},
+			workbook.SheetCollectivite, "B20", model.Avertissement, "réponse attendue (oui ou non), trouvé « bof » : le dossier la lit comme « non »", nil},
+		{"availability in words", func(f *excelize.File) error {
+			return workbooktest.Set(f, workbook.SheetLieux, "Disponibilite", 0, "en cours de réservation")
+		},
+			workbook.SheetLieux, "H13", model.Avertissement, "le dossier la lit comme « non »", nil},
+		{"ETP as a percentage", func(f *excelize.File) error {
+			return workbooktest.Set(f, workbook.SheetMoyens, "ETP", 0, "40 %")
+		},
+			workbook.SheetMoyens, "C5", model.Erreur, "nombre d’ETP attendu, trouvé « 40 % »", nil},
+		{"weekday not the date's", func(f *excelize.File) error {
+			return workbooktest.Set(f, workbook.SheetLieux, "Jour1", 0, "mercredi 25 septembre 2025")
+		},
+			workbook.SheetLieux, "B6", model.Avertissement, "le 25 septembre 2025 est un jeudi", nil},
 		{"error value", func(f *excelize.File) error {
 			return workbooktest.Set(f, workbook.SheetCollectivite, "Population", 0, "#REF!")
 		},

@@ -993,6 +993,7 @@ func (rd *reader) form(s sheetSpec, b SheetBlock, g *grid) {
 		if !rd.value(s.Name, g, col+1, row, f, rec.FieldByName(f.Key)) {
 			ref.MarkUnread(f.Key)
 		}
+		markTyped(&ref, f, g.at(col+1, row))
 	}
 	rec.FieldByName("At").Set(reflect.ValueOf(ref))
 }
@@ -1025,6 +1026,7 @@ func (rd *reader) table(s sheetSpec, b SheetBlock, g *grid, header, end int, col
 			if !rd.value(s.Name, g, c, r, f, rec.FieldByName(f.Key)) {
 				ref.MarkUnread(f.Key)
 			}
+			markTyped(&ref, f, g.at(c, r))
 		}
 		rec.FieldByName("At").Set(reflect.ValueOf(ref))
 		if l, ok := rec.Addr().Interface().(*model.LigneBudget); ok {
@@ -1032,6 +1034,33 @@ func (rd *reader) table(s sheetSpec, b SheetBlock, g *grid, header, end int, col
 		}
 		slice.Set(reflect.Append(slice, rec))
 	}
+}
+
+// markTyped records in ref that f's cell was filled in, and whether a
+// number was typed there as text, which the sheet's formulas ignore.
+func markTyped(ref *model.Ref, f field, cl cell) {
+	if cl.empty() {
+		return
+	}
+	numeric := f.Kind == kMoney || f.Kind == kDecimal || f.Kind == kInt
+	ref.MarkTyped(f.Key, numeric && cl.typ == 's' && !cl.hasF)
+}
+
+// Totalled reports whether the sheet's own total formulas sum field key:
+// a number typed as text there is left out of the sheet's totals.
+func Totalled(sheet, key string) bool {
+	s, ok := SheetByName(sheet)
+	if !ok {
+		return false
+	}
+	for _, b := range s.Blocks {
+		for _, t := range b.total {
+			if strings.Contains(t.formula, "{col:"+key+"}") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // value reads the cell (col, row) as field f into v. It reports false when
@@ -1123,7 +1152,12 @@ func (rd *reader) readValue(sheet string, g *grid, col, row int, f field, v refl
 	case KYesNo:
 		b, ok := parseYesNo(raw)
 		if !ok {
-			found("réponse attendue (oui ou non)")
+			// « en cours de réservation » is an answer, not a mistake to
+			// stop on: read as « non », said so, and no hint towards a
+			// « Oui » that may be untrue.
+			rd.add(model.Avertissement, sheet, at, fmt.Sprintf("réponse attendue (oui ou non), trouvé « %s » : le dossier la lit comme « non »", Clip(cleanLine(raw), 60)),
+				"répondez Oui seulement si c’est acquis ; sinon, répondez Non et précisez la situation dans un commentaire")
+			*read = false
 			return
 		}
 		v.SetBool(b)
@@ -1178,6 +1212,14 @@ func (rd *reader) readValue(sheet string, g *grid, col, row int, f field, v refl
 			x, ok = parseDecimal(raw)
 		}
 		if !ok {
+			if p, isPct := strings.CutSuffix(strings.TrimFunc(raw, IsSpace), "%"); isPct {
+				if y, ok := parseDecimal(p); ok && f.Key == "ETP" {
+					rd.add(model.Erreur, sheet, at, fmt.Sprintf("nombre d’ETP attendu, trouvé « %s »", Clip(cleanLine(raw), 60)),
+						"écrivez "+french.DecimalTrim(y/100, 2)+" : 1 ETP est un temps plein, 0,5 un mi-temps")
+					*read = false
+					return
+				}
+			}
 			found("nombre attendu")
 			return
 		}
@@ -1199,8 +1241,27 @@ func (rd *reader) readValue(sheet string, g *grid, col, row int, f field, v refl
 			found("date attendue (JJ/MM/AAAA)")
 			return
 		}
+		if cl.typ != 'n' {
+			if w := typedWeekday(raw); w >= 0 && w != t.Weekday() {
+				rd.add(model.Avertissement, sheet, at, fmt.Sprintf("« %s » : le %s est un %s", Clip(cleanLine(raw), 60), french.ShortDate(t), french.WeekdayName(t.Weekday())),
+					"vérifiez le jour de la semaine ou la date ; le dossier retient le "+french.LongDate(t))
+			}
+		}
 		v.Set(reflect.ValueOf(t))
 	}
+}
+
+// typedWeekday is the weekday a date typed in words starts with
+// (« mercredi 2 octobre 2025 »), or -1.
+func typedWeekday(s string) time.Weekday {
+	first, _, _ := strings.Cut(cleanLine(strings.ToLower(s)), " ")
+	first = strings.TrimSuffix(first, ",")
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if first == french.WeekdayName(d) {
+			return d
+		}
+	}
+	return -1
 }
 
 // numberText is what a number cell says when a text is expected: its
@@ -1407,8 +1468,15 @@ func parseNumber(s string) (neg bool, ip, fp string, ok bool) {
 func parseAmount(s string) (int64, bool) {
 	s = strings.ToLower(compact(s))
 	thousand := false
-	for _, suf := range []string{"€", "euros", "euro", "eur", "ttc", "ht"} {
-		s = strings.TrimSuffix(s, suf)
+	// « 46 800 € TTC », « 46 800 €. », « 12 500 EUR HT » : the unit, the
+	// tax word and a closing dot, in any order, until none is left.
+	for trimmed := true; trimmed; {
+		trimmed = false
+		for _, suf := range []string{".", "€", "euros", "euro", "eur", "ttc", "ht"} {
+			if t, ok := strings.CutSuffix(s, suf); ok && t != "" {
+				s, trimmed = t, true
+			}
+		}
 	}
 	s = strings.TrimPrefix(s, "€")
 	if t, ok := strings.CutSuffix(s, "k"); ok {

@@ -88,16 +88,26 @@ func WriteCompareXLSX(w io.Writer, call *model.Call, rows []model.Row) (err erro
 		date(row.Jour1)
 		date(row.Jour2)
 		next(row.Capacite, intStyle)
+		next(row.CapaciteTotale, intStyle)
 		next(row.Pleniere, intStyle)
 		next(row.Salles, intStyle)
 		next(float64(row.Budget)/100, euroStyle)
-		next(row.Acquis, pctStyle)
 		next(float64(row.EnNature)/100, euroStyle)
+		next(float64(row.Autofinancement)/100, euroStyle)
+		next(float64(row.Exterieur)/100, euroStyle)
+		if p, ok := row.PartAcquise(); ok {
+			next(p, pctStyle)
+		} else {
+			col++ // no external co-financing: no share
+		}
+		next(float64(row.Demande)/100, euroStyle)
+		next(float64(row.ParParticipant)/100, euroStyle)
 		next(row.ETP, decStyle)
 		next(row.Partenaires, 0)
 		next(row.Initiatives, 0)
 		next(row.NECLocaux, 0)
 		next(row.Lettres, 0)
+		next(row.AutresPieces, 0)
 		next(row.Pages, 0)
 		next(row.Empreinte, 0)
 		for _, it := range call.Checklist {
