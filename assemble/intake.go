@@ -10,11 +10,15 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"unicode"
 
 	"necdossier/assemble/check"
+	"necdossier/assemble/french"
 	"necdossier/assemble/letters"
 	"necdossier/assemble/model"
 	"necdossier/assemble/workbook"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Limits on what a candidate's folder may make the tool read.
@@ -52,7 +56,7 @@ func takeIn(fsys fs.FS, name, display string, call *model.Call) (*intake, error)
 		}
 	}
 	in := &intake{c: c}
-	in.findings = append(findings, consequences(findings, check.Check(c, call, nil))...)
+	in.findings = append(findings, consequences(findings, check.Check(c, call))...)
 	in.readFiles(dir)
 	workbook.SortFindings(in.findings)
 	return in, nil
@@ -86,13 +90,13 @@ func (in *intake) readFiles(dir fs.FS) {
 	co := in.c.Collectivite
 	if co.Logo != "" {
 		cell := co.At.Cell("Logo")
-		data, f := openAt(dir, workbook.SheetCollectivite, cell, co.Logo, maxLogoBytes)
+		data, _, f := openAt(dir, workbook.SheetCollectivite, cell, co.Logo, maxLogoBytes)
 		switch kind := letters.Sniff(data); {
 		case f != nil:
 			in.findings = append(in.findings, *f)
 		case kind != "png" && kind != "jpeg":
-			in.findings = append(in.findings, model.Finding{Severity: model.Erreur, Sheet: workbook.SheetCollectivite, Cell: cell,
-				Message: fmt.Sprintf("fichier « %s » : le logo doit être une image PNG ou JPEG", co.Logo), Hint: "enregistrez le logo en PNG"})
+			in.add(model.Erreur, workbook.SheetCollectivite, cell,
+				fmt.Sprintf("fichier « %s » : le logo doit être une image PNG ou JPEG", printable(co.Logo)), "enregistrez le logo en PNG")
 		default:
 			in.logo = data
 		}
@@ -103,58 +107,65 @@ func (in *intake) readFiles(dir fs.FS) {
 		if a.Fichier == "" {
 			continue
 		}
-		key := workbook.Normalize(a.Fichier)
-		if l, ok := read[key]; ok {
-			in.letters[len(in.letters)-1] = l
-			continue
-		}
-		read[key] = nil
 		cell := a.At.Cell("Fichier")
-		data, f := openAt(dir, workbook.SheetAnnexes, cell, a.Fichier, maxLetterBytes)
+		if p, err := cleanName(a.Fichier); err == nil {
+			if p, _ := resolve(dir, p); read[p] != nil {
+				in.letters[len(in.letters)-1] = read[p]
+				continue
+			}
+		}
+		data, key, f := openAt(dir, workbook.SheetAnnexes, cell, a.Fichier, maxLetterBytes)
 		if f != nil {
 			in.findings = append(in.findings, *f)
 			continue
 		}
 		l, err := letters.ReadLetter(a.Fichier, data, letters.LetterOptions{})
 		if err != nil {
-			in.findings = append(in.findings, model.Finding{Severity: model.Erreur, Sheet: workbook.SheetAnnexes, Cell: cell, Message: err.Error()})
+			in.add(model.Erreur, workbook.SheetAnnexes, cell, printable(err.Error()), "remplacez le fichier, ou demandez-en un nouvel exemplaire à son auteur")
 			continue
 		}
 		for _, w := range l.Warnings {
 			// How the letter was processed: for the person building
 			// (terminal, manifest), not for the committee.
-			in.findings = append(in.findings, model.Finding{Severity: model.Note, Sheet: workbook.SheetAnnexes, Cell: cell, Message: w})
+			in.add(model.Note, workbook.SheetAnnexes, cell, printable(w), "")
 		}
 		read[key] = l
 		in.letters[len(in.letters)-1] = l
 	}
 }
 
+// add records a finding, in French typography.
+func (in *intake) add(sev model.Severity, sheet, cell, msg, hint string) {
+	in.findings = append(in.findings, model.Finding{Severity: sev, Sheet: sheet, Cell: cell, Message: french.Spaced(msg), Hint: french.Spaced(hint)})
+}
+
 // openAt reads the file name, typed in the workbook at sheet!cell, from
-// dir, or returns the finding that says why it cannot.
-func openAt(dir fs.FS, sheet, cell, name string, max int64) ([]byte, *model.Finding) {
+// dir, or returns the finding that says why it cannot. It also returns the
+// file's name in dir, which may differ from name (see resolve).
+func openAt(dir fs.FS, sheet, cell, name string, max int64) ([]byte, string, *model.Finding) {
 	here := "placez le fichier dans le dossier du classeur et écrivez seulement son nom"
-	bad := func(msg, hint string) ([]byte, *model.Finding) {
-		return nil, &model.Finding{Severity: model.Erreur, Sheet: sheet, Cell: cell, Message: msg, Hint: hint}
+	bad := func(msg, hint string) ([]byte, string, *model.Finding) {
+		return nil, "", &model.Finding{Severity: model.Erreur, Sheet: sheet, Cell: cell, Message: french.Spaced(msg), Hint: french.Spaced(hint)}
 	}
 	p, err := cleanName(name)
 	if err != nil {
-		return bad(fmt.Sprintf("chemin refusé « %s » : %v", name, err), here)
+		return bad(fmt.Sprintf("chemin refusé « %s » : %v", printable(name), err), here)
 	}
+	p, near := resolve(dir, p)
 	data, err := readFile(dir, p, max)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		hint := "placez le fichier dans le même dossier que le classeur, ou corrigez son nom, extension comprise"
-		if near := nearName(dir, p); near != "" {
-			hint = fmt.Sprintf("vouliez-vous dire « %s » ? Le nom doit être exact", near)
+		if near != "" {
+			hint = fmt.Sprintf("vouliez-vous dire « %s » ? %s", printable(near), difference(path.Base(p), path.Base(near)))
 		}
-		return bad(fmt.Sprintf("fichier « %s » introuvable dans le dossier du classeur", name), hint)
+		return bad(fmt.Sprintf("fichier « %s » introuvable dans le dossier du classeur", printable(name)), hint)
 	case err != nil:
-		return bad(fmt.Sprintf("fichier « %s » : %v", name, err), "placez le fichier lui-même (pas un raccourci ni un dossier) dans le dossier du classeur")
+		return bad(fmt.Sprintf("fichier « %s » : %v", printable(name), err), "placez le fichier lui-même (pas un raccourci ni un dossier) dans le dossier du classeur")
 	case len(data) == 0:
-		return bad(fmt.Sprintf("fichier « %s » vide", name), "remplacez-le par le bon fichier")
+		return bad(fmt.Sprintf("fichier « %s » vide", printable(name)), "remplacez-le par le bon fichier")
 	}
-	return data, nil
+	return data, p, nil
 }
 
 // cleanName turns a file name typed in the workbook into a path of the
@@ -176,20 +187,107 @@ func cleanName(name string) (string, error) {
 	return p, nil
 }
 
-// nearName finds a file of the folder whose name differs from p only by
-// case or accents, to suggest it.
-func nearName(dir fs.FS, p string) string {
-	entries, err := fs.ReadDir(dir, path.Dir(p))
-	if err != nil {
-		return ""
+// resolve finds the file of dir that the name p typed in a workbook means.
+// A name as typed wins; failing that, the same name once both are in
+// Unicode's composed form (NFC: macOS and zip files made there write « é »
+// as « e » and an accent), then the same name in another case (the name
+// typed on Windows, where case does not matter). When nothing matches, near
+// is the closest name of the folder, if one is close enough to suggest:
+// one or two characters apart, or the same name with another extension.
+func resolve(dir fs.FS, p string) (found, near string) {
+	if _, err := fs.Stat(dir, p); err == nil {
+		return p, ""
 	}
-	want := workbook.Normalize(path.Base(p))
-	for _, e := range entries {
-		if workbook.Normalize(e.Name()) == want {
-			return path.Join(path.Dir(p), e.Name())
+	folder, base := path.Dir(p), norm.NFC.String(path.Base(p))
+	entries, err := fs.ReadDir(dir, folder)
+	if err != nil {
+		return p, ""
+	}
+	for _, same := range []func(a, b string) bool{
+		func(a, b string) bool { return a == b },
+		strings.EqualFold,
+	} {
+		for _, e := range entries {
+			if same(norm.NFC.String(e.Name()), base) {
+				return path.Join(folder, e.Name()), ""
+			}
 		}
 	}
-	return ""
+	best := 3
+	want := strings.ToLower(base)
+	stem := strings.TrimSuffix(want, path.Ext(want))
+	for _, e := range entries {
+		got := strings.ToLower(norm.NFC.String(e.Name()))
+		d := editDistance(want, got, best)
+		if d > 2 && strings.TrimSuffix(got, path.Ext(got)) == stem {
+			d = 2 // another extension
+		}
+		if d < best {
+			best, near = d, path.Join(folder, e.Name())
+		}
+	}
+	return p, near
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes, or
+// limit when it is at least limit.
+func editDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d >= limit || -d >= limit {
+		return limit
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		low := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			low = min(low, cur[j])
+		}
+		if low >= limit {
+			return limit
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[len(rb)], limit)
+}
+
+// difference shows where the name typed differs from the one suggested,
+// the part that differs between brackets:
+// « soutien-re[gi]on.pdf » where the workbook says « soutien-re[ig]on.pdf ».
+func difference(typed, near string) string {
+	a, b := []rune(norm.NFC.String(typed)), []rune(norm.NFC.String(near))
+	pre := 0
+	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	mark := func(r []rune) string {
+		return printable(string(r[:pre]) + "[" + string(r[pre:len(r)-suf]) + "]" + string(r[len(r)-suf:]))
+	}
+	return fmt.Sprintf("Le nom doit être exact : « %s » dans le dossier, « %s » dans le classeur", mark(b), mark(a))
+}
+
+// printable replaces the control characters of a name (a tab, an escape
+// sequence) so that a message never carries them to the terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '�'
+		}
+		return r
+	}, s)
 }
 
 // readFile reads name from fsys: a regular file of at most max bytes. What

@@ -743,7 +743,10 @@ func TestSamples(t *testing.T) {
 				t.Errorf("différence avec le littéral (%s) : %s", regenerate, d)
 			}
 
-			findings = append(findings, check.Check(got, call, os.DirFS(dir))...)
+			findings, err = CheckFile(filepath.Join(dir, sampleWorkbook), call)
+			if err != nil {
+				t.Fatal(err)
+			}
 			verdict := sampleVerdicts[name]
 			for _, f := range findings {
 				if f.Severity == model.Erreur {
@@ -769,11 +772,10 @@ func TestSamples(t *testing.T) {
 	}
 	t.Run(sampleErrors, func(t *testing.T) {
 		dir := filepath.Join(samplesDir, sampleErrors)
-		got, findings, err := workbook.ReadWorkbookFile(filepath.Join(dir, sampleWorkbook))
+		findings, err := CheckFile(filepath.Join(dir, sampleWorkbook), call)
 		if err != nil {
 			t.Fatalf("%v (%s)", err, regenerate)
 		}
-		findings = append(findings, check.Check(got, call, os.DirFS(dir))...)
 		if got, want := sampleFindingPlaces(findings, model.Erreur), samplePlaces(t, sampleErrorPlaces); !slices.Equal(got, want) {
 			t.Errorf("erreurs en %q, attendues en %q ; constats :\n%s", got, want, testkit.FindingsText(findings))
 		}

@@ -2,12 +2,9 @@ package check
 
 import (
 	"fmt"
-	"io"
-	"io/fs"
 	"necdossier/assemble/french"
 	"necdossier/assemble/model"
 	"necdossier/assemble/workbook"
-	"path"
 	"reflect"
 	"strconv"
 	"strings"
@@ -16,14 +13,14 @@ import (
 )
 
 // Check judges c against the call: required answers, the call's criteria
-// (capacity, dates, window), the budget's balance, plausible figures,
-// contact formats and the annex files. annexes is the candidate's folder,
-// the workbook's; nothing outside it is reached. A nil annexes skips the
-// file checks. The findings come in sheet order, then cell order.
-func Check(c *model.Candidature, call *model.Call, annexes fs.FS) []model.Finding {
+// (capacity, dates, window), the budget's balance, plausible figures and
+// contact formats. It reads no file: the files a workbook names are the
+// intake's (package assemble). The findings come in sheet order, then cell
+// order.
+func Check(c *model.Candidature, call *model.Call) []model.Finding {
 	k := &checker{c: c, call: call}
 	k.required()
-	k.collectivite(annexes)
+	k.collectivite()
 	k.dates()
 	k.venues()
 	k.moments()
@@ -32,7 +29,7 @@ func Check(c *model.Candidature, call *model.Call, annexes fs.FS) []model.Findin
 	k.necLocaux()
 	k.links()
 	k.textNumbers()
-	k.annexes(annexes)
+	k.annexes()
 	workbook.SortFindings(k.out)
 	return k.out
 }
@@ -116,7 +113,7 @@ func lowerFirst(s string) string {
 	return strings.ToLower(string(r)) + s[n:]
 }
 
-func (k *checker) collectivite(annexes fs.FS) {
+func (k *checker) collectivite() {
 	co := &k.c.Collectivite
 	sh := workbook.SheetCollectivite
 	cell := func(key string) string { return k.cellOf(co.At, sh, key) }
@@ -136,9 +133,6 @@ func (k *checker) collectivite(annexes fs.FS) {
 	}
 	if co.ContactTel != "" && !validPhone(co.ContactTel) {
 		k.add(model.Avertissement, sh, cell("ContactTel"), fmt.Sprintf("numéro de téléphone invalide « %s »", co.ContactTel), "10 chiffres commençant par 0, ou +33 suivi de 9 chiffres ; exemple : 02 99 12 34 56")
-	}
-	if co.Logo != "" && annexes != nil {
-		k.file(annexes, sh, cell("Logo"), co.Logo, false)
 	}
 }
 
@@ -391,9 +385,8 @@ func (k *checker) links() {
 	}
 }
 
-// annexes checks that a support letter is there and that every file named
-// exists in the folder and is a PDF, a JPEG or a PNG.
-func (k *checker) annexes(dir fs.FS) {
+// annexes notes a file named twice and the lack of a support letter.
+func (k *checker) annexes() {
 	sh := workbook.SheetAnnexes
 	seen := map[string]bool{}
 	for _, a := range k.c.Annexes {
@@ -403,87 +396,10 @@ func (k *checker) annexes(dir fs.FS) {
 			}
 			seen[key] = true
 		}
-		if a.Fichier != "" && dir != nil {
-			k.file(dir, sh, a.At.Cell("Fichier"), a.Fichier, true)
-		}
 	}
 	if model.FiguresOf(k.c, k.call).Letters == 0 {
 		k.add(model.Avertissement, sh, "", "aucune lettre de soutien", "l’appel cite les lettres de soutien parmi les documents qui peuvent appuyer la candidature ; si vous en avez, ajoutez une ligne de type « Lettre de soutien » avec son fichier")
 	}
-}
-
-// file checks one file named in the workbook: a relative path inside the
-// folder, present, readable, and of an accepted type (by its first bytes,
-// not its name). Whether a PDF is sound is for the letters stage.
-func (k *checker) file(dir fs.FS, sheet, cell, name string, pdf bool) {
-	p := strings.ReplaceAll(name, `\`, "/")
-	if strings.HasPrefix(p, "/") || (len(p) > 1 && p[1] == ':') || strings.HasPrefix(p, "//") {
-		k.add(model.Erreur, sheet, cell, fmt.Sprintf("chemin absolu refusé « %s »", name), "placez le fichier dans le dossier du classeur et écrivez seulement son nom")
-		return
-	}
-	p = strings.TrimPrefix(p, "./")
-	for _, part := range strings.Split(p, "/") {
-		if part == ".." {
-			k.add(model.Erreur, sheet, cell, fmt.Sprintf("chemin refusé « %s » : il sort du dossier du classeur", name), "placez le fichier dans le dossier du classeur et écrivez seulement son nom")
-			return
-		}
-	}
-	p = path.Clean(p)
-	if !fs.ValidPath(p) {
-		k.add(model.Erreur, sheet, cell, fmt.Sprintf("nom de fichier invalide « %s »", name), "écrivez le nom du fichier tel qu’il apparaît dans le dossier")
-		return
-	}
-	f, err := dir.Open(p)
-	if err != nil {
-		hint := "placez le fichier dans le même dossier que le classeur, ou corrigez son nom, extension comprise"
-		if near := nearName(dir, p); near != "" {
-			hint = fmt.Sprintf("vouliez-vous dire « %s » ? Le nom doit être exact", near)
-		}
-		k.add(model.Erreur, sheet, cell, fmt.Sprintf("fichier « %s » introuvable dans le dossier du classeur", name), hint)
-		return
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		k.add(model.Erreur, sheet, cell, fmt.Sprintf("« %s » est un dossier, pas un fichier", name), "écrivez le nom du fichier")
-		return
-	}
-	head := make([]byte, 8)
-	n, err := io.ReadFull(f, head)
-	if err != nil && n == 0 {
-		msg := fmt.Sprintf("fichier « %s » vide", name)
-		if err != io.EOF {
-			msg = fmt.Sprintf("fichier « %s » illisible (%v)", name, err)
-		}
-		k.add(model.Erreur, sheet, cell, msg, "remplacez-le par le bon fichier")
-		return
-	}
-	head = head[:n]
-	isPDF := strings.HasPrefix(string(head), "%PDF-")
-	isJPEG := len(head) >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF
-	isPNG := strings.HasPrefix(string(head), "\x89PNG\r\n\x1a\n")
-	switch {
-	case pdf && (isPDF || isJPEG || isPNG), !pdf && (isJPEG || isPNG):
-	case pdf:
-		k.add(model.Erreur, sheet, cell, fmt.Sprintf("fichier « %s » : ni PDF, ni JPEG, ni PNG", name), "enregistrez le document en PDF, ou l’image en JPEG ou PNG")
-	default:
-		k.add(model.Erreur, sheet, cell, fmt.Sprintf("fichier « %s » : le logo doit être une image PNG ou JPEG", name), "enregistrez le logo en PNG")
-	}
-}
-
-// nearName finds a file of the folder whose name differs from p only by
-// case or accents, to suggest it.
-func nearName(dir fs.FS, p string) string {
-	entries, err := fs.ReadDir(dir, path.Dir(p))
-	if err != nil {
-		return ""
-	}
-	want := workbook.Normalize(path.Base(p))
-	for _, e := range entries {
-		if workbook.Normalize(e.Name()) == want {
-			return path.Join(path.Dir(p), e.Name())
-		}
-	}
-	return ""
 }
 
 // Evaluate gives the verdict on each item of call.Checklist, with the

@@ -15,7 +15,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"necdossier/templates"
 
@@ -33,11 +32,11 @@ func readRich(t testing.TB) *model.Candidature {
 }
 
 func TestCheckRichIsClean(t *testing.T) {
-	if fs := Check(readRich(t), testkit.Call(t), testkit.RichAnnexes()); len(fs) != 0 {
+	if fs := Check(readRich(t), testkit.Call(t)); len(fs) != 0 {
 		t.Errorf("findings on a valid candidature: %v", fs)
 	}
 	// Built in code, without refs: the same verdict.
-	if fs := Check(testkit.RichCandidature(), testkit.Call(t), testkit.RichAnnexes()); len(fs) != 0 {
+	if fs := Check(testkit.RichCandidature(), testkit.Call(t)); len(fs) != 0 {
 		t.Errorf("findings on a valid candidature without refs: %v", fs)
 	}
 }
@@ -45,113 +44,86 @@ func TestCheckRichIsClean(t *testing.T) {
 func TestCheckRules(t *testing.T) {
 	tests := []struct {
 		name     string
-		mutate   func(c *model.Candidature, dir fstest.MapFS)
+		mutate   func(c *model.Candidature)
 		sheet    string
 		cell     string
 		sev      model.Severity
 		fragment string
 	}{
-		{"required form field", func(c *model.Candidature, _ fstest.MapFS) { c.Collectivite.Nom = "" },
+		{"required form field", func(c *model.Candidature) { c.Collectivite.Nom = "" },
 			workbook.SheetCollectivite, "B4", model.Erreur, "« Nom de la collectivité » est obligatoire"},
-		{"required table field", func(c *model.Candidature, _ fstest.MapFS) { c.Budget[1].Libelle = "" },
+		{"required table field", func(c *model.Candidature) { c.Budget[1].Libelle = "" },
 			workbook.SheetBudget, "B6", model.Avertissement, "« Libellé » est obligatoire"},
-		{"empty table", func(c *model.Candidature, _ fstest.MapFS) { c.Thematiques = nil },
+		{"empty table", func(c *model.Candidature) { c.Thematiques = nil },
 			workbook.SheetThematiques, "", model.Avertissement, "tableau « Thématiques » vide"},
-		{"charter", func(c *model.Candidature, _ fstest.MapFS) { c.Collectivite.Charte = false },
+		{"charter", func(c *model.Candidature) { c.Collectivite.Charte = false },
 			workbook.SheetCollectivite, "B20", model.Avertissement, "charte NEC"},
-		{"capacity too small", func(c *model.Candidature, _ fstest.MapFS) { c.Lieux[0].Capacite = 1500 },
+		{"capacity too small", func(c *model.Candidature) { c.Lieux[0].Capacite = 1500 },
 			workbook.SheetLieux, "C13", model.Avertissement, "capacité insuffisante : 1\u202f500 places"},
-		{"no room for speakers", func(c *model.Candidature, _ fstest.MapFS) { c.Lieux[0].Capacite = 2100 },
+		{"no room for speakers", func(c *model.Candidature) { c.Lieux[0].Capacite = 2100 },
 			workbook.SheetLieux, "C13", model.Avertissement, "2\u202f100 places pour 2\u202f000 participants et 300 intervenants : il manque 200 places"},
-		{"capacity only together", func(c *model.Candidature, _ fstest.MapFS) { c.Lieux[0].Capacite = 1800 },
+		{"capacity only together", func(c *model.Candidature) { c.Lieux[0].Capacite = 1800 },
 			workbook.SheetLieux, "C13", model.Avertissement, "aucun lieu n’accueille seul 2\u202f000 participants"},
-		{"negative capacity", func(c *model.Candidature, _ fstest.MapFS) { c.Lieux[1].Salles = -3 },
+		{"negative capacity", func(c *model.Candidature) { c.Lieux[1].Salles = -3 },
 			workbook.SheetLieux, "E14", model.Erreur, "nombre négatif"},
-		{"venue not confirmed", func(c *model.Candidature, _ fstest.MapFS) { c.Lieux[1].Disponibilite = false },
+		{"venue not confirmed", func(c *model.Candidature) { c.Lieux[1].Disponibilite = false },
 			workbook.SheetLieux, "H14", model.Avertissement, "disponibilité du lieu « Les Champs Libres » non confirmée"},
-		{"venue cost unpaid", func(c *model.Candidature, _ fstest.MapFS) { c.Lieux[0].PrisEnCharge = "" },
+		{"venue cost unpaid", func(c *model.Candidature) { c.Lieux[0].PrisEnCharge = "" },
 			workbook.SheetLieux, "J13", model.Avertissement, "coût d’occupation de 18\u202f000\u00a0€ sans financeur"},
-		{"days not consecutive", func(c *model.Candidature, _ fstest.MapFS) { c.Evenement.Jour2 = testkit.Day(2025, 9, 27) },
+		{"days not consecutive", func(c *model.Candidature) { c.Evenement.Jour2 = testkit.Day(2025, 9, 27) },
 			workbook.SheetLieux, "B7", model.Avertissement, "le jour 2 devrait être le vendredi 26 septembre 2025, trouvé samedi 27 septembre 2025"},
-		{"community day not the day before", func(c *model.Candidature, _ fstest.MapFS) {
+		{"community day not the day before", func(c *model.Candidature) {
 			c.Evenement.JourneeCommunautaire = testkit.Day(2025, 9, 20)
 		},
 			workbook.SheetLieux, "B5", model.Avertissement, "la journée communautaire a lieu la veille du jour 1 : le mercredi 24 septembre 2025"},
-		{"outside the window", func(c *model.Candidature, _ fstest.MapFS) {
+		{"outside the window", func(c *model.Candidature) {
 			c.Evenement.JourneeCommunautaire, c.Evenement.Jour1, c.Evenement.Jour2 = testkit.Day(2025, 11, 4), testkit.Day(2025, 11, 5), testkit.Day(2025, 11, 6)
 		}, workbook.SheetLieux, "B6", model.Avertissement, "le jour 1 (mercredi 5 novembre 2025) tombe hors de la période habituelle de NEC, du 15 septembre 2025 au 31 octobre 2025"},
-		{"moment outside the event", func(c *model.Candidature, _ fstest.MapFS) { c.Moments[1].Date = testkit.Day(2025, 10, 3) },
+		{"moment outside the event", func(c *model.Candidature) { c.Moments[1].Date = testkit.Day(2025, 10, 3) },
 			workbook.SheetLieux, "A24", model.Avertissement, "hors des dates de l’événement"},
-		{"budget unbalanced", func(c *model.Candidature, _ fstest.MapFS) { c.Budget[0].Montant += 100_000 },
+		{"budget unbalanced", func(c *model.Candidature) { c.Budget[0].Montant += 100_000 },
 			workbook.SheetBudget, "", model.Avertissement, "budget déséquilibré : charges 96\u202f000\u00a0€, produits 95\u202f000\u00a0€ (écart 1\u202f000\u00a0€)"},
-		{"in-kind unbalanced", func(c *model.Candidature, _ fstest.MapFS) {
+		{"in-kind unbalanced", func(c *model.Candidature) {
 			c.Budget[10].Montant = 1_000_000
 			c.Budget[8].Montant += 500_000
 		},
 			workbook.SheetBudget, "", model.Avertissement, "contributions en nature déséquilibrées : emplois (86) 15\u202f000\u00a0€, ressources (87) 10\u202f000\u00a0€"},
-		{"negative amount", func(c *model.Candidature, _ fstest.MapFS) { c.Budget[2].Montant = -5000 },
+		{"negative amount", func(c *model.Candidature) { c.Budget[2].Montant = -5000 },
 			workbook.SheetBudget, "E7", model.Erreur, "montant négatif : -50\u00a0€"},
-		{"subsidy without funder", func(c *model.Candidature, _ fstest.MapFS) { c.Budget[6].Financeur = "" },
+		{"subsidy without funder", func(c *model.Candidature) { c.Budget[6].Financeur = "" },
 			workbook.SheetBudget, "C11", model.Avertissement, "subvention sans financeur"},
-		{"subsidy without status", func(c *model.Candidature, _ fstest.MapFS) { c.Budget[7].Statut = "" },
+		{"subsidy without status", func(c *model.Candidature) { c.Budget[7].Statut = "" },
 			workbook.SheetBudget, "D12", model.Avertissement, "subvention sans statut"},
-		{"unknown category", func(c *model.Candidature, _ fstest.MapFS) { c.Budget[0].Categorie, c.Budget[0].Sens = "Divers", 0 },
+		{"unknown category", func(c *model.Candidature) { c.Budget[0].Categorie, c.Budget[0].Sens = "Divers", 0 },
 			workbook.SheetBudget, "A5", model.Erreur, "catégorie « Divers » inconnue"},
-		{"side against category", func(c *model.Candidature, _ fstest.MapFS) { c.Budget[0].Sens = model.Produit },
+		{"side against category", func(c *model.Candidature) { c.Budget[0].Sens = model.Produit },
 			workbook.SheetBudget, "A5", model.Erreur, "n’est pas du côté des produits"},
-		{"ETP negative", func(c *model.Candidature, _ fstest.MapFS) { c.Equipe[0].ETP = -1 },
+		{"ETP negative", func(c *model.Candidature) { c.Equipe[0].ETP = -1 },
 			workbook.SheetMoyens, "C5", model.Erreur, "ETP négatif"},
-		{"ETP implausible", func(c *model.Candidature, _ fstest.MapFS) { c.Equipe[0].ETP = 150 },
+		{"ETP implausible", func(c *model.Candidature) { c.Equipe[0].ETP = 150 },
 			workbook.SheetMoyens, "C5", model.Avertissement, "150,0 ETP pour un seul service"},
-		{"ETP above people", func(c *model.Candidature, _ fstest.MapFS) { c.Equipe[1].ETP = 3 },
+		{"ETP above people", func(c *model.Candidature) { c.Equipe[1].ETP = 3 },
 			workbook.SheetMoyens, "C6", model.Avertissement, "3,0 ETP pour 2 personnes"},
-		{"bad e-mail", func(c *model.Candidature, _ fstest.MapFS) { c.Collectivite.ContactEmail = "c.martin@ville" },
+		{"bad e-mail", func(c *model.Candidature) { c.Collectivite.ContactEmail = "c.martin@ville" },
 			workbook.SheetCollectivite, "B15", model.Avertissement, "adresse électronique invalide « c.martin@ville »"},
-		{"bad phone", func(c *model.Candidature, _ fstest.MapFS) { c.Collectivite.ContactTel = "99 12 34 56" },
+		{"bad phone", func(c *model.Candidature) { c.Collectivite.ContactTel = "99 12 34 56" },
 			workbook.SheetCollectivite, "B16", model.Avertissement, "numéro de téléphone invalide"},
-		{"bad postcode", func(c *model.Candidature, _ fstest.MapFS) { c.Collectivite.CodePostal = "3500" },
+		{"bad postcode", func(c *model.Candidature) { c.Collectivite.CodePostal = "3500" },
 			workbook.SheetCollectivite, "B8", model.Avertissement, "code postal attendu (5 chiffres)"},
-		{"bad web address", func(c *model.Candidature, _ fstest.MapFS) { c.Initiatives[0].Lien = "pass numérique" },
+		{"bad web address", func(c *model.Candidature) { c.Initiatives[0].Lien = "pass numérique" },
 			workbook.SheetInitiatives, "F5", model.Avertissement, "adresse web inattendue"},
-		{"NEC local year", func(c *model.Candidature, _ fstest.MapFS) { c.NECLocaux[0].Annee = 1999 },
+		{"NEC local year", func(c *model.Candidature) { c.NECLocaux[0].Annee = 1999 },
 			workbook.SheetNECLocaux, "A5", model.Avertissement, "année 1999 inattendue"},
-		{"no support letter", func(c *model.Candidature, _ fstest.MapFS) { c.Annexes[0].Type = "Autre" },
+		{"no support letter", func(c *model.Candidature) { c.Annexes[0].Type = "Autre" },
 			workbook.SheetAnnexes, "", model.Avertissement, "aucune lettre de soutien"},
-		{"annex twice", func(c *model.Candidature, _ fstest.MapFS) { c.Annexes[1].Fichier = "soutien-region.pdf" },
+		{"annex twice", func(c *model.Candidature) { c.Annexes[1].Fichier = "soutien-region.pdf" },
 			workbook.SheetAnnexes, "A6", model.Avertissement, "déjà cité plus haut"},
-		{"annex missing", func(c *model.Candidature, dir fstest.MapFS) { delete(dir, "soutien-region.pdf") },
-			workbook.SheetAnnexes, "A5", model.Erreur, "fichier « soutien-region.pdf » introuvable dans le dossier du classeur"},
-		{"annex of another case", func(c *model.Candidature, dir fstest.MapFS) {
-			dir["Soutien-Région.pdf"] = dir["soutien-region.pdf"]
-			delete(dir, "soutien-region.pdf")
-		}, workbook.SheetAnnexes, "A5", model.Erreur, "introuvable"},
-		{"annex not a PDF", func(c *model.Candidature, dir fstest.MapFS) {
-			dir["soutien-region.pdf"] = &fstest.MapFile{Data: []byte("PK\x03\x04 a docx")}
-		},
-			workbook.SheetAnnexes, "A5", model.Erreur, "ni PDF, ni JPEG, ni PNG"},
-		{"annex empty", func(c *model.Candidature, dir fstest.MapFS) { dir["soutien-region.pdf"] = &fstest.MapFile{} },
-			workbook.SheetAnnexes, "A5", model.Erreur, "vide"},
-		{"annex is a folder", func(c *model.Candidature, dir fstest.MapFS) {
-			c.Annexes[0].Fichier = "lettres"
-			dir["lettres/a.pdf"] = dir["soutien-region.pdf"]
-		},
-			workbook.SheetAnnexes, "A5", model.Erreur, "est un dossier"},
-		{"annex absolute path", func(c *model.Candidature, _ fstest.MapFS) { c.Annexes[0].Fichier = "/etc/passwd" },
-			workbook.SheetAnnexes, "A5", model.Erreur, "chemin absolu refusé"},
-		{"annex Windows path", func(c *model.Candidature, _ fstest.MapFS) { c.Annexes[0].Fichier = `C:\Users\lettre.pdf` },
-			workbook.SheetAnnexes, "A5", model.Erreur, "chemin absolu refusé"},
-		{"annex outside the folder", func(c *model.Candidature, _ fstest.MapFS) { c.Annexes[0].Fichier = "../secret.pdf" },
-			workbook.SheetAnnexes, "A5", model.Erreur, "il sort du dossier du classeur"},
-		{"logo not an image", func(c *model.Candidature, dir fstest.MapFS) {
-			dir["logo.png"] = &fstest.MapFile{Data: []byte("%PDF-1.4")}
-		},
-			workbook.SheetCollectivite, "B12", model.Erreur, "le logo doit être une image PNG ou JPEG"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, dir := readRich(t), testkit.RichAnnexes()
-			tt.mutate(c, dir)
-			fs := Check(c, testkit.Call(t), dir)
+			c := readRich(t)
+			tt.mutate(c)
+			fs := Check(c, testkit.Call(t))
 			if !testkit.HasFinding(fs, tt.sheet, tt.cell, tt.sev, tt.fragment) {
 				t.Errorf("no %v at %s!%s with %q in:\n%s", tt.sev, tt.sheet, tt.cell, tt.fragment, testkit.FindingsText(fs))
 			}
@@ -170,20 +142,11 @@ func TestCheckBudgetSideFromCategory(t *testing.T) {
 	for i := range c.Budget {
 		c.Budget[i].Sens = 0
 	}
-	if fs := Check(c, testkit.Call(t), testkit.RichAnnexes()); len(fs) != 0 {
+	if fs := Check(c, testkit.Call(t)); len(fs) != 0 {
 		t.Errorf("findings: %v", fs)
 	}
 	if got := c.Totals(); got.Charges != 9_500_000 || got.Produits != 9_500_000 || got.EnNatureCharges != 1_500_000 || got.Acquis != 6_500_000 || got.Sollicite != 1_500_000 {
 		t.Errorf("totals = %+v", got)
-	}
-}
-
-func TestCheckAnnexSubfolder(t *testing.T) {
-	c, dir := readRich(t), testkit.RichAnnexes()
-	c.Annexes[0].Fichier = `lettres\soutien.pdf`
-	dir["lettres/soutien.pdf"] = dir["soutien-region.pdf"]
-	if fs := Check(c, testkit.Call(t), dir); len(fs) != 0 {
-		t.Errorf("an annex in a subfolder, written with a backslash: %v", fs)
 	}
 }
 
@@ -195,7 +158,7 @@ func TestCheckOrder(t *testing.T) {
 	c.Collectivite.ContactTel = "123"   // Collectivité!B16
 	c.Collectivite.ContactEmail = "x@y" // Collectivité!B15
 	c.Lieux[1].Disponibilite = false    // Lieux et dates!H14
-	fs := Check(c, testkit.Call(t), nil)
+	fs := Check(c, testkit.Call(t))
 	var places []string
 	for _, f := range fs {
 		places = append(places, f.Place())
@@ -217,7 +180,7 @@ func TestCheckAfterUnreadCell(t *testing.T) {
 		return workbooktest.Set(f, workbook.SheetCollectivite, "Population", 0, "beaucoup")
 	})
 	c, read := workbooktest.ReadBook(t, b)
-	checked := Check(c, testkit.Call(t), testkit.RichAnnexes())
+	checked := Check(c, testkit.Call(t))
 	all := append(append([]model.Finding{}, checked...), read...)
 	workbook.SortFindings(all)
 	var got []string
@@ -251,7 +214,7 @@ func TestCheckTextNumbers(t *testing.T) {
 	if c.Budget[0].Montant != 1_250_000 || c.Equipe[1].ETP != 0.5 {
 		t.Errorf("read %d and %v", c.Budget[0].Montant, c.Equipe[1].ETP)
 	}
-	fs := Check(c, testkit.Call(t), testkit.RichAnnexes())
+	fs := Check(c, testkit.Call(t))
 	for _, w := range []struct{ sheet, cell, what string }{{workbook.SheetBudget, "E5", "montant saisi comme du texte"}, {workbook.SheetMoyens, "C6", "ETP saisi comme du texte"}} {
 		if !testkit.HasFinding(fs, w.sheet, w.cell, model.Avertissement, w.what) {
 			t.Errorf("no warning at %s!%s in:\n%s", w.sheet, w.cell, testkit.FindingsText(fs))
@@ -371,7 +334,7 @@ func ExampleCheck() {
 		fmt.Println(err)
 		return
 	}
-	for _, f := range Check(read, call, nil) {
+	for _, f := range Check(read, call) {
 		if f.Sheet == "Lieux et dates" {
 			// No-break spaces printed as plain ones here.
 			fmt.Println(strings.NewReplacer(french.NNBSP, " ", french.NBSP, " ").Replace(f.String()))
@@ -392,7 +355,7 @@ func TestBlankTemplate(t *testing.T) {
 	if !reflect.DeepEqual(testkit.WithoutRefs(got), &model.Candidature{}) {
 		t.Errorf("blank template reads as %+v", testkit.WithoutRefs(got))
 	}
-	findings := Check(got, testkit.Call(t), testkit.RichAnnexes())
+	findings := Check(got, testkit.Call(t))
 	if len(findings) == 0 {
 		t.Fatal("no findings on a blank template")
 	}
@@ -474,7 +437,7 @@ func FuzzReadWorkbook(f *testing.F) {
 			}
 			return
 		}
-		for _, f := range append(fs, Check(c, call, nil)...) {
+		for _, f := range append(fs, Check(c, call)...) {
 			if f.Sheet == "" || f.Message == "" {
 				t.Fatalf("finding without a place or message: %#v", f)
 			}
@@ -486,7 +449,7 @@ func FuzzReadWorkbook(f *testing.F) {
 // BenchmarkReadAndCheck reads a filled workbook, checks it and evaluates it.
 func BenchmarkReadAndCheck(b *testing.B) {
 	data := workbooktest.WriteBook(b, testkit.BigCandidature())
-	call, dir := testkit.Call(b), testkit.RichAnnexes()
+	call := testkit.Call(b)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -494,7 +457,7 @@ func BenchmarkReadAndCheck(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if fs := Check(c, call, dir); model.HasError(fs) {
+		if fs := Check(c, call); model.HasError(fs) {
 			b.Fatal(fs)
 		}
 		Evaluate(c, call)
