@@ -1303,6 +1303,9 @@ func (b docKeyValues) frags(r *renderer) []*frag {
 	valW := contentW - keyW - sep
 	var out []*frag
 	for _, p := range b.pairs {
+		if p.optional && strings.TrimSpace(p.value) == "" {
+			continue // an optional field left empty adds no line
+		}
 		keys := r.wrap(p.key, stKey, keyW)
 		st := stBody
 		val := p.value

@@ -321,7 +321,7 @@ func cmpWidth(cols []cmpColumn) float64 {
 // roundEuros rounds cents to whole euros, still in cents.
 func roundEuros(cents int64) int64 { return (cents + 50) / 100 * 100 }
 
-// dateSpan writes a candidate's three dates compactly: « 1er, 2 et 3 octobre 2025 ».
+// dateSpan writes a candidate's three dates compactly: « 1ᵉʳ, 2 et 3 octobre 2025 ».
 func dateSpan(r model.Row) string {
 	ds := []time.Time{r.Communautaire, r.Jour1, r.Jour2}
 	var parts []string
@@ -338,7 +338,7 @@ func dateSpan(r model.Row) string {
 		default:
 			day := fmt.Sprint(d.Day())
 			if d.Day() == 1 {
-				day = "1er"
+				day = french.First
 			}
 			parts = append(parts, day)
 		}

@@ -57,8 +57,12 @@ type docList struct {
 	items []string
 }
 
-// docPair is a key and its value; an empty value reads « Non renseigné ».
-type docPair struct{ key, value string }
+// docPair is a key and its value; an empty value reads « Non renseigné »,
+// unless the field is optional: then the pair adds no line.
+type docPair struct {
+	key, value string
+	optional   bool
+}
 
 // docKeyValues is a key-value list: labels on the left, values on the right.
 type docKeyValues struct {
@@ -394,6 +398,11 @@ func eventDates(e model.Evenement) string {
 	return french.ShortDate(a) + " et " + french.ShortDate(b)
 }
 
+// counted is Plural with the count bound to its noun (NBSP), for the page.
+func counted(n int, zero, one, many string) string {
+	return strings.Replace(french.Plural(n, zero, one, many), " ", french.NBSP, 1)
+}
+
 func (d *docBuilder) synthesis() {
 	c := d.c
 	f := model.BudgetKeyFigures(c)
@@ -408,12 +417,12 @@ func (d *docBuilder) synthesis() {
 		nature = "dont " + french.Money(f.Nature) + " en nature"
 	}
 	tiles := docTiles{items: []docPair{
-		{"places, tous lieux réunis", placesOrEmpty(f.Capacity)},
-		{"jours de l’événement", eventDates(c.Evenement)},
-		{joinNonEmpty(", ", "budget prévisionnel", nature), moneyOrEmpty(f.Charges)},
-		{"des produits acquis", shareOrEmpty(f.Acquis, f.Produits)},
-		{"moyens humains, " + french.Number(f.People) + french.NBSP + "personnes", etpOrEmpty(f.Etp)},
-		{"partenaires, " + french.Number(int64(len(d.opt.Annexes))) + french.NBSP + "pièces jointes", french.Number(int64(len(c.Partenaires)))},
+		{key: "places, tous lieux réunis", value: placesOrEmpty(f.Capacity)},
+		{key: "jours de l’événement", value: eventDates(c.Evenement)},
+		{key: joinNonEmpty(", ", "budget prévisionnel", nature), value: moneyOrEmpty(f.Charges)},
+		{key: "des produits acquis", value: shareOrEmpty(f.Acquis, f.Produits)},
+		{key: "moyens humains, " + counted(int(f.People), "aucune personne", "personne", "personnes"), value: etpOrEmpty(f.Etp)},
+		{key: "partenaires, " + counted(len(d.opt.Annexes), "aucune pièce jointe", "pièce jointe", "pièces jointes"), value: french.Number(int64(len(c.Partenaires)))},
 	}}
 	d.add(tiles)
 	t := d.checklist()
@@ -574,14 +583,14 @@ func (d *docBuilder) collectivite(s model.Section) {
 		charte = french.Typo("La collectivité s’engage à respecter " + safeText(d.call.Charter) + ".")
 	}
 	d.add(docKeyValues{pairs: []docPair{
-		{"Nom", orEmpty(col.Nom)},
-		{"Type", orEmpty(col.Type)},
-		{"Population", pop},
-		{"Adresse", addr},
-		{"Site web", asTyped(col.SiteWeb)},
-		{"Contact", joinNonEmpty("\n", joinNonEmpty(", ", orEmpty(col.ContactNom), orEmpty(col.ContactFonction)), asTyped(col.ContactEmail), orEmpty(col.ContactTel))},
-		{"Élu référent", joinNonEmpty("\n", joinNonEmpty(", ", orEmpty(col.EluNom), orEmpty(col.EluFonction)), asTyped(col.EluEmail))},
-		{"Charte", charte},
+		{"Nom", orEmpty(col.Nom), false},
+		{"Type", orEmpty(col.Type), false},
+		{"Population", pop, false},
+		{"Adresse", addr, false},
+		{"Site web", asTyped(col.SiteWeb), true},
+		{"Contact", joinNonEmpty("\n", joinNonEmpty(", ", orEmpty(col.ContactNom), orEmpty(col.ContactFonction)), asTyped(col.ContactEmail), orEmpty(col.ContactTel)), false},
+		{"Élu référent", joinNonEmpty("\n", joinNonEmpty(", ", orEmpty(col.EluNom), orEmpty(col.EluFonction)), asTyped(col.EluEmail)), false},
+		{"Charte", charte, false},
 	}})
 	d.add(docHeading{level: 3, text: "Présentation et impact"})
 	d.add(paragraphBlocks(col.Presentation)...)
@@ -624,10 +633,10 @@ func (d *docBuilder) lieuxDates(s model.Section) {
 	e := d.c.Evenement
 	d.h2("Calendrier")
 	d.add(docKeyValues{pairs: []docPair{
-		{"Journée communautaire", longDate(e.JourneeCommunautaire)},
-		{"Jour 1", longDate(e.Jour1)},
-		{"Jour 2", longDate(e.Jour2)},
-		{"Commentaire", orEmpty(e.Commentaire)},
+		{"Journée communautaire", longDate(e.JourneeCommunautaire), false},
+		{"Jour 1", longDate(e.Jour1), false},
+		{"Jour 2", longDate(e.Jour2), false},
+		{"Commentaire", orEmpty(e.Commentaire), true},
 	}})
 	if tl := newTimeline(d.c, d.call); tl != nil {
 		d.add(docFigure{title: "Déroulé de l’événement", alt: tl.alt(), chart: tl})
@@ -831,11 +840,10 @@ func (d *docBuilder) initiatives(s model.Section) {
 			desc[0] = p
 		}
 		d.add(desc...)
-		l := asTyped(in.Lien)
-		if l == "" {
-			l = emptyText
+		// The link is optional: no line when there is none.
+		if l := asTyped(in.Lien); l != "" {
+			d.add(docPara{text: "Lien" + french.NBSP + ": " + l, st: stHelp, gap: 1.5, withPrev: true})
 		}
-		d.add(docPara{text: "Lien" + french.NBSP + ": " + l, st: stHelp, gap: 1.5, withPrev: true})
 	}
 
 	d.h2(sheetTitle(s, 1, "NEC locaux"))
@@ -876,8 +884,8 @@ func (d *docBuilder) thematiques() {
 	for _, t := range d.c.Thematiques {
 		d.h3(t.Theme)
 		d.add(docKeyValues{pairs: []docPair{
-			{"Enjeux", orEmpty(t.Enjeux)},
-			{"Initiatives", orEmpty(t.Initiatives)},
+			{"Enjeux", orEmpty(t.Enjeux), false},
+			{"Initiatives", orEmpty(t.Initiatives), false},
 		}})
 	}
 }

@@ -590,15 +590,20 @@ func TestRenderText(t *testing.T) {
 		"• les élus et agents des collectivités ;", // a typed list becomes a list
 		"238 800 €", // pdftotext turns no-break spaces into spaces
 		"187 450 habitants",
-		"Mercredi 1er octobre 2025",
+		"Mercredi 1ᵉʳ octobre 2025", // raised letters
 		"50,3 %",
-		"Lien : Non renseigné", // the third initiative has no link
 		"3,8 ETP",
 		"p. 15 à 16",
 		"Empreinte SHA-256 des pièces : 3f2a9c0d5e7b41a8b6c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("%q missing from the extracted text", want)
+		}
+	}
+	// The third initiative has no link: an optional field adds no line.
+	for _, unwanted := range []string{"Lien : Non renseigné", "1er", "pièces jointes\n1\n"} {
+		if strings.Contains(all, unwanted) {
+			t.Errorf("%q in the extracted text", unwanted)
 		}
 	}
 	for i, p := range pages {
@@ -1265,7 +1270,7 @@ func TestFigureAlt(t *testing.T) {
 		t.Errorf("%d figures, want the timeline, capacity, charges and funding", figures)
 	}
 	tl := newTimeline(c, renderCall(t))
-	for _, want := range []string{"Journée communautaire", "mercredi 1er octobre 2025", "Plénière d’ouverture institutionnelle"} {
+	for _, want := range []string{"Journée communautaire", "mercredi 1ᵉʳ octobre 2025", "Plénière d’ouverture institutionnelle"} {
 		if !strings.Contains(tl.alt(), want) {
 			t.Errorf("timeline alternative lacks %q: %s", want, tl.alt())
 		}
