@@ -505,6 +505,19 @@ func protect(cs []glyph) {
 		for z > a && strings.ContainsRune(trailing, cs[z-1].r) {
 			z--
 		}
+		// Only a word with one of « : @ . » may be an address or a file
+		// name: the others are not looked at further.
+		maybe := false
+		for _, c := range cs[a:z] {
+			if c.r == ':' || c.r == '@' || c.r == '.' {
+				maybe = true
+				break
+			}
+		}
+		if !maybe {
+			i = j
+			continue
+		}
 		w := make([]rune, 0, z-a)
 		for _, c := range cs[a:z] {
 			w = append(w, c.r)

@@ -244,13 +244,8 @@ func splitParagraphs(s string) []string {
 //
 // maxPoints caps the findings listed on the synthesis page.
 func buildDocument(c *model.Candidature, call *model.Call, opt *RenderOptions, logo bool, maxPoints int) []docBlock {
-	d := &docBuilder{c: c, call: call, opt: opt, maxPoints: maxPoints}
-	d.cover(logo)
-	d.add(docPageBreak{})
-	d.synthesis()
-	d.add(docPageBreak{})
+	d := frontBlocks(c, call, opt, logo, maxPoints)
 	toc := &docContents{}
-	d.add(docHeading{level: 1, text: "Sommaire", mark: "sommaire"})
 	d.add(toc)
 	for i, s := range call.Sections {
 		d.add(docPageBreak{})
@@ -290,6 +285,18 @@ func firstAnnexWithPages(as []Annex) int {
 		}
 	}
 	return -1
+}
+
+// frontBlocks starts the dossier: the cover, the synthesis and the heading
+// of the contents, which must start on page 3 at the latest.
+func frontBlocks(c *model.Candidature, call *model.Call, opt *RenderOptions, logo bool, maxPoints int) *docBuilder {
+	d := &docBuilder{c: c, call: call, opt: opt, maxPoints: maxPoints}
+	d.cover(logo)
+	d.add(docPageBreak{})
+	d.synthesis()
+	d.add(docPageBreak{})
+	d.add(docHeading{level: 1, text: "Sommaire", mark: "sommaire"})
+	return d
 }
 
 // docBuilder collects the blocks of the dossier.
