@@ -224,7 +224,9 @@ type renderer struct {
 	cur       textStyle // font currently selected, to skip redundant SetFont calls
 	curOK     bool
 	overflows []overflow // strings drawn wider than their room (none, if all is well)
-	lineGroup int        // last id given to a group of lines
+	drawn     []string   // with keepDrawn, every string drawn, in order (for the tests)
+	keepDrawn bool
+	lineGroup int // last id given to a group of lines
 }
 
 // pageSpot is a place on a dossier page (1-based page, y in mm from the top).
@@ -537,6 +539,9 @@ func (r *renderer) text(s string, st textStyle, x, y, w float64, align byte) {
 	}
 	r.setFont(st)
 	sw := r.pdf.GetStringWidth(s)
+	if r.keepDrawn {
+		r.drawn = append(r.drawn, s)
+	}
 	if sw > w+0.05 || x < marginL-0.05 || x+w > pageW-marginR+0.05 {
 		r.overflows = append(r.overflows, overflow{page: r.pdf.PageNo(), text: s, width: sw, room: w})
 	}
@@ -933,22 +938,33 @@ func (r *renderer) footer(n, total int) {
 	}
 }
 
-// fitLine shortens s with an ellipsis so that it fits in w. Widths add up
-// glyph by glyph (fpdf does not kern), so one pass finds the cut.
+// fitLine shortens s with an ellipsis so that it fits in w: the rule is
+// visible (« … ») and the cut falls between words, never inside one,
+// unless the first word alone is too wide. Widths add up glyph by glyph
+// (fpdf does not kern), so one pass finds the cut.
 func (r *renderer) fitLine(s string, st textStyle, w float64) string {
 	if r.width(s, st) <= w {
 		return s
 	}
 	room := w - r.pdf.GetStringWidth("…")
-	acc, cut := 0.0, 0
+	acc, cut, word := 0.0, 0, 0
 	for i, c := range s {
 		acc += r.pdf.GetStringWidth(string(c))
 		if acc > room {
+			if c == ' ' {
+				word = i
+			}
 			break
+		}
+		if c == ' ' {
+			word = i
 		}
 		cut = i + utf8.RuneLen(c)
 	}
-	return strings.TrimRight(s[:cut], " ") + "…"
+	if word > 0 {
+		cut = word
+	}
+	return strings.TrimRight(s[:cut], " ,;:·–—(") + "…"
 }
 
 // capLines keeps at most n lines, the last one ending with an ellipsis

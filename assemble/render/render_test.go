@@ -1394,3 +1394,40 @@ func TestRenderInitiativeKeptTogether(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderTypographyGolden puts in the workbook's cells what people type
+// — numbers with ordinary spaces, « 12 500€ », « 19h30 », « 1er », straight
+// apostrophes, a URL, an e-mail address and a file name with apostrophes —
+// and keeps, in testdata/render/typo.txt, the lines of the dossier that
+// show each rule of French typography once drawn. pdftotext writes no-break
+// spaces as spaces: the golden file marks them, "_" for NBSP and "·" for
+// NNBSP, from the layout's own lines.
+func TestRenderTypographyGolden(t *testing.T) {
+	c := richDossier()
+	c.Collectivite.Presentation = "Le territoire compte 184 300 habitants ; la médiathèque reçoit 1 800 passages par an.\n" +
+		"Un budget de 12 500€, soit 40% des produits, voté le 1er mars pour la 2e édition et la 3ème année.\n" +
+		"Rendez-vous à 19h, puis à 19h30 : l'accueil d'aujourd'hui est ouvert ! Vraiment ? \"Oui\".\n" +
+		"Voir https://exemple.fr/l'appel-1er?a=1 ou ecrire.a.l'agglo@val.example et lettre_d'appui.pdf."
+	c.Moments[0].Heure = "19h30"
+	c.Initiatives[0].Lien = "https://exemple.fr/d'abord"
+	opt := richDossierOptions(c)
+	opt.Annexes = opt.Annexes[:1]
+	r, err := newRenderer(c, renderCall(t), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.keepDrawn = true
+	r.layOut()
+	marks := strings.NewReplacer(french.NBSP, "_", french.NNBSP, "·")
+	var b strings.Builder
+	seen := map[string]bool{}
+	for _, l := range r.drawn {
+		for _, key := range []string{"habitants", "passages", "ᵉ", "19" + french.NBSP + "h", "Vraiment", "https://", "pièce", "@"} {
+			if strings.Contains(l, key) && !seen[l] {
+				seen[l] = true
+				b.WriteString(marks.Replace(l) + "\n")
+			}
+		}
+	}
+	goldenRender(t, "typo.txt", b.String())
+}
