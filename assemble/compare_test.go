@@ -152,7 +152,7 @@ func TestRenderComparison(t *testing.T) {
 	text := strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(string(out))
 	for _, want := range []string{
 		"Comparaison des candidatures", "samedi 20 juillet 2024", "Métropole de Belrive", "Département de la Sarrine",
-		"C3 : Accueillir plus de 2 000 participants", "à confirmer", "Chiffres clés", "486 000 €", "1er, 2 et 3 octobre 2025",
+		"C3 : Accueillir plus de 2 000 participants", "à confirmer", "Chiffres clés", "486 000 €", "1ᵉʳ, 2 et 3 octobre 2025",
 		"Capacité du lieu principal", "Cofinancements extérieurs", "page 1 / ",
 	} {
 		if !strings.Contains(text, want) {

@@ -3,7 +3,7 @@
 //
 //	Number(12500)          → « 12 500 » (narrow no-break space)
 //	Money(1250000)         → « 12 500 € » (no-break space before €)
-//	LongDate(2025-10-01)   → « mercredi 1er octobre 2025 »
+//	LongDate(2025-10-01)   → « mercredi 1ᵉʳ octobre 2025 »
 //	Typo(`"Bonjour" : l'État`) → « Bonjour » : l’État
 //
 // Go's time package has no French: the weekday and month tables are here.

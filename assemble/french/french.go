@@ -208,17 +208,21 @@ func MonthName(m time.Month) string {
 }
 
 // LongDate formats t as "jeudi 25 septembre 2025"; the first day of a month
-// is written "1er" ("mercredi 1er octobre 2025"). The date is read in t's
+// is written with raised letters ("mercredi 1ᵉʳ octobre 2025", see First). The date is read in t's
 // own location.
 func LongDate(t time.Time) string {
 	return WeekdayName(t.Weekday()) + " " + ShortDate(t)
 }
 
-// ShortDate formats t as "25 septembre 2025" or "1er octobre 2025".
+// First is « 1er » as French typography writes it, with the letters raised
+// (U+1D49 U+02B3, which the embedded Lato draws): « 1ᵉʳ octobre ».
+const First = "1\u1d49\u02b3"
+
+// ShortDate formats t as "25 septembre 2025" or "1ᵉʳ octobre 2025" (see First).
 func ShortDate(t time.Time) string {
 	day := strconv.Itoa(t.Day())
 	if t.Day() == 1 {
-		day = "1er"
+		day = First
 	}
 	return day + " " + MonthName(t.Month()) + " " + strconv.Itoa(t.Year())
 }
@@ -368,11 +372,18 @@ func Capitalize(s string) string {
 //     after a word ("Attention!" gives "Attention !"), but not between
 //     digits (14:30, 1:2); a NNBSP already before ":" is kept;
 //   - "..." becomes "…" and " - " between spaces becomes " – ";
+//   - a number typed with ordinary spaces between its groups of three
+//     digits gets NNBSP there (« 184 300 habitants » never breaks inside the
+//     number), and a NBSP goes between a number and €, % (« 12 500€ » gives
+//     « 12 500 € »);
+//   - hours are spaced: « 19h », « 19h30 » give « 19 h », « 19 h 30 »;
+//   - ordinals get raised letters: « 1er », « 1re », « 2e », « 3ème » give
+//     « 1ᵉʳ », « 1ʳᵉ », « 2ᵉ », « 3ᵉ »;
 //   - runs of spaces collapse into one (a no-break one if the run had one)
 //     and spaces at both ends of lines are dropped; line breaks are kept.
 //
-// Words that hold a URL or an e-mail address ("://", "@" or "www.") are left
-// untouched, as are letters and digits ("oe" is not made "œ"). Typo is
+// Words that hold a URL, an e-mail address ("://", "@" or "www.") or a file
+// name (« lettre_d'appui.pdf ») are left untouched, as are letters and digits ("oe" is not made "œ"). Typo is
 // idempotent, never panics and replaces invalid UTF-8 with U+FFFD.
 func Typo(s string) string {
 	rs := []rune(s)
@@ -417,7 +428,10 @@ func typoLine(b *strings.Builder, rs []rune, depth *int) {
 	cs = guillemets(cs)
 	cs = punctuation(cs)
 	dashes(cs)
+	cs = numbers(cs)
 	units(cs)
+	cs = hours(cs)
+	cs = ordinals(cs)
 	for _, c := range cs {
 		b.WriteRune(c.r)
 	}
@@ -491,6 +505,19 @@ func protect(cs []glyph) {
 		for z > a && strings.ContainsRune(trailing, cs[z-1].r) {
 			z--
 		}
+		// Only a word with one of « : @ . » may be an address or a file
+		// name: the others are not looked at further.
+		maybe := false
+		for _, c := range cs[a:z] {
+			if c.r == ':' || c.r == '@' || c.r == '.' {
+				maybe = true
+				break
+			}
+		}
+		if !maybe {
+			i = j
+			continue
+		}
 		w := make([]rune, 0, z-a)
 		for _, c := range cs[a:z] {
 			w = append(w, c.r)
@@ -498,13 +525,27 @@ func protect(cs []glyph) {
 		// "Contains", not "starts with": a word typeset once must not gain
 		// protection the second time (idempotence), e.g. x«www.a gives x« www.a.
 		if word := strings.ToLower(string(w)); strings.Contains(word, "://") ||
-			strings.Contains(word, "@") || strings.Contains(word, "www.") {
+			strings.Contains(word, "@") || strings.Contains(word, "www.") || isFileName(word) {
 			for k := a; k < z; k++ {
 				cs[k].keep = true
 			}
 		}
 		i = j
 	}
+}
+
+// fileExts are the extensions that make a word a file name, whose
+// characters Typo keeps.
+var fileExts = []string{".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".ods", ".odt", ".doc", ".docx", ".csv", ".txt", ".zip", ".eml", ".json"}
+
+// isFileName reports whether a lower-case word ends like a file name.
+func isFileName(w string) bool {
+	for _, e := range fileExts {
+		if len(w) > len(e) && strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // ellipses replaces "..." (exactly three dots) by "…".
@@ -658,6 +699,151 @@ func units(cs []glyph) {
 	}
 }
 
+// isDigit is an ASCII digit: other scripts' digits are left alone.
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// isWordRune is a letter or a digit: what a number, an hour or an ordinal
+// must not touch on either side.
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+
+// digitRun returns where the run of ASCII digits ending before i starts.
+func digitRun(cs []glyph, i int) int {
+	j := i
+	for j > 0 && isDigit(cs[j-1].r) && !cs[j-1].keep {
+		j--
+	}
+	return j
+}
+
+// numbers groups the digits of a number typed with ordinary spaces: a
+// space between a group of one to three digits that starts the number
+// and exactly three digits that end a group becomes NNBSP (« 1 800 »,
+// « 184 300 », « 1 184 300 »); a year list (« 2024 2025 ») is not a
+// number and is left alone. A number glued to € or % gets its NBSP.
+func numbers(cs []glyph) []glyph {
+	out := make([]glyph, 0, len(cs)+4)
+	for i := 0; i < len(cs); i++ {
+		c := cs[i]
+		if !c.keep && (c.r == ' ' || c.r == nnbsp || c.r == nbsp) && i > 0 && isDigit(cs[i-1].r) && !cs[i-1].keep {
+			from := digitRun(cs, i)
+			lead := i - from
+			grouped := from > 0 && cs[from-1].r == nnbsp && from >= 2 && isDigit(cs[from-2].r)
+			starts := from == 0 || !(isWordRune(cs[from-1].r) || strings.ContainsRune(",.", cs[from-1].r))
+			next := i + 1
+			for next < len(cs) && next-i-1 < 4 && isDigit(cs[next].r) && !cs[next].keep {
+				next++
+			}
+			three := next-i-1 == 3 && (next == len(cs) || !isWordRune(cs[next].r) && cs[next].r != ',' || cs[next].r == ',' && next+1 < len(cs) && isDigit(cs[next+1].r))
+			if three && lead >= 1 && lead <= 3 && (starts || grouped) && c.r == ' ' {
+				c.r = nnbsp
+				cs[i].r = nnbsp // the next group sees this one
+			}
+		}
+		if !c.keep && (c.r == '€' || c.r == '%') && i > 0 && isDigit(cs[i-1].r) && !cs[i-1].keep {
+			out = append(out, glyph{r: nbsp})
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// hours spaces an hour typed « 19h » or « 19h30 » (also « 9H », « 19h00 »):
+// « 19 h », « 19 h 30 », with no-break spaces. Only hours 0 to 24 and
+// minutes 00 to 59, between non-letters.
+func hours(cs []glyph) []glyph {
+	out := make([]glyph, 0, len(cs)+4)
+	for i := 0; i < len(cs); i++ {
+		h := i
+		for h < len(cs) && h-i < 3 && isDigit(cs[h].r) && !cs[h].keep {
+			h++
+		}
+		n := h - i
+		ok := n >= 1 && n <= 2 && h < len(cs) && (cs[h].r == 'h' || cs[h].r == 'H') && !cs[h].keep &&
+			(i == 0 || !isWordRune(cs[i-1].r) && cs[i-1].r != ',' && cs[i-1].r != '.')
+		if !ok {
+			out = append(out, cs[i])
+			continue
+		}
+		hh := 0
+		for _, c := range cs[i:h] {
+			hh = hh*10 + int(c.r-'0')
+		}
+		m := h + 1
+		for m < len(cs) && m-h-1 < 3 && isDigit(cs[m].r) && !cs[m].keep {
+			m++
+		}
+		mins := m - h - 1
+		end := m
+		if mins != 0 && mins != 2 || mins == 2 && cs[h+1].r > '5' || hh > 24 ||
+			end < len(cs) && isWordRune(cs[end].r) {
+			out = append(out, cs[i])
+			continue
+		}
+		out = append(out, cs[i:h]...)
+		out = append(out, glyph{r: nbsp}, glyph{r: 'h'})
+		if mins == 2 {
+			out = append(out, glyph{r: nbsp}, cs[h+1], cs[h+2])
+		}
+		i = end - 1
+	}
+	return out
+}
+
+// Raised letters of ordinals (modifier letters the embedded font draws).
+const (
+	supE = '\u1d49' // ᵉ
+	supR = '\u02b3' // ʳ
+)
+
+// ordinals raises the letters of « 1er », « 1re », « 2e », « 2ème », « 2eme »
+// after a number that starts a word, when a non-letter follows.
+func ordinals(cs []glyph) []glyph {
+	out := make([]glyph, 0, len(cs))
+	for i := 0; i < len(cs); i++ {
+		c := cs[i]
+		out = append(out, c)
+		if !isDigit(c.r) || c.keep || i+1 >= len(cs) || cs[i+1].keep {
+			continue
+		}
+		from := digitRun(cs, i+1)
+		if from > 0 && (isWordRune(cs[from-1].r) || strings.ContainsRune(",.", cs[from-1].r)) {
+			continue
+		}
+		rest := cs[i+1:]
+		word := 0
+		for word < len(rest) && word < 4 && unicode.IsLetter(rest[word].r) {
+			word++
+		}
+		if word < len(rest) && (unicode.IsLetter(rest[word].r) || unicode.IsDigit(rest[word].r)) {
+			continue
+		}
+		var suffix []rune
+		switch s := string(runesOf(rest[:word])); {
+		case s == "er" && c.r == '1' && i == from:
+			suffix = []rune{supE, supR}
+		case s == "re" && c.r == '1' && i == from:
+			suffix = []rune{supR, supE}
+		case (s == "e" || s == "ème" || s == "eme") && !(c.r == '1' && i == from):
+			suffix = []rune{supE}
+		default:
+			continue
+		}
+		for _, r := range suffix {
+			out = append(out, glyph{r: r})
+		}
+		i += word
+	}
+	return out
+}
+
+func runesOf(cs []glyph) []rune {
+	rs := make([]rune, len(cs))
+	for i, c := range cs {
+		rs[i] = c.r
+	}
+	return rs
+}
+
 func dashes(cs []glyph) {
 	for i := 1; i+1 < len(cs); i++ {
 		if cs[i].r == '-' && !cs[i].keep && isHSpace(cs[i-1].r) && isHSpace(cs[i+1].r) {
@@ -666,7 +852,8 @@ func dashes(cs []glyph) {
 	}
 }
 
-// plural writes a count with its noun: « aucune initiative », « 1 lieu », « 3 lieux ».
+// Plural writes a count with its noun, agreed: « aucune initiative »,
+// « 1 lieu », « 3 lieux », « 1 800 lieux ».
 func Plural(n int, zero, one, many string) string {
 	if n == 0 {
 		return zero

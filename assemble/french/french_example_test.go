@@ -24,7 +24,7 @@ func ExampleLongDate() {
 	fmt.Println(french.LongDate(time.Date(2025, time.October, 1, 0, 0, 0, 0, time.UTC)))
 	// Output:
 	// jeudi 25 septembre 2025
-	// mercredi 1er octobre 2025
+	// mercredi 1ᵉʳ octobre 2025
 }
 
 func ExamplePercent() {

@@ -2,6 +2,7 @@ package french
 
 import (
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -200,7 +201,7 @@ func TestDates(t *testing.T) {
 		long, short, numeric string
 	}{
 		{"example", date(2025, 9, 25), "jeudi 25 septembre 2025", "25 septembre 2025", "25/09/2025"},
-		{"first", date(2025, 10, 1), "mercredi 1er octobre 2025", "1er octobre 2025", "01/10/2025"},
+		{"first", date(2025, 10, 1), "mercredi 1ᵉʳ octobre 2025", "1ᵉʳ octobre 2025", "01/10/2025"},
 		{"second", date(2025, 10, 2), "jeudi 2 octobre 2025", "2 octobre 2025", "02/10/2025"},
 		{"leap day", date(2028, 2, 29), "mardi 29 février 2028", "29 février 2028", "29/02/2028"},
 		{"new year's eve", date(2026, 12, 31), "jeudi 31 décembre 2026", "31 décembre 2026", "31/12/2026"},
@@ -223,10 +224,10 @@ func TestDates(t *testing.T) {
 func TestFirstOfEveryMonth(t *testing.T) {
 	// The 1st of each month of 2025, and its weekday.
 	want := []string{
-		"mercredi 1er janvier 2025", "samedi 1er février 2025", "samedi 1er mars 2025",
-		"mardi 1er avril 2025", "jeudi 1er mai 2025", "dimanche 1er juin 2025",
-		"mardi 1er juillet 2025", "vendredi 1er août 2025", "lundi 1er septembre 2025",
-		"mercredi 1er octobre 2025", "samedi 1er novembre 2025", "lundi 1er décembre 2025",
+		"mercredi 1ᵉʳ janvier 2025", "samedi 1ᵉʳ février 2025", "samedi 1ᵉʳ mars 2025",
+		"mardi 1ᵉʳ avril 2025", "jeudi 1ᵉʳ mai 2025", "dimanche 1ᵉʳ juin 2025",
+		"mardi 1ᵉʳ juillet 2025", "vendredi 1ᵉʳ août 2025", "lundi 1ᵉʳ septembre 2025",
+		"mercredi 1ᵉʳ octobre 2025", "samedi 1ᵉʳ novembre 2025", "lundi 1ᵉʳ décembre 2025",
 	}
 	for i, w := range want {
 		if got := LongDate(date(2025, time.Month(i+1), 1)); got != w {
@@ -378,10 +379,22 @@ func TestTypo(t *testing.T) {
 	}{
 		{"empty", "", ""},
 		{"plain", "Un projet numérique", "Un projet numérique"},
-		{"numbers", "12 500 habitants, 3.5 ETP, 1,5 M", "12 500 habitants, 3.5 ETP, 1,5 M"},
+		{"numbers", "12 500 habitants, 3.5 ETP, 1,5 M", "12·500 habitants, 3.5 ETP, 1,5 M"},
 		{"oe kept", "coeur et oeuvre", "coeur et oeuvre"},
-		{"euro bound to its amount", "un budget de 12 500 € et 40 % acquis", "un budget de 12 500_€ et 40_% acquis"},
+		{"euro bound to its amount", "un budget de 12 500 € et 40 % acquis", "un budget de 12·500_€ et 40_% acquis"},
 		{"euro alone untouched", "en € ou en %", "en € ou en %"},
+		{"numbers typed with spaces", "1 800 passages, 184 300 habitants, 1 184 300 euros", "1·800 passages, 184·300 habitants, 1·184·300 euros"},
+		{"number with decimals", "3 000,50 euros", "3·000,50 euros"},
+		{"years are not a number", "en 2024 2025 et 2026", "en 2024 2025 et 2026"},
+		{"phone number untouched", "01 23 45 67 89", "01 23 45 67 89"},
+		{"decimal then group untouched", "3,5 000", "3,5 000"},
+		{"euro glued", "12 500€ et 40%", "12·500_€ et 40_%"},
+		{"hours", "à 19h, 19h30, 9H et 19h00", "à 19_h, 19_h_30, 9_h et 19_h_00"},
+		{"not hours", "25h, 19h300, A19h, 19ha, 1,5h", "25h, 19h300, A19h, 19ha, 1,5h"},
+		{"ordinals", "le 1ᵉʳ mai, la 1re, le 2e, la 3ème, le 4eme, le 21e", "le 1ᵉʳ mai, la 1ʳᵉ, le 2ᵉ, la 3ᵉ, le 4ᵉ, le 21ᵉ"},
+		{"not ordinals", "21er, 1e, 3e5, 1ers, A2e, 2,5e", "21er, 1e, 3e5, 1ers, A2e, 2,5e"},
+		{"ordinal in URL kept", "https://x.fr/1er-19h/12 500€", "https://x.fr/1er-19h/12 500_€"},
+		{"file name kept", "voir lettre_d'appui.pdf et l'annexe", "voir lettre_d'appui.pdf et l’annexe"},
 
 		// Apostrophes.
 		{"apostrophe", "l'État", "l’État"},
@@ -480,10 +493,19 @@ func TestTypo(t *testing.T) {
 	}
 }
 
-// alnum returns the letters and digits of s, in order.
+// ordinalSuffix matches what Typo may turn into raised letters.
+var ordinalSuffix = regexp.MustCompile(`([0-9])(er|re|ème|eme|e)`)
+
+// alnum returns the letters and digits of s, in order, in lower case,
+// without the suffixes of ordinals (which Typo raises: « 1er » gives
+// « 1ᵉʳ »).
 func alnum(s string) string {
+	s = ordinalSuffix.ReplaceAllString(strings.ToLower(s), "$1")
 	var b strings.Builder
 	for _, r := range s {
+		if r == '\u1d49' || r == '\u02b3' {
+			continue
+		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 		}

@@ -165,14 +165,7 @@ func Render(w io.Writer, c *model.Candidature, call *model.Call, opt RenderOptio
 	if err != nil {
 		return nil, err
 	}
-	// The synthesis is one page: when it runs over, list fewer findings.
-	for points := maxPoints; ; points-- {
-		r.paginate(buildDocument(c, call, &r.opt, r.logo != "", points))
-		if r.marks["sommaire"].page <= 3 || points <= 1 {
-			break
-		}
-	}
-	r.draw()
+	r.layOut()
 	if err := r.pdf.Error(); err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : %w", err)
 	}
@@ -192,6 +185,21 @@ func Render(w io.Writer, c *model.Candidature, call *model.Call, opt RenderOptio
 		return nil, fmt.Errorf("écriture du dossier : %w", err)
 	}
 	return r.layout(), nil
+}
+
+// layOut paginates the dossier and draws its pages. The synthesis is one
+// page: when it runs over, it lists fewer findings.
+func (r *renderer) layOut() {
+	logo := r.logo != ""
+	points := maxPoints
+	for ; points > 1; points-- {
+		r.paginate(frontBlocks(r.c, r.call, &r.opt, logo, points).blocks)
+		if r.marks["sommaire"].page <= 3 {
+			break
+		}
+	}
+	r.paginate(buildDocument(r.c, r.call, &r.opt, logo, points))
+	r.draw()
 }
 
 // renderer holds one rendering: the fpdf document, the fragments to place,
@@ -215,6 +223,10 @@ type renderer struct {
 	header    []string  // running header: the collectivité, the call
 	cur       textStyle // font currently selected, to skip redundant SetFont calls
 	curOK     bool
+	overflows []overflow // strings drawn wider than their room (none, if all is well)
+	drawn     []string   // with keepDrawn, every string drawn, in order (for the tests)
+	keepDrawn bool
+	lineGroup int // last id given to a group of lines
 }
 
 // pageSpot is a place on a dossier page (1-based page, y in mm from the top).
@@ -232,8 +244,12 @@ type frag struct {
 	keep    bool    // keep on the same page as the next fragment
 	newPage bool    // start a new page
 	head    *frag   // table header row to repeat when this row starts a page
-	anchor  string  // heading anchor to record
-	mark    string  // another place to record
+	kind    fragKind
+	units   int    // lines or rows of content it holds, for the rules of the page
+	lines   int    // its group of lines (a paragraph, a list item, a key and its value): 1-based id, 0 for none
+	cont    bool   // a piece of a table row continuing the piece before it
+	anchor  string // heading anchor to record
+	mark    string // another place to record
 	draw    func(y float64)
 	// block is the index of the block the fragment comes from: the
 	// fragments of a block are contiguous, so a later version can open a
@@ -241,9 +257,37 @@ type frag struct {
 	block int
 }
 
+// fragKind tells what a fragment is, for the rules of the page and for
+// the tests that check them.
+type fragKind int
+
+const (
+	kindBlock     fragKind = iota // a figure, tiles, a note, the cover: one box
+	kindHeading                   // a heading (never last on a page)
+	kindLine                      // a line of a paragraph, list item or key-value pair
+	kindTableHead                 // a table's header row
+	kindRow                       // a table row, or a piece of a row taller than a page
+	kindGroup                     // a category row (never without a row of its own after it)
+	kindTotal                     // a total row (never alone at the top of a page)
+	kindContents                  // a line of the table of contents
+)
+
+var kindNames = [...]string{"bloc", "titre", "ligne", "en-tête", "ligne de tableau", "catégorie", "total", "sommaire"}
+
+func (k fragKind) String() string { return kindNames[k] }
+
 type placedFrag struct {
-	f *frag
-	y float64
+	f        *frag
+	y        float64
+	repeated bool // a table header repeated at the top of a page
+}
+
+// overflow is a string drawn wider than its room: the renderer records
+// each, and the tests fail on any.
+type overflow struct {
+	page        int
+	text        string
+	width, room float64
 }
 
 func newRenderer(c *model.Candidature, call *model.Call, opt RenderOptions) (*renderer, error) {
@@ -494,11 +538,18 @@ func (r *renderer) text(s string, st textStyle, x, y, w float64, align byte) {
 		return
 	}
 	r.setFont(st)
+	sw := r.pdf.GetStringWidth(s)
+	if r.keepDrawn {
+		r.drawn = append(r.drawn, s)
+	}
+	if sw > w+0.05 || x < marginL-0.05 || x+w > pageW-marginR+0.05 {
+		r.overflows = append(r.overflows, overflow{page: r.pdf.PageNo(), text: s, width: sw, room: w})
+	}
 	switch align {
 	case 'R':
-		x += w - r.pdf.GetStringWidth(s)
+		x += w - sw
 	case 'C':
-		x += (w - r.pdf.GetStringWidth(s)) / 2
+		x += (w - sw) / 2
 	}
 	r.pdf.Text(x, y, s)
 }
@@ -622,11 +673,25 @@ func (r *renderer) breakWord(word string, w float64) []string {
 	return pieces
 }
 
-// paginate turns blocks into fragments and places them on pages: a heading
-// never ends a page (it keeps with what follows), a table row is never split
-// and a table's header row is repeated at the top of each page it runs onto.
+// paginate turns blocks into fragments and places them on pages, under the
+// rules of the page:
+//
+//   - a heading is never the last thing on a page: it keeps at least two
+//     lines or rows of what follows;
+//   - a table's header row, and a category row, keep at least one row
+//     after them; a total row keeps the row before it, so it never starts a
+//     page alone; the header row is repeated at the top of each page a
+//     table runs onto, and only above a row;
+//   - a paragraph, list item or key-value pair leaves no single line at the
+//     foot or the head of a page (no orphan, no widow);
+//   - a table row is split only when taller than a good part of a page.
+//
+// The fragments say how they keep together (frag.keep, set by the blocks
+// and completed here for headings); the test of generated dossiers checks
+// the result against the rules.
 func (r *renderer) paginate(blocks []docBlock) {
 	r.frags, r.pages = r.frags[:0], r.pages[:0]
+	r.lineGroup = 0
 	clear(r.anchors)
 	clear(r.marks)
 	for i, b := range blocks {
@@ -638,6 +703,28 @@ func (r *renderer) paginate(blocks []docBlock) {
 		for _, f := range b.frags(r) {
 			f.block = i
 			r.frags = append(r.frags, f)
+		}
+	}
+	// A heading keeps with the first two lines or rows after it (a table's
+	// header counts for none); a heading right after it keeps its own.
+	for i, h := range r.frags {
+		if h.kind != kindHeading {
+			continue
+		}
+		units, prev := 0, h
+		for _, g := range r.frags[i+1:] {
+			if g.newPage {
+				break
+			}
+			if g.kind == kindHeading {
+				h.keep = h.keep || prev == h
+				break
+			}
+			prev.keep = true
+			if units += g.units; units >= 2 {
+				break
+			}
+			prev = g
 		}
 	}
 	var page []placedFrag
@@ -657,22 +744,25 @@ func (r *renderer) paginate(blocks []docBlock) {
 		if len(page) == 0 {
 			gap = 0
 		}
+		// What f keeps with must fit below it; a group taller than a page
+		// keeps what fits of it.
 		need := gap + f.h
 		for j := i; r.frags[j].keep && j+1 < len(r.frags) && !r.frags[j+1].newPage; j++ {
-			need += r.frags[j+1].gap + r.frags[j+1].h
-		}
-		if need > bodyH { // the group cannot fit on any page: let it break
-			need = gap + f.h
+			more := need + r.frags[j+1].gap + r.frags[j+1].h
+			if more > bodyH-headH(f) {
+				break
+			}
+			need = more
 		}
 		if y+need > bodyBot+0.01 && len(page) > 0 {
 			flush()
 			gap = 0
 		}
 		if len(page) == 0 && f.head != nil {
-			page = append(page, placedFrag{f.head, y})
+			page = append(page, placedFrag{f.head, y, true})
 			y += f.head.h
 		}
-		page = append(page, placedFrag{f, y + gap})
+		page = append(page, placedFrag{f, y + gap, false})
 		if f.anchor != "" {
 			r.anchors[f.anchor] = pageSpot{len(r.pages) + 1, y + gap}
 		}
@@ -684,6 +774,14 @@ func (r *renderer) paginate(blocks []docBlock) {
 	if len(page) > 0 {
 		flush()
 	}
+}
+
+// headH is the height of the header a fragment repeats when it starts a page.
+func headH(f *frag) float64 {
+	if f.head == nil {
+		return 0
+	}
+	return f.head.h
 }
 
 // total is N in "page X / N": the dossier's pages and the annexes'.
@@ -840,22 +938,33 @@ func (r *renderer) footer(n, total int) {
 	}
 }
 
-// fitLine shortens s with an ellipsis so that it fits in w. Widths add up
-// glyph by glyph (fpdf does not kern), so one pass finds the cut.
+// fitLine shortens s with an ellipsis so that it fits in w: the rule is
+// visible (« … ») and the cut falls between words, never inside one,
+// unless the first word alone is too wide. Widths add up glyph by glyph
+// (fpdf does not kern), so one pass finds the cut.
 func (r *renderer) fitLine(s string, st textStyle, w float64) string {
 	if r.width(s, st) <= w {
 		return s
 	}
 	room := w - r.pdf.GetStringWidth("…")
-	acc, cut := 0.0, 0
+	acc, cut, word := 0.0, 0, 0
 	for i, c := range s {
 		acc += r.pdf.GetStringWidth(string(c))
 		if acc > room {
+			if c == ' ' {
+				word = i
+			}
 			break
+		}
+		if c == ' ' {
+			word = i
 		}
 		cut = i + utf8.RuneLen(c)
 	}
-	return strings.TrimRight(s[:cut], " ") + "…"
+	if word > 0 {
+		cut = word
+	}
+	return strings.TrimRight(s[:cut], " ,;:·–—(") + "…"
 }
 
 // capLines keeps at most n lines, the last one ending with an ellipsis
@@ -1225,7 +1334,7 @@ func (h docHeading) frags(r *renderer) []*frag {
 		total += float64(len(help))*stHelp.lead + 2
 	}
 	total += 1.5
-	f := &frag{h: total, gap: gap, keep: true, anchor: h.anchor, mark: h.mark}
+	f := &frag{h: total, gap: gap, keep: true, kind: kindHeading, anchor: h.anchor, mark: h.mark}
 	f.draw = func(y float64) {
 		if h.anchor != "" {
 			r.bookmark(title, h.level-1, y)
@@ -1253,10 +1362,11 @@ func (h docHeading) frags(r *renderer) []*frag {
 // lineFrags makes one fragment per line, each drawn by drawLine, keeping
 // the first two and the last two lines of a block together (no orphan, no
 // widow).
-func lineFrags(n int, lead, gap float64, drawLine func(i int, y float64)) []*frag {
+func (r *renderer) lineFrags(n int, lead, gap float64, drawLine func(i int, y float64)) []*frag {
 	out := make([]*frag, n)
+	r.lineGroup++
 	for i := range n {
-		out[i] = &frag{h: lead, draw: func(y float64) { drawLine(i, y) }}
+		out[i] = &frag{h: lead, kind: kindLine, units: 1, lines: r.lineGroup, draw: func(y float64) { drawLine(i, y) }}
 	}
 	if n > 0 {
 		out[0].gap = gap
@@ -1277,7 +1387,7 @@ func (p docPara) frags(r *renderer) []*frag {
 		}
 	}
 	lines := r.wrap(text, st, contentW)
-	return lineFrags(len(lines), st.lead, p.gap, func(i int, y float64) {
+	return r.lineFrags(len(lines), st.lead, p.gap, func(i int, y float64) {
 		r.text(lines[i], st, marginL, baseline(st, y), contentW, 'L')
 	})
 }
@@ -1287,7 +1397,7 @@ func (l docList) frags(r *renderer) []*frag {
 	var out []*frag
 	for _, it := range l.items {
 		lines := r.wrap(it, stBody, contentW-indent)
-		fs := lineFrags(len(lines), stBody.lead, 1.2, func(i int, y float64) {
+		fs := r.lineFrags(len(lines), stBody.lead, 1.2, func(i int, y float64) {
 			if i == 0 {
 				r.text("•", stBody, marginL+1, baseline(stBody, y), indent, 'L')
 			}
@@ -1303,6 +1413,9 @@ func (b docKeyValues) frags(r *renderer) []*frag {
 	valW := contentW - keyW - sep
 	var out []*frag
 	for _, p := range b.pairs {
+		if p.optional && strings.TrimSpace(p.value) == "" {
+			continue // an optional field left empty adds no line
+		}
 		keys := r.wrap(p.key, stKey, keyW)
 		st := stBody
 		val := p.value
@@ -1311,7 +1424,7 @@ func (b docKeyValues) frags(r *renderer) []*frag {
 		}
 		vals := r.wrap(val, st, valW)
 		n := max(len(keys), len(vals))
-		fs := lineFrags(n, st.lead, 1.8, func(i int, y float64) {
+		fs := r.lineFrags(n, st.lead, 1.8, func(i int, y float64) {
 			if i == 0 {
 				r.stroke(colRule)
 				r.pdf.SetLineWidth(0.15)
@@ -1360,7 +1473,7 @@ func (t docTable) frags(r *renderer) []*frag {
 		heads[i] = r.wrap(c.title, stHead, ws[i]-2*padX)
 		hn = max(hn, len(heads[i]))
 	}
-	head := &frag{h: float64(hn)*stHead.lead + 2*padY, keep: true}
+	head := &frag{h: float64(hn)*stHead.lead + 2*padY, keep: true, kind: kindTableHead}
 	head.draw = func(y float64) {
 		r.fill(colAccent)
 		r.pdf.Rect(marginL, y, contentW, head.h, "F")
@@ -1392,9 +1505,10 @@ func (t docTable) frags(r *renderer) []*frag {
 	if len(rows) == 0 {
 		rows = []docRow{{cells: []string{""}}}
 	}
-	// A row taller than a page is cut into pieces that fit: the only case
-	// where a row is split, rather than overflow the page.
-	maxH := bodyH - head.h - 12
+	// A row taller than a good part of a page is cut into pieces: the only
+	// case where a row is split. A piece leaves room above it for the
+	// headings and the header row that keep with it.
+	maxH := bodyH * 0.4
 	zebra := false
 	for _, row := range rows {
 		st := stCell
@@ -1441,9 +1555,21 @@ func (t docTable) frags(r *renderer) []*frag {
 			n = max(n, len(cells[i]))
 		}
 		per := max(1, int(maxH/st.lead)-1)
+		kind := kindRow
+		switch row.kind {
+		case rowGroup:
+			kind = kindGroup
+		case rowTotal:
+			kind = kindTotal
+			out[len(out)-1].keep = true // a total never starts a page alone
+		}
 		for from := 0; from < n; from += per {
 			to := min(n, from+per)
-			f := &frag{h: float64(to-from)*st.lead + 2*padY, head: head}
+			f := &frag{h: float64(to-from)*st.lead + 2*padY, head: head, kind: kind, units: 1, cont: from > 0,
+				keep: kind == kindGroup && to == n} // a category keeps a row of its own
+			if n > per {
+				f.units = to - from
+			}
 			f.draw = func(y float64) {
 				if bg != colWhite {
 					r.fill(bg)
@@ -1565,7 +1691,7 @@ func (r *renderer) statusMark(s model.Status, x, y float64) {
 func (b docFigure) frags(r *renderer) []*frag {
 	titleH := stH3.lead + 1
 	h := b.chart.height(r, contentW)
-	f := &frag{h: titleH + h + 2, gap: 5}
+	f := &frag{h: titleH + h + 2, gap: 5, units: 2}
 	f.draw = func(y float64) {
 		r.text(b.title, stKey, marginL, baseline(stKey, y), contentW, 'L')
 		b.chart.draw(r, marginL, y+titleH, contentW)
@@ -1579,7 +1705,7 @@ func (b docTiles) frags(r *renderer) []*frag {
 	var out []*frag
 	for i := 0; i < len(b.items); i += per {
 		row := b.items[i:min(i+per, len(b.items))]
-		f := &frag{h: h, gap: 4, keep: i+per < len(b.items)}
+		f := &frag{h: h, gap: 4, keep: i+per < len(b.items), units: 2}
 		if i > 0 {
 			f.gap = sep / 2
 		}
@@ -1627,7 +1753,7 @@ func (b docNote) frags(r *renderer) []*frag {
 		n += len(l)
 	}
 	h := 2*pad + stH3.lead + float64(n)*stCell.lead + float64(len(b.items)-1)*0.8
-	f := &frag{h: h, gap: 5}
+	f := &frag{h: h, gap: 5, units: 2}
 	f.draw = func(y float64) {
 		r.fill(colNoteBg)
 		r.pdf.Rect(marginL, y, contentW, h, "F")
@@ -1661,7 +1787,7 @@ func (b *docContents) frags(r *renderer) []*frag {
 		}
 		tw := contentW - indent - numW
 		lines := r.capLines(r.wrap(e.title, st, tw), 3, st, tw)
-		f := &frag{h: float64(len(lines)) * st.lead, gap: gap}
+		f := &frag{h: float64(len(lines)) * st.lead, gap: gap, kind: kindContents, units: 1}
 		f.draw = func(y float64) {
 			x := marginL + indent
 			for i, l := range lines {
@@ -1695,7 +1821,7 @@ func (b *docContents) frags(r *renderer) []*frag {
 }
 
 func (c docCover) frags(r *renderer) []*frag {
-	f := &frag{h: bodyH, newPage: true}
+	f := &frag{h: bodyH, newPage: true, units: 2}
 	f.draw = func(float64) {
 		p := r.pdf
 		white := textStyle{"", 11, colWhite, 5.5}

@@ -332,7 +332,7 @@ func cmpWidth(cols []cmpColumn) float64 {
 	return w
 }
 
-// dateSpan writes a candidate's three dates compactly: « 1er, 2 et 3 octobre 2025 ».
+// dateSpan writes a candidate's three dates compactly: « 1ᵉʳ, 2 et 3 octobre 2025 ».
 func dateSpan(r model.Row) string {
 	ds := []time.Time{r.Communautaire, r.Jour1, r.Jour2}
 	var parts []string
@@ -349,7 +349,7 @@ func dateSpan(r model.Row) string {
 		default:
 			day := fmt.Sprint(d.Day())
 			if d.Day() == 1 {
-				day = "1er"
+				day = french.First
 			}
 			parts = append(parts, day)
 		}

@@ -56,8 +56,12 @@ type docList struct {
 	items []string
 }
 
-// docPair is a key and its value; an empty value reads « Non renseigné ».
-type docPair struct{ key, value string }
+// docPair is a key and its value; an empty value reads « Non renseigné »,
+// unless the field is optional: then the pair adds no line.
+type docPair struct {
+	key, value string
+	optional   bool
+}
 
 // docKeyValues is a key-value list: labels on the left, values on the right.
 type docKeyValues struct {
@@ -239,13 +243,8 @@ func splitParagraphs(s string) []string {
 //
 // maxPoints caps the findings listed on the synthesis page.
 func buildDocument(c *model.Candidature, call *model.Call, opt *RenderOptions, logo bool, maxPoints int) []docBlock {
-	d := &docBuilder{c: c, call: call, opt: opt, maxPoints: maxPoints}
-	d.cover(logo)
-	d.add(docPageBreak{})
-	d.synthesis()
-	d.add(docPageBreak{})
+	d := frontBlocks(c, call, opt, logo, maxPoints)
 	toc := &docContents{}
-	d.add(docHeading{level: 1, text: "Sommaire", mark: "sommaire"})
 	d.add(toc)
 	for i, s := range call.Sections {
 		d.add(docPageBreak{})
@@ -285,6 +284,18 @@ func firstAnnexWithPages(as []Annex) int {
 		}
 	}
 	return -1
+}
+
+// frontBlocks starts the dossier: the cover, the synthesis and the heading
+// of the contents, which must start on page 3 at the latest.
+func frontBlocks(c *model.Candidature, call *model.Call, opt *RenderOptions, logo bool, maxPoints int) *docBuilder {
+	d := &docBuilder{c: c, call: call, opt: opt, maxPoints: maxPoints}
+	d.cover(logo)
+	d.add(docPageBreak{})
+	d.synthesis()
+	d.add(docPageBreak{})
+	d.add(docHeading{level: 1, text: "Sommaire", mark: "sommaire"})
+	return d
 }
 
 // docBuilder collects the blocks of the dossier.
@@ -393,6 +404,11 @@ func eventDates(e model.Evenement) string {
 	return french.ShortDate(a) + " et " + french.ShortDate(b)
 }
 
+// plural is french.Plural with the count bound to its noun (NBSP), for the page.
+func plural(n int, zero, one, many string) string {
+	return strings.Replace(french.Plural(n, zero, one, many), " ", french.NBSP, 1)
+}
+
 func (d *docBuilder) synthesis() {
 	c := d.c
 	f := model.FiguresOf(c, d.call)
@@ -454,7 +470,7 @@ func synthesisTiles(c *model.Candidature, call *model.Call, f model.Figures) doc
 	if len(c.Equipe) > 0 {
 		etp = french.ETP(f.Etp) + french.NBSP + "ETP"
 	}
-	others := french.Plural(f.Others, "aucune autre pièce", "autre pièce", "autres pièces")
+	others := plural(f.Others, "aucune autre pièce", "autre pièce", "autres pièces")
 	budgetLabel := joinNonEmpty(", ", "budget prévisionnel", nature)
 	if per != "" {
 		budgetLabel += " ; " + per + " par participant attendu (" + french.Number(f.Participants) + ")"
@@ -463,16 +479,16 @@ func synthesisTiles(c *model.Candidature, call *model.Call, f model.Figures) doc
 	if own != "" {
 		askedLabel += " ; autofinancement : " + own
 	}
-	staffLabel := "moyens humains, " + french.Plural(int(f.People), "aucune personne", "personne", "personnes") + " ; " +
-		french.Plural(f.Letters, "aucune lettre de soutien", "lettre de soutien", "lettres de soutien") + ", " + others + " ; " +
-		french.Plural(len(c.Partenaires), "aucun partenaire", "partenaire", "partenaires")
+	staffLabel := "moyens humains, " + plural(int(f.People), "aucune personne", "personne", "personnes") + " ; " +
+		plural(f.Letters, "aucune lettre de soutien", "lettre de soutien", "lettres de soutien") + ", " + others + " ; " +
+		plural(len(c.Partenaires), "aucun partenaire", "partenaire", "partenaires")
 	return docTiles{items: []docPair{
-		{capLabel, capacity},
-		{"jours de l’événement", eventDates(c.Evenement)},
-		{budgetLabel, budget},
-		{shareLabel, share},
-		{askedLabel, asked},
-		{staffLabel, etp},
+		{key: capLabel, value: capacity},
+		{key: "jours de l’événement", value: eventDates(c.Evenement)},
+		{key: budgetLabel, value: budget},
+		{key: shareLabel, value: share},
+		{key: askedLabel, value: asked},
+		{key: staffLabel, value: etp},
 	}}
 }
 
@@ -604,14 +620,14 @@ func (d *docBuilder) collectivite(s model.Section) {
 		charte = french.Typo("La collectivité s’engage à respecter " + safeText(d.call.Charter) + ".")
 	}
 	d.add(docKeyValues{pairs: []docPair{
-		{"Nom", orEmpty(col.Nom)},
-		{"Type", orEmpty(col.Type)},
-		{"Population", pop},
-		{"Adresse", addr},
-		{"Site web", asTyped(col.SiteWeb)},
-		{"Contact", joinNonEmpty("\n", joinNonEmpty(", ", orEmpty(col.ContactNom), orEmpty(col.ContactFonction)), asTyped(col.ContactEmail), orEmpty(col.ContactTel))},
-		{"Élu référent", joinNonEmpty("\n", joinNonEmpty(", ", orEmpty(col.EluNom), orEmpty(col.EluFonction)), asTyped(col.EluEmail))},
-		{"Charte", charte},
+		{"Nom", orEmpty(col.Nom), false},
+		{"Type", orEmpty(col.Type), false},
+		{"Population", pop, false},
+		{"Adresse", addr, false},
+		{"Site web", asTyped(col.SiteWeb), true},
+		{"Contact", joinNonEmpty("\n", joinNonEmpty(", ", orEmpty(col.ContactNom), orEmpty(col.ContactFonction)), asTyped(col.ContactEmail), orEmpty(col.ContactTel)), false},
+		{"Élu référent", joinNonEmpty("\n", joinNonEmpty(", ", orEmpty(col.EluNom), orEmpty(col.EluFonction)), asTyped(col.EluEmail)), false},
+		{"Charte", charte, false},
 	}})
 	d.add(docHeading{level: 3, text: "Présentation et impact"})
 	d.add(paragraphBlocks(col.Presentation)...)
@@ -654,10 +670,10 @@ func (d *docBuilder) lieuxDates(s model.Section) {
 	e := d.c.Evenement
 	d.h2("Calendrier")
 	d.add(docKeyValues{pairs: []docPair{
-		{"Journée communautaire", longDate(e.JourneeCommunautaire)},
-		{"Jour 1", longDate(e.Jour1)},
-		{"Jour 2", longDate(e.Jour2)},
-		{"Commentaire", orEmpty(e.Commentaire)},
+		{"Journée communautaire", longDate(e.JourneeCommunautaire), false},
+		{"Jour 1", longDate(e.Jour1), false},
+		{"Jour 2", longDate(e.Jour2), false},
+		{"Commentaire", orEmpty(e.Commentaire), true},
 	}})
 	if tl := newTimeline(d.c, d.call); tl != nil {
 		d.add(docFigure{title: "Déroulé de l’événement", alt: tl.alt(), chart: tl})
@@ -892,11 +908,10 @@ func (d *docBuilder) initiatives(s model.Section) {
 			desc[0] = p
 		}
 		d.add(desc...)
-		l := asTyped(in.Lien)
-		if l == "" {
-			l = emptyText
+		// The link is optional: no line when there is none.
+		if l := asTyped(in.Lien); l != "" {
+			d.add(docPara{text: "Lien" + french.NBSP + ": " + l, st: stHelp, gap: 1.5, withPrev: true})
 		}
-		d.add(docPara{text: "Lien" + french.NBSP + ": " + l, st: stHelp, gap: 1.5, withPrev: true})
 	}
 
 	d.h2(sheetTitle(s, 1, "NEC locaux"))
@@ -937,8 +952,8 @@ func (d *docBuilder) thematiques() {
 	for _, t := range d.c.Thematiques {
 		d.h3(t.Theme)
 		d.add(docKeyValues{pairs: []docPair{
-			{"Enjeux", orEmpty(t.Enjeux)},
-			{"Initiatives", orEmpty(t.Initiatives)},
+			{"Enjeux", orEmpty(t.Enjeux), false},
+			{"Initiatives", orEmpty(t.Initiatives), false},
 		}})
 	}
 }

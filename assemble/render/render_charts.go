@@ -151,7 +151,7 @@ func (c *docBarChart) draw(r *renderer, x, y, w float64) {
 			in.color = colWhite
 			r.text(b.value, in, bx-vw-1.5, by+barH/2+1.1, vw, 'L')
 		} else {
-			r.text(b.value, stCell, bx+1.5, by+barH/2+1.1, barValueW+area-(bx-x0), 'L')
+			r.text(b.value, stCell, bx+1.5, by+barH/2+1.1, barValueW+area-(bx-x0)-1.5, 'L')
 		}
 	}
 	if c.threshold > 0 {

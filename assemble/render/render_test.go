@@ -590,16 +590,21 @@ func TestRenderText(t *testing.T) {
 		"• les élus et agents des collectivités ;", // a typed list becomes a list
 		"238 800 €", // pdftotext turns no-break spaces into spaces
 		"187 450 habitants",
-		"Mercredi 1er octobre 2025",
-		"24,2 %", // the share of external co-financing acquired
+		"Mercredi 1ᵉʳ octobre 2025", // raised letters
+		"24,2 %",                    // the share of external co-financing acquired
 		"autofinancement : 90 000 €",
-		"Lien : Non renseigné", // the third initiative has no link
 		"moyens humains, 15 personnes",
 		"p. 15 à 16",
 		"Empreinte SHA-256 des pièces : 3f2a9c0d5e7b41a8b6c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("%q missing from the extracted text", want)
+		}
+	}
+	// The third initiative has no link: an optional field adds no line.
+	for _, unwanted := range []string{"Lien : Non renseigné", "1er", "pièces jointes\n1\n"} {
+		if strings.Contains(all, unwanted) {
+			t.Errorf("%q in the extracted text", unwanted)
 		}
 	}
 	for i, p := range pages {
@@ -1266,7 +1271,7 @@ func TestFigureAlt(t *testing.T) {
 		t.Errorf("%d figures, want the timeline, capacity, charges and funding", figures)
 	}
 	tl := newTimeline(c, renderCall(t))
-	for _, want := range []string{"Journée communautaire", "mercredi 1er octobre 2025", "Plénière d’ouverture institutionnelle"} {
+	for _, want := range []string{"Journée communautaire", "mercredi 1ᵉʳ octobre 2025", "Plénière d’ouverture institutionnelle"} {
 		if !strings.Contains(tl.alt(), want) {
 			t.Errorf("timeline alternative lacks %q: %s", want, tl.alt())
 		}
@@ -1389,4 +1394,41 @@ func TestRenderInitiativeKeptTogether(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRenderTypographyGolden puts in the workbook's cells what people type
+// — numbers with ordinary spaces, « 12 500€ », « 19h30 », « 1er », straight
+// apostrophes, a URL, an e-mail address and a file name with apostrophes —
+// and keeps, in testdata/render/typo.txt, the lines of the dossier that
+// show each rule of French typography once drawn. pdftotext writes no-break
+// spaces as spaces: the golden file marks them, "_" for NBSP and "·" for
+// NNBSP, from the layout's own lines.
+func TestRenderTypographyGolden(t *testing.T) {
+	c := richDossier()
+	c.Collectivite.Presentation = "Le territoire compte 184 300 habitants ; la médiathèque reçoit 1 800 passages par an.\n" +
+		"Un budget de 12 500€, soit 40% des produits, voté le 1er mars pour la 2e édition et la 3ème année.\n" +
+		"Rendez-vous à 19h, puis à 19h30 : l'accueil d'aujourd'hui est ouvert ! Vraiment ? \"Oui\".\n" +
+		"Voir https://exemple.fr/l'appel-1er?a=1 ou ecrire.a.l'agglo@val.example et lettre_d'appui.pdf."
+	c.Moments[0].Heure = "19h30"
+	c.Initiatives[0].Lien = "https://exemple.fr/d'abord"
+	opt := richDossierOptions(c)
+	opt.Annexes = opt.Annexes[:1]
+	r, err := newRenderer(c, renderCall(t), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.keepDrawn = true
+	r.layOut()
+	marks := strings.NewReplacer(french.NBSP, "_", french.NNBSP, "·")
+	var b strings.Builder
+	seen := map[string]bool{}
+	for _, l := range r.drawn {
+		for _, key := range []string{"habitants", "passages", "ᵉ", "19" + french.NBSP + "h", "Vraiment", "https://", "pièce", "@"} {
+			if strings.Contains(l, key) && !seen[l] {
+				seen[l] = true
+				b.WriteString(marks.Replace(l) + "\n")
+			}
+		}
+	}
+	goldenRender(t, "typo.txt", b.String())
 }

@@ -1569,7 +1569,7 @@ func normalizeWord(s string) string {
 
 // parseDate reads a date typed as text: « 25/09/2025 », « 25/9/25 »,
 // « 25-09-2025 », « 25.09.2025 », « 2025-09-25 » (with a time part, as the
-// ISO cells of t="d" hold), « 25 septembre 2025 », « jeudi 1er octobre 2025 ».
+// ISO cells of t="d" hold), « 25 septembre 2025 », « jeudi 1er octobre 2025 », « 1ᵉʳ octobre 2025 ».
 func parseDate(s string) (time.Time, bool) {
 	s = cleanLine(strings.ToLower(s))
 	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
@@ -1598,7 +1598,8 @@ func parseDate(s string) (time.Time, bool) {
 	if len(words) != 3 {
 		return time.Time{}, false
 	}
-	day := strings.TrimSuffix(strings.TrimSuffix(words[0], "er"), "e")
+	// « 1er », « 1ᵉʳ » (as the dossier writes it), « 2e ».
+	day := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(words[0], "ᵉʳ"), "er"), "e")
 	d, err := strconv.Atoi(day)
 	if err != nil {
 		return time.Time{}, false

@@ -225,6 +225,7 @@ func TestParseDate(t *testing.T) {
 		{"jeudi 25 septembre 2025", sept25, true},
 		{"25 sept. 2025", sept25, true},
 		{"1er octobre 2025", testkit.Day(2025, 10, 1), true},
+		{"1ᵉʳ octobre 2025", testkit.Day(2025, 10, 1), true},
 		{"1 oct 2025", testkit.Day(2025, 10, 1), true},
 		{"31/02/2025", time.Time{}, false},
 		{"25/13/2025", time.Time{}, false},
