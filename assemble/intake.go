@@ -24,6 +24,14 @@ const (
 	maxLogoBytes     = 5 << 20
 )
 
+// Caps on all the letters of one candidate together: they bound the memory
+// and time one candidate can take, so that a batch never runs out of
+// memory because of one folder. Variables so that tests can lower them.
+var (
+	maxLettersBytes int64 = 200 << 20 // 200 Mo read
+	maxLettersPages       = 500
+)
+
 // intake is what one workbook brings in, each file read once: the
 // candidature, the letter of each annex row (nil where the row names no
 // file, or one that cannot go into the dossier: a finding says why), the
@@ -92,15 +100,17 @@ func (in *intake) readFiles(dir fs.FS) {
 			in.findings = append(in.findings, *f)
 		case kind != "png" && kind != "jpeg":
 			in.findings = append(in.findings, model.Finding{Severity: model.Erreur, Sheet: workbook.SheetCollectivite, Cell: cell,
-				Message: fmt.Sprintf("fichier « %s » : le logo doit être une image PNG ou JPEG", co.Logo), Hint: "enregistrez le logo en PNG"})
+				Message: fmt.Sprintf("fichier « %s » : le logo doit être une image PNG ou JPEG", printable(co.Logo)), Hint: "enregistrez le logo en PNG"})
 		default:
 			in.logo = data
 		}
 	}
 	read := map[string]*letters.Letter{}
+	var bytesRead int64
+	pages, over := 0, false
 	for _, a := range in.c.Annexes {
 		in.letters = append(in.letters, nil)
-		if a.Fichier == "" {
+		if a.Fichier == "" || over {
 			continue
 		}
 		key := workbook.Normalize(a.Fichier)
@@ -115,7 +125,27 @@ func (in *intake) readFiles(dir fs.FS) {
 			in.findings = append(in.findings, *f)
 			continue
 		}
+		bytesRead += int64(len(data))
+		if bytesRead > maxLettersBytes {
+			over = true
+			in.findings = append(in.findings, model.Finding{Severity: model.Erreur, Sheet: workbook.SheetAnnexes, Cell: cell,
+				Message: fmt.Sprintf("les lettres dépassent ensemble %s avec « %s » (au plus %s par candidature) : les suivantes ne sont pas lues",
+					Size(bytesRead), printable(a.Fichier), Size(maxLettersBytes)),
+				Hint: "réduisez les scans (150 ppp suffisent) ou retirez des pièces"})
+			continue
+		}
 		l, err := letters.ReadLetter(a.Fichier, data, letters.LetterOptions{})
+		if err == nil && pages+l.Pages > maxLettersPages {
+			over = true
+			in.findings = append(in.findings, model.Finding{Severity: model.Erreur, Sheet: workbook.SheetAnnexes, Cell: cell,
+				Message: fmt.Sprintf("les lettres dépassent ensemble %d pages avec « %s » (au plus %d par candidature) : les suivantes ne sont pas lues",
+					pages+l.Pages, printable(a.Fichier), maxLettersPages),
+				Hint: "ne joignez que les lettres de soutien, pas des documents entiers"})
+			continue
+		}
+		if err == nil {
+			pages += l.Pages
+		}
 		if err != nil {
 			in.findings = append(in.findings, model.Finding{Severity: model.Erreur, Sheet: workbook.SheetAnnexes, Cell: cell, Message: err.Error()})
 			continue
@@ -136,6 +166,7 @@ func openAt(dir fs.FS, sheet, cell, name string, max int64) ([]byte, *model.Find
 		return nil, &model.Finding{Severity: model.Erreur, Sheet: sheet, Cell: cell, Message: msg, Hint: hint}
 	}
 	p, err := cleanName(name)
+	name = printable(name)
 	if err != nil {
 		return bad(fmt.Sprintf("chemin refusé « %s » : %v", name, err), here)
 	}
@@ -144,7 +175,7 @@ func openAt(dir fs.FS, sheet, cell, name string, max int64) ([]byte, *model.Find
 	case errors.Is(err, fs.ErrNotExist):
 		hint := "placez le fichier dans le même dossier que le classeur, ou corrigez son nom, extension comprise"
 		if near := nearName(dir, p); near != "" {
-			hint = fmt.Sprintf("vouliez-vous dire « %s » ? Le nom doit être exact", near)
+			hint = fmt.Sprintf("vouliez-vous dire « %s » ? Le nom doit être exact", printable(near))
 		}
 		return bad(fmt.Sprintf("fichier « %s » introuvable dans le dossier du classeur", name), hint)
 	case err != nil:
@@ -199,13 +230,18 @@ func readFile(fsys fs.FS, name string, max int64) ([]byte, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fs.ErrNotExist
 		}
+		for _, known := range []error{errNotBeside, errHidden, errNotRegular} {
+			if errors.Is(err, known) {
+				return nil, known
+			}
+		}
 		return nil, fmt.Errorf("fichier illisible ou hors du dossier du classeur (%v)", unwrapPath(err))
 	}
 	if !st.Mode().IsRegular() {
 		if st.IsDir() {
 			return nil, errors.New("c’est un dossier, pas un fichier")
 		}
-		return nil, errors.New("ce n’est pas un fichier ordinaire")
+		return nil, errNotRegular
 	}
 	if st.Size() > max {
 		return nil, fmt.Errorf("fichier trop lourd (%s ; au plus %s)", Size(st.Size()), Size(max))
@@ -215,6 +251,11 @@ func readFile(fsys fs.FS, name string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("fichier illisible (%v)", unwrapPath(err))
 	}
 	defer f.Close()
+	// What was opened may not be what was looked at (replaced meanwhile):
+	// the handle itself must be a regular file.
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("fichier illisible (%v)", unwrapPath(err))
