@@ -36,10 +36,12 @@ import (
 	"io"
 	"necdossier/assemble/model"
 	"os"
+	"os/signal"
 	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -85,7 +87,26 @@ func versionString() string {
 }
 
 func main() {
+	onInterrupt(os.Stderr)
 	os.Exit(exitCode(protect(func() error { return run(os.Args[1:], os.Stdout, os.Stderr) }), os.Stderr))
+}
+
+// onInterrupt removes the temporary files being written when the user
+// presses Ctrl-C or the system asks the program to stop (SIGTERM), then
+// exits as the shell expects (128 + signal).
+func onInterrupt(stderr io.Writer) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-ch
+		assemble.RemoveTemporaries()
+		fmt.Fprintln(stderr, "\nnecdossier : interrompu ; aucun fichier n’a été laissé à moitié écrit")
+		code := 130
+		if sig == syscall.SIGTERM {
+			code = 143
+		}
+		os.Exit(code)
+	}()
 }
 
 // protect turns a panic into an error, so that no stack trace reaches a user.
@@ -238,6 +259,11 @@ func frenchFlagError(cmd string, err error) string {
 			return cmd + " : " + t.fr + strings.TrimPrefix(msg, t.en)
 		}
 	}
+	// invalid argument "abc" for "-j, --jobs" flag: strconv.ParseInt: …
+	var value, flag string
+	if n, _ := fmt.Sscanf(msg, "invalid argument %q for %q", &value, &flag); n == 2 {
+		return fmt.Sprintf("%s : valeur « %s » invalide pour %s : un nombre est attendu, par exemple %s 4", cmd, assemble.Printable(value), flag, strings.SplitN(flag, ",", 2)[0])
+	}
 	if strings.HasPrefix(msg, "invalid argument ") {
 		return cmd + " : valeur d’option invalide (" + strings.TrimPrefix(msg, "invalid argument ") + ")"
 	}
@@ -310,7 +336,7 @@ func runCheck(args []string, stdout io.Writer) error {
 func printFindings(w io.Writer, findings []model.Finding) {
 	var nerr, nwarn, nnote int
 	for _, f := range findings {
-		fmt.Fprintln(w, f.String())
+		fmt.Fprintln(w, assemble.Printable(f.String()))
 		switch f.Severity {
 		case model.Erreur:
 			nerr++
@@ -447,12 +473,17 @@ func runBatch(args []string, stdout, stderr io.Writer) error {
 		Print:    *print,
 		Progress: assemble.NewProgress(stderr, isTerminal(stderr)),
 	})
-	if err != nil {
+	if res == nil {
 		return err
 	}
+	// The summary comes first, even when the comparison or the print
+	// bundle could not be written: the dossiers are there.
 	assemble.WriteSummary(stdout, res.Outcomes)
 	for _, f := range res.Files {
 		fmt.Fprintln(stdout, "écrit : "+f)
+	}
+	if err != nil {
+		return err
 	}
 	if res.Failed() > 0 {
 		return reported

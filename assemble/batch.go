@@ -24,7 +24,12 @@ import (
 type Candidate struct {
 	Name     string // the folder's name, or the workbook's name without extension
 	Workbook string // path of the workbook
-	problem  error  // why the folder cannot be built, found while listing
+	// Output is the dossier's file name in the output folder, unique in the
+	// batch; Note says why it is not the plain slug of Name ("" when it is).
+	Output  string
+	Note    string
+	flat    bool  // a workbook lying directly in the batch folder: only its neighbours are read
+	problem error // why the folder cannot be built, found while listing
 }
 
 // FindCandidates lists the candidates of dir: each sub-folder holding one
@@ -47,8 +52,21 @@ func FindCandidates(dir string, skip ...string) ([]Candidate, error) {
 			continue // the output folder, when it lies inside the candidates'
 		}
 		switch {
+		case e.Type()&fs.ModeSymlink != 0:
+			// Never followed, and never in silence: a link to a folder or a
+			// workbook is a failed candidate saying so.
+			st, err := os.Stat(path)
+			if err != nil || !(st.IsDir() || strings.EqualFold(filepath.Ext(name), ".xlsx")) {
+				continue
+			}
+			cname := name
+			if !st.IsDir() {
+				cname = strings.TrimSuffix(name, filepath.Ext(name))
+			}
+			list = append(list, Candidate{Name: cname, Workbook: path,
+				problem: errors.New("lien symbolique, non suivi : placez le dossier ou le classeur lui-même dans le dossier des candidatures")})
 		case e.Type().IsRegular() && strings.EqualFold(filepath.Ext(name), ".xlsx"):
-			list = append(list, Candidate{Name: strings.TrimSuffix(name, filepath.Ext(name)), Workbook: path})
+			list = append(list, Candidate{Name: strings.TrimSuffix(name, filepath.Ext(name)), Workbook: path, flat: true})
 		case e.IsDir():
 			wb, err := folderWorkbook(path)
 			if errors.Is(err, errNoWorkbook) {
@@ -66,7 +84,45 @@ func FindCandidates(dir string, skip ...string) ([]Candidate, error) {
 	if len(list) == 0 {
 		return nil, fmt.Errorf("dossier des candidatures %s : aucun classeur .xlsx, ni dossier de candidat qui en contienne un", dir)
 	}
+	nameOutputs(list)
 	return list, nil
+}
+
+// reserved are the names of the files a batch writes besides the dossiers
+// (comparaison.pdf/.xlsx/.csv, impression.pdf, manifests): no candidate may
+// take them.
+var reserved = []string{"comparaison", "impression", "manifeste", "manifest"}
+
+// nameOutputs gives each candidate its dossier's file name: the slug of its
+// name, or, when that is reserved or already taken by a candidate listed
+// before (« Ville A » and « Ville_A » are both Ville-A), the slug with a
+// visible suffix -2, -3…, and a note saying so. The list comes sorted by
+// name, so the same folder gives the same names from run to run.
+func nameOutputs(list []Candidate) {
+	taken := map[string]string{}
+	for _, r := range reserved {
+		taken[r] = ""
+	}
+	for i := range list {
+		c := &list[i]
+		base := french.Slug(c.Name)
+		name := base
+		for n := 2; ; n++ {
+			if _, ok := taken[strings.ToLower(name)]; !ok {
+				break
+			}
+			name = fmt.Sprintf("%s-%d", base, n)
+		}
+		if name != base {
+			if by, ok := taken[strings.ToLower(base)]; ok && by != "" {
+				c.Note = fmt.Sprintf("nom de sortie %s.pdf déjà pris par « %s » : dossier écrit sous %s.pdf", base, Printable(by), name)
+			} else {
+				c.Note = fmt.Sprintf("nom de sortie %s.pdf réservé au lot : dossier écrit sous %s.pdf", base, name)
+			}
+		}
+		taken[strings.ToLower(name)] = c.Name
+		c.Output = name + ".pdf"
+	}
 }
 
 // folderWorkbook finds the single workbook of a candidate's folder.
@@ -171,25 +227,27 @@ func RunBatch(opt BatchOptions) (*BatchResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The comparison and the print bundle are tried both; a failure of
+	// either comes back with the outcomes, for the summary.
 	res := &BatchResult{Outcomes: outcomes}
-	files, err := writeComparison(opt, outcomes)
+	files, errs := writeComparison(opt, outcomes)
 	res.Files = append(res.Files, files...)
-	if err != nil {
-		return res, err
-	}
 	if opt.Print {
 		f, err := writePrintBundle(opt, outcomes)
-		if err != nil {
-			return res, err
+		if err == nil {
+			res.Files = append(res.Files, f)
 		}
-		res.Files = append(res.Files, f)
+		errs = errors.Join(errs, err)
 	}
-	return res, nil
+	return res, errs
 }
 
 // buildAll builds the candidates, opt.Jobs at a time; the outcomes come back
 // in the candidates' order.
 func buildAll(opt BatchOptions) ([]Outcome, error) {
+	if sameAsAny(opt.Dir, []string{opt.OutDir}) {
+		return nil, fmt.Errorf("le dossier de sortie %s est le dossier des candidatures : choisissez-en un autre (-o), les dossiers produits ne doivent pas se mêler aux fichiers des candidats", opt.OutDir)
+	}
 	cands, err := FindCandidates(opt.Dir, opt.OutDir)
 	if err != nil {
 		return nil, err
@@ -197,6 +255,7 @@ func buildAll(opt BatchOptions) ([]Outcome, error) {
 	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
 		return nil, fmt.Errorf("dossier de sortie %s : %w", opt.OutDir, unwrapPath(err))
 	}
+	cleanStale(opt.OutDir)
 	jobs := opt.Jobs
 	if jobs <= 0 {
 		jobs = runtime.NumCPU()
@@ -262,10 +321,12 @@ func buildCandidate(cand Candidate, opt BatchOptions) (o Outcome) {
 	}
 	res, err := Build(BuildOptions{
 		Workbook: cand.Workbook,
-		Output:   filepath.Join(opt.OutDir, french.Slug(cand.Name)+".pdf"),
+		Output:   filepath.Join(opt.OutDir, cand.Output),
 		Call:     opt.Call,
 		Fonts:    opt.Fonts,
 		Now:      opt.Now,
+		flat:     cand.flat,
+		hidden:   []string{opt.OutDir},
 	})
 	if res != nil {
 		for _, f := range res.Findings {
@@ -283,7 +344,7 @@ func buildCandidate(cand Candidate, opt BatchOptions) (o Outcome) {
 		o.Output = ""
 		if errors.Is(err, ErrFindings) {
 			err = fmt.Errorf("%s dans le classeur, dont %s ; détail : necdossier check %s",
-				french.Plural(o.Errors, "aucune erreur", "erreur", "erreurs"), firstError(res.Findings), cand.Workbook)
+				french.Plural(o.Errors, "aucune erreur", "erreur", "erreurs"), firstError(res.Findings), Printable(cand.Workbook))
 		}
 		o.Err = err
 	}
@@ -295,7 +356,7 @@ func buildCandidate(cand Candidate, opt BatchOptions) (o Outcome) {
 func WriteSummary(w io.Writer, outcomes []Outcome) {
 	width := len("candidat")
 	for _, o := range outcomes {
-		width = max(width, len([]rune(o.Candidate.Name)))
+		width = max(width, len([]rune(Printable(o.Candidate.Name))))
 	}
 	pad := func(s string) string { return s + strings.Repeat(" ", width-len([]rune(s))) }
 	fmt.Fprintf(w, "%s  %-7s  %6s  %9s  %s\n", pad("candidat"), "état", "pages", "taille", "détail")
@@ -308,7 +369,12 @@ func WriteSummary(w io.Writer, outcomes []Outcome) {
 		} else if o.Warnings > 0 {
 			detail += " (" + french.Plural(o.Warnings, "aucun avertissement", "avertissement", "avertissements") + ")"
 		}
-		fmt.Fprintf(w, "%s  %-7s  %6s  %9s  %s\n", pad(o.Candidate.Name), state, pages, size, detail)
+		fmt.Fprintf(w, "%s  %-7s  %6s  %9s  %s\n", pad(Printable(o.Candidate.Name)), state, pages, size, Printable(detail))
+	}
+	for _, o := range outcomes {
+		if o.Candidate.Note != "" {
+			fmt.Fprintf(w, "attention : « %s » : %s\n", Printable(o.Candidate.Name), o.Candidate.Note)
+		}
 	}
 	fmt.Fprintf(w, "%s, %s\n", french.Plural(len(outcomes)-failed, "aucun dossier produit", "dossier produit", "dossiers produits"), french.Plural(failed, "aucun échec", "échec", "échecs"))
 }
@@ -356,13 +422,13 @@ func (p *progress) Done(o Outcome, finished, total int) {
 		state = "ÉCHEC"
 	}
 	if p.tty {
-		p.bar(finished, total, o.Candidate.Name+" : "+state)
+		p.bar(finished, total, Printable(o.Candidate.Name)+" : "+state)
 		if finished == total {
 			fmt.Fprintln(p.w)
 		}
 		return
 	}
-	fmt.Fprintf(p.w, "[%d/%d] %s : %s (%.1f s)\n", finished, total, o.Candidate.Name, state, o.Elapsed.Seconds())
+	fmt.Fprintf(p.w, "[%d/%d] %s : %s (%.1f s)\n", finished, total, Printable(o.Candidate.Name), state, o.Elapsed.Seconds())
 }
 
 // bar redraws "[#######.......] 3/7 name" on the current line.

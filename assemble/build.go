@@ -1,6 +1,7 @@
 package assemble
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"necdossier/assemble/french"
@@ -30,6 +32,11 @@ type BuildOptions struct {
 	Email    bool        // also write the e-mail draft (.eml) beside the PDF
 	Manifest string      // also write what went in and came out (JSON) to this path
 	Split    bool        // over MaxSize, write the annexes as a second PDF
+
+	// For the batch: flat limits the inputs to the files lying directly
+	// beside the workbook; hidden folders are never read.
+	flat   bool
+	hidden []string
 }
 
 // BuildResult tells what Build did.
@@ -89,7 +96,7 @@ func CheckFile(path string, call *model.Call) ([]model.Finding, error) {
 		return nil, err
 	}
 	defer root.Close()
-	return CheckFS(root.FS(), name, Options{Call: call, Source: path})
+	return CheckFS(newFolderFS(root, false), name, Options{Call: call, Source: path})
 }
 
 // Build reads and checks the workbook, then writes the dossier: rendered
@@ -101,11 +108,12 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 		return nil, err
 	}
 	defer root.Close()
+	fsys := newFolderFS(root, opt.flat, opt.hidden...)
 	bo := Options{Call: opt.Call, Fonts: opt.Fonts, Now: opt.Now, MaxSize: opt.MaxSize, Split: opt.Split, Email: opt.Email, Source: opt.Workbook}
 	if opt.Output != "" {
 		bo.Name = filepath.Base(opt.Output)
 	}
-	r, err := BuildFS(root.FS(), name, bo)
+	r, err := BuildFS(fsys, name, bo)
 	if r == nil {
 		return nil, err
 	}
@@ -265,36 +273,49 @@ func notAnInput(outputs, inputs []string) error {
 }
 
 // writeAtomic writes path through a temporary file in the same folder,
-// renamed over path only once write succeeded: a failed run leaves nothing
-// behind. With exclusive, an existing path is never replaced (fs.ErrExist).
+// renamed over path only once write succeeded: a failed or interrupted run
+// leaves nothing behind. With exclusive, an existing path is never replaced
+// (fs.ErrExist).
 func writeAtomic(path string, exclusive bool, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return fmt.Errorf("%s est un dossier : indiquez un nom de fichier", path)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if len(filepath.Base(path)) > 255 {
+		return fmt.Errorf("écriture de %s : %w", path, ioError(syscall.ENAMETOOLONG))
+	}
+	tmp, err := createTemp(dir)
 	if err != nil {
-		return fmt.Errorf("impossible d’écrire dans %s : %w", dirName(dir), unwrapPath(err))
+		return fmt.Errorf("impossible d’écrire dans %s : %w", dirName(dir), ioError(err))
 	}
 	defer func() {
 		if err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
 		}
+		releaseTemp(tmp.Name())
 	}()
+	failed := func(err error) error { return fmt.Errorf("écriture de %s : %w", path, ioError(err)) }
 	// CreateTemp makes the file private (0600); the result is an ordinary
 	// document, readable like any other the user saves.
 	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("écriture de %s : %w", path, err)
+		return failed(err)
 	}
-	if err := write(tmp); err != nil {
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if err := write(bw); err != nil {
+		if isSystem(err) {
+			return failed(err)
+		}
 		return err
 	}
+	if err := bw.Flush(); err != nil {
+		return failed(err)
+	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("écriture de %s : %w", path, err)
+		return failed(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("écriture de %s : %w", path, err)
+		return failed(err)
 	}
 	if exclusive {
 		// A hard link fails when path exists, with no window for a race.
@@ -302,13 +323,13 @@ func writeAtomic(path string, exclusive bool, write func(io.Writer) error) (err 
 			if errors.Is(err, fs.ErrExist) {
 				return err
 			}
-			return fmt.Errorf("écriture de %s : %w", path, unwrapPath(err))
+			return failed(err)
 		}
 		os.Remove(tmp.Name())
 		return nil
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("écriture de %s : %w", path, unwrapPath(err))
+		return failed(err)
 	}
 	return nil
 }
@@ -331,13 +352,7 @@ func unwrapPath(err error) error {
 	if errors.As(err, &le) {
 		err = le.Err
 	}
-	switch {
-	case errors.Is(err, fs.ErrPermission):
-		return errors.New("permission refusée")
-	case errors.Is(err, fs.ErrNotExist):
-		return errors.New("dossier introuvable")
-	}
-	return err
+	return ioError(err)
 }
 
 // Size formats a size in bytes the French way: "850 ko", "2,4 Mo".

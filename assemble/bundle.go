@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"necdossier/assemble/letters"
 	"necdossier/assemble/render"
 	"os"
 	"path/filepath"
-
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 )
 
 // writePrintBundle writes impression.pdf: every dossier made by the batch
@@ -41,50 +37,74 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 		next += o.Pages + o.Pages%2
 	}
 
-	var frontPDF, blank bytes.Buffer
+	var frontPDF, blankPDF bytes.Buffer
 	if err := render.RenderBundleFront(&frontPDF, opt.Call, entries, front, opt.Fonts, opt.Now); err != nil {
 		return "", fmt.Errorf("%s : %w", path, err)
 	}
-	if err := render.RenderBlankPage(&blank, opt.Fonts, opt.Now); err != nil {
+	if err := render.RenderBlankPage(&blankPDF, opt.Fonts, opt.Now); err != nil {
 		return "", fmt.Errorf("%s : %w", path, err)
 	}
-	parts := []io.ReadSeeker{bytes.NewReader(frontPDF.Bytes())}
-	var bms []pdfcpu.Bookmark
-	for i, o := range done {
-		data, err := os.ReadFile(o.Output)
-		if err != nil {
-			return "", fmt.Errorf("%s : %w", o.Output, err)
-		}
-		parts = append(parts, bytes.NewReader(data))
-		if o.Pages%2 == 1 {
-			parts = append(parts, bytes.NewReader(blank.Bytes()))
-		}
-		bms = append(bms, pdfcpu.Bookmark{Title: render.BundleName(i, entries[i].Name), PageFrom: entries[i].Start})
-	}
+	// The dossiers are copied one at a time from their files into the
+	// bundle as it is written: memory does not grow with the candidates.
 	err := writeAtomic(path, false, func(w io.Writer) (err error) {
 		defer func() {
 			if p := recover(); p != nil {
 				err = fmt.Errorf("fusion : erreur interne : %v", p)
 			}
 		}()
-		var merged, marked bytes.Buffer
-		if err := api.MergeRaw(parts, &merged, false, letters.PdfConf()); err != nil {
+		b := newBundleWriter(w)
+		fc, err := b.reader(bytes.NewReader(frontPDF.Bytes()))
+		if err != nil {
 			return fmt.Errorf("fusion : %w", err)
 		}
-		conf := letters.PdfConf()
-		conf.WriteObjectStream, conf.WriteXRefStream = false, false // for canonicalPDF
-		if err := api.AddBookmarks(bytes.NewReader(merged.Bytes()), &marked, bms, true, conf); err != nil {
-			return fmt.Errorf("signets : %w", err)
+		if _, n, err := fc.copyPages(); err != nil || n != front {
+			return fmt.Errorf("fusion : couverture et sommaire : %d pages au lieu de %d (%v)", n, front, err)
 		}
-		out, err := letters.CanonicalPDF(marked.Bytes())
+		blank, err := b.reader(bytes.NewReader(blankPDF.Bytes()))
 		if err != nil {
-			return err
+			return fmt.Errorf("fusion : %w", err)
 		}
-		_, err = w.Write(letters.PinDates(out, opt.Now))
-		return err
+		titles := make([]string, len(done))
+		targets := make([]int, len(done))
+		for i, o := range done {
+			first, err := copyDossier(b, o)
+			if err != nil {
+				return err
+			}
+			titles[i], targets[i] = render.BundleName(i, entries[i].Name), first
+			if o.Pages%2 == 1 {
+				if _, _, err := blank.copyPages(); err != nil {
+					return fmt.Errorf("fusion : %w", err)
+				}
+			}
+		}
+		return b.finish(titles, targets, "Dossiers de candidature – "+opt.Call.Title, opt.Now)
 	})
 	if err != nil {
 		return "", err
 	}
 	return path, nil
+}
+
+// copyDossier appends the dossier of o to the bundle, and returns its
+// first page: the bookmark's target. The dossier must have the pages its
+// build reported, on which the index's page numbers rest.
+func copyDossier(b *bundleWriter, o Outcome) (int, error) {
+	f, err := os.Open(o.Output)
+	if err != nil {
+		return 0, fmt.Errorf("%s : %w", o.Output, ioError(err))
+	}
+	defer f.Close()
+	c, err := b.reader(f)
+	if err != nil {
+		return 0, fmt.Errorf("%s : illisible (%v)", o.Output, err)
+	}
+	first, n, err := c.copyPages()
+	if err != nil {
+		return 0, fmt.Errorf("%s : %w", o.Output, err)
+	}
+	if n != o.Pages {
+		return 0, fmt.Errorf("%s : %d pages au lieu de %d : le dossier a changé pendant le lot ; relancez", o.Output, n, o.Pages)
+	}
+	return first, nil
 }

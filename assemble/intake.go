@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"path"
 	"strings"
-	"unicode"
 
 	"necdossier/assemble/check"
 	"necdossier/assemble/french"
@@ -26,6 +25,14 @@ const (
 	maxWorkbookBytes = 20 << 20 // the workbook
 	maxLetterBytes   = 50 << 20 // one annex
 	maxLogoBytes     = 5 << 20
+)
+
+// Caps on all the letters of one candidate together: they bound the memory
+// and time one candidate can take, so that a batch never runs out of
+// memory because of one folder. Variables so that tests can lower them.
+var (
+	maxLettersBytes int64 = 200 << 20 // 200 Mo read
+	maxLettersPages       = 500
 )
 
 // intake is what one workbook brings in, each file read once: the
@@ -102,9 +109,11 @@ func (in *intake) readFiles(dir fs.FS) {
 		}
 	}
 	read := map[string]*letters.Letter{}
+	var bytesRead int64
+	pages, over := 0, false
 	for _, a := range in.c.Annexes {
 		in.letters = append(in.letters, nil)
-		if a.Fichier == "" {
+		if a.Fichier == "" || over {
 			continue
 		}
 		cell := a.At.Cell("Fichier")
@@ -119,7 +128,27 @@ func (in *intake) readFiles(dir fs.FS) {
 			in.findings = append(in.findings, *f)
 			continue
 		}
+		bytesRead += int64(len(data))
+		if bytesRead > maxLettersBytes {
+			over = true
+			in.findings = append(in.findings, model.Finding{Severity: model.Erreur, Sheet: workbook.SheetAnnexes, Cell: cell,
+				Message: fmt.Sprintf("les lettres dépassent ensemble %s avec « %s » (au plus %s par candidature) : les suivantes ne sont pas lues",
+					Size(bytesRead), printable(a.Fichier), Size(maxLettersBytes)),
+				Hint: "réduisez les scans (150 ppp suffisent) ou retirez des pièces"})
+			continue
+		}
 		l, err := letters.ReadLetter(a.Fichier, data, letters.LetterOptions{})
+		if err == nil && pages+l.Pages > maxLettersPages {
+			over = true
+			in.findings = append(in.findings, model.Finding{Severity: model.Erreur, Sheet: workbook.SheetAnnexes, Cell: cell,
+				Message: fmt.Sprintf("les lettres dépassent ensemble %d pages avec « %s » (au plus %d par candidature) : les suivantes ne sont pas lues",
+					pages+l.Pages, printable(a.Fichier), maxLettersPages),
+				Hint: "ne joignez que les lettres de soutien, pas des documents entiers"})
+			continue
+		}
+		if err == nil {
+			pages += l.Pages
+		}
 		if err != nil {
 			in.add(model.Erreur, workbook.SheetAnnexes, cell, printable(err.Error()), "remplacez le fichier, ou demandez-en un nouvel exemplaire à son auteur")
 			continue
@@ -148,6 +177,7 @@ func openAt(dir fs.FS, sheet, cell, name string, max int64) ([]byte, string, *mo
 		return nil, "", &model.Finding{Severity: model.Erreur, Sheet: sheet, Cell: cell, Message: french.Spaced(msg), Hint: french.Spaced(hint)}
 	}
 	p, err := cleanName(name)
+	name = printable(name)
 	if err != nil {
 		return bad(fmt.Sprintf("chemin refusé « %s » : %v", printable(name), err), here)
 	}
@@ -279,17 +309,6 @@ func difference(typed, near string) string {
 	return fmt.Sprintf("Le nom doit être exact : « %s » dans le dossier, « %s » dans le classeur", mark(b), mark(a))
 }
 
-// printable replaces the control characters of a name (a tab, an escape
-// sequence) so that a message never carries them to the terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return '�'
-		}
-		return r
-	}, s)
-}
-
 // readFile reads name from fsys: a regular file of at most max bytes. What
 // is not a regular file (a folder, a named pipe, a device) is refused
 // before it is opened, so that nothing can make the read wait.
@@ -299,13 +318,18 @@ func readFile(fsys fs.FS, name string, max int64) ([]byte, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fs.ErrNotExist
 		}
+		for _, known := range []error{errNotBeside, errHidden, errNotRegular} {
+			if errors.Is(err, known) {
+				return nil, known
+			}
+		}
 		return nil, fmt.Errorf("fichier illisible ou hors du dossier du classeur (%v)", unwrapPath(err))
 	}
 	if !st.Mode().IsRegular() {
 		if st.IsDir() {
 			return nil, errors.New("c’est un dossier, pas un fichier")
 		}
-		return nil, errors.New("ce n’est pas un fichier ordinaire")
+		return nil, errNotRegular
 	}
 	if st.Size() > max {
 		return nil, fmt.Errorf("fichier trop lourd (%s ; au plus %s)", Size(st.Size()), Size(max))
@@ -315,6 +339,11 @@ func readFile(fsys fs.FS, name string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("fichier illisible (%v)", unwrapPath(err))
 	}
 	defer f.Close()
+	// What was opened may not be what was looked at (replaced meanwhile):
+	// the handle itself must be a regular file.
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("fichier illisible (%v)", unwrapPath(err))

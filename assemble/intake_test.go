@@ -72,7 +72,7 @@ func TestIntakeFiles(t *testing.T) {
 		{"one-letter typo", func(c *model.Candidature, _ fstest.MapFS) { c.Annexes[0].Fichier = "soutien-regoin.pdf" },
 			workbook.SheetAnnexes, "A5", model.Erreur, "introuvable"},
 		{"control characters in a name", func(c *model.Candidature, _ fstest.MapFS) { c.Annexes[0].Fichier = "lettre\x1b[31m.pdf" },
-			workbook.SheetAnnexes, "A5", model.Erreur, "lettre�[31m.pdf"},
+			workbook.SheetAnnexes, "A5", model.Erreur, "[31m.pdf »"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -125,6 +126,20 @@ var (
 	ErrLetterCorrupt  = errors.New("corrupt file")
 	ErrLetterTrunc    = errors.New("truncated file")
 	ErrLetterImage    = errors.New("unreadable image")
+	ErrLetterPage     = errors.New("degenerate page box")
+	ErrLetterBomb     = errors.New("stream too large once decompressed")
+)
+
+// Bounds on what a letter may put in the dossier, so that no file
+// necdossier writes can make a reader hang: a page side between 1 point
+// and 200 inches (PDF's own limit), and a stream that decompresses to at
+// most MaxStreamBytes (images: what their pixels need, up to
+// maxImageStreamBytes).
+const (
+	minPageSide         = 1
+	maxPageSide         = 14400
+	MaxStreamBytes      = 32 << 20
+	maxImageStreamBytes = 512 << 20
 )
 
 // LetterError reports why a letter was refused. Its message is French,
@@ -332,6 +347,8 @@ func (l *Letter) pdfRefusal(data []byte, err error) *LetterError {
 	case errors.Is(err, pdfcpu.ErrWrongPassword) || strings.Contains(msg, "correct password"):
 		return refuse(l.Name, ErrLetterPassword, err,
 			"protégé par un mot de passe d’ouverture : demandez une version sans mot de passe")
+	case errors.Is(err, errBomb):
+		return refuse(l.Name, ErrLetterBomb, err, bombReason)
 	case errors.Is(err, context.DeadlineExceeded):
 		return refuse(l.Name, ErrLetterCorrupt, err,
 			"fichier PDF trop complexe ou malformé (lecture interrompue) : réenregistrez-le ou imprimez-le en PDF")
@@ -376,6 +393,13 @@ func (l *Letter) preparePDF(data []byte) error {
 	var flat flattenStats
 	for i := 1; i <= src.PageCount; i++ {
 		scale, err := l.copyPage(src, dst, cp, i, &flat)
+		var le *LetterError
+		if errors.As(err, &le) {
+			return le
+		}
+		if errors.Is(err, errBomb) {
+			return refuse(l.Name, ErrLetterBomb, err, fmt.Sprintf("page %d : %s", i, bombReason))
+		}
 		if err != nil {
 			return l.pdfRefusal(data, err)
 		}
@@ -686,8 +710,15 @@ func (l *Letter) copyPage(src, dst *model.Context, cp *copier, i int, st *flatte
 	// Boxes and rotation are inheritable: read them from the page
 	// dictionary or its parents.
 	media, ok := rectOf(sx, inherited(sx, pd, "MediaBox"))
-	if !ok || media[2]-media[0] < 1 || media[3]-media[1] < 1 {
-		media = [4]float64{0, 0, 612, 792} // missing or empty MediaBox: readers assume US Letter
+	if !ok {
+		media = [4]float64{0, 0, 612, 792} // missing MediaBox: readers assume US Letter
+	}
+	// An empty or absurd page cannot be placed on a sheet: a reader would
+	// draw nothing, or divide by zero, or never finish.
+	if mw, mh := media[2]-media[0], media[3]-media[1]; mw < minPageSide || mh < minPageSide || mw > maxPageSide || mh > maxPageSide {
+		return 0, refuse(l.Name, ErrLetterPage, nil, fmt.Sprintf(
+			"page %d : format de page vide ou aberrant (%s × %s points ; attendu entre %g et %g) : réenregistrez la lettre en PDF (Imprimer → Enregistrer au format PDF) ou demandez un nouvel exemplaire",
+			i, strconv.FormatFloat(mw, 'f', -1, 64), strconv.FormatFloat(mh, 'f', -1, 64), float64(minPageSide), float64(maxPageSide)))
 	}
 	box := media
 	if c, ok := rectOf(sx, inherited(sx, pd, "CropBox")); ok {
@@ -773,6 +804,9 @@ func pageContent(x *model.XRefTable, o types.Object) (content []byte, raw *types
 			sd, ok := deref(x, e).(types.StreamDict)
 			if !ok {
 				continue
+			}
+			if tooBig(x, sd.Dict, sd.Raw, sd.FilterPipeline) {
+				return nil, nil, errBomb
 			}
 			if err := sd.Decode(); err != nil {
 				return nil, nil, err
@@ -1269,6 +1303,9 @@ func (c *copier) stream(d types.Dict, src *types.StreamDict) (*types.StreamDict,
 	var raw []byte
 	var pipeline []types.PDFFilter
 	if src != nil {
+		if tooBig(c.src, src.Dict, src.Raw, src.FilterPipeline) {
+			return nil, errBomb
+		}
 		raw = src.Raw
 		if src.HasSoleFilterNamed("FlateDecode") && src.Dict["DecodeParms"] == nil {
 			raw = repairFlate(raw)
@@ -1299,6 +1336,36 @@ func (c *copier) stream(d types.Dict, src *types.StreamDict) (*types.StreamDict,
 	n := int64(len(raw))
 	d["Length"] = types.Integer(n)
 	return &types.StreamDict{Dict: d, Raw: raw, StreamLength: &n, FilterPipeline: pipeline}, nil
+}
+
+var bombReason = fmt.Sprintf("contenu anormal : un flux se décompresse en plus de %d Mo (une lecture du dossier pourrait ne jamais finir) ; réenregistrez la lettre en PDF (Imprimer → Enregistrer au format PDF) ou demandez un nouvel exemplaire", MaxStreamBytes>>20)
+
+// errBomb is a stream that decompresses beyond the bounds: the letter is
+// refused rather than passed on to make readers hang.
+var errBomb = errors.New("stream too large once decompressed")
+
+// tooBig reports whether a stream compressed with FlateDecode (first or
+// only filter) decompresses to more than it may: MaxStreamBytes, or for an
+// image what its pixels need (8 bytes a pixel at most, 16-bit CMYK), plus
+// a margin. It decompresses into nothing, stopping past the bound.
+func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFilter) bool {
+	if len(pipeline) == 0 || pipeline[0].Name != "FlateDecode" {
+		return false
+	}
+	limit := int64(MaxStreamBytes)
+	if t, _ := deref(x, d["Subtype"]).(types.Name); t == "Image" {
+		w, _ := num(x, d["Width"])
+		h, _ := num(x, d["Height"])
+		if need := w*h*8 + (1 << 20); need > float64(limit) {
+			limit = int64(min(need, maxImageStreamBytes))
+		}
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return false // not ours to judge: readers will find it broken, not big
+	}
+	n, _ := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
+	return n > limit
 }
 
 // repairFlate re-encodes a zlib stream that stops after a sync flush

@@ -745,9 +745,18 @@ func (rd *reader) read() (*model.Candidature, error) {
 	for _, ws := range p.sheets {
 		present = append(present, "« "+ws.name+" »")
 	}
-	if len(found) == 0 {
+	// Another form saved as .xlsx (it may share a sheet name, « Budget »
+	// say) is one sentence, not a finding per missing sheet: without the
+	// sheet « Collectivité » and with fewer than half the sheets, it is not
+	// ours.
+	if _, ok := found[SheetCollectivite]; !ok && 2*len(found) < len(Schema) {
+		var expected []string
+		for _, s := range Schema {
+			expected = append(expected, "« "+s.Name+" »")
+		}
 		return nil, &WorkbookError{Name: rd.name, Err: &detailError{ErrNotOurForm, fmt.Sprintf(
-			"feuille « %s » introuvable ; feuilles présentes : %s ; partez du classeur créé par « necdossier init »", SheetCollectivite, strings.Join(present, ", "))}}
+			"feuille « %s » introuvable ; feuilles présentes : %s ; feuilles attendues : %s ; partez du classeur créé par « necdossier init »",
+			SheetCollectivite, strings.Join(present, ", "), strings.Join(expected, ", "))}}
 	}
 	rd.c = &model.Candidature{}
 	budget := maxCells

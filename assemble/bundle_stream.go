@@ -1,0 +1,302 @@
+package assemble
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"necdossier/assemble/letters"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+)
+
+// bundleWriter writes one PDF made of the pages of other PDFs, appended one
+// document at a time and written out at once: only the document being
+// copied is in memory, so that a print bundle of 400 dossiers takes the
+// memory of one. Each document's objects are renumbered and written as they
+// are reached from its pages; the page tree, the outline and the cross
+// reference table come last. Objects are numbered in a fixed order (keys
+// sorted), so the same dossiers give the same bytes.
+type bundleWriter struct {
+	w       *bufio.Writer
+	sum     hash.Hash
+	n       int64   // bytes written
+	offsets []int64 // by object number; [0] unused
+	err     error
+	kids    []int // the page objects, in order
+	pages   int   // object number of the page tree's root
+}
+
+func newBundleWriter(w io.Writer) *bundleWriter {
+	b := &bundleWriter{w: bufio.NewWriterSize(w, 1<<20), sum: sha256.New(), offsets: []int64{0}}
+	b.write([]byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"))
+	b.pages = b.reserve()
+	return b
+}
+
+func (b *bundleWriter) write(p []byte) {
+	if b.err != nil {
+		return
+	}
+	b.sum.Write(p)
+	n, err := b.w.Write(p)
+	b.n += int64(n)
+	b.err = err
+}
+
+// reserve returns a new object number, to be written later.
+func (b *bundleWriter) reserve() int {
+	b.offsets = append(b.offsets, -1)
+	return len(b.offsets) - 1
+}
+
+// object writes object num: body, and the raw bytes of a stream if any.
+func (b *bundleWriter) object(num int, body string, stream []byte) {
+	b.offsets[num] = b.n
+	b.write(fmt.Appendf(nil, "%d 0 obj\n%s", num, body))
+	if stream != nil {
+		b.write([]byte("\nstream\n"))
+		b.write(stream)
+		b.write([]byte("\nendstream"))
+	}
+	b.write([]byte("\nendobj\n"))
+}
+
+// docCopier copies the pages of one source document into a bundleWriter.
+// Kept for several copies of the same document (the blank page), it
+// writes the shared objects (fonts) once and a new page each time.
+type docCopier struct {
+	b     *bundleWriter
+	x     *model.XRefTable
+	nums  map[int]int // source object → bundle object, pages excepted
+	pages map[int]int // source page → bundle page, for the current copy
+	queue []int
+}
+
+func (b *bundleWriter) reader(r io.ReadSeeker) (*docCopier, error) {
+	ctx, err := api.ReadContext(r, letters.PdfConf())
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.EnsurePageCount(); err != nil {
+		return nil, err
+	}
+	return &docCopier{b: b, x: ctx.XRefTable, nums: map[int]int{}}, nil
+}
+
+// copyPages appends every page of the document, and returns the object
+// number of the first one and the count.
+func (c *docCopier) copyPages() (first, count int, err error) {
+	x := c.x
+	c.pages = map[int]int{}
+	type page struct {
+		d   types.Dict
+		old int
+	}
+	var src []page
+	for i := 1; i <= x.PageCount; i++ {
+		d, ref, _, err := x.PageDict(i, false)
+		if err != nil || ref == nil {
+			return 0, 0, fmt.Errorf("page %d illisible : %v", i, err)
+		}
+		old := ref.ObjectNumber.Value()
+		c.pages[old] = c.b.reserve()
+		src = append(src, page{d, old})
+	}
+	for _, p := range src {
+		d := types.Dict{}
+		for k, v := range p.d {
+			if k != "Parent" {
+				d[k] = v
+			}
+		}
+		for _, k := range []string{"Resources", "MediaBox", "CropBox", "Rotate"} {
+			if _, ok := d[k]; !ok {
+				if v := c.inherited(p.d, k); v != nil {
+					d[k] = v
+				}
+			}
+		}
+		nd := c.conv(d).(types.Dict)
+		nd["Parent"] = *types.NewIndirectRef(c.b.pages, 0)
+		c.b.object(c.pages[p.old], nd.PDFString(), nil)
+		c.b.kids = append(c.b.kids, c.pages[p.old])
+		c.flush()
+	}
+	if len(src) == 0 {
+		return 0, 0, fmt.Errorf("aucune page")
+	}
+	return c.pages[src[0].old], len(src), c.b.err
+}
+
+func (c *docCopier) deref(o types.Object) types.Object {
+	if r, ok := o.(types.IndirectRef); ok {
+		if e, ok := c.x.Table[r.ObjectNumber.Value()]; ok && e != nil && !e.Free {
+			return e.Object
+		}
+		return nil
+	}
+	return o
+}
+
+func (c *docCopier) inherited(d types.Dict, key string) types.Object {
+	for range 32 {
+		p, ok := c.deref(d["Parent"]).(types.Dict)
+		if !ok {
+			return nil
+		}
+		if v, ok := p[key]; ok && v != nil {
+			return v
+		}
+		d = p
+	}
+	return nil
+}
+
+// ref renumbers a reference, queueing the object for writing when first met.
+func (c *docCopier) ref(r types.IndirectRef) types.IndirectRef {
+	old := r.ObjectNumber.Value()
+	if n, ok := c.pages[old]; ok {
+		return *types.NewIndirectRef(n, 0)
+	}
+	if n, ok := c.nums[old]; ok {
+		return *types.NewIndirectRef(n, 0)
+	}
+	if d, ok := c.deref(r).(types.Dict); ok {
+		if t := d.Type(); t != nil && (*t == "Pages" || *t == "Page") {
+			// Another node of the source's page tree (a page's parent, a
+			// page not copied): the bundle's tree.
+			return *types.NewIndirectRef(c.b.pages, 0)
+		}
+	}
+	n := c.b.reserve()
+	c.nums[old] = n
+	c.queue = append(c.queue, old)
+	return *types.NewIndirectRef(n, 0)
+}
+
+// conv copies o with its references renumbered, dictionaries in key order.
+func (c *docCopier) conv(o types.Object) types.Object {
+	switch v := o.(type) {
+	case types.IndirectRef:
+		return c.ref(v)
+	case types.Dict:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		d := make(types.Dict, len(v))
+		for _, k := range keys {
+			d[k] = c.conv(v[k])
+		}
+		return d
+	case types.Array:
+		a := make(types.Array, len(v))
+		for i, e := range v {
+			a[i] = c.conv(e)
+		}
+		return a
+	}
+	return o
+}
+
+// flush writes the queued objects, and those they reach.
+func (c *docCopier) flush() {
+	for len(c.queue) > 0 {
+		old := c.queue[0]
+		c.queue = c.queue[1:]
+		num := c.nums[old]
+		var o types.Object
+		if e, ok := c.x.Table[old]; ok && e != nil && !e.Free {
+			o = e.Object
+		}
+		switch v := o.(type) {
+		case nil:
+			c.b.object(num, "null", nil)
+		case types.StreamDict:
+			d := c.conv(v.Dict).(types.Dict)
+			d["Length"] = types.Integer(len(v.Raw))
+			c.b.object(num, d.PDFString(), v.Raw)
+		case types.Dict, types.Array:
+			c.b.object(num, c.conv(v).PDFString(), nil)
+		default:
+			c.b.object(num, o.PDFString(), nil)
+		}
+	}
+}
+
+// finish writes the page tree, the outline (one entry per title, at the
+// page object given), the catalog, the information dictionary and the
+// cross-reference table.
+func (b *bundleWriter) finish(titles []string, targets []int, title string, created time.Time) error {
+	kids := make([]string, len(b.kids))
+	for i, k := range b.kids {
+		kids[i] = fmt.Sprintf("%d 0 R", k)
+	}
+	b.object(b.pages, fmt.Sprintf("<</Count %d/Kids[%s]/Type/Pages>>", len(b.kids), strings.Join(kids, " ")), nil)
+	outlines := b.reserve()
+	items := make([]int, len(titles))
+	for i := range titles {
+		items[i] = b.reserve()
+	}
+	for i, t := range titles {
+		var s strings.Builder
+		fmt.Fprintf(&s, "<</Dest[%d 0 R/Fit]/Parent %d 0 R/Title%s", targets[i], outlines, pdfText(t))
+		if i > 0 {
+			fmt.Fprintf(&s, "/Prev %d 0 R", items[i-1])
+		}
+		if i+1 < len(items) {
+			fmt.Fprintf(&s, "/Next %d 0 R", items[i+1])
+		}
+		s.WriteString(">>")
+		b.object(items[i], s.String(), nil)
+	}
+	if len(items) > 0 {
+		b.object(outlines, fmt.Sprintf("<</Count %d/First %d 0 R/Last %d 0 R/Type/Outlines>>", len(items), items[0], items[len(items)-1]), nil)
+	} else {
+		b.object(outlines, "<</Count 0/Type/Outlines>>", nil)
+	}
+	catalog := b.reserve()
+	b.object(catalog, fmt.Sprintf("<</Outlines %d 0 R/PageMode/UseOutlines/Pages %d 0 R/Type/Catalog>>", outlines, b.pages), nil)
+	info := b.reserve()
+	date := created.UTC().Format("D:20060102150405Z")
+	b.object(info, fmt.Sprintf("<</CreationDate(%s)/ModDate(%s)/Producer(necdossier)/Title%s>>", date, date, pdfText(title)), nil)
+	id := hex.EncodeToString(b.sum.Sum(nil)[:16])
+	start := b.n
+	var x strings.Builder
+	fmt.Fprintf(&x, "xref\n0 %d\n0000000000 65535 f \n", len(b.offsets))
+	for _, off := range b.offsets[1:] {
+		if off < 0 {
+			return fmt.Errorf("objet jamais écrit")
+		}
+		fmt.Fprintf(&x, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&x, "trailer\n<</ID[<%s><%s>]/Info %d 0 R/Root %d 0 R/Size %d>>\nstartxref\n%d\n%%%%EOF\n", id, id, info, catalog, len(b.offsets), start)
+	b.write([]byte(x.String()))
+	if b.err != nil {
+		return b.err
+	}
+	return b.w.Flush()
+}
+
+// pdfText is s as a PDF text string: UTF-16BE with its byte-order mark, in
+// hexadecimal.
+func pdfText(s string) string {
+	var h strings.Builder
+	h.WriteString("<FEFF")
+	for _, u := range utf16.Encode([]rune(s)) {
+		fmt.Fprintf(&h, "%04X", u)
+	}
+	h.WriteString(">")
+	return h.String()
+}

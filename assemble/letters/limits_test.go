@@ -1,0 +1,94 @@
+package letters
+
+import (
+	"bytes"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// handPDF writes a PDF of one page per media box, with the given content
+// stream (already flate-compressed when deflated is set), xref exact.
+func handPDF(boxes []string, content []byte, deflated bool) []byte {
+	var b bytes.Buffer
+	var offs []int
+	obj := func(body string, stream []byte) {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s", len(offs), body)
+		if stream != nil {
+			b.WriteString("\nstream\n")
+			b.Write(stream)
+			b.WriteString("\nendstream")
+		}
+		b.WriteString("\nendobj\n")
+	}
+	b.WriteString("%PDF-1.7\n")
+	n := len(boxes)
+	kids := make([]string, n)
+	for i := range boxes {
+		kids[i] = fmt.Sprintf("%d 0 R", 4+i)
+	}
+	obj("<< /Type /Catalog /Pages 2 0 R >>", nil)
+	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n), nil)
+	filter := ""
+	if deflated {
+		filter = " /Filter /FlateDecode"
+	}
+	obj(fmt.Sprintf("<< /Length %d%s >>", len(content), filter), content)
+	for _, box := range boxes {
+		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [%s] /Contents 3 0 R /Resources << >> >>", box), nil)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
+	return b.Bytes()
+}
+
+func deflate(p []byte) []byte {
+	var b bytes.Buffer
+	w, _ := zlib.NewWriterLevel(&b, zlib.BestCompression)
+	w.Write(p)
+	w.Close()
+	return b.Bytes()
+}
+
+// TestDegeneratePageRefused: a page whose box is empty, flat or absurdly
+// large is refused, naming the page; a sound one beside it is not enough.
+func TestDegeneratePageRefused(t *testing.T) {
+	content := []byte("0 0 m 100 100 l S")
+	if _, err := ReadLetter("ok.pdf", handPDF([]string{"0 0 595 842"}, content, false), LetterOptions{}); err != nil {
+		t.Fatalf("a sound page refused: %v", err)
+	}
+	for _, tc := range []struct{ box, page string }{
+		{"0 0 0 0", "page 2"},
+		{"0 0 595 0", "page 2"},
+		{"10 10 10 500", "page 2"},
+		{"0 0 1e7 842", "page 2"},
+		{"-300000 0 300000 842", "page 2"},
+	} {
+		_, err := ReadLetter("lettre.pdf", handPDF([]string{"0 0 595 842", tc.box}, content, false), LetterOptions{})
+		if !errors.Is(err, ErrLetterPage) || !strings.Contains(err.Error(), tc.page) {
+			t.Errorf("box [%s]: %v, want a refusal naming %s", tc.box, err, tc.page)
+		}
+	}
+}
+
+// TestDecompressionBombRefused: a content stream that inflates beyond
+// MaxStreamBytes is refused, instead of being passed on to the dossier
+// where readers would take minutes on it.
+func TestDecompressionBombRefused(t *testing.T) {
+	bomb := deflate(bytes.Repeat([]byte("0 0 m 1 1 l\n"), (MaxStreamBytes/12)+1000))
+	_, err := ReadLetter("bombe.pdf", handPDF([]string{"0 0 595 842"}, bomb, true), LetterOptions{})
+	if !errors.Is(err, ErrLetterBomb) || !strings.Contains(err.Error(), "page 1") {
+		t.Fatalf("bomb: %v, want ErrLetterBomb naming page 1", err)
+	}
+	small := deflate(bytes.Repeat([]byte("0 0 m 1 1 l\n"), 1000))
+	if _, err := ReadLetter("ok.pdf", handPDF([]string{"0 0 595 842"}, small, true), LetterOptions{}); err != nil {
+		t.Fatalf("a small compressed page refused: %v", err)
+	}
+}
