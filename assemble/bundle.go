@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"necdossier/assemble/letters"
 	"necdossier/assemble/render"
 	"os"
 	"path/filepath"
@@ -46,39 +47,33 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 	}
 	// The dossiers are copied one at a time from their files into the
 	// bundle as it is written: memory does not grow with the candidates.
-	err := writeAtomic(path, false, func(w io.Writer) (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("fusion : erreur interne : %v", p)
-			}
-		}()
-		b := newBundleWriter(w)
-		fc, err := b.reader(bytes.NewReader(frontPDF.Bytes()))
+	err := writeAtomic(path, false, func(w io.Writer) error {
+		b := letters.NewBundle(w)
+		fc, err := b.Open(bytes.NewReader(frontPDF.Bytes()))
 		if err != nil {
 			return fmt.Errorf("fusion : %w", err)
 		}
-		if _, n, err := fc.copyPages(); err != nil || n != front {
+		if _, n, err := fc.Append(); err != nil || n != front {
 			return fmt.Errorf("fusion : couverture et sommaire : %d pages au lieu de %d (%v)", n, front, err)
 		}
-		blank, err := b.reader(bytes.NewReader(blankPDF.Bytes()))
+		blank, err := b.Open(bytes.NewReader(blankPDF.Bytes()))
 		if err != nil {
 			return fmt.Errorf("fusion : %w", err)
 		}
-		titles := make([]string, len(done))
-		targets := make([]int, len(done))
+		outline := make([]letters.Bookmark, len(done))
 		for i, o := range done {
-			first, err := copyDossier(b, o)
+			first, err := appendDossier(b, o)
 			if err != nil {
 				return err
 			}
-			titles[i], targets[i] = render.BundleName(i, entries[i].Name), first
+			outline[i] = letters.Bookmark{Title: render.BundleName(i, entries[i].Name), Page: first}
 			if o.Pages%2 == 1 {
-				if _, _, err := blank.copyPages(); err != nil {
+				if _, _, err := blank.Append(); err != nil {
 					return fmt.Errorf("fusion : %w", err)
 				}
 			}
 		}
-		return b.finish(titles, targets, "Dossiers de candidature – "+opt.Call.Title, opt.Now)
+		return b.Close(outline, "Dossiers de candidature – "+opt.Call.Title, opt.Now)
 	})
 	if err != nil {
 		return "", err
@@ -86,20 +81,20 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 	return path, nil
 }
 
-// copyDossier appends the dossier of o to the bundle, and returns its
+// appendDossier appends the dossier of o to the bundle, and returns its
 // first page: the bookmark's target. The dossier must have the pages its
 // build reported, on which the index's page numbers rest.
-func copyDossier(b *bundleWriter, o Outcome) (int, error) {
+func appendDossier(b *letters.Bundle, o Outcome) (int, error) {
 	f, err := os.Open(o.Output)
 	if err != nil {
 		return 0, fmt.Errorf("%s : %w", o.Output, ioError(err))
 	}
 	defer f.Close()
-	c, err := b.reader(f)
+	doc, err := b.Open(f)
 	if err != nil {
 		return 0, fmt.Errorf("%s : illisible (%v)", o.Output, err)
 	}
-	first, n, err := c.copyPages()
+	first, n, err := doc.Append()
 	if err != nil {
 		return 0, fmt.Errorf("%s : %w", o.Output, err)
 	}

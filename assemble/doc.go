@@ -9,7 +9,7 @@
 //	workbook  .xlsx ↔ model.Candidature (the only importer of excelize)
 //	check     model in, findings out: what the call asks, cell by cell
 //	render    model → the dossier's own pages (the only importer of fpdf)
-//	letters   annexes in, merged PDF out (the only importer of pdfcpu)
+//	letters   annexes in, merged PDF out; the print bundle's PDF (the only importer of pdfcpu)
 //	assemble  Build, Check, batch, print bundle, e-mail, manifest
 //
 // A worked example: a workbook whose sheet « Lieux et dates » gives a

@@ -1,4 +1,4 @@
-package assemble
+package letters
 
 import (
 	"bufio"
@@ -12,21 +12,23 @@ import (
 	"time"
 	"unicode/utf16"
 
-	"necdossier/assemble/letters"
-
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
-// bundleWriter writes one PDF made of the pages of other PDFs, appended one
+// Bundle writes one PDF made of the pages of other PDFs, appended one
 // document at a time and written out at once: only the document being
 // copied is in memory, so that a print bundle of 400 dossiers takes the
 // memory of one. Each document's objects are renumbered and written as they
 // are reached from its pages; the page tree, the outline and the cross
-// reference table come last. Objects are numbered in a fixed order (keys
-// sorted), so the same dossiers give the same bytes.
-type bundleWriter struct {
+// reference table come last, in Close. Objects are numbered in a fixed order
+// (keys sorted), so the same documents give the same bytes.
+//
+// The documents are copied as they are (they are our own dossiers), not
+// through the sanitising copier. A Bundle never panics: a panic
+// inside pdfcpu becomes an error, after which every call fails.
+type Bundle struct {
 	w       *bufio.Writer
 	sum     hash.Hash
 	n       int64   // bytes written
@@ -36,14 +38,24 @@ type bundleWriter struct {
 	pages   int   // object number of the page tree's root
 }
 
-func newBundleWriter(w io.Writer) *bundleWriter {
-	b := &bundleWriter{w: bufio.NewWriterSize(w, 1<<20), sum: sha256.New(), offsets: []int64{0}}
+// NewBundle starts a bundle written to w.
+func NewBundle(w io.Writer) *Bundle {
+	b := &Bundle{w: bufio.NewWriterSize(w, 1<<20), sum: sha256.New(), offsets: []int64{0}}
 	b.write([]byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"))
 	b.pages = b.reserve()
 	return b
 }
 
-func (b *bundleWriter) write(p []byte) {
+// recoverTo turns a panic into *err and makes it the bundle's error. It
+// is deferred by every exported method.
+func (b *Bundle) recoverTo(err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("erreur interne : %v", p)
+		b.err = *err
+	}
+}
+
+func (b *Bundle) write(p []byte) {
 	if b.err != nil {
 		return
 	}
@@ -54,13 +66,13 @@ func (b *bundleWriter) write(p []byte) {
 }
 
 // reserve returns a new object number, to be written later.
-func (b *bundleWriter) reserve() int {
+func (b *Bundle) reserve() int {
 	b.offsets = append(b.offsets, -1)
 	return len(b.offsets) - 1
 }
 
 // object writes object num: body, and the raw bytes of a stream if any.
-func (b *bundleWriter) object(num int, body string, stream []byte) {
+func (b *Bundle) object(num int, body string, stream []byte) {
 	b.offsets[num] = b.n
 	b.write(fmt.Appendf(nil, "%d 0 obj\n%s", num, body))
 	if stream != nil {
@@ -71,31 +83,42 @@ func (b *bundleWriter) object(num int, body string, stream []byte) {
 	b.write([]byte("\nendobj\n"))
 }
 
-// docCopier copies the pages of one source document into a bundleWriter.
-// Kept for several copies of the same document (the blank page), it
-// writes the shared objects (fonts) once and a new page each time.
-type docCopier struct {
-	b     *bundleWriter
+// BundleDoc is a document read for a Bundle, whose pages Append copies
+// into it. Kept for several copies of the same document (a blank page),
+// it writes the shared objects (fonts) once and new pages each time.
+type BundleDoc struct {
+	b     *Bundle
 	x     *model.XRefTable
 	nums  map[int]int // source object → bundle object, pages excepted
 	pages map[int]int // source page → bundle page, for the current copy
 	queue []int
 }
 
-func (b *bundleWriter) reader(r io.ReadSeeker) (*docCopier, error) {
-	ctx, err := api.ReadContext(r, letters.PdfConf())
+// Open reads the PDF in r, to be appended to b by the returned document's
+// Append. r must stay readable until the last Append.
+func (b *Bundle) Open(r io.ReadSeeker) (doc *BundleDoc, err error) {
+	defer b.recoverTo(&err)
+	if b.err != nil {
+		return nil, b.err
+	}
+	ctx, err := api.ReadContext(r, PdfConf())
 	if err != nil {
 		return nil, err
 	}
 	if err := ctx.EnsurePageCount(); err != nil {
 		return nil, err
 	}
-	return &docCopier{b: b, x: ctx.XRefTable, nums: map[int]int{}}, nil
+	return &BundleDoc{b: b, x: ctx.XRefTable, nums: map[int]int{}}, nil
 }
 
-// copyPages appends every page of the document, and returns the object
-// number of the first one and the count.
-func (c *docCopier) copyPages() (first, count int, err error) {
+// Append appends every page of the document to the bundle, and returns
+// the number in the bundle (from 1) of the first page appended, and the
+// count.
+func (c *BundleDoc) Append() (first, count int, err error) {
+	defer c.b.recoverTo(&err)
+	if c.b.err != nil {
+		return 0, 0, c.b.err
+	}
 	x := c.x
 	c.pages = map[int]int{}
 	type page struct {
@@ -112,6 +135,7 @@ func (c *docCopier) copyPages() (first, count int, err error) {
 		c.pages[old] = c.b.reserve()
 		src = append(src, page{d, old})
 	}
+	first = len(c.b.kids) + 1
 	for _, p := range src {
 		d := types.Dict{}
 		for k, v := range p.d {
@@ -135,10 +159,10 @@ func (c *docCopier) copyPages() (first, count int, err error) {
 	if len(src) == 0 {
 		return 0, 0, fmt.Errorf("aucune page")
 	}
-	return c.pages[src[0].old], len(src), c.b.err
+	return first, len(src), c.b.err
 }
 
-func (c *docCopier) deref(o types.Object) types.Object {
+func (c *BundleDoc) deref(o types.Object) types.Object {
 	if r, ok := o.(types.IndirectRef); ok {
 		if e, ok := c.x.Table[r.ObjectNumber.Value()]; ok && e != nil && !e.Free {
 			return e.Object
@@ -148,7 +172,7 @@ func (c *docCopier) deref(o types.Object) types.Object {
 	return o
 }
 
-func (c *docCopier) inherited(d types.Dict, key string) types.Object {
+func (c *BundleDoc) inherited(d types.Dict, key string) types.Object {
 	for range 32 {
 		p, ok := c.deref(d["Parent"]).(types.Dict)
 		if !ok {
@@ -163,7 +187,7 @@ func (c *docCopier) inherited(d types.Dict, key string) types.Object {
 }
 
 // ref renumbers a reference, queueing the object for writing when first met.
-func (c *docCopier) ref(r types.IndirectRef) types.IndirectRef {
+func (c *BundleDoc) ref(r types.IndirectRef) types.IndirectRef {
 	old := r.ObjectNumber.Value()
 	if n, ok := c.pages[old]; ok {
 		return *types.NewIndirectRef(n, 0)
@@ -185,7 +209,7 @@ func (c *docCopier) ref(r types.IndirectRef) types.IndirectRef {
 }
 
 // conv copies o with its references renumbered, dictionaries in key order.
-func (c *docCopier) conv(o types.Object) types.Object {
+func (c *BundleDoc) conv(o types.Object) types.Object {
 	switch v := o.(type) {
 	case types.IndirectRef:
 		return c.ref(v)
@@ -211,7 +235,7 @@ func (c *docCopier) conv(o types.Object) types.Object {
 }
 
 // flush writes the queued objects, and those they reach.
-func (c *docCopier) flush() {
+func (c *BundleDoc) flush() {
 	for len(c.queue) > 0 {
 		old := c.queue[0]
 		c.queue = c.queue[1:]
@@ -235,23 +259,34 @@ func (c *docCopier) flush() {
 	}
 }
 
-// finish writes the page tree, the outline (one entry per title, at the
-// page object given), the catalog, the information dictionary and the
-// cross-reference table.
-func (b *bundleWriter) finish(titles []string, targets []int, title string, created time.Time) error {
+// Close writes the page tree, the outline (one entry per bookmark, at
+// the page given; a bundle's outline is flat), the catalog, the
+// information dictionary (title, and created as the creation and
+// modification dates) and the cross-reference table, then flushes. It does
+// not close the underlying writer.
+func (b *Bundle) Close(outline []Bookmark, title string, created time.Time) (err error) {
+	defer b.recoverTo(&err)
+	if b.err != nil {
+		return b.err
+	}
+	for _, bm := range outline {
+		if bm.Page < 1 || bm.Page > len(b.kids) || len(bm.Kids) > 0 {
+			return fmt.Errorf("signet « %s » vers la page %d : hors du recueil (%d pages) ou imbriqué", bm.Title, bm.Page, len(b.kids))
+		}
+	}
 	kids := make([]string, len(b.kids))
 	for i, k := range b.kids {
 		kids[i] = fmt.Sprintf("%d 0 R", k)
 	}
 	b.object(b.pages, fmt.Sprintf("<</Count %d/Kids[%s]/Type/Pages>>", len(b.kids), strings.Join(kids, " ")), nil)
 	outlines := b.reserve()
-	items := make([]int, len(titles))
-	for i := range titles {
+	items := make([]int, len(outline))
+	for i := range outline {
 		items[i] = b.reserve()
 	}
-	for i, t := range titles {
+	for i, bm := range outline {
 		var s strings.Builder
-		fmt.Fprintf(&s, "<</Dest[%d 0 R/Fit]/Parent %d 0 R/Title%s", targets[i], outlines, pdfText(t))
+		fmt.Fprintf(&s, "<</Dest[%d 0 R/Fit]/Parent %d 0 R/Title%s", b.kids[bm.Page-1], outlines, hexText(bm.Title))
 		if i > 0 {
 			fmt.Fprintf(&s, "/Prev %d 0 R", items[i-1])
 		}
@@ -270,7 +305,7 @@ func (b *bundleWriter) finish(titles []string, targets []int, title string, crea
 	b.object(catalog, fmt.Sprintf("<</Outlines %d 0 R/PageMode/UseOutlines/Pages %d 0 R/Type/Catalog>>", outlines, b.pages), nil)
 	info := b.reserve()
 	date := created.UTC().Format("D:20060102150405Z")
-	b.object(info, fmt.Sprintf("<</CreationDate(%s)/ModDate(%s)/Producer(necdossier)/Title%s>>", date, date, pdfText(title)), nil)
+	b.object(info, fmt.Sprintf("<</CreationDate(%s)/ModDate(%s)/Producer(necdossier)/Title%s>>", date, date, hexText(title)), nil)
 	id := hex.EncodeToString(b.sum.Sum(nil)[:16])
 	start := b.n
 	var x strings.Builder
@@ -289,9 +324,9 @@ func (b *bundleWriter) finish(titles []string, targets []int, title string, crea
 	return b.w.Flush()
 }
 
-// pdfText is s as a PDF text string: UTF-16BE with its byte-order mark, in
-// hexadecimal.
-func pdfText(s string) string {
+// hexText is s as a PDF text string: UTF-16BE with its byte-order mark, in
+// upper-case hexadecimal (utf16Text, used by Merge, writes lower case).
+func hexText(s string) string {
 	var h strings.Builder
 	h.WriteString("<FEFF")
 	for _, u := range utf16.Encode([]rune(s)) {
