@@ -1,0 +1,297 @@
+package letters
+
+import (
+	"bytes"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+)
+
+// copier deep-copies objects from one cross-reference table into another,
+// keeping shared objects shared (memo) and refusing everything active.
+//
+// It is the security boundary of the package: only what it returns reaches
+// the dossier. It drops dictionary keys that carry actions, scripts,
+// navigation or document structure (A, AA, JS, OpenAction, Annots, Parent,
+// P, Names, EmbeddedFiles, outlines links, …), external stream data (F),
+// and whole dictionaries that are actions or file specifications. Page
+// resources, fonts, images, form XObjects, patterns and shadings never need
+// these keys, so the visible content is unaffected.
+type copier struct {
+	src, dst *model.XRefTable
+	memo     map[int]types.IndirectRef
+	dropped  int // active dictionaries removed
+}
+
+func newCopier(src, dst *model.XRefTable) *copier {
+	return &copier{src: src, dst: dst, memo: map[int]types.IndirectRef{}}
+}
+
+var droppedKeys = map[string]bool{
+	"A": true, "AA": true, "JS": true, "OpenAction": true, "Annots": true,
+	"Parent": true, "P": true, "Names": true, "EmbeddedFiles": true, "EF": true,
+	"Outlines": true, "Dests": true, "AcroForm": true, "Kids": true,
+	"First": true, "Last": true, "Next": true, "Prev": true, "Threads": true,
+	"B": true, "StructTreeRoot": true, "PieceInfo": true, "OPI": true,
+	"FFilter": true, "FDecodeParms": true, "URI": true, "Launch": true,
+}
+
+var activeTypes = map[string]bool{
+	"Action": true, "Filespec": true, "EmbeddedFile": true, "Annot": true,
+	"Page": true, "Pages": true, "Catalog": true, "Sig": true, "Outlines": true,
+}
+
+var actionNames = map[string]bool{
+	"JavaScript": true, "Launch": true, "URI": true, "SubmitForm": true, "ImportData": true,
+	"ResetForm": true, "GoToR": true, "GoToE": true, "Rendition": true, "Sound": true,
+	"Movie": true, "Hide": true, "Named": true, "SetOCGState": true, "Trans": true,
+	"GoTo3DView": true, "RichMediaExecute": true, "Thread": true, "GoTo": true,
+}
+
+const maxCopyDepth = 64
+
+func (c *copier) active(d types.Dict) bool {
+	if t, ok := deref(c.src, d["Type"]).(types.Name); ok && activeTypes[string(t)] {
+		return true
+	}
+	if s, ok := deref(c.src, d["S"]).(types.Name); ok && actionNames[string(s)] {
+		return true
+	}
+	_, js := d["JS"]
+	return js
+}
+
+// nameMapKeys are the keys whose value is a dictionary of names chosen by
+// the producer (resource names, glyph names): their keys are data, not
+// PDF keywords, and are never dropped (a font may well be called /A or /P).
+var nameMapKeys = map[string]bool{
+	"Font": true, "XObject": true, "ExtGState": true, "ColorSpace": true, "Pattern": true,
+	"Shading": true, "Properties": true, "CharProcs": true, "Colorants": true,
+}
+
+func (c *copier) obj(o types.Object, depth int) (types.Object, error) {
+	return c.objIn(o, depth, false)
+}
+
+// objIn copies o; nameMap tells that o is a name-keyed dictionary (see nameMapKeys).
+func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, error) {
+	if depth > maxCopyDepth {
+		return nil, errors.New("objets imbriqués trop profondément")
+	}
+	switch v := o.(type) {
+	case types.IndirectRef:
+		nr := int(v.ObjectNumber)
+		if r, ok := c.memo[nr]; ok {
+			return r, nil
+		}
+		so, err := c.src.Dereference(v)
+		if err != nil {
+			return nil, err
+		}
+		if so == nil {
+			return nil, nil
+		}
+		if d, ok := so.(types.Dict); ok && c.active(d) {
+			c.dropped++
+			return nil, nil
+		}
+		ref, err := c.dst.IndRefForNewObject(nil)
+		if err != nil {
+			return nil, err
+		}
+		c.memo[nr] = *ref
+		co, err := c.objIn(so, depth+1, nameMap)
+		if err != nil {
+			return nil, err
+		}
+		if co == nil {
+			co = types.Dict{}
+		}
+		c.dst.Table[int(ref.ObjectNumber)].Object = co
+		return *ref, nil
+	case types.Dict:
+		if nameMap {
+			return c.nameMap(v, depth)
+		}
+		if c.active(v) {
+			c.dropped++
+			return nil, nil
+		}
+		return c.dict(v, depth)
+	case types.Array:
+		a := make(types.Array, 0, len(v))
+		for _, e := range v {
+			ce, err := c.obj(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, ce)
+		}
+		return a, nil
+	case types.StreamDict:
+		if c.active(v.Dict) {
+			c.dropped++
+			return nil, nil
+		}
+		d := make(types.Dict, len(v.Dict))
+		for k, e := range v.Dict {
+			if !streamKeys[k] {
+				d[k] = e
+			}
+		}
+		nd, err := c.dict(d, depth)
+		if err != nil {
+			return nil, err
+		}
+		sd, err := c.stream(nd, &v)
+		if err != nil {
+			return nil, err
+		}
+		return *sd, nil
+	case types.LazyObjectStreamObject:
+		return nil, errors.New("objet non résolu")
+	}
+	return o, nil
+}
+
+func (c *copier) nameMap(v types.Dict, depth int) (types.Dict, error) {
+	d := make(types.Dict, len(v))
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		e := v[k]
+		ce, err := c.obj(e, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		if ce != nil {
+			d[k] = ce
+		}
+	}
+	return d, nil
+}
+
+func (c *copier) dict(v types.Dict, depth int) (types.Dict, error) {
+	d := make(types.Dict, len(v))
+	// In key order: objects are numbered as they are copied, and the same
+	// letter must give the same bytes (reproducible builds).
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		e := v[k]
+		if droppedKeys[k] {
+			continue
+		}
+		ce, err := c.objIn(e, depth+1, nameMapKeys[k])
+		if err != nil {
+			return nil, err
+		}
+		if ce != nil {
+			d[k] = ce
+		}
+	}
+	return d, nil
+}
+
+// stream builds, in dst, a stream whose dictionary is d (already in dst's
+// numbering) plus the filters of src, sharing src's still-encoded bytes
+// (they are never modified). When src is nil the stream is empty.
+func (c *copier) stream(d types.Dict, src *types.StreamDict) (*types.StreamDict, error) {
+	var raw []byte
+	var pipeline []types.PDFFilter
+	if src != nil {
+		if tooBig(c.src, src.Dict, src.Raw, src.FilterPipeline) {
+			return nil, errBomb
+		}
+		raw = src.Raw
+		if src.HasSoleFilterNamed("FlateDecode") && src.Dict["DecodeParms"] == nil {
+			raw = repairFlate(raw)
+		}
+		for _, k := range []string{"Filter", "DecodeParms"} {
+			if f, ok := src.Dict[k]; ok {
+				cf, err := c.obj(f, 1)
+				if err != nil {
+					return nil, err
+				}
+				if cf != nil {
+					d[k] = cf
+				}
+			}
+		}
+		for _, f := range src.FilterPipeline {
+			nf := types.PDFFilter{Name: f.Name}
+			if f.DecodeParms != nil {
+				dp, err := c.dict(f.DecodeParms, 1)
+				if err != nil {
+					return nil, err
+				}
+				nf.DecodeParms = dp
+			}
+			pipeline = append(pipeline, nf)
+		}
+	}
+	n := int64(len(raw))
+	d["Length"] = types.Integer(n)
+	return &types.StreamDict{Dict: d, Raw: raw, StreamLength: &n, FilterPipeline: pipeline}, nil
+}
+
+var bombReason = fmt.Sprintf("contenu anormal : un flux se décompresse en plus de %d Mo (une lecture du dossier pourrait ne jamais finir) ; réenregistrez la lettre en PDF (Imprimer → Enregistrer au format PDF) ou demandez un nouvel exemplaire", MaxStreamBytes>>20)
+
+// errBomb is a stream that decompresses beyond the bounds: the letter is
+// refused rather than passed on to make readers hang.
+var errBomb = errors.New("stream too large once decompressed")
+
+// tooBig reports whether a stream compressed with FlateDecode (first or
+// only filter) decompresses to more than it may: MaxStreamBytes, or for an
+// image what its pixels need (8 bytes a pixel at most, 16-bit CMYK), plus
+// a margin. It decompresses into nothing, stopping past the bound.
+func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFilter) bool {
+	if len(pipeline) == 0 || pipeline[0].Name != "FlateDecode" {
+		return false
+	}
+	limit := int64(MaxStreamBytes)
+	if t, _ := deref(x, d["Subtype"]).(types.Name); t == "Image" {
+		w, _ := num(x, d["Width"])
+		h, _ := num(x, d["Height"])
+		if need := w*h*8 + (1 << 20); need > float64(limit) {
+			limit = int64(min(need, maxImageStreamBytes))
+		}
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return false // not ours to judge: readers will find it broken, not big
+	}
+	n, _ := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
+	return n > limit
+}
+
+// repairFlate re-encodes a zlib stream that stops after a sync flush
+// (…00 00 FF FF, no final block), as some Acrobat versions write appearance
+// streams. Readers decode them, but poppler reports a syntax error for each;
+// the repaired stream has the same content and a proper end.
+func repairFlate(raw []byte) []byte {
+	if !bytes.HasSuffix(bytes.TrimRight(raw, "\r\n"), []byte{0, 0, 0xff, 0xff}) {
+		return raw
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return raw
+	}
+	content, err := io.ReadAll(io.LimitReader(zr, 64<<20))
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return raw
+	}
+	var buf bytes.Buffer
+	zw := zlib.NewWriter(&buf)
+	zw.Write(content)
+	if zw.Close() != nil {
+		return raw
+	}
+	return buf.Bytes()
+}
+
+// streamKeys are set by stream from the source stream itself; F, FFilter
+// and FDecodeParms (external data) are never copied.
+var streamKeys = map[string]bool{"Length": true, "Filter": true, "DecodeParms": true, "DL": true, "F": true}
