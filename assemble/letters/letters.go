@@ -125,7 +125,7 @@ func refuse(name string, sentinel error, cause error, reason string) *LetterErro
 
 var pdfcpuSetup sync.Once
 
-// pdfConf returns a fresh pdfcpu configuration that never touches the
+// PdfConf returns a fresh pdfcpu configuration that never touches the
 // user's configuration directory. model.ConfigPath is pdfcpu's only global
 // we set, once; every call gets its own Configuration value.
 func PdfConf() *model.Configuration {

@@ -18,7 +18,9 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-// Bookmark is one outline entry of the final document; Page is 1-based in the final document.
+// Bookmark is one outline entry of the final document, merged or a
+// Bundle; Page is 1-based in that document. A Bundle's outline is flat
+// (no Kids).
 type Bookmark struct {
 	Title string
 	Page  int
