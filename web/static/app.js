@@ -6,6 +6,7 @@
 //   ?limite=SECONDES           time limit of one run (default 180)
 //   ?source_date_epoch=SECONDS date written in the dossier, as SOURCE_DATE_EPOCH
 //                              does for the command line (reproducible builds)
+//   ?gogc=N                    the Go engine's GOGC (default 400, see GO_ENV)
 (() => {
   'use strict';
 
@@ -24,6 +25,11 @@
   const VERSION = document.querySelector('meta[name="necdossier-version"]').content;
   const BIG_PIXELS = 20e6; // a photo above this may need several hundred MB
   const BIG_TOTAL = 150e6; // bytes of files read at once
+  // The Go garbage collector runs on the only thread of the worker: with
+  // Go's default (GOGC=100) it takes a large share of a build. It runs less
+  // often here, up to a soft limit on the heap that keeps the tab's memory
+  // reasonable.
+  const GO_ENV = { GOGC: /^\d+$/.test(params.get('gogc') || '') ? params.get('gogc') : '400', GOMEMLIMIT: '512MiB' };
   const IGNORED = /^(\.|~\$|Thumbs\.db$|desktop\.ini$)/i;
 
   // Measures, read by the benchmark (web/webtest).
@@ -58,8 +64,22 @@
     return r;
   }
 
-  // The compressed wasm, decompressed here: any static host will do.
+  // The engine. A host that compresses necdossier.wasm itself (Content-Encoding,
+  // as nginx's gzip_static does) lets the browser compile it while it
+  // arrives and keep the compiled code in its cache for the next visit.
+  // Otherwise the page fetches necdossier.wasm.gz and decompresses it: any
+  // static host will do.
   async function compileEngine() {
+    const stop = new AbortController();
+    try {
+      const r = await fetch('necdossier.wasm?v=' + VERSION, { signal: stop.signal });
+      if (r.ok && (r.headers.get('Content-Encoding') || 'identity') !== 'identity' && r.headers.get('Content-Type') === 'application/wasm') {
+        return await WebAssembly.compileStreaming(r);
+      }
+      stop.abort();
+    } catch (e) {
+      console.warn('necdossier.wasm :', e);
+    }
     if ('DecompressionStream' in window) {
       try {
         const r = await fetchOK('necdossier.wasm.gz');
@@ -127,7 +147,7 @@
       };
     });
     ready.catch(() => {});
-    w.postMessage({ type: 'init', module: engine.module });
+    w.postMessage({ type: 'init', module: engine.module, env: GO_ENV });
   }
 
   class EngineStopped extends Error {}
@@ -371,7 +391,7 @@
       failed(e);
       return;
     }
-    timings.builds.push({ total: performance.now() - t0, engine: r.ms });
+    timings.builds.push({ total: performance.now() - t0, engine: r.ms, memory: r.memory });
     setBusy(false);
     show(r, workbook, files);
   }
@@ -444,8 +464,8 @@
     if (pdf) {
       summary.className = 'summary ok';
       summary.textContent = fr`Le dossier est prêt : ${plural(pdf.pages, 'page', 'pages')}, ${size(pdf.data.byteLength)}.` +
-        (warnings > 1 ? ' ' + fr`Lisez aussi les ${plural(warnings, 'avertissement', 'avertissements')} ci-dessous.` : '') +
-        (warnings === 1 ? ' ' + fr`Lisez aussi l'avertissement ci-dessous.` : '');
+        (warnings > 1 ? ' ' + fr`Lisez aussi les ${plural(warnings, 'avertissement', 'avertissements')} ci\u2011dessous.` : '') +
+        (warnings === 1 ? ' ' + fr`Lisez aussi l'avertissement ci\u2011dessous.` : '');
       dl.append(download(pdf, 'application/pdf', fr`Le dossier de candidature`, fr`${plural(pdf.pages, 'page', 'pages')}, ${size(pdf.data.byteLength)}, lettres de soutien comprises.`, fr`Télécharger le dossier (PDF)`));
       if (eml) {
         dl.append(download(eml, 'message/rfc822', fr`Le courriel d'envoi, prêt à partir`,
@@ -512,7 +532,7 @@
       out.push(el('h4', { class: 'sheet' }, fr`Feuille « ${sheet} »`, ' ', el('span', { class: 'count' }, '(' + counts + ')')));
       out.push(el('ul', { class: 'findings' }, ...fs.map((f) => el('li', { 'data-severity': f.severity, 'data-sheet': f.sheet, 'data-cell': f.cell },
         el('span', { class: 'badge ' + f.severity }, f.severity === 'erreur' ? 'Erreur' : 'Avertissement'),
-        el('span', { class: 'cell' }, f.cell ? [el('span', { class: 'visually-hidden' }, 'cellule '), f.cell] : el('span', { class: 'whole' }, 'feuille')),
+        f.cell ? el('span', { class: 'cell' }, el('span', { class: 'visually-hidden' }, 'cellule '), f.cell) : el('span', { class: 'whole' }, 'feuille'),
         el('span', { class: 'text' }, spaces(f.text))))));
     }
     return out;

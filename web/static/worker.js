@@ -1,8 +1,10 @@
 // necdossier — the Web Worker that runs the Go engine (necdossier.wasm).
 // app.js starts it from Go's wasm_exec.js followed by this file, and sends:
-//   {type: 'init', module}                        → {type: 'ready', call} or {type: 'failed', message}
+//   {type: 'init', module, env}                   → {type: 'ready', call} or {type: 'failed', message}
 //   {type: 'blank', id}                           → {type: 'blank', id, name, data}
-//   {type: 'build', id, files, workbook, options} → {type: 'result', id, ms, findings, warnings, parts, error}
+//   {type: 'build', id, files, workbook, options} → {type: 'result', id, ms, memory, findings, warnings, parts, error}
+// env is the Go program's environment (GOGC…); memory the size of its
+// WebAssembly memory after the run, which never shrinks.
 // files are {path, data: ArrayBuffer}. Any failure of a job is
 // {type: 'failed', id, message}; {type: 'exit'} says that the Go program
 // stopped (out of memory…) and the worker must be replaced.
@@ -11,8 +13,11 @@
 
   const post = (msg, transfer) => self.postMessage(msg, transfer || []);
 
-  async function init(module) {
-    const go = new Go();
+  let go = null;
+
+  async function init(module, env) {
+    go = new Go();
+    Object.assign(go.env, env);
     const instance = await WebAssembly.instantiate(module, go.importObject);
     // run() returns once main() waits for calls; it settles when Go exits.
     go.run(instance).then(() => post({ type: 'exit' }), (e) => post({ type: 'exit', message: String(e) }));
@@ -29,7 +34,7 @@
     try {
       switch (m.type) {
         case 'init':
-          api = await init(m.module);
+          api = await init(m.module, m.env);
           post({ type: 'ready', call: api.call });
           break;
         case 'blank': {
@@ -42,7 +47,8 @@
           const t0 = performance.now();
           const r = await api.build(files, m.workbook, m.options);
           const ms = performance.now() - t0;
-          post({ type: 'result', id: m.id, ms, findings: r.findings, warnings: r.warnings, parts: r.parts, error: r.error },
+          const memory = go._inst.exports.mem.buffer.byteLength;
+          post({ type: 'result', id: m.id, ms, memory, findings: r.findings, warnings: r.warnings, parts: r.parts, error: r.error },
             r.parts.map((p) => p.data.buffer));
           break;
         }

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -126,17 +127,27 @@ type server struct {
 	*httptest.Server
 	armed atomic.Bool
 	mu    sync.Mutex
-	late  []string
+	all   []string // every request
+	late  []string // the requests made once armed
 }
 
-func serve(t testing.TB, dir string) *server {
+// With precompressed, it serves necdossier.wasm.gz for necdossier.wasm, as
+// nginx's gzip_static does; without, the page must decompress it itself.
+func serve(t testing.TB, dir string, precompressed bool) *server {
 	s := &server{}
 	files := http.FileServer(http.Dir(dir))
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.all = append(s.all, r.Method+" "+r.URL.Path)
 		if s.armed.Load() {
-			s.mu.Lock()
 			s.late = append(s.late, r.Method+" "+r.URL.String())
-			s.mu.Unlock()
+		}
+		s.mu.Unlock()
+		if precompressed && r.URL.Path == "/necdossier.wasm" && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Type", "application/wasm")
+			http.ServeFile(w, r, filepath.Join(dir, "necdossier.wasm.gz"))
+			return
 		}
 		files.ServeHTTP(w, r)
 	}))
@@ -402,7 +413,7 @@ func TestPage(t *testing.T) {
 	}
 	built := buildSite(t)
 	t.Logf("page : necdossier.wasm %d octets, compressé %d octets", built.Wasm, built.WasmGzip)
-	srv := serve(t, built.Dir)
+	srv := serve(t, built.Dir, true)
 	shots := screenshotDir(t)
 	ctx := newBrowser(t)
 	call, err := assemble.LoadCall(templates.FS, templates.Default)
@@ -417,6 +428,33 @@ func TestPage(t *testing.T) {
 	tb.screenshot("1-accueil.png")
 	tb.audit(axe, "accueil")
 	keyboard(tb)
+
+	// Files dropped on the page. This comes first: once the mouse has
+	// clicked in the page, Chromium's Input.dispatchDragEvent never returns
+	// (nor does it for a folder, which is therefore not tested).
+	t.Run("glisser-deposer", func(t *testing.T) {
+		tb.t = t
+		dir, _ := filepath.Abs(filepath.Join(samplesDir, "haut-verdal"))
+		eval[chromedp.Void](tb, `document.body.dataset.state = 'test'`)
+		box := eval[[]float64](tb, `(() => { const r = document.getElementById('zone').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()`)
+		tb.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			for _, typ := range []input.DispatchDragEventType{input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop} {
+				_, err := chromedp.Call(ctx, input.DispatchDragEvent, input.DispatchDragEventParams{Type: typ, X: box[0], Y: box[1],
+					Data: &input.DragData{Items: []*input.DragDataItem{}, Files: sampleFiles(t, dir), DragOperationsMask: 1}})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		tb.waitFor(`document.body.dataset.state === 'done'`, 120*time.Second)
+		if n := eval[int](tb, `document.querySelectorAll('#telechargements a[data-role="dossier"]').length`); n != 1 {
+			t.Errorf("pas de dossier après le dépôt du dossier haut-verdal : %s", eval[string](tb, `document.getElementById('resultat').innerText + document.getElementById('alerte').innerText`))
+		}
+		if got := eval[string](tb, `document.getElementById('liste-recus').textContent`); !strings.Contains(got, "lettre-departement-aubrelle.pdf") {
+			t.Errorf("fichiers lus : %q", got)
+		}
+	})
 
 	t.Run("erreurs", func(t *testing.T) {
 		tb.t = t
@@ -445,6 +483,12 @@ func TestPage(t *testing.T) {
 		}
 		tb.screenshot("2-erreurs.png")
 		tb.audit(axe, "erreurs")
+		tb.do(chromedp.EmulateViewport(360, 740))
+		tb.screenshot("2-erreurs-360px.png")
+		if w := eval[int](tb, `document.documentElement.scrollWidth`); w > 360 {
+			t.Errorf("à 360 px de large, la page en mesure %d : défilement horizontal", w)
+		}
+		tb.do(chromedp.ResetViewport())
 	})
 
 	for i, sample := range validSamples {
@@ -483,6 +527,33 @@ func TestPage(t *testing.T) {
 		})
 	}
 
+	t.Run("plusieurs-classeurs", func(t *testing.T) {
+		tb.t = t
+		other := filepath.Join(t.TempDir(), "autre-candidature.xlsx")
+		data, err := os.ReadFile(filepath.Join(samplesDir, "haut-verdal", "candidature.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(other, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		first, _ := filepath.Abs(filepath.Join(samplesDir, "exemple-erreurs", "candidature.xlsx"))
+		tb.upload([]string{first, other}, false)
+		tb.waitFor(`!document.getElementById('choix-classeur').hidden`, 10*time.Second)
+		if id := eval[string](tb, `document.activeElement.id`); id != "classeur" {
+			t.Errorf("le focus est sur « %s », pas sur la liste des classeurs", id)
+		}
+		tb.audit(axe, "plusieurs classeurs")
+		eval[chromedp.Void](tb, `document.getElementById('classeur').value = 'autre-candidature.xlsx'`)
+		tb.do(chromedp.Click(chromedp.ID("traiter")))
+		tb.waitFor(`document.body.dataset.state === 'done'`, 120*time.Second)
+		// Its letter was not given: the page says so at its cell.
+		got := eval[string](tb, `document.getElementById('constats').innerText`)
+		if !strings.Contains(got, "lettre-departement-aubrelle.pdf") || !strings.Contains(got, "introuvable") {
+			t.Errorf("constats : %q", got)
+		}
+	})
+
 	t.Run("classeur-vierge", func(t *testing.T) {
 		tb.t = t
 		data := tb.download(`#vierge`, call.WorkbookName)
@@ -520,11 +591,18 @@ func TestPage(t *testing.T) {
 	tb.t = t
 	tb.noRequests(srv)
 
+	// On a host that does not compress the wasm, the page decompresses
+	// necdossier.wasm.gz itself.
 	t.Run("limite-de-temps", func(t *testing.T) {
-		srv.armed.Store(false)
+		srv := serve(t, built.Dir, false)
 		tb := newTab(t, ctx, shots)
 		tb.open(fmt.Sprintf("%s/?limite=0.1&source_date_epoch=%d", srv.URL, epoch))
 		srv.armed.Store(true)
+		srv.mu.Lock()
+		if !slices.Contains(srv.all, "GET /necdossier.wasm.gz") {
+			t.Errorf("necdossier.wasm.gz n’a pas été demandé : %q", srv.all)
+		}
+		srv.mu.Unlock()
 		tb.upload(sampleFiles(t, filepath.Join(samplesDir, largestSample(t))), true)
 		alert := eval[string](tb, `document.getElementById('alerte').textContent`)
 		if !strings.Contains(alert, "arrêté au bout de 0,1") {
