@@ -478,11 +478,13 @@
         fr`. Corrigez-les, enregistrez le classeur, puis déposez à nouveau les fichiers.`;
     } else {
       summary.className = 'summary ko';
-      summary.textContent = fr`Le dossier n'a pas été produit.`;
+      summary.textContent = fr`Le dossier n'a pas été produit :`;
     }
-    if (r.error && errors === 0) {
-      showAlert(fr`Le classeur n'a pas pu être traité :`, spaces(r.error));
-    }
+    // An error that is not a finding: a file that is no workbook, a logo
+    // that cannot be read… The engine's message says what to do.
+    const detail = $('erreur-moteur');
+    detail.hidden = !(r.error && errors === 0);
+    detail.textContent = r.error && errors === 0 ? spaces(r.error) : '';
 
     const dw = $('avertissements-dossier');
     dw.replaceChildren();
@@ -499,7 +501,7 @@
     $('resultat').hidden = false;
     state('done');
     $('titre-resultat').focus();
-    announce(summary.textContent);
+    announce(summary.textContent + (detail.hidden ? '' : ' ' + detail.textContent));
   }
 
   function download(part, type, title, text, label) {

@@ -488,7 +488,7 @@ func TestPage(t *testing.T) {
 		if w := eval[int](tb, `document.documentElement.scrollWidth`); w > 360 {
 			t.Errorf("à 360 px de large, la page en mesure %d : défilement horizontal", w)
 		}
-		tb.do(chromedp.ResetViewport())
+		tb.do(chromedp.EmulateViewport(1280, 900))
 	})
 
 	for i, sample := range validSamples {
@@ -552,6 +552,21 @@ func TestPage(t *testing.T) {
 		if !strings.Contains(got, "lettre-departement-aubrelle.pdf") || !strings.Contains(got, "introuvable") {
 			t.Errorf("constats : %q", got)
 		}
+	})
+
+	t.Run("pas-un-classeur", func(t *testing.T) {
+		tb.t = t
+		ods := filepath.Join(t.TempDir(), "budget.ods")
+		if err := os.WriteFile(ods, []byte("PK\x03\x04 pas un classeur"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		tb.upload([]string{ods}, true)
+		msg := eval[string](tb, `document.getElementById('erreur-moteur').hidden ? '' : document.getElementById('erreur-moteur').textContent`)
+		if !strings.HasPrefix(msg, "budget.ods") || !strings.Contains(msg, "xlsx") {
+			t.Errorf("message : %q", msg)
+		}
+		tb.screenshot("6-pas-un-classeur.png")
+		tb.audit(axe, "pas un classeur")
 	})
 
 	t.Run("classeur-vierge", func(t *testing.T) {
