@@ -107,6 +107,17 @@ func TestMain(m *testing.M) {
 func buildSite(t testing.TB) *web.Built {
 	t.Helper()
 	site.once.Do(func() {
+		// The engine's sources are compiled by another go command: read
+		// here, they are part of what go test's cache checks.
+		site.err = filepath.WalkDir(filepath.Join("..", "wasm"), func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				_, err = os.ReadFile(p)
+			}
+			return err
+		})
+		if site.err != nil {
+			return
+		}
 		site.dir, site.err = os.MkdirTemp("", "necdossier-web-")
 		if site.err != nil {
 			return
