@@ -156,6 +156,35 @@ const (
 )
 
 func (t docTable) frags(r *renderer) []*frag {
+	g := t.geometry()
+	head := t.headFrag(r, g)
+	head.gap = 3
+	out := []*frag{head}
+	rows := t.rows
+	if len(rows) == 0 {
+		rows = []docRow{{cells: []string{""}}}
+	}
+	zebra := false
+	for _, row := range rows {
+		if row.kind == rowBody {
+			zebra = !zebra
+		}
+		if row.kind == rowTotal {
+			out[len(out)-1].keep = true // a total never starts a page alone
+		}
+		out = append(out, t.rowFrags(r, g, head, row, zebra)...)
+	}
+	return out
+}
+
+// tableGeometry is where a table's columns fall: column i starts at xs[i]
+// and is ws[i] wide; xs has one more entry, the table's right edge.
+type tableGeometry struct {
+	xs, ws []float64
+}
+
+// geometry shares the text block's width between the columns.
+func (t docTable) geometry() tableGeometry {
 	total := 0.0
 	for _, c := range t.cols {
 		total += c.share
@@ -167,11 +196,29 @@ func (t docTable) frags(r *renderer) []*frag {
 		ws[i] = contentW * c.share / total
 		xs[i+1] = xs[i] + ws[i]
 	}
-	// Header row.
+	return tableGeometry{xs: xs, ws: ws}
+}
+
+// cellW is the room for the text of cell i of row: its column, or up to
+// the last column for a spanning first cell, less an indent.
+func (g tableGeometry) cellW(i int, row docRow) float64 {
+	w := g.ws[i] - 2*padX
+	if i == 0 && row.span {
+		w = g.xs[len(g.ws)-1] - g.xs[0] - 2*padX
+	}
+	if i == 0 && row.indent {
+		w -= rowIndent
+	}
+	return w
+}
+
+// headFrag is the table's header row, which every row repeats when it
+// starts a page.
+func (t docTable) headFrag(r *renderer, g tableGeometry) *frag {
 	heads := make([][]string, len(t.cols))
 	hn := 1
 	for i, c := range t.cols {
-		heads[i] = r.wrap(c.title, stHead, ws[i]-2*padX)
+		heads[i] = r.wrap(c.title, stHead, g.ws[i]-2*padX)
 		hn = max(hn, len(heads[i]))
 	}
 	head := &frag{h: float64(hn)*stHead.lead + 2*padY, keep: true, kind: kindTableHead}
@@ -184,143 +231,146 @@ func (t docTable) frags(r *renderer) []*frag {
 				align = 'R'
 			}
 			for j, l := range heads[i] {
-				r.text(l, stHead, xs[i]+padX, baseline(stHead, y+padY+float64(j)*stHead.lead), ws[i]-2*padX, align)
+				r.text(l, stHead, g.xs[i]+padX, baseline(stHead, y+padY+float64(j)*stHead.lead), g.ws[i]-2*padX, align)
 			}
 		}
 	}
-	head.gap = 3
-	out := []*frag{head}
-	// cellW is the room for the text of cell i of row: its column, or up to
-	// the last column for a spanning first cell, less an indent.
-	cellW := func(i int, row docRow) float64 {
-		w := ws[i] - 2*padX
-		if i == 0 && row.span {
-			w = xs[len(t.cols)-1] - xs[0] - 2*padX
-		}
-		if i == 0 && row.indent {
-			w -= rowIndent
-		}
-		return w
-	}
-	rows := t.rows
-	if len(rows) == 0 {
-		rows = []docRow{{cells: []string{""}}}
-	}
-	// A row taller than a good part of a page is cut into pieces: the only
-	// case where a row is split. A piece leaves room above it for the
-	// headings and the header row that keep with it.
+	return head
+}
+
+// tableRow is a row measured: its style and background, and the lines
+// and style of each cell.
+type tableRow struct {
+	docRow
+	st     textStyle // the row's style, which sets its line height
+	bg     rgbColor
+	cells  [][]string
+	styles []textStyle
+	n      int // lines of its tallest cell
+}
+
+// rowFrags measures a row and makes its fragment; a row taller than a good
+// part of a page is cut into pieces, the only case where a row is split. A
+// piece leaves room above it for the headings and the header row that keep
+// with it.
+func (t docTable) rowFrags(r *renderer, g tableGeometry, head *frag, row docRow, zebra bool) []*frag {
+	tr := t.measureRow(r, g, row, zebra)
 	maxH := bodyH * 0.4
-	zebra := false
-	for _, row := range rows {
-		st := stCell
-		if row.kind != rowBody {
-			st = stCellBold
+	per := max(1, int(maxH/tr.st.lead)-1)
+	kind := kindRow
+	switch row.kind {
+	case rowGroup:
+		kind = kindGroup
+	case rowTotal:
+		kind = kindTotal
+	}
+	var out []*frag
+	for from := 0; from < tr.n; from += per {
+		to := min(tr.n, from+per)
+		f := &frag{h: float64(to-from)*tr.st.lead + 2*padY, head: head, kind: kind, units: 1, cont: from > 0,
+			keep: kind == kindGroup && to == tr.n} // a category keeps a row of its own
+		if tr.n > per {
+			f.units = to - from
 		}
-		if row.kind == rowBody {
-			zebra = !zebra
-		}
-		bg := colWhite
-		switch {
-		case row.kind == rowGroup:
-			bg = colAccentBg
-		case row.kind == rowBody && !zebra:
-			bg = colZebra
-		}
-		cells := make([][]string, len(t.cols))
-		styles := make([]textStyle, len(t.cols))
-		n := 1
-		for i := range t.cols {
-			s := ""
-			if i < len(row.cells) {
-				s = row.cells[i]
-			}
-			cs := st
-			if row.kind == rowBody && strings.TrimSpace(s) == "" {
-				s, cs = emptyText, stCellEmpty
-			}
-			if len(t.rows) == 0 && i > 0 {
-				s = "" // « Non renseigné » once, for an empty table
-			}
-			if row.annex > 0 && i == len(t.cols)-1 {
-				s = "p. 0000 à 0000" // measured at its widest; filled in when drawn
-			}
-			w := cellW(i, row)
-			if i == t.statusCol {
-				w -= 4.5
-			}
-			if len(t.rows) == 0 {
-				w = contentW - 2*padX // « Non renseigné » across the table
-			}
-			cells[i] = r.wrap(s, cs, w)
-			styles[i] = cs
-			n = max(n, len(cells[i]))
-		}
-		per := max(1, int(maxH/st.lead)-1)
-		kind := kindRow
-		switch row.kind {
-		case rowGroup:
-			kind = kindGroup
-		case rowTotal:
-			kind = kindTotal
-			out[len(out)-1].keep = true // a total never starts a page alone
-		}
-		for from := 0; from < n; from += per {
-			to := min(n, from+per)
-			f := &frag{h: float64(to-from)*st.lead + 2*padY, head: head, kind: kind, units: 1, cont: from > 0,
-				keep: kind == kindGroup && to == n} // a category keeps a row of its own
-			if n > per {
-				f.units = to - from
-			}
-			f.draw = func(y float64) {
-				if bg != colWhite {
-					r.fill(bg)
-					r.pdf.Rect(marginL, y, contentW, f.h, "F")
-				}
-				if row.kind == rowTotal {
-					r.stroke(colAccent)
-					r.pdf.SetLineWidth(0.4)
-					r.pdf.Line(marginL, y, pageW-marginR, y)
-				}
-				for i, c := range t.cols {
-					align := byte('L')
-					if c.right {
-						align = 'R'
-					}
-					x, w := xs[i]+padX, cellW(i, row)
-					if i == 0 && row.indent {
-						x += rowIndent
-					}
-					if len(t.rows) == 0 {
-						x, w, align = marginL+padX, contentW-2*padX, 'L'
-					}
-					cs := styles[i]
-					if i == t.statusCol && row.status != 0 {
-						cs = statusStyle(cs, row.status)
-						if from == 0 {
-							r.statusMark(row.status, x+1.6, y+padY+st.lead/2)
-						}
-						x += 4.5
-						w -= 4.5
-					}
-					lines := cells[i]
-					if row.annex > 0 && i == len(t.cols)-1 {
-						lines = []string{r.annexPages(row.annex - 1)}
-					}
-					for j := from; j < to && j < len(lines); j++ {
-						r.text(lines[j], cs, x, baseline(st, y+padY+float64(j-from)*st.lead), w, align)
-					}
-				}
-				r.stroke(colRule)
-				r.pdf.SetLineWidth(0.15)
-				r.pdf.Line(marginL, y+f.h, pageW-marginR, y+f.h)
-				if row.annex > 0 {
-					r.linkTo(marginL, y, contentW, f.h, "", r.annexPage(row.annex-1))
-				}
-			}
-			out = append(out, f)
-		}
+		f.draw = func(y float64) { t.drawRow(r, g, tr, from, to, y, f.h) }
+		out = append(out, f)
 	}
 	return out
+}
+
+// measureRow chooses a row's style and background and wraps its cells.
+func (t docTable) measureRow(r *renderer, g tableGeometry, row docRow, zebra bool) tableRow {
+	st := stCell
+	if row.kind != rowBody {
+		st = stCellBold
+	}
+	bg := colWhite
+	switch {
+	case row.kind == rowGroup:
+		bg = colAccentBg
+	case row.kind == rowBody && !zebra:
+		bg = colZebra
+	}
+	cells := make([][]string, len(t.cols))
+	styles := make([]textStyle, len(t.cols))
+	n := 1
+	for i := range t.cols {
+		s := ""
+		if i < len(row.cells) {
+			s = row.cells[i]
+		}
+		cs := st
+		if row.kind == rowBody && strings.TrimSpace(s) == "" {
+			s, cs = emptyText, stCellEmpty
+		}
+		if len(t.rows) == 0 && i > 0 {
+			s = "" // « Non renseigné » once, for an empty table
+		}
+		if row.annex > 0 && i == len(t.cols)-1 {
+			s = "p. 0000 à 0000" // measured at its widest; filled in when drawn
+		}
+		w := g.cellW(i, row)
+		if i == t.statusCol {
+			w -= 4.5
+		}
+		if len(t.rows) == 0 {
+			w = contentW - 2*padX // « Non renseigné » across the table
+		}
+		cells[i] = r.wrap(s, cs, w)
+		styles[i] = cs
+		n = max(n, len(cells[i]))
+	}
+	return tableRow{docRow: row, st: st, bg: bg, cells: cells, styles: styles, n: n}
+}
+
+// drawRow draws lines from to to of a row, h high, at y: its background,
+// its cells, the rule below it, and its link to an annex.
+func (t docTable) drawRow(r *renderer, g tableGeometry, tr tableRow, from, to int, y, h float64) {
+	row, st := tr.docRow, tr.st
+	if tr.bg != colWhite {
+		r.fill(tr.bg)
+		r.pdf.Rect(marginL, y, contentW, h, "F")
+	}
+	if row.kind == rowTotal {
+		r.stroke(colAccent)
+		r.pdf.SetLineWidth(0.4)
+		r.pdf.Line(marginL, y, pageW-marginR, y)
+	}
+	for i, c := range t.cols {
+		align := byte('L')
+		if c.right {
+			align = 'R'
+		}
+		x, w := g.xs[i]+padX, g.cellW(i, row)
+		if i == 0 && row.indent {
+			x += rowIndent
+		}
+		if len(t.rows) == 0 {
+			x, w, align = marginL+padX, contentW-2*padX, 'L'
+		}
+		cs := tr.styles[i]
+		if i == t.statusCol && row.status != 0 {
+			cs = statusStyle(cs, row.status)
+			if from == 0 {
+				r.statusMark(row.status, x+1.6, y+padY+st.lead/2)
+			}
+			x += 4.5
+			w -= 4.5
+		}
+		lines := tr.cells[i]
+		if row.annex > 0 && i == len(t.cols)-1 {
+			lines = []string{r.annexPages(row.annex - 1)}
+		}
+		for j := from; j < to && j < len(lines); j++ {
+			r.text(lines[j], cs, x, baseline(st, y+padY+float64(j-from)*st.lead), w, align)
+		}
+	}
+	r.stroke(colRule)
+	r.pdf.SetLineWidth(0.15)
+	r.pdf.Line(marginL, y+h, pageW-marginR, y+h)
+	if row.annex > 0 {
+		r.linkTo(marginL, y, contentW, h, "", r.annexPage(row.annex-1))
+	}
 }
 
 // statusStyle colours a status label.
