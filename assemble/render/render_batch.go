@@ -225,8 +225,20 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 		french.Capitalize(french.Plural(len(rows), "aucune candidature lisible", "candidature", "candidatures")), french.LongDate(s.createdOr(opt.Created))), stHelp, marginL, baseline(stHelp, y), contentW, 'L')
 	y += stHelp.lead + 4
 
-	// Criteria table: one column per checklist item, numbered; the legend
-	// comes first, in two columns, so that it is always on the first page.
+	y = s.criteriaTable(call, rows, y)
+	y = s.figuresTable(rows, y)
+	s.comparisonCharts(call, rows, y)
+	if err := s.pdf.Error(); err != nil {
+		return fmt.Errorf("comparaison : %w", err)
+	}
+	return s.output(w)
+}
+
+// criteriaTable draws, from y, the table of the verdicts: one column per
+// checklist item, numbered; the legend comes first, in two columns, so
+// that it is always on the first page. It returns the y below the table.
+func (s *sheetPDF) criteriaTable(call *model.Call, rows []model.Row, y float64) float64 {
+	contentW := s.w - marginL - marginR
 	s.text("Critères de l’appel", stH2, marginL, baseline(stH2, y), contentW, 'L')
 	y += stH2.lead + 1
 	half := (contentW - 10) / 2
@@ -256,17 +268,21 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 		cells = append(cells, line)
 	}
 	g := &cmpTable{s: s, cols: cols, top: marginT}
-	y = g.rows(y, cells) + 10
+	return g.rows(y, cells) + 10
+}
 
-	// Key figures, on the same page when the heading, the header and a row fit.
+// figuresTable draws the key figures from y, on the same page when the
+// heading, the header and a row fit, and returns the y below the table.
+// They are the same figures as each dossier's synthesis (model.Figures),
+// amounts to the cent as there.
+func (s *sheetPDF) figuresTable(rows []model.Row, y float64) float64 {
+	contentW := s.w - marginL - marginR
 	if y+40 > s.h-marginB {
 		s.pdf.AddPage()
 		y = marginT - 8
 	}
 	s.text("Chiffres clés", stH2, marginL, baseline(stH2, y), contentW, 'L')
 	y += stH2.lead + 1
-	// The same figures as each dossier's synthesis (model.Figures), amounts
-	// to the cent as there.
 	figCols := []cmpColumn{
 		{"Candidat", 0, 'L'}, {"Dates (journée communautaire, jours 1 et 2)", 38, 'L'},
 		{"Lieu principal (plénière) ; tous lieux", 22, 'R'},
@@ -276,7 +292,7 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 		{"NEC locaux", 10, 'R'}, {"Lettres de soutien (autres pièces)", 16, 'R'},
 	}
 	figCols[0].width = contentW - cmpWidth(figCols) // the names take what is left
-	cells = cells[:0]
+	var cells [][]cmpCell
 	for _, r := range rows {
 		ext := french.Money(r.Exterieur)
 		if p, ok := r.PartAcquise(); ok {
@@ -291,11 +307,16 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 			{text: fmt.Sprint(r.NECLocaux)}, {text: fmt.Sprint(r.Lettres) + " (" + fmt.Sprint(r.AutresPieces) + ")"},
 		})
 	}
-	g = &cmpTable{s: s, cols: figCols, top: marginT}
-	y = g.rows(y, cells) + 10
+	g := &cmpTable{s: s, cols: figCols, top: marginT}
+	return g.rows(y, cells) + 10
+}
 
-	// Charts: a picture compares better than a column of numbers. Below the
-	// figures when they fit there, else on a page of their own.
+// comparisonCharts draws the bar charts side by side: a picture compares
+// better than a column of numbers. They go below the figures, at y, when
+// they fit there, else on a page of their own.
+func (s *sheetPDF) comparisonCharts(call *model.Call, rows []model.Row, y float64) {
+	contentW := s.w - marginL - marginR
+	half := (contentW - 10) / 2
 	if need := stH3.lead + stHelp.lead + 2 + float64(len(rows))*6.4; y+need > s.h-marginB {
 		s.pdf.AddPage()
 		y = marginT - 8
@@ -311,10 +332,6 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 			return float64(r.Exterieur) / 100, p
 		}, 0,
 		func(n int64) string { return french.Money(n * 100) })
-	if err := s.pdf.Error(); err != nil {
-		return fmt.Errorf("comparaison : %w", err)
-	}
-	return s.output(w)
 }
 
 func (s *sheetPDF) createdOr(t time.Time) time.Time {
