@@ -426,7 +426,7 @@ func (s *sheetPDF) barChart(x, y, w float64, title, caption string, rows []model
 	}
 }
 
-// bundleEntry is a dossier in the print bundle: its name, its pages, and
+// BundleEntry is a dossier in the print bundle: its name, its pages, and
 // the page of the bundle it starts on.
 type BundleEntry struct {
 	Name  string
@@ -434,12 +434,12 @@ type BundleEntry struct {
 	Start int
 }
 
-// blankText is what a padding page reads.
+// BlankText is what a padding page reads.
 const BlankText = "Page laissée blanche intentionnellement"
 
-// renderBundleFront writes the bundle's cover and index, padded with blank
+// RenderBundleFront writes the bundle's cover and index, padded with blank
 // pages to an even count so that the first dossier starts on a right-hand
-// page. frontPages must be the count the caller planned (see frontPages).
+// page. pages must be the count the caller planned (see FrontPages).
 func RenderBundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages int, fsys fs.FS, created time.Time) error {
 	title := "Dossiers de candidature — " + french.Typo(call.Title)
 	s, err := newSheetPDF("P", fsys, created, title)
@@ -489,7 +489,7 @@ func RenderBundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pag
 	return s.output(w)
 }
 
-// frontPages is how many pages the bundle's cover and index take, padded to
+// FrontPages is how many pages the bundle's cover and index take, padded to
 // an even count.
 func FrontPages(n int) int {
 	perPage := int((pageH - marginT - marginB - stH1.lead - 3) / stTOC.lead)
@@ -503,7 +503,7 @@ func (s *sheetPDF) blankPage() {
 	s.text(BlankText, stHelp, 0, s.h/2, s.w, 'C')
 }
 
-// renderBlankPage writes a one-page document that says it was left blank.
+// RenderBlankPage writes a one-page document that says it was left blank.
 func RenderBlankPage(w io.Writer, fsys fs.FS, created time.Time) error {
 	s, err := newSheetPDF("P", fsys, created, BlankText)
 	if err != nil {
@@ -513,12 +513,12 @@ func RenderBlankPage(w io.Writer, fsys fs.FS, created time.Time) error {
 	return s.output(w)
 }
 
-// bundleName is the bookmark of a dossier in the print bundle.
+// BundleName is the bookmark of a dossier in the print bundle.
 func BundleName(i int, name string) string {
 	return fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(name))
 }
 
-// renderAnnexCover writes the cover of a dossier's annexes when they form a
+// RenderAnnexCover writes the cover of a dossier's annexes when they form a
 // file of their own (build --split): which dossier they belong to, and
 // where each annex lies in the pages' common numbering.
 func RenderAnnexCover(w io.Writer, call *model.Call, c *model.Candidature, dossierFile string, l *Layout, fsys fs.FS, created time.Time) error {
