@@ -7,7 +7,6 @@ package render
 // drawing primitives; their blocks are a heading, tables and bar charts.
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -48,7 +47,7 @@ func newSheetPDF(orientation string, fsys fs.FS, created time.Time, title string
 	pdf.SetModificationDate(created.UTC())
 	pdf.SetCatalogSort(true)
 	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetCompression(false) // finish compresses the pages
+	pdf.SetCompression(false) // letters.Finish compresses the pages
 	for _, st := range []string{"", "B", "I"} {
 		data, err := fs.ReadFile(fsys, fonts.Files[st])
 		if err != nil {
@@ -66,18 +65,9 @@ func newSheetPDF(orientation string, fsys fs.FS, created time.Time, title string
 	return s, pdf.Error()
 }
 
-// output writes the document, with its title shown in the viewer's window.
+// output writes the document as fpdf writes it; letters.Finish completes it.
 func (s *sheetPDF) output(w io.Writer) error {
-	var buf bytes.Buffer
-	if err := s.pdf.Output(&buf); err != nil {
-		return err
-	}
-	out, err := finishPDF(buf.Bytes(), nil)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(out)
-	return err
+	return s.pdf.Output(w)
 }
 
 // cmpColumn is a column of a comparison table.
