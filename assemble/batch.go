@@ -457,7 +457,14 @@ func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, error) {
 		write func(io.Writer) error
 	}{
 		{"comparaison.pdf", func(w io.Writer) error {
-			return render.RenderComparison(w, opt.Call, rows, render.ComparisonOptions{Fonts: opt.Fonts, Created: opt.Now})
+			pdf, err := finished(func(w io.Writer) error {
+				return render.RenderComparison(w, opt.Call, rows, render.ComparisonOptions{Fonts: opt.Fonts, Created: opt.Now})
+			})
+			if err != nil {
+				return err
+			}
+			_, err = w.Write(pdf)
+			return err
 		}},
 		{"comparaison.xlsx", func(w io.Writer) error { return workbook.WriteCompareXLSX(w, opt.Call, rows) }},
 		{"comparaison.csv", func(w io.Writer) error { return WriteCompareCSV(w, opt.Call, rows) }},

@@ -38,25 +38,28 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 		next += o.Pages + o.Pages%2
 	}
 
-	var frontPDF, blankPDF bytes.Buffer
-	if err := render.RenderBundleFront(&frontPDF, opt.Call, entries, front, opt.Fonts, opt.Now); err != nil {
+	frontPDF, err := finished(func(w io.Writer) error {
+		return render.RenderBundleFront(w, opt.Call, entries, front, opt.Fonts, opt.Now)
+	})
+	if err != nil {
 		return "", fmt.Errorf("%s : %w", path, err)
 	}
-	if err := render.RenderBlankPage(&blankPDF, opt.Fonts, opt.Now); err != nil {
+	blankPDF, err := finished(func(w io.Writer) error { return render.RenderBlankPage(w, opt.Fonts, opt.Now) })
+	if err != nil {
 		return "", fmt.Errorf("%s : %w", path, err)
 	}
 	// The dossiers are copied one at a time from their files into the
 	// bundle as it is written: memory does not grow with the candidates.
-	err := writeAtomic(path, false, func(w io.Writer) error {
+	err = writeAtomic(path, false, func(w io.Writer) error {
 		b := letters.NewBundle(w)
-		fc, err := b.Open(bytes.NewReader(frontPDF.Bytes()))
+		fc, err := b.Open(bytes.NewReader(frontPDF))
 		if err != nil {
 			return fmt.Errorf("fusion : %w", err)
 		}
 		if _, n, err := fc.Append(); err != nil || n != front {
 			return fmt.Errorf("fusion : couverture et sommaire : %d pages au lieu de %d (%v)", n, front, err)
 		}
-		blank, err := b.Open(bytes.NewReader(blankPDF.Bytes()))
+		blank, err := b.Open(bytes.NewReader(blankPDF))
 		if err != nil {
 			return fmt.Errorf("fusion : %w", err)
 		}

@@ -3,6 +3,7 @@ package assemble
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"necdossier/assemble/check"
 	"necdossier/assemble/internal/testkit"
 	"necdossier/assemble/model"
@@ -138,13 +139,15 @@ func TestRenderComparison(t *testing.T) {
 		c := sampleCandidatures()[name]
 		rows = append(rows, RowOf(c, call, check.Evaluate(c, call)))
 	}
-	var buf bytes.Buffer
-	if err := render.RenderComparison(&buf, call, rows, render.ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)}); err != nil {
+	pdf, err := finished(func(w io.Writer) error {
+		return render.RenderComparison(w, call, rows, render.ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)})
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	pdftotext := testkit.NeedTool(t, "pdftotext")
 	cmd := exec.Command(pdftotext, "-layout", "-", "-")
-	cmd.Stdin = bytes.NewReader(buf.Bytes())
+	cmd.Stdin = bytes.NewReader(pdf)
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +164,7 @@ func TestRenderComparison(t *testing.T) {
 	}
 	pdfinfo := testkit.NeedTool(t, "pdfinfo")
 	cmd = exec.Command(pdfinfo, "-")
-	cmd.Stdin = bytes.NewReader(buf.Bytes())
+	cmd.Stdin = bytes.NewReader(pdf)
 	info, err := cmd.Output()
 	if err != nil {
 		t.Fatal(err)

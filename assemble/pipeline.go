@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"strings"
@@ -134,7 +135,11 @@ func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("mise en page : %w", err)
 		}
-		return buf.Bytes(), l, nil
+		pdf, err := letters.Finish(buf.Bytes(), l.Levels())
+		if err != nil {
+			return nil, nil, fmt.Errorf("mise en page : %w", err)
+		}
+		return pdf, l, nil
 	}
 	name := opt.Name
 	if name == "" {
@@ -226,8 +231,10 @@ func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) (
 	}
 	// The annexes: an unnumbered cover naming the dossier, then the letters
 	// numbered as in the whole (page Pages+1 onwards).
-	var cover bytes.Buffer
-	if err := render.RenderAnnexCover(&cover, opt.Call, c, name, l, opt.Fonts, opt.Now); err != nil {
+	cover, err := finished(func(w io.Writer) error {
+		return render.RenderAnnexCover(w, opt.Call, c, name, l, opt.Fonts, opt.Now)
+	})
+	if err != nil {
 		return nil, nil, fmt.Errorf("annexes : %w", err)
 	}
 	annexPlan := letters.MergePlan{
@@ -240,13 +247,25 @@ func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) (
 		}
 	}
 	var annexes bytes.Buffer
-	if err := letters.Merge(&annexes, bytes.NewReader(cover.Bytes()), merged, annexPlan); err != nil {
+	if err := letters.Merge(&annexes, bytes.NewReader(cover), merged, annexPlan); err != nil {
 		return nil, nil, err
 	}
 	return []Part{
 		{Name: name, Role: "dossier", Data: letters.PinDates(main.Bytes(), opt.Now), Pages: l.Pages},
 		{Name: annexName, Role: "annexes", Data: letters.PinDates(annexes.Bytes(), opt.Now), Pages: l.Total - l.Pages + 1},
 	}, l, nil
+}
+
+// finished runs draw, one of render's functions, into memory and finishes
+// the PDF it writes: render draws with fpdf, letters completes the bytes.
+// For pages with no outline of their own (the comparison, the bundle's
+// front pages, the annexes' cover).
+func finished(draw func(io.Writer) error) ([]byte, error) {
+	var raw bytes.Buffer
+	if err := draw(&raw); err != nil {
+		return nil, err
+	}
+	return letters.Finish(raw.Bytes(), nil)
 }
 
 // keepOutline keeps the bookmarks (and their children) up to page last.

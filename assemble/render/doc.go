@@ -6,6 +6,7 @@
 // cover.
 //
 // It is the only package that imports fpdf. What it returns is the bytes of
-// the rendered pages and their Layout (where each entry and annex page
-// falls), from which the letters stage numbers and merges.
+// the rendered pages, as fpdf writes them, and their Layout (where each
+// entry and annex page falls), from which the letters stage finishes the
+// bytes (letters.Finish), numbers the pages and merges.
 package render

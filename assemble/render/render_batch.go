@@ -7,7 +7,6 @@ package render
 // drawing primitives; their blocks are a heading, tables and bar charts.
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -48,7 +47,7 @@ func newSheetPDF(orientation string, fsys fs.FS, created time.Time, title string
 	pdf.SetModificationDate(created.UTC())
 	pdf.SetCatalogSort(true)
 	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetCompression(false) // finish compresses the pages
+	pdf.SetCompression(false) // letters.Finish compresses the pages
 	for _, st := range []string{"", "B", "I"} {
 		data, err := fs.ReadFile(fsys, fonts.Files[st])
 		if err != nil {
@@ -66,18 +65,9 @@ func newSheetPDF(orientation string, fsys fs.FS, created time.Time, title string
 	return s, pdf.Error()
 }
 
-// output writes the document, with its title shown in the viewer's window.
+// output writes the document as fpdf writes it; letters.Finish completes it.
 func (s *sheetPDF) output(w io.Writer) error {
-	var buf bytes.Buffer
-	if err := s.pdf.Output(&buf); err != nil {
-		return err
-	}
-	out, err := finishPDF(buf.Bytes(), nil)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(out)
-	return err
+	return s.pdf.Output(w)
 }
 
 // cmpColumn is a column of a comparison table.
@@ -225,8 +215,20 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 		french.Capitalize(french.Plural(len(rows), "aucune candidature lisible", "candidature", "candidatures")), french.LongDate(s.createdOr(opt.Created))), stHelp, marginL, baseline(stHelp, y), contentW, 'L')
 	y += stHelp.lead + 4
 
-	// Criteria table: one column per checklist item, numbered; the legend
-	// comes first, in two columns, so that it is always on the first page.
+	y = s.criteriaTable(call, rows, y)
+	y = s.figuresTable(rows, y)
+	s.comparisonCharts(call, rows, y)
+	if err := s.pdf.Error(); err != nil {
+		return fmt.Errorf("comparaison : %w", err)
+	}
+	return s.output(w)
+}
+
+// criteriaTable draws, from y, the table of the verdicts: one column per
+// checklist item, numbered; the legend comes first, in two columns, so
+// that it is always on the first page. It returns the y below the table.
+func (s *sheetPDF) criteriaTable(call *model.Call, rows []model.Row, y float64) float64 {
+	contentW := s.w - marginL - marginR
 	s.text("Critères de l’appel", stH2, marginL, baseline(stH2, y), contentW, 'L')
 	y += stH2.lead + 1
 	half := (contentW - 10) / 2
@@ -256,17 +258,21 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 		cells = append(cells, line)
 	}
 	g := &cmpTable{s: s, cols: cols, top: marginT}
-	y = g.rows(y, cells) + 10
+	return g.rows(y, cells) + 10
+}
 
-	// Key figures, on the same page when the heading, the header and a row fit.
+// figuresTable draws the key figures from y, on the same page when the
+// heading, the header and a row fit, and returns the y below the table.
+// They are the same figures as each dossier's synthesis (model.Figures),
+// amounts to the cent as there.
+func (s *sheetPDF) figuresTable(rows []model.Row, y float64) float64 {
+	contentW := s.w - marginL - marginR
 	if y+40 > s.h-marginB {
 		s.pdf.AddPage()
 		y = marginT - 8
 	}
 	s.text("Chiffres clés", stH2, marginL, baseline(stH2, y), contentW, 'L')
 	y += stH2.lead + 1
-	// The same figures as each dossier's synthesis (model.Figures), amounts
-	// to the cent as there.
 	figCols := []cmpColumn{
 		{"Candidat", 0, 'L'}, {"Dates (journée communautaire, jours 1 et 2)", 38, 'L'},
 		{"Lieu principal (plénière) ; tous lieux", 22, 'R'},
@@ -276,7 +282,7 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 		{"NEC locaux", 10, 'R'}, {"Lettres de soutien (autres pièces)", 16, 'R'},
 	}
 	figCols[0].width = contentW - cmpWidth(figCols) // the names take what is left
-	cells = cells[:0]
+	var cells [][]cmpCell
 	for _, r := range rows {
 		ext := french.Money(r.Exterieur)
 		if p, ok := r.PartAcquise(); ok {
@@ -291,11 +297,16 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 			{text: fmt.Sprint(r.NECLocaux)}, {text: fmt.Sprint(r.Lettres) + " (" + fmt.Sprint(r.AutresPieces) + ")"},
 		})
 	}
-	g = &cmpTable{s: s, cols: figCols, top: marginT}
-	y = g.rows(y, cells) + 10
+	g := &cmpTable{s: s, cols: figCols, top: marginT}
+	return g.rows(y, cells) + 10
+}
 
-	// Charts: a picture compares better than a column of numbers. Below the
-	// figures when they fit there, else on a page of their own.
+// comparisonCharts draws the bar charts side by side: a picture compares
+// better than a column of numbers. They go below the figures, at y, when
+// they fit there, else on a page of their own.
+func (s *sheetPDF) comparisonCharts(call *model.Call, rows []model.Row, y float64) {
+	contentW := s.w - marginL - marginR
+	half := (contentW - 10) / 2
 	if need := stH3.lead + stHelp.lead + 2 + float64(len(rows))*6.4; y+need > s.h-marginB {
 		s.pdf.AddPage()
 		y = marginT - 8
@@ -311,10 +322,6 @@ func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt Compa
 			return float64(r.Exterieur) / 100, p
 		}, 0,
 		func(n int64) string { return french.Money(n * 100) })
-	if err := s.pdf.Error(); err != nil {
-		return fmt.Errorf("comparaison : %w", err)
-	}
-	return s.output(w)
 }
 
 func (s *sheetPDF) createdOr(t time.Time) time.Time {
@@ -409,7 +416,7 @@ func (s *sheetPDF) barChart(x, y, w float64, title, caption string, rows []model
 	}
 }
 
-// bundleEntry is a dossier in the print bundle: its name, its pages, and
+// BundleEntry is a dossier in the print bundle: its name, its pages, and
 // the page of the bundle it starts on.
 type BundleEntry struct {
 	Name  string
@@ -417,12 +424,12 @@ type BundleEntry struct {
 	Start int
 }
 
-// blankText is what a padding page reads.
+// BlankText is what a padding page reads.
 const BlankText = "Page laissée blanche intentionnellement"
 
-// renderBundleFront writes the bundle's cover and index, padded with blank
+// RenderBundleFront writes the bundle's cover and index, padded with blank
 // pages to an even count so that the first dossier starts on a right-hand
-// page. frontPages must be the count the caller planned (see frontPages).
+// page. pages must be the count the caller planned (see FrontPages).
 func RenderBundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages int, fsys fs.FS, created time.Time) error {
 	title := "Dossiers de candidature — " + french.Typo(call.Title)
 	s, err := newSheetPDF("P", fsys, created, title)
@@ -472,7 +479,7 @@ func RenderBundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pag
 	return s.output(w)
 }
 
-// frontPages is how many pages the bundle's cover and index take, padded to
+// FrontPages is how many pages the bundle's cover and index take, padded to
 // an even count.
 func FrontPages(n int) int {
 	perPage := int((pageH - marginT - marginB - stH1.lead - 3) / stTOC.lead)
@@ -486,7 +493,7 @@ func (s *sheetPDF) blankPage() {
 	s.text(BlankText, stHelp, 0, s.h/2, s.w, 'C')
 }
 
-// renderBlankPage writes a one-page document that says it was left blank.
+// RenderBlankPage writes a one-page document that says it was left blank.
 func RenderBlankPage(w io.Writer, fsys fs.FS, created time.Time) error {
 	s, err := newSheetPDF("P", fsys, created, BlankText)
 	if err != nil {
@@ -496,12 +503,12 @@ func RenderBlankPage(w io.Writer, fsys fs.FS, created time.Time) error {
 	return s.output(w)
 }
 
-// bundleName is the bookmark of a dossier in the print bundle.
+// BundleName is the bookmark of a dossier in the print bundle.
 func BundleName(i int, name string) string {
 	return fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(name))
 }
 
-// renderAnnexCover writes the cover of a dossier's annexes when they form a
+// RenderAnnexCover writes the cover of a dossier's annexes when they form a
 // file of their own (build --split): which dossier they belong to, and
 // where each annex lies in the pages' common numbering.
 func RenderAnnexCover(w io.Writer, call *model.Call, c *model.Candidature, dossierFile string, l *Layout, fsys fs.FS, created time.Time) error {

@@ -1,0 +1,633 @@
+package render
+
+// Fragments of each block. A block measures itself with the renderer's
+// fonts and returns fragments whose draw functions run once pages are known.
+
+import (
+	"necdossier/assemble/model"
+	"strconv"
+	"strings"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+func (docPageBreak) frags(*renderer) []*frag { return []*frag{{newPage: true}} }
+
+func (h docHeading) frags(r *renderer) []*frag {
+	st, gap := stH3, 4.5
+	switch h.level {
+	case 1:
+		st, gap = stH1, 0
+	case 2:
+		st, gap = stH2, 7
+	}
+	title := h.title()
+	lines := r.capLines(r.wrap(title, st, contentW), 4, st, contentW)
+	var help []string
+	if h.help != "" {
+		help = r.capLines(r.wrap(h.help, stHelp, contentW), 8, stHelp, contentW)
+	}
+	total := float64(len(lines)) * st.lead
+	if h.level == 1 {
+		total += 3.5
+	}
+	if len(help) > 0 {
+		total += float64(len(help))*stHelp.lead + 2
+	}
+	total += 1.5
+	f := &frag{h: total, gap: gap, keep: true, kind: kindHeading, anchor: h.anchor, mark: h.mark}
+	f.draw = func(y float64) {
+		if h.anchor != "" {
+			r.bookmark(title, h.level-1, y)
+		}
+		for _, l := range lines {
+			r.text(l, st, marginL, baseline(st, y), contentW, 'L')
+			y += st.lead
+		}
+		if h.level == 1 {
+			r.fill(colAccent)
+			r.pdf.Rect(marginL, y+1, 24, 0.9, "F")
+			y += 3.5
+		}
+		if len(help) > 0 {
+			y += 1
+			for _, l := range help {
+				r.text(l, stHelp, marginL, baseline(stHelp, y), contentW, 'L')
+				y += stHelp.lead
+			}
+		}
+	}
+	return []*frag{f}
+}
+
+// lineFrags makes one fragment per line, each drawn by drawLine, keeping
+// the first two and the last two lines of a block together (no orphan, no
+// widow).
+func (r *renderer) lineFrags(n int, lead, gap float64, drawLine func(i int, y float64)) []*frag {
+	out := make([]*frag, n)
+	r.lineGroup++
+	for i := range n {
+		out[i] = &frag{h: lead, kind: kindLine, units: 1, lines: r.lineGroup, draw: func(y float64) { drawLine(i, y) }}
+	}
+	if n > 0 {
+		out[0].gap = gap
+	}
+	if n >= 2 {
+		out[0].keep = true
+		out[n-2].keep = true
+	}
+	return out
+}
+
+func (p docPara) frags(r *renderer) []*frag {
+	text, st := p.text, p.st
+	if strings.TrimSpace(text) == "" {
+		text = emptyText
+		if st == stBody {
+			st = stEmpty
+		}
+	}
+	lines := r.wrap(text, st, contentW)
+	return r.lineFrags(len(lines), st.lead, p.gap, func(i int, y float64) {
+		r.text(lines[i], st, marginL, baseline(st, y), contentW, 'L')
+	})
+}
+
+func (l docList) frags(r *renderer) []*frag {
+	const indent = 5.0
+	var out []*frag
+	for _, it := range l.items {
+		lines := r.wrap(it, stBody, contentW-indent)
+		fs := r.lineFrags(len(lines), stBody.lead, 1.2, func(i int, y float64) {
+			if i == 0 {
+				r.text("•", stBody, marginL+1, baseline(stBody, y), indent, 'L')
+			}
+			r.text(lines[i], stBody, marginL+indent, baseline(stBody, y), contentW-indent, 'L')
+		})
+		out = append(out, fs...)
+	}
+	return out
+}
+
+func (b docKeyValues) frags(r *renderer) []*frag {
+	const keyW, sep = 38.0, 4.0
+	valW := contentW - keyW - sep
+	var out []*frag
+	for _, p := range b.pairs {
+		if p.optional && strings.TrimSpace(p.value) == "" {
+			continue // an optional field left empty adds no line
+		}
+		keys := r.wrap(p.key, stKey, keyW)
+		st := stBody
+		val := p.value
+		if strings.TrimSpace(val) == "" {
+			val, st = emptyText, stEmpty
+		}
+		vals := r.wrap(val, st, valW)
+		n := max(len(keys), len(vals))
+		fs := r.lineFrags(n, st.lead, 1.8, func(i int, y float64) {
+			if i == 0 {
+				r.stroke(colRule)
+				r.pdf.SetLineWidth(0.15)
+				r.pdf.Line(marginL, y-0.9, pageW-marginR, y-0.9)
+			}
+			if i < len(keys) {
+				r.text(keys[i], stKey, marginL, baseline(st, y), keyW, 'L')
+			}
+			if i < len(vals) {
+				r.text(vals[i], st, marginL+keyW+sep, baseline(st, y), valW, 'L')
+			}
+		})
+		out = append(out, fs...)
+	}
+	if len(out) > 0 {
+		out[0].gap = 3
+		last := out[len(out)-1]
+		last.h += 1.2
+	}
+	return out
+}
+
+// Table geometry: cell padding, horizontal and vertical.
+const (
+	padX      = 1.8
+	padY      = 1.4
+	rowIndent = 3.5
+)
+
+func (t docTable) frags(r *renderer) []*frag {
+	g := t.geometry()
+	head := t.headFrag(r, g)
+	head.gap = 3
+	out := []*frag{head}
+	rows := t.rows
+	if len(rows) == 0 {
+		rows = []docRow{{cells: []string{""}}}
+	}
+	zebra := false
+	for _, row := range rows {
+		if row.kind == rowBody {
+			zebra = !zebra
+		}
+		if row.kind == rowTotal {
+			out[len(out)-1].keep = true // a total never starts a page alone
+		}
+		out = append(out, t.rowFrags(r, g, head, row, zebra)...)
+	}
+	return out
+}
+
+// tableGeometry is where a table's columns fall: column i starts at xs[i]
+// and is ws[i] wide; xs has one more entry, the table's right edge.
+type tableGeometry struct {
+	xs, ws []float64
+}
+
+// geometry shares the text block's width between the columns.
+func (t docTable) geometry() tableGeometry {
+	total := 0.0
+	for _, c := range t.cols {
+		total += c.share
+	}
+	xs := make([]float64, len(t.cols)+1)
+	ws := make([]float64, len(t.cols))
+	xs[0] = marginL
+	for i, c := range t.cols {
+		ws[i] = contentW * c.share / total
+		xs[i+1] = xs[i] + ws[i]
+	}
+	return tableGeometry{xs: xs, ws: ws}
+}
+
+// cellW is the room for the text of cell i of row: its column, or up to
+// the last column for a spanning first cell, less an indent.
+func (g tableGeometry) cellW(i int, row docRow) float64 {
+	w := g.ws[i] - 2*padX
+	if i == 0 && row.span {
+		w = g.xs[len(g.ws)-1] - g.xs[0] - 2*padX
+	}
+	if i == 0 && row.indent {
+		w -= rowIndent
+	}
+	return w
+}
+
+// headFrag is the table's header row, which every row repeats when it
+// starts a page.
+func (t docTable) headFrag(r *renderer, g tableGeometry) *frag {
+	heads := make([][]string, len(t.cols))
+	hn := 1
+	for i, c := range t.cols {
+		heads[i] = r.wrap(c.title, stHead, g.ws[i]-2*padX)
+		hn = max(hn, len(heads[i]))
+	}
+	head := &frag{h: float64(hn)*stHead.lead + 2*padY, keep: true, kind: kindTableHead}
+	head.draw = func(y float64) {
+		r.fill(colAccent)
+		r.pdf.Rect(marginL, y, contentW, head.h, "F")
+		for i, c := range t.cols {
+			align := byte('L')
+			if c.right {
+				align = 'R'
+			}
+			for j, l := range heads[i] {
+				r.text(l, stHead, g.xs[i]+padX, baseline(stHead, y+padY+float64(j)*stHead.lead), g.ws[i]-2*padX, align)
+			}
+		}
+	}
+	return head
+}
+
+// tableRow is a row measured: its style and background, and the lines
+// and style of each cell.
+type tableRow struct {
+	docRow
+	st     textStyle // the row's style, which sets its line height
+	bg     rgbColor
+	cells  [][]string
+	styles []textStyle
+	n      int // lines of its tallest cell
+}
+
+// rowFrags measures a row and makes its fragment; a row taller than a good
+// part of a page is cut into pieces, the only case where a row is split. A
+// piece leaves room above it for the headings and the header row that keep
+// with it.
+func (t docTable) rowFrags(r *renderer, g tableGeometry, head *frag, row docRow, zebra bool) []*frag {
+	tr := t.measureRow(r, g, row, zebra)
+	maxH := bodyH * 0.4
+	per := max(1, int(maxH/tr.st.lead)-1)
+	kind := kindRow
+	switch row.kind {
+	case rowGroup:
+		kind = kindGroup
+	case rowTotal:
+		kind = kindTotal
+	}
+	var out []*frag
+	for from := 0; from < tr.n; from += per {
+		to := min(tr.n, from+per)
+		f := &frag{h: float64(to-from)*tr.st.lead + 2*padY, head: head, kind: kind, units: 1, cont: from > 0,
+			keep: kind == kindGroup && to == tr.n} // a category keeps a row of its own
+		if tr.n > per {
+			f.units = to - from
+		}
+		f.draw = func(y float64) { t.drawRow(r, g, tr, from, to, y, f.h) }
+		out = append(out, f)
+	}
+	return out
+}
+
+// measureRow chooses a row's style and background and wraps its cells.
+func (t docTable) measureRow(r *renderer, g tableGeometry, row docRow, zebra bool) tableRow {
+	st := stCell
+	if row.kind != rowBody {
+		st = stCellBold
+	}
+	bg := colWhite
+	switch {
+	case row.kind == rowGroup:
+		bg = colAccentBg
+	case row.kind == rowBody && !zebra:
+		bg = colZebra
+	}
+	cells := make([][]string, len(t.cols))
+	styles := make([]textStyle, len(t.cols))
+	n := 1
+	for i := range t.cols {
+		s := ""
+		if i < len(row.cells) {
+			s = row.cells[i]
+		}
+		cs := st
+		if row.kind == rowBody && strings.TrimSpace(s) == "" {
+			s, cs = emptyText, stCellEmpty
+		}
+		if len(t.rows) == 0 && i > 0 {
+			s = "" // « Non renseigné » once, for an empty table
+		}
+		if row.annex > 0 && i == len(t.cols)-1 {
+			s = "p. 0000 à 0000" // measured at its widest; filled in when drawn
+		}
+		w := g.cellW(i, row)
+		if i == t.statusCol {
+			w -= 4.5
+		}
+		if len(t.rows) == 0 {
+			w = contentW - 2*padX // « Non renseigné » across the table
+		}
+		cells[i] = r.wrap(s, cs, w)
+		styles[i] = cs
+		n = max(n, len(cells[i]))
+	}
+	return tableRow{docRow: row, st: st, bg: bg, cells: cells, styles: styles, n: n}
+}
+
+// drawRow draws lines from to to of a row, h high, at y: its background,
+// its cells, the rule below it, and its link to an annex.
+func (t docTable) drawRow(r *renderer, g tableGeometry, tr tableRow, from, to int, y, h float64) {
+	row, st := tr.docRow, tr.st
+	if tr.bg != colWhite {
+		r.fill(tr.bg)
+		r.pdf.Rect(marginL, y, contentW, h, "F")
+	}
+	if row.kind == rowTotal {
+		r.stroke(colAccent)
+		r.pdf.SetLineWidth(0.4)
+		r.pdf.Line(marginL, y, pageW-marginR, y)
+	}
+	for i, c := range t.cols {
+		align := byte('L')
+		if c.right {
+			align = 'R'
+		}
+		x, w := g.xs[i]+padX, g.cellW(i, row)
+		if i == 0 && row.indent {
+			x += rowIndent
+		}
+		if len(t.rows) == 0 {
+			x, w, align = marginL+padX, contentW-2*padX, 'L'
+		}
+		cs := tr.styles[i]
+		if i == t.statusCol && row.status != 0 {
+			cs = statusStyle(cs, row.status)
+			if from == 0 {
+				r.statusMark(row.status, x+1.6, y+padY+st.lead/2)
+			}
+			x += 4.5
+			w -= 4.5
+		}
+		lines := tr.cells[i]
+		if row.annex > 0 && i == len(t.cols)-1 {
+			lines = []string{r.annexPages(row.annex - 1)}
+		}
+		for j := from; j < to && j < len(lines); j++ {
+			r.text(lines[j], cs, x, baseline(st, y+padY+float64(j-from)*st.lead), w, align)
+		}
+	}
+	r.stroke(colRule)
+	r.pdf.SetLineWidth(0.15)
+	r.pdf.Line(marginL, y+h, pageW-marginR, y+h)
+	if row.annex > 0 {
+		r.linkTo(marginL, y, contentW, h, "", r.annexPage(row.annex-1))
+	}
+}
+
+// statusStyle colours a status label.
+func statusStyle(st textStyle, s model.Status) textStyle {
+	st.font = "B"
+	switch s {
+	case model.Met:
+		st.color = colMet
+	case model.NotMet:
+		st.color = colNotMet
+	case model.ToConfirm:
+		st.color = colToConfirm
+	case model.ToJudge:
+		st.color = colAccent
+	}
+	return st
+}
+
+// statusMark draws the mark of a status centred on (x, y): a tick in a
+// disc for met, a cross for not met, an exclamation mark in a ring for to
+// confirm, a dot in a ring for to judge. Shapes differ as well as colours, for readers who do not see
+// them, and for black-and-white printing.
+func (r *renderer) statusMark(s model.Status, x, y float64) {
+	const rad = 1.6
+	p := r.pdf
+	p.SetLineWidth(0.45)
+	p.SetLineCapStyle("round")
+	defer p.SetLineCapStyle("butt")
+	switch s {
+	case model.Met:
+		r.fill(colMet)
+		p.Circle(x, y, rad, "F")
+		r.stroke(colWhite)
+		p.Line(x-0.8, y, x-0.2, y+0.7)
+		p.Line(x-0.2, y+0.7, x+0.9, y-0.7)
+	case model.NotMet:
+		r.stroke(colNotMet)
+		p.SetLineWidth(0.6)
+		p.Line(x-1.1, y-1.1, x+1.1, y+1.1)
+		p.Line(x-1.1, y+1.1, x+1.1, y-1.1)
+	case model.ToConfirm:
+		r.stroke(colToConfirm)
+		p.Circle(x, y, rad, "D")
+		p.Line(x, y-0.8, x, y+0.25)
+		r.fill(colToConfirm)
+		p.Circle(x, y+0.8, 0.22, "F")
+	case model.ToJudge:
+		// A ring with a dot: answered, for the committee to weigh.
+		r.stroke(colAccent)
+		p.Circle(x, y, rad, "D")
+		r.fill(colAccent)
+		p.Circle(x, y, 0.5, "F")
+	}
+}
+
+func (b docFigure) frags(r *renderer) []*frag {
+	titleH := stH3.lead + 1
+	h := b.chart.height(r, contentW)
+	f := &frag{h: titleH + h + 2, gap: 5, units: 2}
+	f.draw = func(y float64) {
+		r.text(b.title, stKey, marginL, baseline(stKey, y), contentW, 'L')
+		b.chart.draw(r, marginL, y+titleH, contentW)
+	}
+	return []*frag{f}
+}
+
+func (b docTiles) frags(r *renderer) []*frag {
+	const per, sep, h, lines = 3, 4.0, 22.0, 3
+	w := (contentW - sep*(per-1)) / per
+	var out []*frag
+	for i := 0; i < len(b.items); i += per {
+		row := b.items[i:min(i+per, len(b.items))]
+		f := &frag{h: h, gap: 4, keep: i+per < len(b.items), units: 2}
+		if i > 0 {
+			f.gap = sep / 2
+		}
+		f.draw = func(y float64) {
+			for j, it := range row {
+				x := marginL + float64(j)*(w+sep)
+				r.fill(colAccentBg)
+				r.pdf.RoundedRect(x, y, w, h, 1.5, "1234", "F")
+				r.tileValue(it.value, x+3, y+3, w-6)
+				labels := r.wrap(it.key, stSmall, w-6)
+				labels = r.capLines(labels, lines, stSmall, w-6)
+				for k, l := range labels {
+					// Under the value, from the top: up to three lines fit.
+					r.text(l, stSmall, x+3, baseline(stSmall, y+h-2.4-float64(lines-k)*stSmall.lead), w-6, 'L')
+				}
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// tileValue draws a key figure as large as fits in w.
+func (r *renderer) tileValue(v string, x, y, w float64) {
+	st := textStyle{"B", 16, colAccent, 8}
+	if strings.TrimSpace(v) == "" {
+		v, st = emptyText, textStyle{"I", 11, colMuted, 8}
+	}
+	for st.size > 8 && r.width(v, st) > w {
+		st.size -= 0.5
+	}
+	r.text(r.fitLine(v, st, w), st, x, y+st.size*0.352778, w, 'L')
+}
+
+var colNoteBg = rgbColor{253, 246, 232}
+
+func (b docNote) frags(r *renderer) []*frag {
+	const indent, pad = 4.0, 3.0
+	w := contentW - 2*pad - indent - 2
+	var lines [][]string
+	n := 0
+	for _, it := range b.items {
+		l := r.capLines(r.wrap(it, stCell, w), 4, stCell, w)
+		lines = append(lines, l)
+		n += len(l)
+	}
+	h := 2*pad + stH3.lead + float64(n)*stCell.lead + float64(len(b.items)-1)*0.8
+	f := &frag{h: h, gap: 5, units: 2}
+	f.draw = func(y float64) {
+		r.fill(colNoteBg)
+		r.pdf.Rect(marginL, y, contentW, h, "F")
+		r.fill(colToConfirm)
+		r.pdf.Rect(marginL, y, 1.2, h, "F")
+		x := marginL + pad + 2
+		yy := y + pad
+		r.text(b.title, stH3, x, baseline(stH3, yy), w, 'L')
+		yy += stH3.lead
+		for _, item := range lines {
+			for k, l := range item {
+				if k == 0 {
+					r.text("•", stCell, x, baseline(stCell, yy), indent, 'L')
+				}
+				r.text(l, stCell, x+indent, baseline(stCell, yy), w, 'L')
+				yy += stCell.lead
+			}
+			yy += 0.8
+		}
+	}
+	return []*frag{f}
+}
+
+func (b *docContents) frags(r *renderer) []*frag {
+	const numW = 14.0
+	var out []*frag
+	for _, e := range b.entries {
+		st, indent, gap := stTOCTop, 0.0, 3.2
+		if e.level > 1 {
+			st, indent, gap = stTOC, 8, 0.6
+		}
+		tw := contentW - indent - numW
+		lines := r.capLines(r.wrap(e.title, st, tw), 3, st, tw)
+		f := &frag{h: float64(len(lines)) * st.lead, gap: gap, kind: kindContents, units: 1}
+		f.draw = func(y float64) {
+			x := marginL + indent
+			for i, l := range lines {
+				r.text(l, st, x, baseline(st, y+float64(i)*st.lead), tw, 'L')
+			}
+			page, target := 0, 0
+			if e.anchor != "" {
+				page = r.anchors[e.anchor].page
+			} else {
+				target = r.annexPage(e.annex)
+				page = target
+			}
+			ly := y + float64(len(lines)-1)*st.lead
+			num := strconv.Itoa(page)
+			r.text(num, st, marginL+contentW-numW, baseline(st, ly), numW, 'R')
+			// Dotted leader from the end of the title to the number.
+			x0 := x + r.width(lines[len(lines)-1], st) + 2
+			x1 := marginL + contentW - r.width(num, st) - 2
+			if x1 > x0 {
+				r.stroke(colRule)
+				r.pdf.SetLineWidth(0.3)
+				r.pdf.SetDashPattern([]float64{0.3, 1.2}, 0)
+				r.pdf.Line(x0, baseline(st, ly), x1, baseline(st, ly))
+				r.pdf.SetDashPattern(nil, 0)
+			}
+			r.linkTo(x, y, contentW-indent, f.h, e.anchor, target)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func (c docCover) frags(r *renderer) []*frag {
+	f := &frag{h: bodyH, newPage: true, units: 2}
+	f.draw = func(float64) {
+		p := r.pdf
+		white := textStyle{"", 11, colWhite, 5.5}
+		band := 92.0
+		r.fill(colAccent)
+		p.Rect(0, 0, pageW, band, "F")
+		y := 30.0
+		for _, l := range r.capLines(r.wrap(c.organiser, white, contentW), 3, white, contentW) {
+			r.text(l, white, marginL, y, contentW, 'L')
+			y += white.lead
+		}
+		y += 10
+		big := textStyle{"B", 28, colWhite, 12}
+		for _, l := range r.capLines(r.wrap(c.title, big, contentW), 2, big, contentW) {
+			r.text(l, big, marginL, y+6, contentW, 'L')
+			y += big.lead
+		}
+		sub := textStyle{"", 14, colWhite, 6.5}
+		for _, l := range r.capLines(r.wrap(c.subtitle, sub, contentW), 2, sub, contentW) {
+			r.text(l, sub, marginL, y+4, contentW, 'L')
+			y += sub.lead
+		}
+		y = band + 22
+		if c.logo {
+			info := p.GetImageInfo("logo")
+			if info != nil && info.Width() > 0 && info.Height() > 0 {
+				w, h := 50.0, 50.0*info.Height()/info.Width()
+				if h > 32 {
+					w, h = 32*info.Width()/info.Height(), 32
+				}
+				p.ImageOptions("logo", marginL, y, w, h, false, fpdf.ImageOptions{}, 0, "")
+				y += h + 10
+			}
+		}
+		r.text("Candidature présentée par", stKey, marginL, y, contentW, 'L')
+		y += 11
+		name := textStyle{"B", 24, colText, 10.5}
+		nom := c.nom
+		if nom == "" {
+			nom = emptyText
+		}
+		for _, l := range r.capLines(r.wrap(nom, name, contentW), 4, name, contentW) {
+			r.text(l, name, marginL, y, contentW, 'L')
+			y += name.lead
+		}
+		if c.kind != "" {
+			kind := textStyle{"", 12, colMuted, 6}
+			r.text(r.fitLine(c.kind, kind, contentW), kind, marginL, y+1, contentW, 'L')
+		}
+		// Bottom block: date, contact, deadline.
+		y = pageH - 70
+		r.fill(colAccent)
+		p.Rect(marginL, y-6, 24, 0.9, "F")
+		r.text(c.date, stH3, marginL, y, contentW, 'L')
+		y += 7
+		for _, l := range c.contact {
+			for _, w := range r.capLines(r.wrap(l, stBody, contentW), 2, stBody, contentW) {
+				r.text(w, stBody, marginL, y, contentW, 'L')
+				y += stBody.lead
+			}
+		}
+		if c.deadline != "" {
+			y += 3
+			for _, w := range r.capLines(r.wrap(c.deadline, stHelp, contentW), 2, stHelp, contentW) {
+				r.text(w, stHelp, marginL, y, contentW, 'L')
+				y += stHelp.lead
+			}
+		}
+	}
+	return []*frag{f}
+}

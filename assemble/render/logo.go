@@ -1,0 +1,172 @@
+package render
+
+// The logo on the cover: read with Go's decoders, turned upright, reduced.
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	_ "image/jpeg" // logos may be JPEG
+	"image/png"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// registerLogo prepares the logo for the cover and returns its name, or ""
+// to draw the cover without it: a logo that cannot be read is left out
+// rather than a reason to refuse the dossier.
+//
+// The image is decoded with Go's decoders, turned upright (EXIF
+// orientation), reduced to what the cover needs, and handed to fpdf as an
+// 8-bit PNG: fpdf reads neither 16-bit nor interlaced PNGs, ignores EXIF
+// orientation and would embed a 300 dpi scan whole.
+func (r *renderer) registerLogo(data []byte) string {
+	img, ok := decodeLogo(data)
+	if !ok {
+		return ""
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return ""
+	}
+	r.pdf.RegisterImageOptionsReader("logo", fpdf.ImageOptions{ImageType: "PNG"}, &buf)
+	if r.pdf.Err() {
+		r.pdf.ClearError()
+		return ""
+	}
+	return "logo"
+}
+
+// Logo limits: what is read at all, and the largest side kept (50 mm at
+// 300 dpi).
+const (
+	logoMaxPixels = 25_000_000
+	logoSide      = 600
+)
+
+// decodeLogo reads a PNG or JPEG logo, upright and at most logoSide pixels
+// on its longest side.
+func decodeLogo(data []byte) (image.Image, bool) {
+	if len(data) == 0 {
+		return nil, false
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || (format != "png" && format != "jpeg") || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > logoMaxPixels {
+		return nil, false
+	}
+	src, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, false
+	}
+	orient := 1
+	if format == "jpeg" {
+		orient = logoOrientation(data)
+	}
+	return shrinkLogo(src, orient, logoSide), true
+}
+
+// shrinkLogo returns src turned by EXIF orientation o (1 to 8) and scaled down
+// by averaging so that its longest side is at most side pixels.
+func shrinkLogo(src image.Image, o, side int) *image.NRGBA {
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if o >= 5 { // orientations 5 to 8 swap width and height
+		w, h = h, w
+	}
+	scale := max(1, (max(w, h)+side-1)/side)
+	dw, dh := max(1, w/scale), max(1, h/scale)
+	dst := image.NewNRGBA(image.Rect(0, 0, dw, dh))
+	for y := range dh {
+		for x := range dw {
+			var rs, gs, bs, as, n uint32
+			for yy := y * scale; yy < min((y+1)*scale, h); yy++ {
+				for xx := x * scale; xx < min((x+1)*scale, w); xx++ {
+					sx, sy := orientedPixel(xx, yy, w, h, o)
+					c := color.NRGBAModel.Convert(src.At(b.Min.X+sx, b.Min.Y+sy)).(color.NRGBA)
+					rs += uint32(c.R)
+					gs += uint32(c.G)
+					bs += uint32(c.B)
+					as += uint32(c.A)
+					n++
+				}
+			}
+			if n > 0 {
+				dst.SetNRGBA(x, y, color.NRGBA{uint8(rs / n), uint8(gs / n), uint8(bs / n), uint8(as / n)})
+			}
+		}
+	}
+	return dst
+}
+
+// orientedPixel maps (x, y) of the upright image, of size w×h, to the stored
+// image under EXIF orientation o.
+func orientedPixel(x, y, w, h, o int) (int, int) {
+	switch o {
+	case 2:
+		return w - 1 - x, y
+	case 3:
+		return w - 1 - x, h - 1 - y
+	case 4:
+		return x, h - 1 - y
+	case 5:
+		return y, x
+	case 6:
+		return y, w - 1 - x
+	case 7:
+		return h - 1 - y, w - 1 - x
+	case 8:
+		return h - 1 - y, x
+	}
+	return x, y
+}
+
+// logoOrientation returns the EXIF orientation of a JPEG (1 when absent
+// or unreadable).
+func logoOrientation(jpg []byte) int {
+	p := 2
+	for p+4 <= len(jpg) && jpg[p] == 0xFF {
+		marker := jpg[p+1]
+		n := int(jpg[p+2])<<8 | int(jpg[p+3])
+		if marker == 0xDA || n < 2 || p+2+n > len(jpg) {
+			break
+		}
+		chartSeg := jpg[p+4 : p+2+n]
+		if marker == 0xE1 && len(chartSeg) > 14 && string(chartSeg[:6]) == "Exif\x00\x00" {
+			return logoTIFFOrientation(chartSeg[6:])
+		}
+		p += 2 + n
+	}
+	return 1
+}
+
+func logoTIFFOrientation(t []byte) int {
+	var u16 func([]byte) int
+	var u32 func([]byte) int
+	switch string(t[:2]) {
+	case "II":
+		u16 = func(b []byte) int { return int(b[0]) | int(b[1])<<8 }
+		u32 = func(b []byte) int { return u16(b) | u16(b[2:])<<16 }
+	case "MM":
+		u16 = func(b []byte) int { return int(b[0])<<8 | int(b[1]) }
+		u32 = func(b []byte) int { return u16(b)<<16 | u16(b[2:]) }
+	default:
+		return 1
+	}
+	ifd := u32(t[4:])
+	if ifd < 8 || ifd+2 > len(t) {
+		return 1
+	}
+	n := u16(t[ifd:])
+	for i := range n {
+		e := ifd + 2 + 12*i
+		if e+12 > len(t) {
+			break
+		}
+		if u16(t[e:]) == 0x0112 {
+			if o := u16(t[e+8:]); o >= 1 && o <= 8 {
+				return o
+			}
+		}
+	}
+	return 1
+}
