@@ -1,0 +1,285 @@
+package workbook
+
+import (
+	"fmt"
+	"necdossier/assemble/french"
+	"necdossier/assemble/model"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// value reads the cell (col, row) as field f into v. It reports false when
+// the cell held something it could not read (a finding says what).
+func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.Value) bool {
+	ok := true
+	rd.readValue(sheet, g, col, row, f, v, &ok)
+	return ok
+}
+
+func (rd *reader) readValue(sheet string, g *grid, col, row int, f field, v reflect.Value, read *bool) {
+	cl := g.at(col, row)
+	at := cellName(col, row)
+	if cl.hasF {
+		var ok bool
+		if cl, ok = rd.calc(sheet, g, at, cl); !ok {
+			*read = false
+			return
+		}
+	}
+	if cl.typ == 'e' || isErrorValue(cl.raw) {
+		rd.add(model.Erreur, sheet, at, fmt.Sprintf("la cellule contient l’erreur « %s » du tableur", strings.TrimSpace(cl.raw)),
+			"corrigez la formule ou saisissez directement la valeur")
+		*read = false
+		return
+	}
+	raw := cl.raw
+	if strings.TrimFunc(raw, IsSpace) == "" {
+		return
+	}
+	switch cl.typ {
+	case 'b':
+		// A TRUE/FALSE cell means something for a yes/no answer only;
+		// elsewhere it is shown as the spreadsheet shows it.
+		if f.Kind != KYesNo {
+			cl.typ, raw = 's', map[bool]string{true: "VRAI", false: "FAUX"}[raw == "1"]
+		}
+	case 'n':
+		raw = numberText(raw, f)
+	}
+	found := func(what string) {
+		hint := "corrigez la valeur"
+		if f.example != "" {
+			hint = "exemple : " + f.example
+		}
+		rd.add(model.Erreur, sheet, at, fmt.Sprintf("%s, trouvé « %s »", what, Clip(strings.TrimFunc(raw, IsSpace), 60)), hint)
+		*read = false
+	}
+	switch f.Kind {
+	case kText, kEmail, kPhone, kFile, kURL:
+		s := cleanLine(raw)
+		if f.Kind == kFile {
+			// Windows users write sub\folder\file.pdf: the model holds
+			// slash-separated paths, as fs.FS wants them.
+			s = strings.TrimPrefix(strings.ReplaceAll(s, `\`, "/"), "./")
+		}
+		if n := utf8.RuneCountInString(s); n > maxShortText {
+			rd.add(model.Erreur, sheet, at, fmt.Sprintf("texte trop long : %s caractères, %d au plus", french.Number(int64(n)), maxShortText), "raccourcissez-le ; les longs développements vont dans les champs de texte libre")
+		}
+		v.SetString(s)
+	case kLongText:
+		s := cleanText(raw)
+		if n := utf8.RuneCountInString(s); n > maxLongText {
+			rd.add(model.Erreur, sheet, at, fmt.Sprintf("texte trop long : %s caractères, %s au plus", french.Number(int64(n)), french.Number(maxLongText)), "raccourcissez-le")
+		}
+		v.SetString(s)
+	case kPostcode:
+		s := cleanLine(raw)
+		if cl.typ == 'n' {
+			// A postcode typed in a number cell lost its leading zero.
+			if n, err := strconv.Atoi(s); err == nil && n > 0 && n < 100000 {
+				s = fmt.Sprintf("%05d", n)
+			}
+		}
+		v.SetString(s)
+	case kChoice:
+		s := cleanLine(raw)
+		if c, ok := matchChoice(s, f.choices); ok {
+			v.SetString(c)
+			return
+		}
+		sev := model.Avertissement
+		if f.Key == "Categorie" || f.Key == "Statut" {
+			sev = model.Erreur // the budget's arithmetic depends on them
+		}
+		rd.add(sev, sheet, at, fmt.Sprintf("choix attendu parmi la liste (%s), trouvé « %s »", strings.Join(f.choices, ", "), Clip(s, 60)),
+			"choisissez une valeur dans la liste déroulante")
+		v.SetString(s)
+	case KYesNo:
+		b, ok := parseYesNo(raw)
+		if !ok {
+			// « en cours de réservation » is an answer, not a mistake to
+			// stop on: read as « non », said so, and no hint towards a
+			// « Oui » that may be untrue.
+			rd.add(model.Avertissement, sheet, at, fmt.Sprintf("réponse attendue (oui ou non), trouvé « %s » : le dossier la lit comme « non »", Clip(cleanLine(raw), 60)),
+				"répondez Oui seulement si c’est acquis ; sinon, répondez Non et précisez la situation dans un commentaire")
+			*read = false
+			return
+		}
+		v.SetBool(b)
+	case kInt, kYear:
+		var n int64
+		var ok bool
+		if cl.typ == 'n' {
+			n, ok = numberCellInt(raw)
+			if f.Kind == kYear && ok && n > 3000 {
+				// A date typed where the year was asked: its year.
+				var t time.Time
+				if t, ok = serialDate(raw, rd.pkg.date1904); ok {
+					n = int64(t.Year())
+				}
+			}
+		} else {
+			n, ok = parseInt(raw)
+		}
+		if !ok {
+			if f.Kind == kYear {
+				found("année attendue (AAAA)")
+			} else {
+				found("nombre entier attendu")
+			}
+			return
+		}
+		v.SetInt(n)
+	case kMoney:
+		var n int64
+		var ok bool
+		if cl.typ == 'n' {
+			x, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+			if err == nil {
+				n, ok = french.Cents(x)
+			}
+		} else {
+			n, ok = parseAmount(raw)
+		}
+		if !ok {
+			found("montant attendu (nombre)")
+			return
+		}
+		v.SetInt(n)
+	case kDecimal:
+		var x float64
+		var ok bool
+		if cl.typ == 'n' {
+			var err error
+			x, err = strconv.ParseFloat(strings.TrimSpace(raw), 64)
+			ok = err == nil
+		} else {
+			x, ok = parseDecimal(raw)
+		}
+		if !ok {
+			if p, isPct := strings.CutSuffix(strings.TrimFunc(raw, IsSpace), "%"); isPct {
+				if y, ok := parseDecimal(p); ok && f.Key == "ETP" {
+					rd.add(model.Erreur, sheet, at, fmt.Sprintf("nombre d’ETP attendu, trouvé « %s »", Clip(cleanLine(raw), 60)),
+						"écrivez "+french.DecimalTrim(y/100, 2)+" : 1 ETP est un temps plein, 0,5 un mi-temps")
+					*read = false
+					return
+				}
+			}
+			found("nombre attendu")
+			return
+		}
+		v.SetFloat(x)
+	case kDate:
+		var t time.Time
+		var ok bool
+		if cl.typ == 'n' {
+			t, ok = serialDate(raw, rd.pkg.date1904)
+		} else {
+			t, ok = parseDate(raw)
+		}
+		if !ok {
+			if m, days, bad := missingDay(raw); bad {
+				rd.add(model.Erreur, sheet, at, fmt.Sprintf("date inexistante « %s » : %s n’a que %d jours", Clip(cleanLine(raw), 60), french.MonthName(m), days), "corrigez le jour ou le mois")
+				*read = false
+				return
+			}
+			found("date attendue (JJ/MM/AAAA)")
+			return
+		}
+		if cl.typ != 'n' {
+			if w := typedWeekday(raw); w >= 0 && w != t.Weekday() {
+				rd.add(model.Avertissement, sheet, at, fmt.Sprintf("« %s » : le %s est un %s", Clip(cleanLine(raw), 60), french.ShortDate(t), french.WeekdayName(t.Weekday())),
+					"vérifiez le jour de la semaine ou la date ; le dossier retient le "+french.LongDate(t))
+			}
+		}
+		v.Set(reflect.ValueOf(t))
+	}
+}
+
+// typedWeekday is the weekday a date typed in words starts with
+// (« mercredi 2 octobre 2025 »), or -1.
+func typedWeekday(s string) time.Weekday {
+	first, _, _ := strings.Cut(cleanLine(strings.ToLower(s)), " ")
+	first = strings.TrimSuffix(first, ",")
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if first == french.WeekdayName(d) {
+			return d
+		}
+	}
+	return -1
+}
+
+// numberText is what a number cell says when a text is expected: its
+// shortest decimal form (« 2020 », not « 2020.0 »), a phone number's lost
+// leading zero given back, a time of day (Excel stores « 9:30 » as
+// 0.395833…) written the French way, « 9 h 30 ».
+func numberText(raw string, f field) string {
+	x, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+	if err != nil {
+		return raw
+	}
+	switch f.Kind {
+	case kText:
+		if f.Key == "Heure" && x > 0 && x < 1 {
+			m := int(x*24*60 + 0.5)
+			if m%60 == 0 {
+				return fmt.Sprintf("%d h", m/60)
+			}
+			return fmt.Sprintf("%d h %02d", m/60, m%60)
+		}
+	case kPhone:
+		if x >= 1e8 && x < 1e9 && x == float64(int64(x)) {
+			return fmt.Sprintf("0%d", int64(x))
+		}
+	case kMoney, kInt, kYear, kDecimal, kDate:
+		return raw
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}
+
+// calc evaluates a formula typed in an input cell: the cached value the
+// spreadsheet program stored is not trusted.
+func (rd *reader) calc(sheet string, g *grid, at string, cl cell) (cell, bool) {
+	if !rd.pkg.calcSafe || len(cl.formula) > maxFormulaSize {
+		rd.add(model.Erreur, sheet, at, "formule impossible à vérifier dans une cellule de saisie", "saisissez directement la valeur")
+		return cl, false
+	}
+	xl, err := rd.pkg.excelize()
+	if err != nil {
+		rd.add(model.Erreur, sheet, at, fmt.Sprintf("formule « =%s » impossible à calculer : le classeur ne s’ouvre pas pour le calcul (détail technique : %v)", Clip(cl.formula, 60), err), "saisissez directement la valeur")
+		return cl, false
+	}
+	v, err := calcCell(xl, g.sheet, at)
+	if err != nil || isErrorValue(v) {
+		rd.add(model.Erreur, sheet, at, fmt.Sprintf("formule « =%s » impossible à calculer", Clip(cl.formula, 60)), "saisissez directement la valeur")
+		return cl, false
+	}
+	out := cell{raw: v, typ: 's'}
+	if _, err := strconv.ParseFloat(v, 64); err == nil {
+		out.typ = 'n'
+	}
+	return out, true
+}
+
+// calcCell evaluates a cell's formula with excelize; its panics on
+// malformed formulas are errors.
+func calcCell(xl *excelize.File, sheet, cell string) (v string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%v", p)
+		}
+	}()
+	return xl.CalcCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+}
+
+var errorValues = []string{"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+
+func isErrorValue(s string) bool {
+	return slices.Contains(errorValues, strings.ToUpper(strings.TrimSpace(s)))
+}
