@@ -17,189 +17,247 @@ import (
 // value reads the cell (col, row) as field f into v. It reports false when
 // the cell held something it could not read (a finding says what).
 func (rd *reader) value(sheet string, g *grid, col, row int, f field, v reflect.Value) bool {
-	ok := true
-	rd.readValue(sheet, g, col, row, f, v, &ok)
-	return ok
-}
-
-func (rd *reader) readValue(sheet string, g *grid, col, row int, f field, v reflect.Value, read *bool) {
 	cl := g.at(col, row)
 	at := cellName(col, row)
 	if cl.hasF {
 		var ok bool
 		if cl, ok = rd.calc(sheet, g, at, cl); !ok {
-			*read = false
-			return
+			return false
 		}
 	}
 	if cl.typ == 'e' || isErrorValue(cl.raw) {
 		rd.add(model.Erreur, sheet, at, fmt.Sprintf("la cellule contient l’erreur « %s » du tableur", strings.TrimSpace(cl.raw)),
 			"corrigez la formule ou saisissez directement la valeur")
-		*read = false
-		return
+		return false
 	}
-	raw := cl.raw
-	if strings.TrimFunc(raw, IsSpace) == "" {
-		return
+	if strings.TrimFunc(cl.raw, IsSpace) == "" {
+		return true
 	}
-	switch cl.typ {
-	case 'b':
-		// A TRUE/FALSE cell means something for a yes/no answer only;
-		// elsewhere it is shown as the spreadsheet shows it.
-		if f.Kind != KYesNo {
-			cl.typ, raw = 's', map[bool]string{true: "VRAI", false: "FAUX"}[raw == "1"]
-		}
-	case 'n':
-		raw = numberText(raw, f)
-	}
-	found := func(what string) {
-		hint := "corrigez la valeur"
-		if f.example != "" {
-			hint = "exemple : " + f.example
-		}
-		rd.add(model.Erreur, sheet, at, fmt.Sprintf("%s, trouvé « %s »", what, Clip(strings.TrimFunc(raw, IsSpace), 60)), hint)
-		*read = false
-	}
+	a := answerOf(sheet, at, f, cl)
 	switch f.Kind {
 	case kText, kEmail, kPhone, kFile, kURL:
-		s := cleanLine(raw)
-		if f.Kind == kFile {
-			// Windows users write sub\folder\file.pdf: the model holds
-			// slash-separated paths, as fs.FS wants them.
-			s = strings.TrimPrefix(strings.ReplaceAll(s, `\`, "/"), "./")
-		}
-		if n := utf8.RuneCountInString(s); n > maxShortText {
-			rd.add(model.Erreur, sheet, at, fmt.Sprintf("texte trop long : %s caractères, %d au plus", french.Number(int64(n)), maxShortText), "raccourcissez-le ; les longs développements vont dans les champs de texte libre")
-		}
-		v.SetString(s)
+		rd.readLine(a, v)
 	case kLongText:
-		s := cleanText(raw)
-		if n := utf8.RuneCountInString(s); n > maxLongText {
-			rd.add(model.Erreur, sheet, at, fmt.Sprintf("texte trop long : %s caractères, %s au plus", french.Number(int64(n)), french.Number(maxLongText)), "raccourcissez-le")
-		}
-		v.SetString(s)
+		rd.readLongText(a, v)
 	case kPostcode:
-		s := cleanLine(raw)
-		if cl.typ == 'n' {
-			// A postcode typed in a number cell lost its leading zero.
-			if n, err := strconv.Atoi(s); err == nil && n > 0 && n < 100000 {
-				s = fmt.Sprintf("%05d", n)
-			}
-		}
-		v.SetString(s)
+		readPostcode(a, v)
 	case kChoice:
-		s := cleanLine(raw)
-		if c, ok := matchChoice(s, f.choices); ok {
-			v.SetString(c)
-			return
-		}
-		sev := model.Avertissement
-		if f.Key == "Categorie" || f.Key == "Statut" {
-			sev = model.Erreur // the budget's arithmetic depends on them
-		}
-		rd.add(sev, sheet, at, fmt.Sprintf("choix attendu parmi la liste (%s), trouvé « %s »", strings.Join(f.choices, ", "), Clip(s, 60)),
-			"choisissez une valeur dans la liste déroulante")
-		v.SetString(s)
+		rd.readChoice(a, v)
 	case KYesNo:
-		b, ok := parseYesNo(raw)
-		if !ok {
-			// « en cours de réservation » is an answer, not a mistake to
-			// stop on: read as « non », said so, and no hint towards a
-			// « Oui » that may be untrue.
-			rd.add(model.Avertissement, sheet, at, fmt.Sprintf("réponse attendue (oui ou non), trouvé « %s » : le dossier la lit comme « non »", Clip(cleanLine(raw), 60)),
-				"répondez Oui seulement si c’est acquis ; sinon, répondez Non et précisez la situation dans un commentaire")
-			*read = false
-			return
-		}
-		v.SetBool(b)
+		return rd.readYesNo(a, v)
 	case kInt, kYear:
-		var n int64
-		var ok bool
-		if cl.typ == 'n' {
-			n, ok = numberCellInt(raw)
-			if f.Kind == kYear && ok && n > 3000 {
-				// A date typed where the year was asked: its year.
-				var t time.Time
-				if t, ok = serialDate(raw, rd.pkg.date1904); ok {
-					n = int64(t.Year())
-				}
-			}
-		} else {
-			n, ok = parseInt(raw)
-		}
-		if !ok {
-			if f.Kind == kYear {
-				found("année attendue (AAAA)")
-			} else {
-				found("nombre entier attendu")
-			}
-			return
-		}
-		v.SetInt(n)
+		return rd.readInt(a, v)
 	case kMoney:
-		var n int64
-		var ok bool
-		if cl.typ == 'n' {
-			x, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
-			if err == nil {
-				n, ok = french.Cents(x)
-			}
-		} else {
-			n, ok = parseAmount(raw)
-		}
-		if !ok {
-			found("montant attendu (nombre)")
-			return
-		}
-		v.SetInt(n)
+		return rd.readMoney(a, v)
 	case kDecimal:
-		var x float64
-		var ok bool
-		if cl.typ == 'n' {
-			var err error
-			x, err = strconv.ParseFloat(strings.TrimSpace(raw), 64)
-			ok = err == nil
-		} else {
-			x, ok = parseDecimal(raw)
-		}
-		if !ok {
-			if p, isPct := strings.CutSuffix(strings.TrimFunc(raw, IsSpace), "%"); isPct {
-				if y, ok := parseDecimal(p); ok && f.Key == "ETP" {
-					rd.add(model.Erreur, sheet, at, fmt.Sprintf("nombre d’ETP attendu, trouvé « %s »", Clip(cleanLine(raw), 60)),
-						"écrivez "+french.DecimalTrim(y/100, 2)+" : 1 ETP est un temps plein, 0,5 un mi-temps")
-					*read = false
-					return
-				}
-			}
-			found("nombre attendu")
-			return
-		}
-		v.SetFloat(x)
+		return rd.readDecimal(a, v)
 	case kDate:
-		var t time.Time
-		var ok bool
-		if cl.typ == 'n' {
-			t, ok = serialDate(raw, rd.pkg.date1904)
-		} else {
-			t, ok = parseDate(raw)
-		}
-		if !ok {
-			if m, days, bad := missingDay(raw); bad {
-				rd.add(model.Erreur, sheet, at, fmt.Sprintf("date inexistante « %s » : %s n’a que %d jours", Clip(cleanLine(raw), 60), french.MonthName(m), days), "corrigez le jour ou le mois")
-				*read = false
-				return
-			}
-			found("date attendue (JJ/MM/AAAA)")
-			return
-		}
-		if cl.typ != 'n' {
-			if w := typedWeekday(raw); w >= 0 && w != t.Weekday() {
-				rd.add(model.Avertissement, sheet, at, fmt.Sprintf("« %s » : le %s est un %s", Clip(cleanLine(raw), 60), french.ShortDate(t), french.WeekdayName(t.Weekday())),
-					"vérifiez le jour de la semaine ou la date ; le dossier retient le "+french.LongDate(t))
-			}
-		}
-		v.Set(reflect.ValueOf(t))
+		return rd.readDate(a, v)
 	}
+	return true
+}
+
+// answer is a non-empty input cell, its formula already calculated, to be
+// read as field f.
+type answer struct {
+	sheet, at string
+	f         field
+	typ       byte   // as cell.typ
+	raw       string // the cell's value, as text where text is expected
+}
+
+// answerOf gives the answer in cl: a TRUE/FALSE cell means something for a
+// yes/no answer only, elsewhere it is the text the spreadsheet shows; a
+// number cell is said as numberText says it.
+func answerOf(sheet, at string, f field, cl cell) answer {
+	a := answer{sheet: sheet, at: at, f: f, typ: cl.typ, raw: cl.raw}
+	switch cl.typ {
+	case 'b':
+		if f.Kind != KYesNo {
+			a.typ, a.raw = 's', map[bool]string{true: "VRAI", false: "FAUX"}[cl.raw == "1"]
+		}
+	case 'n':
+		a.raw = numberText(cl.raw, f)
+	}
+	return a
+}
+
+// unexpected reports that a holds something else than what was expected
+// (what), with the field's example as the hint. It returns false: the
+// cell is unread.
+func (rd *reader) unexpected(a answer, what string) bool {
+	hint := "corrigez la valeur"
+	if a.f.example != "" {
+		hint = "exemple : " + a.f.example
+	}
+	rd.add(model.Erreur, a.sheet, a.at, fmt.Sprintf("%s, trouvé « %s »", what, Clip(strings.TrimFunc(a.raw, IsSpace), 60)), hint)
+	return false
+}
+
+// readLine reads a one-line text: a name, an e-mail address, a phone
+// number, a file name or a web address.
+func (rd *reader) readLine(a answer, v reflect.Value) {
+	s := cleanLine(a.raw)
+	if a.f.Kind == kFile {
+		// Windows users write sub\folder\file.pdf: the model holds
+		// slash-separated paths, as fs.FS wants them.
+		s = strings.TrimPrefix(strings.ReplaceAll(s, `\`, "/"), "./")
+	}
+	if n := utf8.RuneCountInString(s); n > maxShortText {
+		rd.add(model.Erreur, a.sheet, a.at, fmt.Sprintf("texte trop long : %s caractères, %d au plus", french.Number(int64(n)), maxShortText), "raccourcissez-le ; les longs développements vont dans les champs de texte libre")
+	}
+	v.SetString(s)
+}
+
+// readLongText reads paragraphs.
+func (rd *reader) readLongText(a answer, v reflect.Value) {
+	s := cleanText(a.raw)
+	if n := utf8.RuneCountInString(s); n > maxLongText {
+		rd.add(model.Erreur, a.sheet, a.at, fmt.Sprintf("texte trop long : %s caractères, %s au plus", french.Number(int64(n)), french.Number(maxLongText)), "raccourcissez-le")
+	}
+	v.SetString(s)
+}
+
+// readPostcode reads a postcode, giving back the leading zero a number
+// cell lost.
+func readPostcode(a answer, v reflect.Value) {
+	s := cleanLine(a.raw)
+	if a.typ == 'n' {
+		if n, err := strconv.Atoi(s); err == nil && n > 0 && n < 100000 {
+			s = fmt.Sprintf("%05d", n)
+		}
+	}
+	v.SetString(s)
+}
+
+// readChoice reads one of the field's choices. Another answer is kept as
+// typed, with a finding.
+func (rd *reader) readChoice(a answer, v reflect.Value) {
+	s := cleanLine(a.raw)
+	if c, ok := matchChoice(s, a.f.choices); ok {
+		v.SetString(c)
+		return
+	}
+	sev := model.Avertissement
+	if a.f.Key == "Categorie" || a.f.Key == "Statut" {
+		sev = model.Erreur // the budget's arithmetic depends on them
+	}
+	rd.add(sev, a.sheet, a.at, fmt.Sprintf("choix attendu parmi la liste (%s), trouvé « %s »", strings.Join(a.f.choices, ", "), Clip(s, 60)),
+		"choisissez une valeur dans la liste déroulante")
+	v.SetString(s)
+}
+
+// readYesNo reads oui or non.
+func (rd *reader) readYesNo(a answer, v reflect.Value) bool {
+	b, ok := parseYesNo(a.raw)
+	if !ok {
+		// « en cours de réservation » is an answer, not a mistake to
+		// stop on: read as « non », said so, and no hint towards a
+		// « Oui » that may be untrue.
+		rd.add(model.Avertissement, a.sheet, a.at, fmt.Sprintf("réponse attendue (oui ou non), trouvé « %s » : le dossier la lit comme « non »", Clip(cleanLine(a.raw), 60)),
+			"répondez Oui seulement si c’est acquis ; sinon, répondez Non et précisez la situation dans un commentaire")
+		return false
+	}
+	v.SetBool(b)
+	return true
+}
+
+// readInt reads a whole number, or a year.
+func (rd *reader) readInt(a answer, v reflect.Value) bool {
+	var n int64
+	var ok bool
+	if a.typ == 'n' {
+		n, ok = numberCellInt(a.raw)
+		if a.f.Kind == kYear && ok && n > 3000 {
+			// A date typed where the year was asked: its year.
+			var t time.Time
+			if t, ok = serialDate(a.raw, rd.pkg.date1904); ok {
+				n = int64(t.Year())
+			}
+		}
+	} else {
+		n, ok = parseInt(a.raw)
+	}
+	if !ok {
+		if a.f.Kind == kYear {
+			return rd.unexpected(a, "année attendue (AAAA)")
+		}
+		return rd.unexpected(a, "nombre entier attendu")
+	}
+	v.SetInt(n)
+	return true
+}
+
+// readMoney reads an amount in euros, as cents.
+func (rd *reader) readMoney(a answer, v reflect.Value) bool {
+	var n int64
+	var ok bool
+	if a.typ == 'n' {
+		x, err := strconv.ParseFloat(strings.TrimSpace(a.raw), 64)
+		if err == nil {
+			n, ok = french.Cents(x)
+		}
+	} else {
+		n, ok = parseAmount(a.raw)
+	}
+	if !ok {
+		return rd.unexpected(a, "montant attendu (nombre)")
+	}
+	v.SetInt(n)
+	return true
+}
+
+// readDecimal reads a number with decimals; a percentage where ETP are
+// asked is said in ETP.
+func (rd *reader) readDecimal(a answer, v reflect.Value) bool {
+	var x float64
+	var ok bool
+	if a.typ == 'n' {
+		var err error
+		x, err = strconv.ParseFloat(strings.TrimSpace(a.raw), 64)
+		ok = err == nil
+	} else {
+		x, ok = parseDecimal(a.raw)
+	}
+	if !ok {
+		if p, isPct := strings.CutSuffix(strings.TrimFunc(a.raw, IsSpace), "%"); isPct {
+			if y, ok := parseDecimal(p); ok && a.f.Key == "ETP" {
+				rd.add(model.Erreur, a.sheet, a.at, fmt.Sprintf("nombre d’ETP attendu, trouvé « %s »", Clip(cleanLine(a.raw), 60)),
+					"écrivez "+french.DecimalTrim(y/100, 2)+" : 1 ETP est un temps plein, 0,5 un mi-temps")
+				return false
+			}
+		}
+		return rd.unexpected(a, "nombre attendu")
+	}
+	v.SetFloat(x)
+	return true
+}
+
+// readDate reads a date cell or a date typed as text; a day that does not
+// exist is said so, and a weekday typed with the date is checked.
+func (rd *reader) readDate(a answer, v reflect.Value) bool {
+	var t time.Time
+	var ok bool
+	if a.typ == 'n' {
+		t, ok = serialDate(a.raw, rd.pkg.date1904)
+	} else {
+		t, ok = parseDate(a.raw)
+	}
+	if !ok {
+		if m, days, bad := missingDay(a.raw); bad {
+			rd.add(model.Erreur, a.sheet, a.at, fmt.Sprintf("date inexistante « %s » : %s n’a que %d jours", Clip(cleanLine(a.raw), 60), french.MonthName(m), days), "corrigez le jour ou le mois")
+			return false
+		}
+		return rd.unexpected(a, "date attendue (JJ/MM/AAAA)")
+	}
+	if a.typ != 'n' {
+		if w := typedWeekday(a.raw); w >= 0 && w != t.Weekday() {
+			rd.add(model.Avertissement, a.sheet, a.at, fmt.Sprintf("« %s » : le %s est un %s", Clip(cleanLine(a.raw), 60), french.ShortDate(t), french.WeekdayName(t.Weekday())),
+				"vérifiez le jour de la semaine ou la date ; le dossier retient le "+french.LongDate(t))
+		}
+	}
+	v.Set(reflect.ValueOf(t))
+	return true
 }
 
 // typedWeekday is the weekday a date typed in words starts with
