@@ -52,9 +52,9 @@ func (rd *reader) read() (*model.Candidature, error) {
 		for _, s := range Schema {
 			expected = append(expected, "« "+s.Name+" »")
 		}
-		return nil, &WorkbookError{Name: rd.name, Err: &detailError{ErrNotOurForm, fmt.Sprintf(
+		return nil, fail(rd.name, ErrNotOurForm,
 			"feuille « %s » introuvable ; feuilles présentes : %s ; feuilles attendues : %s ; partez du classeur créé par « necdossier init »",
-			SheetCollectivite, strings.Join(present, ", "), strings.Join(expected, ", "))}}
+			SheetCollectivite, strings.Join(present, ", "), strings.Join(expected, ", "))
 	}
 	rd.c = &model.Candidature{}
 	budget := maxCells
@@ -66,7 +66,7 @@ func (rd *reader) read() (*model.Candidature, error) {
 			continue
 		}
 		if ws.part == "" || p.files[strings.ToLower(ws.part)] == nil {
-			return nil, &WorkbookError{Name: rd.name, Sheet: ws.name, Err: &detailError{ErrCorrupt, "le contenu de la feuille manque dans le fichier ; ouvrez-le dans votre tableur et enregistrez-le de nouveau"}}
+			return nil, failSheet(rd.name, ws.name, ErrCorrupt, "le contenu de la feuille manque dans le fichier ; ouvrez-le dans votre tableur et enregistrez-le de nouveau")
 		}
 		g, err := p.scanSheet(ws, &budget)
 		if err != nil {

@@ -2,7 +2,6 @@ package workbook
 
 import (
 	"encoding/xml"
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -73,137 +72,29 @@ func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
 	g := &grid{sheet: s.name, cells: map[[2]int]cell{}, cols: map[int][]int{}, norms: map[[2]int]string{}}
 	rc, err := p.open(s.part)
 	if err != nil {
-		return nil, &WorkbookError{Name: p.name, Sheet: s.name, Err: &detailError{ErrCorrupt, fmt.Sprintf("feuille illisible (détail technique : %v) ; enregistrez le classeur de nouveau depuis votre tableur", err)}}
+		return nil, failSheet(p.name, s.name, ErrCorrupt, "feuille illisible (détail technique : %v) ; enregistrez le classeur de nouveau depuis votre tableur", err)
 	}
 	defer rc.Close()
 	d := xml.NewDecoder(io.LimitReader(rc, maxUnzipped))
-	var (
-		row, col       int
-		cur            cell
-		inC, inV, inIS bool
-		inF            bool
-		inT            bool
-		rph            int
-		text           strings.Builder
-		seen           = map[int]bool{}
-	)
+	sc := &sheetScanner{p: p, sheet: s.name, g: g, budget: budget, seen: map[int]bool{}}
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, &WorkbookError{Name: p.name, Sheet: s.name, Err: &detailError{ErrCorrupt, fmt.Sprintf("XML de la feuille illisible (%v)", err)}}
+			return nil, failSheet(p.name, s.name, ErrCorrupt, "XML de la feuille illisible (%v)", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "row":
-				row++
-				col = 0
-				if v := attr(t, "r"); v != "" {
-					n, err := strconv.Atoi(v)
-					if err != nil || n < 1 || n > excelize.TotalRows {
-						return nil, &WorkbookError{Name: p.name, Sheet: s.name, Err: &detailError{ErrCorrupt, fmt.Sprintf("numéro de ligne invalide « %s »", Clip(v, 20))}}
-					}
-					row = n
-				}
-				if row > maxRow {
-					p.calcSafe = false
-				}
-			case "c":
-				inC = true
-				cur = cell{typ: 'n'}
-				text.Reset()
-				col++
-				if ref := attr(t, "r"); ref != "" {
-					c, r, err := excelize.CellNameToCoordinates(ref)
-					if err != nil {
-						return nil, &WorkbookError{Name: p.name, Sheet: s.name, Err: &detailError{ErrCorrupt, fmt.Sprintf("référence de cellule invalide « %s »", Clip(ref, 20))}}
-					}
-					col, row = c, r
-				}
-				if col > maxCol || row > maxRow {
-					p.calcSafe = false
-				}
-				switch attr(t, "t") {
-				case "s":
-					cur.typ = 'S' // index into the shared strings
-				case "str", "inlineStr":
-					cur.typ = 's'
-				case "b":
-					cur.typ = 'b'
-				case "e":
-					cur.typ = 'e'
-				case "d":
-					cur.typ = 'd'
-				}
-			case "v":
-				inV = inC
-			case "f":
-				inF = inC
-				if inC {
-					cur.hasF = true
-				}
-			case "is":
-				inIS = inC
-			case "rPh":
-				rph++
-			case "t":
-				inT = inIS && rph == 0
-			}
+			err = sc.start(t)
 		case xml.EndElement:
-			switch t.Name.Local {
-			case "c":
-				inC = false
-				if cur.typ == 'S' {
-					cur.typ = 's'
-					i, err := strconv.Atoi(strings.TrimSpace(text.String()))
-					if err != nil || i < 0 || i >= len(p.sst) {
-						cur.raw = ""
-					} else {
-						cur.raw = p.sst[i]
-					}
-				} else {
-					cur.raw = text.String()
-				}
-				if cur.empty() {
-					continue
-				}
-				if col > maxCol || row > maxRow {
-					g.wide = true
-					continue
-				}
-				*budget--
-				if *budget < 0 {
-					return nil, &WorkbookError{Name: p.name, Sheet: s.name, Err: &detailError{ErrTooLarge, fmt.Sprintf("plus de %d cellules remplies", maxCells)}}
-				}
-				g.cells[[2]int{col, row}] = cur
-				g.cols[row] = append(g.cols[row], col)
-				if !seen[row] {
-					seen[row] = true
-					g.rows = append(g.rows, row)
-				}
-			case "v":
-				inV = false
-			case "f":
-				inF = false
-			case "is":
-				inIS = false
-			case "rPh":
-				rph--
-			case "t":
-				inT = false
-			}
+			err = sc.end(t)
 		case xml.CharData:
-			switch {
-			case inV, inT:
-				text.Write(t)
-			case inF:
-				if len(cur.formula) < maxFormulaSize+1 {
-					cur.formula += string(t)
-				}
-			}
+			sc.charData(t)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	slices.Sort(g.rows)
@@ -211,6 +102,165 @@ func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
 		slices.Sort(cs)
 	}
 	return g, nil
+}
+
+// sheetScanner is where scanSheet is in a worksheet's XML: the current row,
+// cell and element, and the grid filled so far.
+type sheetScanner struct {
+	p      *pkg
+	sheet  string
+	g      *grid
+	budget *int // cells still allowed, over the whole workbook
+
+	row, col       int
+	cur            cell
+	inC, inV, inIS bool
+	inF            bool
+	inT            bool
+	rph            int
+	text           strings.Builder
+	seen           map[int]bool // rows already in g.rows
+}
+
+// start handles an opening tag.
+func (sc *sheetScanner) start(t xml.StartElement) error {
+	switch t.Name.Local {
+	case "row":
+		return sc.startRow(t)
+	case "c":
+		return sc.startCell(t)
+	case "v":
+		sc.inV = sc.inC
+	case "f":
+		sc.inF = sc.inC
+		if sc.inC {
+			sc.cur.hasF = true
+		}
+	case "is":
+		sc.inIS = sc.inC
+	case "rPh":
+		sc.rph++
+	case "t":
+		sc.inT = sc.inIS && sc.rph == 0
+	}
+	return nil
+}
+
+// startRow moves to the next row, or to the one its r attribute names.
+func (sc *sheetScanner) startRow(t xml.StartElement) error {
+	sc.row++
+	sc.col = 0
+	if v := attr(t, "r"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > excelize.TotalRows {
+			return failSheet(sc.p.name, sc.sheet, ErrCorrupt, "numéro de ligne invalide « %s »", Clip(v, 20))
+		}
+		sc.row = n
+	}
+	if sc.row > maxRow {
+		sc.p.calcSafe = false
+	}
+	return nil
+}
+
+// startCell starts a cell: the next column, or the one its r attribute
+// names, and its type.
+func (sc *sheetScanner) startCell(t xml.StartElement) error {
+	sc.inC = true
+	sc.cur = cell{typ: 'n'}
+	sc.text.Reset()
+	sc.col++
+	if ref := attr(t, "r"); ref != "" {
+		c, r, err := excelize.CellNameToCoordinates(ref)
+		if err != nil {
+			return failSheet(sc.p.name, sc.sheet, ErrCorrupt, "référence de cellule invalide « %s »", Clip(ref, 20))
+		}
+		sc.col, sc.row = c, r
+	}
+	if sc.col > maxCol || sc.row > maxRow {
+		sc.p.calcSafe = false
+	}
+	switch attr(t, "t") {
+	case "s":
+		sc.cur.typ = 'S' // index into the shared strings
+	case "str", "inlineStr":
+		sc.cur.typ = 's'
+	case "b":
+		sc.cur.typ = 'b'
+	case "e":
+		sc.cur.typ = 'e'
+	case "d":
+		sc.cur.typ = 'd'
+	}
+	return nil
+}
+
+// end handles a closing tag.
+func (sc *sheetScanner) end(t xml.EndElement) error {
+	switch t.Name.Local {
+	case "c":
+		return sc.endCell()
+	case "v":
+		sc.inV = false
+	case "f":
+		sc.inF = false
+	case "is":
+		sc.inIS = false
+	case "rPh":
+		sc.rph--
+	case "t":
+		sc.inT = false
+	}
+	return nil
+}
+
+// endCell puts the cell just read in the grid, unless it is empty or
+// beyond the limits.
+func (sc *sheetScanner) endCell() error {
+	sc.inC = false
+	cur, g := &sc.cur, sc.g
+	if cur.typ == 'S' {
+		cur.typ = 's'
+		i, err := strconv.Atoi(strings.TrimSpace(sc.text.String()))
+		if err != nil || i < 0 || i >= len(sc.p.sst) {
+			cur.raw = ""
+		} else {
+			cur.raw = sc.p.sst[i]
+		}
+	} else {
+		cur.raw = sc.text.String()
+	}
+	if cur.empty() {
+		return nil
+	}
+	if sc.col > maxCol || sc.row > maxRow {
+		g.wide = true
+		return nil
+	}
+	*sc.budget--
+	if *sc.budget < 0 {
+		return failSheet(sc.p.name, sc.sheet, ErrTooLarge, "plus de %d cellules remplies", maxCells)
+	}
+	g.cells[[2]int{sc.col, sc.row}] = *cur
+	g.cols[sc.row] = append(g.cols[sc.row], sc.col)
+	if !sc.seen[sc.row] {
+		sc.seen[sc.row] = true
+		g.rows = append(g.rows, sc.row)
+	}
+	return nil
+}
+
+// charData keeps the text of a value or of an inline string, and the
+// formula, up to a length that cannot be evaluated anyway.
+func (sc *sheetScanner) charData(t xml.CharData) {
+	switch {
+	case sc.inV, sc.inT:
+		sc.text.Write(t)
+	case sc.inF:
+		if len(sc.cur.formula) < maxFormulaSize+1 {
+			sc.cur.formula += string(t)
+		}
+	}
 }
 
 func attr(t xml.StartElement, name string) string {

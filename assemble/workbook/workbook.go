@@ -102,8 +102,15 @@ func (e *PanicError) Error() string {
 }
 func (e *PanicError) Unwrap() error { return ErrCorrupt }
 
+// fail is the WorkbookError of kind for the whole workbook, explained by
+// format and args.
 func fail(name string, kind error, format string, args ...any) error {
-	return &WorkbookError{Name: name, Err: &detailError{kind, fmt.Sprintf(format, args...)}}
+	return failSheet(name, "", kind, format, args...)
+}
+
+// failSheet is fail for a problem within a sheet.
+func failSheet(name, sheet string, kind error, format string, args ...any) error {
+	return &WorkbookError{Name: name, Sheet: sheet, Err: &detailError{kind, fmt.Sprintf(format, args...)}}
 }
 
 // ReadWorkbookFile opens path, fills c.Source and reads it with ReadWorkbook.
