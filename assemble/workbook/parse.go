@@ -164,14 +164,8 @@ func parseInt(s string) (int64, bool) {
 	if !ok || strings.Trim(fp, "0") != "" {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(ip, 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	if neg {
-		n = -n
-	}
-	return n, true
+	n, err := strconv.ParseInt(signed(neg, ip), 10, 64)
+	return n, err == nil
 }
 
 // numberCellInt reads a number cell's raw value as a whole number.
@@ -189,14 +183,16 @@ func parseDecimal(s string) (float64, bool) {
 	if !ok {
 		return 0, false
 	}
-	x, err := strconv.ParseFloat(ip+"."+fp+"0", 64)
-	if err != nil {
-		return 0, false
-	}
+	x, err := strconv.ParseFloat(signed(neg, ip+"."+fp+"0"), 64)
+	return x, err == nil
+}
+
+// signed is number with its sign, as strconv reads it.
+func signed(neg bool, number string) string {
 	if neg {
-		x = -x
+		return "-" + number
 	}
-	return x, true
+	return number
 }
 
 // parseYesNo reads oui/non the ways people write it: « oui », « x », « ✓ »,

@@ -164,20 +164,7 @@ func (rd *reader) readYesNo(a answer, v reflect.Value) bool {
 
 // readInt reads a whole number, or a year.
 func (rd *reader) readInt(a answer, v reflect.Value) bool {
-	var n int64
-	var ok bool
-	if a.typ == 'n' {
-		n, ok = numberCellInt(a.raw)
-		if a.f.Kind == kYear && ok && n > 3000 {
-			// A date typed where the year was asked: its year.
-			var t time.Time
-			if t, ok = serialDate(a.raw, rd.pkg.date1904); ok {
-				n = int64(t.Year())
-			}
-		}
-	} else {
-		n, ok = parseInt(a.raw)
-	}
+	n, ok := rd.intOf(a)
 	if !ok {
 		if a.f.Kind == kYear {
 			return rd.unexpected(a, "année attendue (AAAA)")
@@ -188,18 +175,26 @@ func (rd *reader) readInt(a answer, v reflect.Value) bool {
 	return true
 }
 
+// intOf is the whole number in a number cell or typed as text; a date
+// cell where a year is asked gives its year.
+func (rd *reader) intOf(a answer) (int64, bool) {
+	if a.typ != 'n' {
+		return parseInt(a.raw)
+	}
+	n, ok := numberCellInt(a.raw)
+	if a.f.Kind == kYear && ok && n > 3000 {
+		// A date typed where the year was asked: its year.
+		var t time.Time
+		if t, ok = serialDate(a.raw, rd.pkg.date1904); ok {
+			n = int64(t.Year())
+		}
+	}
+	return n, ok
+}
+
 // readMoney reads an amount in euros, as cents.
 func (rd *reader) readMoney(a answer, v reflect.Value) bool {
-	var n int64
-	var ok bool
-	if a.typ == 'n' {
-		x, err := strconv.ParseFloat(strings.TrimSpace(a.raw), 64)
-		if err == nil {
-			n, ok = french.Cents(x)
-		}
-	} else {
-		n, ok = parseAmount(a.raw)
-	}
+	n, ok := moneyOf(a)
 	if !ok {
 		return rd.unexpected(a, "montant attendu (nombre)")
 	}
@@ -207,18 +202,22 @@ func (rd *reader) readMoney(a answer, v reflect.Value) bool {
 	return true
 }
 
+// moneyOf is the amount, in cents, in a number cell or typed as text.
+func moneyOf(a answer) (int64, bool) {
+	if a.typ != 'n' {
+		return parseAmount(a.raw)
+	}
+	x, err := strconv.ParseFloat(strings.TrimSpace(a.raw), 64)
+	if err != nil {
+		return 0, false
+	}
+	return french.Cents(x)
+}
+
 // readDecimal reads a number with decimals; a percentage where ETP are
 // asked is said in ETP.
 func (rd *reader) readDecimal(a answer, v reflect.Value) bool {
-	var x float64
-	var ok bool
-	if a.typ == 'n' {
-		var err error
-		x, err = strconv.ParseFloat(strings.TrimSpace(a.raw), 64)
-		ok = err == nil
-	} else {
-		x, ok = parseDecimal(a.raw)
-	}
+	x, ok := decimalOf(a)
 	if !ok {
 		if p, isPct := strings.CutSuffix(strings.TrimFunc(a.raw, IsSpace), "%"); isPct {
 			if y, ok := parseDecimal(p); ok && a.f.Key == "ETP" {
@@ -233,16 +232,19 @@ func (rd *reader) readDecimal(a answer, v reflect.Value) bool {
 	return true
 }
 
+// decimalOf is the number in a number cell or typed as text.
+func decimalOf(a answer) (float64, bool) {
+	if a.typ != 'n' {
+		return parseDecimal(a.raw)
+	}
+	x, err := strconv.ParseFloat(strings.TrimSpace(a.raw), 64)
+	return x, err == nil
+}
+
 // readDate reads a date cell or a date typed as text; a day that does not
 // exist is said so, and a weekday typed with the date is checked.
 func (rd *reader) readDate(a answer, v reflect.Value) bool {
-	var t time.Time
-	var ok bool
-	if a.typ == 'n' {
-		t, ok = serialDate(a.raw, rd.pkg.date1904)
-	} else {
-		t, ok = parseDate(a.raw)
-	}
+	t, ok := rd.dateOf(a)
 	if !ok {
 		if m, days, bad := missingDay(a.raw); bad {
 			rd.add(model.Erreur, a.sheet, a.at, fmt.Sprintf("date inexistante « %s » : %s n’a que %d jours", Clip(cleanLine(a.raw), 60), french.MonthName(m), days), "corrigez le jour ou le mois")
@@ -258,6 +260,14 @@ func (rd *reader) readDate(a answer, v reflect.Value) bool {
 	}
 	v.Set(reflect.ValueOf(t))
 	return true
+}
+
+// dateOf is the date of a date cell (a serial number) or typed as text.
+func (rd *reader) dateOf(a answer) (time.Time, bool) {
+	if a.typ == 'n' {
+		return serialDate(a.raw, rd.pkg.date1904)
+	}
+	return parseDate(a.raw)
 }
 
 // typedWeekday is the weekday a date typed in words starts with
