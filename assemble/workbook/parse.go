@@ -12,6 +12,8 @@ import (
 
 // Text parsers. Each takes what a person typed in a text cell.
 
+// IsSpace reports whether r is a space: Unicode's, and the invisible ones
+// that pasted text carries (zero-width space, byte-order mark, word joiner).
 func IsSpace(r rune) bool {
 	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '\u2060'
 }
@@ -276,6 +278,7 @@ func missingDay(s string) (time.Month, int, bool) {
 	return time.Month(m), days, d > days
 }
 
+// AllDigits reports whether s is a non-empty run of the digits 0 to 9.
 func AllDigits(s string) bool {
 	if s == "" {
 		return false

@@ -93,7 +93,7 @@ func sameSheet(name, want string) bool {
 	return ok && Normalize(before) == w
 }
 
-// normalize folds a label for matching: lower case, no accents, letters and
+// Normalize folds a label for matching: lower case, no accents, letters and
 // digits only, single spaces; « Montant (€) * » gives « montant ».
 func Normalize(s string) string {
 	s = french.Fold(strings.ToLower(s))

@@ -93,7 +93,7 @@ type causeError struct {
 func (e *causeError) Error() string { return e.msg }
 func (e *causeError) Unwrap() error { return e.cause }
 
-// panicError is a bug of the reader met on some file: reported as a
+// PanicError is a bug of the reader met on some file: reported as a
 // damaged workbook, and recognised by the fuzz tests.
 type PanicError struct{ value string }
 
