@@ -407,6 +407,7 @@ func (k *checker) annexes() {
 // reviewers' comparison.
 func Evaluate(c *model.Candidature, call *model.Call) []model.Criterion {
 	cr := call.Criteria
+	f := model.FiguresOf(c, call)
 	var out []model.Criterion
 	for _, it := range call.Checklist {
 		label := strings.NewReplacer(
@@ -414,146 +415,193 @@ func Evaluate(c *model.Candidature, call *model.Call) []model.Criterion {
 			"{speakers}", french.Number(cr.Speakers),
 			"{event_days}", strconv.Itoa(cr.EventDays),
 		).Replace(it.Label)
-		crit := model.Criterion{ID: it.ID, Label: label}
-		crit.Status, crit.Detail = evaluate(c, call, it.ID)
+		crit := model.Criterion{ID: it.ID, Label: label, Status: model.ToConfirm}
+		if judge, ok := criteria[it.ID]; ok {
+			crit.Status, crit.Detail = judge(c, call, f)
+		}
 		out = append(out, crit)
 	}
 	return out
 }
 
+// criteria judge the items of the checklist, by ID; an item without a judge
+// here is « à confirmer », without detail.
+//
 // Two kinds of criteria: measurable ones (capacity, dates, charter,
 // letters) are rempli, non rempli or à confirmer with the figure that
 // decides; those that need judgement (mobilisation, experience) are
 // « renseigné — à apprécier » with what was given, never rempli.
-func evaluate(c *model.Candidature, call *model.Call, id string) (model.Status, string) {
-	cr := call.Criteria
-	ev := c.Evenement
-	f := model.FiguresOf(c, call)
-	switch id {
-	case "mobilisation":
-		var names []string
-		for _, p := range c.Partenaires {
-			names = append(names, p.Nom)
-		}
-		d := french.Plural(len(c.Partenaires), "aucun partenaire", "partenaire", "partenaires") + given(names)
-		if c.Motivations.Publics != "" {
-			d += " ; publics mobilisés décrits"
-		}
-		if len(c.Partenaires) > 0 || c.Motivations.Publics != "" {
-			return model.ToJudge, d
-		}
-		return model.NotMet, d
-	case "experience":
-		var names []string
-		for _, in := range c.Initiatives {
-			names = append(names, in.Intitule)
-		}
-		d := french.Plural(len(c.Initiatives), "aucune initiative", "initiative", "initiatives") + given(names) + ", " + french.Plural(len(c.NECLocaux), "aucun NEC local", "NEC local", "NEC locaux")
-		if len(c.Initiatives)+len(c.NECLocaux) > 0 {
-			return model.ToJudge, d
-		}
-		return model.NotMet, d
-	case "participants", "speakers":
-		if !f.HasMain {
-			return model.NotMet, "aucun lieu renseigné"
-		}
-		best, sum := f.Main, f.TotalCapacity
-		if best.Capacite <= 0 {
-			if !f.CapacityGiven {
-				return model.ToConfirm, "capacité des lieux non renseignée"
-			}
-			return model.NotMet, "capacité des lieux : 0 place"
-		}
-		d := fmt.Sprintf("capacité %s places (%s)", french.Number(best.Capacite), best.Nom)
-		need := cr.Participants
-		if id == "speakers" {
-			need += cr.Speakers
-			d = fmt.Sprintf("%s places pour %s participants et %s intervenants", french.Number(best.Capacite), french.Number(cr.Participants), french.Number(cr.Speakers))
-			if best.Capacite >= need {
-				return model.Met, d
-			}
-			if best.Capacite >= cr.Participants {
-				return model.ToConfirm, d
-			}
-			return model.NotMet, d
-		}
-		if best.Capacite >= need {
-			return model.Met, d
-		}
-		if sum >= need {
-			return model.ToConfirm, fmt.Sprintf("%s places au plus par lieu, %s en tout", french.Number(best.Capacite), french.Number(sum))
-		}
-		return model.NotMet, d
-	case "days":
-		if ev.Jour1.IsZero() || ev.Jour2.IsZero() {
-			return model.NotMet, "dates non renseignées"
-		}
-		d := fmt.Sprintf("jour 1 %s, jour 2 %s", french.LongDate(ev.Jour1), french.LongDate(ev.Jour2))
-		if !ev.JourneeCommunautaire.IsZero() {
-			d = fmt.Sprintf("journée communautaire %s, ", french.LongDate(ev.JourneeCommunautaire)) + d
-		}
-		ok := ev.Jour2.Equal(ev.Jour1.AddDate(0, 0, cr.EventDays-1))
-		if cr.CommunityDayBefore {
-			ok = ok && ev.JourneeCommunautaire.Equal(ev.Jour1.AddDate(0, 0, -1))
-		}
-		if ok {
-			return model.Met, d
-		}
-		return model.NotMet, d
-	case "window":
-		days := []time.Time{ev.JourneeCommunautaire, ev.Jour1, ev.Jour2}
-		if ev.Jour1.IsZero() {
-			return model.NotMet, "dates non renseignées"
-		}
-		first, last := ev.Jour1, ev.Jour1
-		in := true
-		for _, t := range days {
-			if t.IsZero() {
-				continue
-			}
-			first, last = minTime(first, t), maxTime(last, t)
-			in = in && cr.Window.Contains(t)
-		}
-		d := fmt.Sprintf("du %s au %s", french.ShortDate(first), french.ShortDate(last))
-		if in {
-			return model.Met, d
-		}
-		return model.ToConfirm, d + fmt.Sprintf(", hors de la période du %s au %s", french.ShortDate(cr.Window.From.Time), french.ShortDate(cr.Window.To.Time))
-	case "venue":
-		if len(c.Lieux) == 0 {
-			return model.NotMet, "aucun lieu renseigné"
-		}
-		confirmed, paid := 0, 0
-		for _, l := range c.Lieux {
-			if l.Disponibilite {
-				confirmed++
-			}
-			if l.Cout == 0 || l.PrisEnCharge != "" {
-				paid++
-			}
-		}
-		d := fmt.Sprintf("%s, disponibilité confirmée pour %d, occupation financée pour %d", french.Plural(len(c.Lieux), "aucun lieu", "lieu", "lieux"), confirmed, paid)
-		if confirmed == len(c.Lieux) && paid == len(c.Lieux) {
-			return model.Met, d
-		}
-		return model.ToConfirm, d
-	case "charter":
-		if c.Collectivite.Charte {
-			return model.Met, "engagement pris"
-		}
-		return model.NotMet, "engagement non pris"
-	case "letters":
-		n := f.Letters
-		d := french.Plural(n, "aucune lettre de soutien", "lettre de soutien", "lettres de soutien")
-		if f.Others > 0 {
-			d += ", " + french.Plural(f.Others, "", "autre pièce", "autres pièces")
-		}
-		if n > 0 {
-			return model.Met, d
-		}
-		return model.NotMet, d
+var criteria = map[string]func(c *model.Candidature, call *model.Call, f model.Figures) (model.Status, string){
+	"mobilisation": mobilisation,
+	"experience":   experience,
+	"participants": participants,
+	"speakers":     speakers,
+	"days":         days,
+	"window":       window,
+	"venue":        venue,
+	"charter":      charter,
+	"letters":      letters,
+}
+
+// mobilisation: the partners and the publics mobilised, to be judged.
+func mobilisation(c *model.Candidature, _ *model.Call, _ model.Figures) (model.Status, string) {
+	var names []string
+	for _, p := range c.Partenaires {
+		names = append(names, p.Nom)
 	}
-	return model.ToConfirm, ""
+	d := french.Plural(len(c.Partenaires), "aucun partenaire", "partenaire", "partenaires") + given(names)
+	if c.Motivations.Publics != "" {
+		d += " ; publics mobilisés décrits"
+	}
+	if len(c.Partenaires) > 0 || c.Motivations.Publics != "" {
+		return model.ToJudge, d
+	}
+	return model.NotMet, d
+}
+
+// experience: the initiatives and the local NEC already held, to be judged.
+func experience(c *model.Candidature, _ *model.Call, _ model.Figures) (model.Status, string) {
+	var names []string
+	for _, in := range c.Initiatives {
+		names = append(names, in.Intitule)
+	}
+	d := french.Plural(len(c.Initiatives), "aucune initiative", "initiative", "initiatives") + given(names) + ", " + french.Plural(len(c.NECLocaux), "aucun NEC local", "NEC local", "NEC locaux")
+	if len(c.Initiatives)+len(c.NECLocaux) > 0 {
+		return model.ToJudge, d
+	}
+	return model.NotMet, d
+}
+
+// participants: the main venue holds the call's participants; several
+// venues that do together are to be confirmed.
+func participants(_ *model.Candidature, call *model.Call, f model.Figures) (model.Status, string) {
+	if s, d, ok := noCapacity(f); ok {
+		return s, d
+	}
+	best, need := f.Main, call.Criteria.Participants
+	d := fmt.Sprintf("capacité %s places (%s)", french.Number(best.Capacite), best.Nom)
+	if best.Capacite >= need {
+		return model.Met, d
+	}
+	if f.TotalCapacity >= need {
+		return model.ToConfirm, fmt.Sprintf("%s places au plus par lieu, %s en tout", french.Number(best.Capacite), french.Number(f.TotalCapacity))
+	}
+	return model.NotMet, d
+}
+
+// speakers: the main venue holds the participants and the speakers; the
+// participants alone are to be confirmed.
+func speakers(_ *model.Candidature, call *model.Call, f model.Figures) (model.Status, string) {
+	if s, d, ok := noCapacity(f); ok {
+		return s, d
+	}
+	cr, best := call.Criteria, f.Main
+	d := fmt.Sprintf("%s places pour %s participants et %s intervenants", french.Number(best.Capacite), french.Number(cr.Participants), french.Number(cr.Speakers))
+	if best.Capacite >= cr.Participants+cr.Speakers {
+		return model.Met, d
+	}
+	if best.Capacite >= cr.Participants {
+		return model.ToConfirm, d
+	}
+	return model.NotMet, d
+}
+
+// noCapacity is the verdict of a capacity criterion when the main venue
+// gives no capacity to judge; ok is false when it gives one.
+func noCapacity(f model.Figures) (s model.Status, detail string, ok bool) {
+	switch {
+	case !f.HasMain:
+		return model.NotMet, "aucun lieu renseigné", true
+	case f.Main.Capacite > 0:
+		return 0, "", false
+	case !f.CapacityGiven:
+		return model.ToConfirm, "capacité des lieux non renseignée", true
+	}
+	return model.NotMet, "capacité des lieux : 0 place", true
+}
+
+// days: consecutive event days, the community day the day before.
+func days(c *model.Candidature, call *model.Call, _ model.Figures) (model.Status, string) {
+	ev, cr := c.Evenement, call.Criteria
+	if ev.Jour1.IsZero() || ev.Jour2.IsZero() {
+		return model.NotMet, "dates non renseignées"
+	}
+	d := fmt.Sprintf("jour 1 %s, jour 2 %s", french.LongDate(ev.Jour1), french.LongDate(ev.Jour2))
+	if !ev.JourneeCommunautaire.IsZero() {
+		d = fmt.Sprintf("journée communautaire %s, ", french.LongDate(ev.JourneeCommunautaire)) + d
+	}
+	ok := ev.Jour2.Equal(ev.Jour1.AddDate(0, 0, cr.EventDays-1))
+	if cr.CommunityDayBefore {
+		ok = ok && ev.JourneeCommunautaire.Equal(ev.Jour1.AddDate(0, 0, -1))
+	}
+	if ok {
+		return model.Met, d
+	}
+	return model.NotMet, d
+}
+
+// window: every day given within the call's usual period.
+func window(c *model.Candidature, call *model.Call, _ model.Figures) (model.Status, string) {
+	ev, cr := c.Evenement, call.Criteria
+	if ev.Jour1.IsZero() {
+		return model.NotMet, "dates non renseignées"
+	}
+	first, last := ev.Jour1, ev.Jour1
+	in := true
+	for _, t := range []time.Time{ev.JourneeCommunautaire, ev.Jour1, ev.Jour2} {
+		if t.IsZero() {
+			continue
+		}
+		first, last = minTime(first, t), maxTime(last, t)
+		in = in && cr.Window.Contains(t)
+	}
+	d := fmt.Sprintf("du %s au %s", french.ShortDate(first), french.ShortDate(last))
+	if in {
+		return model.Met, d
+	}
+	return model.ToConfirm, d + fmt.Sprintf(", hors de la période du %s au %s", french.ShortDate(cr.Window.From.Time), french.ShortDate(cr.Window.To.Time))
+}
+
+// venue: every venue available and its occupation paid for.
+func venue(c *model.Candidature, _ *model.Call, _ model.Figures) (model.Status, string) {
+	if len(c.Lieux) == 0 {
+		return model.NotMet, "aucun lieu renseigné"
+	}
+	confirmed, paid := 0, 0
+	for _, l := range c.Lieux {
+		if l.Disponibilite {
+			confirmed++
+		}
+		if l.Cout == 0 || l.PrisEnCharge != "" {
+			paid++
+		}
+	}
+	d := fmt.Sprintf("%s, disponibilité confirmée pour %d, occupation financée pour %d", french.Plural(len(c.Lieux), "aucun lieu", "lieu", "lieux"), confirmed, paid)
+	if confirmed == len(c.Lieux) && paid == len(c.Lieux) {
+		return model.Met, d
+	}
+	return model.ToConfirm, d
+}
+
+// charter: the commitment to the charter.
+func charter(c *model.Candidature, _ *model.Call, _ model.Figures) (model.Status, string) {
+	if c.Collectivite.Charte {
+		return model.Met, "engagement pris"
+	}
+	return model.NotMet, "engagement non pris"
+}
+
+// letters: at least one letter of support.
+func letters(_ *model.Candidature, _ *model.Call, f model.Figures) (model.Status, string) {
+	n := f.Letters
+	d := french.Plural(n, "aucune lettre de soutien", "lettre de soutien", "lettres de soutien")
+	if f.Others > 0 {
+		d += ", " + french.Plural(f.Others, "", "autre pièce", "autres pièces")
+	}
+	if n > 0 {
+		return model.Met, d
+	}
+	return model.NotMet, d
 }
 
 // given lists the first names given: « : Ville, Région et 2 autres ».

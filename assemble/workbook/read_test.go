@@ -51,6 +51,12 @@ func TestRoundTrip(t *testing.T) {
 // TestReadTolerance reads values typed the ways people type them, each
 // case in its cell of a blank template.
 func TestReadTolerance(t *testing.T) {
+	// The fields read by more than one case.
+	montant := func(c *model.Candidature) any { return c.Budget[0].Montant }
+	jour1 := func(c *model.Candidature) any { return c.Evenement.Jour1 }
+	charte := func(c *model.Candidature) any { return c.Collectivite.Charte }
+	population := func(c *model.Candidature) any { return c.Collectivite.Population }
+	annee := func(c *model.Candidature) any { return c.NECLocaux[0].Annee }
 	tests := []struct {
 		name       string
 		sheet, key string
@@ -59,32 +65,32 @@ func TestReadTolerance(t *testing.T) {
 		get        func(c *model.Candidature) any
 		want       any
 	}{
-		{"amount number", workbook.SheetBudget, "Montant", 0, 12500.5, func(c *model.Candidature) any { return c.Budget[0].Montant }, int64(1250050)},
-		{"amount text with €", workbook.SheetBudget, "Montant", 0, "12 500 €", func(c *model.Candidature) any { return c.Budget[0].Montant }, int64(1250000)},
-		{"amount dotted thousands", workbook.SheetBudget, "Montant", 0, "12.500,00", func(c *model.Candidature) any { return c.Budget[0].Montant }, int64(1250000)},
-		{"amount euros word", workbook.SheetBudget, "Montant", 0, "12500 euros", func(c *model.Candidature) any { return c.Budget[0].Montant }, int64(1250000)},
-		{"amount decimal comma", workbook.SheetBudget, "Montant", 0, "12 500,50", func(c *model.Candidature) any { return c.Budget[0].Montant }, int64(1250050)},
-		{"amount no-break spaces", workbook.SheetBudget, "Montant", 0, "12\u00a0500\u00a0€", func(c *model.Candidature) any { return c.Budget[0].Montant }, int64(1250000)},
-		{"date cell", workbook.SheetLieux, "Jour1", 0, testkit.Day(2025, 9, 25), func(c *model.Candidature) any { return c.Evenement.Jour1 }, testkit.Day(2025, 9, 25)},
-		{"date text numeric", workbook.SheetLieux, "Jour1", 0, "25/09/2025", func(c *model.Candidature) any { return c.Evenement.Jour1 }, testkit.Day(2025, 9, 25)},
-		{"date text words", workbook.SheetLieux, "Jour1", 0, "25 septembre 2025", func(c *model.Candidature) any { return c.Evenement.Jour1 }, testkit.Day(2025, 9, 25)},
-		{"date text ISO", workbook.SheetLieux, "Jour1", 0, "2025-09-25", func(c *model.Candidature) any { return c.Evenement.Jour1 }, testkit.Day(2025, 9, 25)},
-		{"date serial without format", workbook.SheetLieux, "Jour1", 0, 45925, func(c *model.Candidature) any { return c.Evenement.Jour1 }, testkit.Day(2025, 9, 25)},
-		{"yes oui", workbook.SheetCollectivite, "Charte", 0, "oui", func(c *model.Candidature) any { return c.Collectivite.Charte }, true},
-		{"yes x", workbook.SheetCollectivite, "Charte", 0, "x", func(c *model.Candidature) any { return c.Collectivite.Charte }, true},
-		{"yes check mark", workbook.SheetCollectivite, "Charte", 0, "✓", func(c *model.Candidature) any { return c.Collectivite.Charte }, true},
-		{"yes boolean cell", workbook.SheetCollectivite, "Charte", 0, true, func(c *model.Candidature) any { return c.Collectivite.Charte }, true},
-		{"no", workbook.SheetCollectivite, "Charte", 0, "non", func(c *model.Candidature) any { return c.Collectivite.Charte }, false},
+		{"amount number", workbook.SheetBudget, "Montant", 0, 12500.5, montant, int64(1250050)},
+		{"amount text with €", workbook.SheetBudget, "Montant", 0, "12 500 €", montant, int64(1250000)},
+		{"amount dotted thousands", workbook.SheetBudget, "Montant", 0, "12.500,00", montant, int64(1250000)},
+		{"amount euros word", workbook.SheetBudget, "Montant", 0, "12500 euros", montant, int64(1250000)},
+		{"amount decimal comma", workbook.SheetBudget, "Montant", 0, "12 500,50", montant, int64(1250050)},
+		{"amount no-break spaces", workbook.SheetBudget, "Montant", 0, "12\u00a0500\u00a0€", montant, int64(1250000)},
+		{"date cell", workbook.SheetLieux, "Jour1", 0, testkit.Day(2025, 9, 25), jour1, testkit.Day(2025, 9, 25)},
+		{"date text numeric", workbook.SheetLieux, "Jour1", 0, "25/09/2025", jour1, testkit.Day(2025, 9, 25)},
+		{"date text words", workbook.SheetLieux, "Jour1", 0, "25 septembre 2025", jour1, testkit.Day(2025, 9, 25)},
+		{"date text ISO", workbook.SheetLieux, "Jour1", 0, "2025-09-25", jour1, testkit.Day(2025, 9, 25)},
+		{"date serial without format", workbook.SheetLieux, "Jour1", 0, 45925, jour1, testkit.Day(2025, 9, 25)},
+		{"yes oui", workbook.SheetCollectivite, "Charte", 0, "oui", charte, true},
+		{"yes x", workbook.SheetCollectivite, "Charte", 0, "x", charte, true},
+		{"yes check mark", workbook.SheetCollectivite, "Charte", 0, "✓", charte, true},
+		{"yes boolean cell", workbook.SheetCollectivite, "Charte", 0, true, charte, true},
+		{"no", workbook.SheetCollectivite, "Charte", 0, "non", charte, false},
 		{"stray spaces", workbook.SheetCollectivite, "Ville", 0, "  Rennes\u00a0\u00a0 ", func(c *model.Candidature) any { return c.Collectivite.Ville }, "Rennes"},
 		{"inner spaces", workbook.SheetCollectivite, "Nom", 0, "Rennes \u00a0 Métropole\t", func(c *model.Candidature) any { return c.Collectivite.Nom }, "Rennes Métropole"},
 		{"postcode lost its zero", workbook.SheetCollectivite, "CodePostal", 0, 6000, func(c *model.Candidature) any { return c.Collectivite.CodePostal }, "06000"},
-		{"integer text", workbook.SheetCollectivite, "Population", 0, "229 000 habitants", func(c *model.Candidature) any { return c.Collectivite.Population }, int64(229000)},
-		{"integer number", workbook.SheetCollectivite, "Population", 0, 229000, func(c *model.Candidature) any { return c.Collectivite.Population }, int64(229000)},
+		{"integer text", workbook.SheetCollectivite, "Population", 0, "229 000 habitants", population, int64(229000)},
+		{"integer number", workbook.SheetCollectivite, "Population", 0, 229000, population, int64(229000)},
 		{"decimal text", workbook.SheetMoyens, "ETP", 0, "0,5", func(c *model.Candidature) any { return c.Equipe[0].ETP }, 0.5},
 		{"category by number", workbook.SheetBudget, "Categorie", 0, "74", func(c *model.Candidature) any { return c.Budget[0].Categorie }, "74 – Subventions d’exploitation"},
 		{"sens from category", workbook.SheetBudget, "Categorie", 0, "87", func(c *model.Candidature) any { return c.Budget[0].Sens }, model.Produit},
-		{"year as a number", workbook.SheetNECLocaux, "Annee", 0, 2023, func(c *model.Candidature) any { return c.NECLocaux[0].Annee }, int64(2023)},
-		{"year as a date", workbook.SheetNECLocaux, "Annee", 0, testkit.Day(2023, 10, 15), func(c *model.Candidature) any { return c.NECLocaux[0].Annee }, int64(2023)},
+		{"year as a number", workbook.SheetNECLocaux, "Annee", 0, 2023, annee, int64(2023)},
+		{"year as a date", workbook.SheetNECLocaux, "Annee", 0, testkit.Day(2023, 10, 15), annee, int64(2023)},
 		{"time of day", workbook.SheetLieux, "Heure", 0, 0.3958333333, func(c *model.Candidature) any { return c.Moments[0].Heure }, "9 h 30"},
 		{"phone as a number", workbook.SheetCollectivite, "ContactTel", 0, 299123456, func(c *model.Candidature) any { return c.Collectivite.ContactTel }, "0299123456"},
 		{"text field holding a number", workbook.SheetInitiatives, "Depuis", 0, 2020, func(c *model.Candidature) any { return c.Initiatives[0].Depuis }, "2020"},
@@ -194,6 +200,10 @@ func TestReadMovedTables(t *testing.T) {
 
 func TestReadCellProblems(t *testing.T) {
 	long := strings.Repeat("é", 50000)
+	// set is the edit that types v in the first cell of (sheet, key).
+	set := func(sheet, key string, v any) func(f *excelize.File) error {
+		return func(f *excelize.File) error { return workbooktest.Set(f, sheet, key, 0, v) }
+	}
 	tests := []struct {
 		name       string
 		edit       func(f *excelize.File) error
@@ -203,42 +213,15 @@ func TestReadCellProblems(t *testing.T) {
 		fragment   string
 		stillReads func(c *model.Candidature) bool
 	}{
-		{"unreadable amount", func(f *excelize.File) error {
-			return workbooktest.Set(f, workbook.SheetBudget, "Montant", 0, "douze mille")
-		},
-			workbook.SheetBudget, "E5", model.Erreur, "montant attendu (nombre), trouvé « douze mille »", nil},
-		{"unreadable date", func(f *excelize.File) error {
-			return workbooktest.Set(f, workbook.SheetLieux, "Jour2", 0, "fin septembre")
-		},
-			workbook.SheetLieux, "B7", model.Erreur, "date attendue (JJ/MM/AAAA), trouvé « fin septembre »", nil},
-		{"day that does not exist", func(f *excelize.File) error {
-			return workbooktest.Set(f, workbook.SheetLieux, "Jour1", 0, "31/09/2025")
-		},
-			workbook.SheetLieux, "B6", model.Erreur, "date inexistante « 31/09/2025 » : septembre n’a que 30 jours", nil},
-		{"29 February of a common year", func(f *excelize.File) error {
-			return workbooktest.Set(f, workbook.SheetAnnexes, "Date", 0, "29/02/2025")
-		},
-			workbook.SheetAnnexes, "E5", model.Erreur, "février n’a que 28 jours", nil},
-		{"unreadable yes/no", func(f *excelize.File) error {
-			return workbooktest.Set(f, workbook.SheetCollectivite, "Charte", 0, "bof")
-		},
-			workbook.SheetCollectivite, "B20", model.Avertissement, "réponse attendue (oui ou non), trouvé « bof » : le dossier la lit comme « non »", nil},
-		{"availability in words", func(f *excelize.File) error {
-			return workbooktest.Set(f, workbook.SheetLieux, "Disponibilite", 0, "en cours de réservation")
-		},
-			workbook.SheetLieux, "H13", model.Avertissement, "le dossier la lit comme « non »", nil},
-		{"ETP as a percentage", func(f *excelize.File) error {
-			return workbooktest.Set(f, workbook.SheetMoyens, "ETP", 0, "40 %")
-		},
-			workbook.SheetMoyens, "C5", model.Erreur, "nombre d’ETP attendu, trouvé « 40 % »", nil},
-		{"weekday not the date's", func(f *excelize.File) error {
-			return workbooktest.Set(f, workbook.SheetLieux, "Jour1", 0, "mercredi 25 septembre 2025")
-		},
-			workbook.SheetLieux, "B6", model.Avertissement, "le 25 septembre 2025 est un jeudi", nil},
-		{"error value", func(f *excelize.File) error {
-			return workbooktest.Set(f, workbook.SheetCollectivite, "Population", 0, "#REF!")
-		},
-			workbook.SheetCollectivite, "B6", model.Erreur, "erreur « #REF! »", nil},
+		{"unreadable amount", set(workbook.SheetBudget, "Montant", "douze mille"), workbook.SheetBudget, "E5", model.Erreur, "montant attendu (nombre), trouvé « douze mille »", nil},
+		{"unreadable date", set(workbook.SheetLieux, "Jour2", "fin septembre"), workbook.SheetLieux, "B7", model.Erreur, "date attendue (JJ/MM/AAAA), trouvé « fin septembre »", nil},
+		{"day that does not exist", set(workbook.SheetLieux, "Jour1", "31/09/2025"), workbook.SheetLieux, "B6", model.Erreur, "date inexistante « 31/09/2025 » : septembre n’a que 30 jours", nil},
+		{"29 February of a common year", set(workbook.SheetAnnexes, "Date", "29/02/2025"), workbook.SheetAnnexes, "E5", model.Erreur, "février n’a que 28 jours", nil},
+		{"unreadable yes/no", set(workbook.SheetCollectivite, "Charte", "bof"), workbook.SheetCollectivite, "B20", model.Avertissement, "réponse attendue (oui ou non), trouvé « bof » : le dossier la lit comme « non »", nil},
+		{"availability in words", set(workbook.SheetLieux, "Disponibilite", "en cours de réservation"), workbook.SheetLieux, "H13", model.Avertissement, "le dossier la lit comme « non »", nil},
+		{"ETP as a percentage", set(workbook.SheetMoyens, "ETP", "40 %"), workbook.SheetMoyens, "C5", model.Erreur, "nombre d’ETP attendu, trouvé « 40 % »", nil},
+		{"weekday not the date's", set(workbook.SheetLieux, "Jour1", "mercredi 25 septembre 2025"), workbook.SheetLieux, "B6", model.Avertissement, "le 25 septembre 2025 est un jeudi", nil},
+		{"error value", set(workbook.SheetCollectivite, "Population", "#REF!"), workbook.SheetCollectivite, "B6", model.Erreur, "erreur « #REF! »", nil},
 		{"formula error", func(f *excelize.File) error {
 			return f.SetCellFormula(workbook.SheetCollectivite, workbooktest.MustCell(t, workbook.SheetCollectivite, "Population", 0), "1/0")
 		}, workbook.SheetCollectivite, "B6", model.Erreur, "impossible à calculer", nil},
@@ -249,20 +232,10 @@ func TestReadCellProblems(t *testing.T) {
 			return workbooktest.Set(f, workbook.SheetCollectivite, "Nom", 0, "Rennes")
 		}, workbook.SheetCollectivite, "B11", model.Erreur, "texte trop long : 50\u202f000 caractères, 10\u202f000 au plus",
 			func(c *model.Candidature) bool { return c.Collectivite.Nom == "Rennes" }},
-		{"long short text", func(f *excelize.File) error {
-			return workbooktest.Set(f, workbook.SheetCollectivite, "Ville", 0, strings.Repeat("a", 400))
-		},
-			workbook.SheetCollectivite, "B9", model.Erreur, "texte trop long : 400 caractères, 300 au plus", nil},
-		{"boolean in an amount", func(f *excelize.File) error { return workbooktest.Set(f, workbook.SheetBudget, "Montant", 0, true) },
-			workbook.SheetBudget, "E5", model.Erreur, "montant attendu (nombre), trouvé « VRAI »", nil},
-		{"unknown category", func(f *excelize.File) error {
-			return workbooktest.Set(f, workbook.SheetBudget, "Categorie", 0, "Divers")
-		},
-			workbook.SheetBudget, "A5", model.Erreur, "choix attendu parmi la liste", nil},
-		{"other partner kind", func(f *excelize.File) error {
-			return workbooktest.Set(f, workbook.SheetPartenaires, "Type", 0, "Coopérative")
-		},
-			workbook.SheetPartenaires, "B5", model.Avertissement, "trouvé « Coopérative »", func(c *model.Candidature) bool { return c.Partenaires[0].Type == "Coopérative" }},
+		{"long short text", set(workbook.SheetCollectivite, "Ville", strings.Repeat("a", 400)), workbook.SheetCollectivite, "B9", model.Erreur, "texte trop long : 400 caractères, 300 au plus", nil},
+		{"boolean in an amount", set(workbook.SheetBudget, "Montant", true), workbook.SheetBudget, "E5", model.Erreur, "montant attendu (nombre), trouvé « VRAI »", nil},
+		{"unknown category", set(workbook.SheetBudget, "Categorie", "Divers"), workbook.SheetBudget, "A5", model.Erreur, "choix attendu parmi la liste", nil},
+		{"other partner kind", set(workbook.SheetPartenaires, "Type", "Coopérative"), workbook.SheetPartenaires, "B5", model.Avertissement, "trouvé « Coopérative »", func(c *model.Candidature) bool { return c.Partenaires[0].Type == "Coopérative" }},
 		{"renamed sheet", func(f *excelize.File) error { return f.SetSheetName(workbook.SheetBudget, "Budget 2025") },
 			workbook.SheetBudget, "", model.Erreur, "feuille « Budget » introuvable ; feuilles présentes : « Mode d'emploi », « Collectivité »", nil},
 		{"deleted sheet", func(f *excelize.File) error { return f.DeleteSheet(workbook.SheetNECLocaux) },

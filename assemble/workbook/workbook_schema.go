@@ -82,7 +82,7 @@ const (
 	tableKind
 )
 
-// sheetBlock is a form or a table within a sheet.
+// SheetBlock is a form or a table within a sheet.
 type SheetBlock struct {
 	Kind    sheetBlockKind
 	name    string // the model's name for the records ("Lieux", "Moments"…)
@@ -137,7 +137,7 @@ var (
 	annexeTypes       = []string{"Lettre de soutien", "Délibération", "Attestation", "Autre"}
 )
 
-// schema is the workbook, sheet by sheet, in the call's order. The guide
+// Schema is the workbook, sheet by sheet, in the call's order. The guide
 // sheet is written from the call and never read.
 var Schema = []sheetSpec{
 	{
@@ -375,7 +375,7 @@ func (s sheetSpec) layout(counts []int) []blockLayout {
 	return out
 }
 
-// sheetByName returns the spec of a data sheet.
+// SheetByName returns the spec of a data sheet.
 func SheetByName(name string) (sheetSpec, bool) {
 	for _, s := range Schema {
 		if s.Name == name {
@@ -452,7 +452,7 @@ func CellFor(sheet, key string, row int) (string, error) {
 	return "", fmt.Errorf("feuille « %s » : champ %q inconnu (connus : %s)", sheet, key, strings.Join(keys, ", "))
 }
 
-// modelOf returns the part of c that block b fills: a struct for a form, a
+// ModelOf returns the part of c that block b fills: a struct for a form, a
 // slice of structs for a table. The schema names model fields by their Go
 // names; TestSchemaMatchesModel keeps the two in step.
 func ModelOf(c *model.Candidature, b SheetBlock) reflect.Value {

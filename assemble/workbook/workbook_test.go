@@ -106,12 +106,26 @@ func ExampleCellFor() {
 	// B15
 }
 
+// parseCase is a text and what a parser should read in it.
+type parseCase[T comparable] struct {
+	in   string
+	want T
+	ok   bool
+}
+
+// testParser runs parse, named name in messages, on each case.
+func testParser[T comparable](t *testing.T, name string, parse func(string) (T, bool), tests []parseCase[T]) {
+	t.Helper()
+	for _, tt := range tests {
+		got, ok := parse(tt.in)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("%s(%q) = %v, %v; want %v, %v", name, tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
 func TestParseAmount(t *testing.T) {
-	tests := []struct {
-		in   string
-		want int64
-		ok   bool
-	}{
+	testParser(t, "parseAmount", parseAmount, []parseCase[int64]{
 		{"12500", 1250000, true},
 		{"12 500 €", 1250000, true},
 		{"12\u00a0500\u00a0€", 1250000, true},
@@ -149,21 +163,11 @@ func TestParseAmount(t *testing.T) {
 		{"12,50,00", 0, false},
 		{"12 500 $", 0, false},
 		{"9999999999999999", 0, false},
-	}
-	for _, tt := range tests {
-		got, ok := parseAmount(tt.in)
-		if ok != tt.ok || got != tt.want {
-			t.Errorf("parseAmount(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
+	})
 }
 
 func TestParseInt(t *testing.T) {
-	tests := []struct {
-		in   string
-		want int64
-		ok   bool
-	}{
+	testParser(t, "parseInt", parseInt, []parseCase[int64]{
 		{"2400", 2400, true},
 		{"2 400", 2400, true},
 		{"2\u00a0400", 2400, true},
@@ -174,33 +178,17 @@ func TestParseInt(t *testing.T) {
 		{"2400,5", 0, false},
 		{"environ 2000", 0, false},
 		{"beaucoup", 0, false},
-	}
-	for _, tt := range tests {
-		got, ok := parseInt(tt.in)
-		if ok != tt.ok || got != tt.want {
-			t.Errorf("parseInt(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
+	})
 }
 
 func TestParseDecimal(t *testing.T) {
-	tests := []struct {
-		in   string
-		want float64
-		ok   bool
-	}{
+	testParser(t, "parseDecimal", parseDecimal, []parseCase[float64]{
 		{"0,5", 0.5, true},
 		{"1.5", 1.5, true},
 		{"2", 2, true},
 		{" 1,25 ", 1.25, true},
 		{"un demi", 0, false},
-	}
-	for _, tt := range tests {
-		got, ok := parseDecimal(tt.in)
-		if ok != tt.ok || got != tt.want {
-			t.Errorf("parseDecimal(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
+	})
 }
 
 func TestParseDate(t *testing.T) {

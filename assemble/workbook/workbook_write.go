@@ -573,7 +573,7 @@ func helpText(fd field) string {
 	return s
 }
 
-// exampleText is what is expected, with an example.
+// ExampleText is what is expected, with an example.
 func ExampleText(fd field) string {
 	s := fd.help
 	if fd.example != "" {
@@ -660,7 +660,7 @@ func (wr *writer) list(fd field) (string, error) {
 	return name, nil
 }
 
-// clip cuts s to n UTF-16 units (Excel's unit for its limits), with an ellipsis.
+// Clip cuts s to n UTF-16 units (Excel's unit for its limits), with an ellipsis.
 func Clip(s string, n int) string {
 	units := 0
 	for i, r := range s {
