@@ -458,7 +458,7 @@ func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, error) {
 	}{
 		{"comparaison.pdf", func(w io.Writer) error {
 			pdf, err := finished(func(w io.Writer) error {
-				return render.RenderComparison(w, opt.Call, rows, render.ComparisonOptions{Fonts: opt.Fonts, Created: opt.Now})
+				return render.Comparison(w, opt.Call, rows, render.ComparisonOptions{Fonts: opt.Fonts, Created: opt.Now})
 			})
 			if err != nil {
 				return err
@@ -466,7 +466,7 @@ func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, error) {
 			_, err = w.Write(pdf)
 			return err
 		}},
-		{"comparaison.xlsx", func(w io.Writer) error { return workbook.WriteCompareXLSX(w, opt.Call, rows) }},
+		{"comparaison.xlsx", func(w io.Writer) error { return workbook.WriteComparison(w, opt.Call, rows) }},
 		{"comparaison.csv", func(w io.Writer) error { return WriteCompareCSV(w, opt.Call, rows) }},
 	} {
 		path := filepath.Join(opt.OutDir, out.name)

@@ -27,7 +27,7 @@ func candidateFolder(t testing.TB, call *model.Call, dir string, c *model.Candid
 		t.Fatal(err)
 	}
 	var wb bytes.Buffer
-	if err := workbook.WriteWorkbook(&wb, call, c); err != nil {
+	if err := workbook.Write(&wb, call, c); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "candidature.xlsx"), wb.Bytes(), 0o644); err != nil {

@@ -61,7 +61,7 @@ func Init(call *model.Call, path string, force bool) (string, error) {
 		path = call.WorkbookName
 	}
 	err := writeAtomic(path, !force, func(w io.Writer) error {
-		return workbook.WriteWorkbook(w, call, nil)
+		return workbook.Write(w, call, nil)
 	})
 	if errors.Is(err, fs.ErrExist) {
 		return "", fmt.Errorf("%s existe déjà : choisissez un autre nom (-o) ou ajoutez --force pour le remplacer", path)

@@ -53,7 +53,7 @@ func sampleFolder(t testing.TB, name string) string {
 // fingerprint; two renderings of the dossier's pages alone too.
 func TestBuildReproducible(t *testing.T) {
 	wb := sampleFolder(t, "belrive")
-	c, _, err := workbook.ReadWorkbookFile(wb)
+	c, _, err := workbook.ReadFile(wb)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestBuildReproducible(t *testing.T) {
 	var prints []string
 	for range 2 {
 		var buf bytes.Buffer
-		opt := render.RenderOptions{Fonts: fonts.FS, Created: july, Criteria: check.Evaluate(c, call), Fingerprint: "f"}
+		opt := render.Options{Fonts: fonts.FS, Created: july, Criteria: check.Evaluate(c, call), Fingerprint: "f"}
 		if _, err := render.Render(&buf, c, call, opt); err != nil {
 			t.Fatal(err)
 		}
@@ -89,13 +89,13 @@ func TestBuildReproducible(t *testing.T) {
 // rewriteWorkbook reads the workbook at path, applies edit, writes it back.
 func rewriteWorkbook(t testing.TB, path string, edit func(*model.Candidature)) *model.Candidature {
 	t.Helper()
-	c, _, err := workbook.ReadWorkbookFile(path)
+	c, _, err := workbook.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	edit(c)
 	var buf bytes.Buffer
-	if err := workbook.WriteWorkbook(&buf, testkit.Call(t), c); err != nil {
+	if err := workbook.Write(&buf, testkit.Call(t), c); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
@@ -110,7 +110,7 @@ func rewriteWorkbook(t testing.TB, path string, edit func(*model.Candidature)) *
 func TestBuildFailureLeavesNothing(t *testing.T) {
 	wb := sampleFolder(t, "haut-verdal")
 	dir := filepath.Dir(wb)
-	c, _, err := workbook.ReadWorkbookFile(wb)
+	c, _, err := workbook.ReadFile(wb)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func listDir(t testing.TB, dir string) string {
 
 func TestBuildNeverOverwritesAnInput(t *testing.T) {
 	wb := sampleFolder(t, "haut-verdal")
-	c, _, err := workbook.ReadWorkbookFile(wb)
+	c, _, err := workbook.ReadFile(wb)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,10 +316,10 @@ func TestBuildSplit(t *testing.T) {
 	if res.Annexes != filepath.Join(dir, "dossier-annexes.pdf") {
 		t.Fatalf("annexes written to %q", res.Annexes)
 	}
-	c, _, _ := workbook.ReadWorkbookFile(wb)
+	c, _, _ := workbook.ReadFile(wb)
 	letterPages := 0
 	for _, a := range c.Annexes {
-		l, err := letters.ReadLetterFile(filepath.Join(dir, a.Fichier), letters.LetterOptions{})
+		l, err := letters.ReadFile(filepath.Join(dir, a.Fichier), letters.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -39,12 +39,12 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 	}
 
 	frontPDF, err := finished(func(w io.Writer) error {
-		return render.RenderBundleFront(w, opt.Call, entries, front, opt.Fonts, opt.Now)
+		return render.BundleFront(w, opt.Call, entries, front, opt.Fonts, opt.Now)
 	})
 	if err != nil {
 		return "", fmt.Errorf("%s : %w", path, err)
 	}
-	blankPDF, err := finished(func(w io.Writer) error { return render.RenderBlankPage(w, opt.Fonts, opt.Now) })
+	blankPDF, err := finished(func(w io.Writer) error { return render.BlankPage(w, opt.Fonts, opt.Now) })
 	if err != nil {
 		return "", fmt.Errorf("%s : %w", path, err)
 	}

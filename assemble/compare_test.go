@@ -89,7 +89,7 @@ func TestWriteCompareCSV(t *testing.T) {
 func TestWriteCompareXLSX(t *testing.T) {
 	call, rows := compareRows(t)
 	var buf bytes.Buffer
-	if err := workbook.WriteCompareXLSX(&buf, call, rows); err != nil {
+	if err := workbook.WriteComparison(&buf, call, rows); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -130,9 +130,9 @@ func TestWriteCompareXLSX(t *testing.T) {
 	}
 }
 
-// TestRenderComparison: the comparison names every candidate, each
+// TestComparisonPDF: the comparison names every candidate, each
 // criterion with its verdict, the key figures in French, on A4 landscape.
-func TestRenderComparison(t *testing.T) {
+func TestComparisonPDF(t *testing.T) {
 	call := testkit.Call(t)
 	var rows []model.Row
 	for _, name := range []string{"belrive", "haut-verdal", "sarrine"} {
@@ -140,7 +140,7 @@ func TestRenderComparison(t *testing.T) {
 		rows = append(rows, RowOf(c, call, check.Evaluate(c, call)))
 	}
 	pdf, err := finished(func(w io.Writer) error {
-		return render.RenderComparison(w, call, rows, render.ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)})
+		return render.Comparison(w, call, rows, render.ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -63,7 +63,7 @@ func takeIn(fsys fs.FS, name, display string, call *model.Call) (*intake, error)
 		}
 	}
 	in := &intake{c: c}
-	in.findings = append(findings, consequences(findings, check.Check(c, call))...)
+	in.findings = append(findings, consequences(findings, check.Candidature(c, call))...)
 	in.readFiles(dir)
 	workbook.SortFindings(in.findings)
 	return in, nil
@@ -79,7 +79,7 @@ func readWorkbook(fsys fs.FS, name, display string) (*model.Candidature, []model
 	if err != nil {
 		return nil, nil, workbook.FileError(display, err)
 	}
-	c, findings, err := workbook.ReadWorkbook(bytes.NewReader(data), int64(len(data)), display)
+	c, findings, err := workbook.Read(bytes.NewReader(data), int64(len(data)), display)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -137,7 +137,7 @@ func (in *intake) readFiles(dir fs.FS) {
 				Hint: "réduisez les scans (150 ppp suffisent) ou retirez des pièces"})
 			continue
 		}
-		l, err := letters.ReadLetter(a.Fichier, data, letters.LetterOptions{})
+		l, err := letters.Read(a.Fichier, data, letters.Options{})
 		if err == nil && pages+l.Pages > maxLettersPages {
 			over = true
 			in.findings = append(in.findings, model.Finding{Severity: model.Erreur, Sheet: workbook.SheetAnnexes, Cell: cell,

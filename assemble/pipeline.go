@@ -97,7 +97,7 @@ func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
 	fingerprint := sha256.New()
 	fmt.Fprintf(fingerprint, "workbook %s\n", c.Source.SHA256)
 	var merged []*letters.Letter
-	var annexes []render.Annex
+	var annexes []render.Annexe
 	seen := map[*letters.Letter]bool{}
 	for i, a := range c.Annexes {
 		l := in.letters[i]
@@ -107,7 +107,7 @@ func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
 		seen[l] = true
 		fmt.Fprintf(fingerprint, "letter %s\n", l.SHA256)
 		merged = append(merged, l)
-		annexes = append(annexes, render.Annex{
+		annexes = append(annexes, render.Annexe{
 			Title: a.Titre, Organisation: a.Organisation, Signataire: a.Signataire,
 			Kind: a.Type, Date: a.Date, File: a.Fichier, Pages: l.Pages,
 		})
@@ -118,7 +118,7 @@ func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
 	}
 	row.Empreinte = hex.EncodeToString(fingerprint.Sum(nil))
 
-	ropt := render.RenderOptions{
+	ropt := render.Options{
 		Fonts:       opt.Fonts,
 		Created:     opt.Now,
 		Fingerprint: row.Empreinte,
@@ -232,7 +232,7 @@ func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) (
 	// The annexes: an unnumbered cover naming the dossier, then the letters
 	// numbered as in the whole (page Pages+1 onwards).
 	cover, err := finished(func(w io.Writer) error {
-		return render.RenderAnnexCover(w, opt.Call, c, name, l, opt.Fonts, opt.Now)
+		return render.AnnexCover(w, opt.Call, c, name, l, opt.Fonts, opt.Now)
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("annexes : %w", err)

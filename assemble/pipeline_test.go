@@ -118,7 +118,7 @@ func TestBuildFSNeverOpensWhatIsNotAFile(t *testing.T) {
 func TestBuildDuplicateRowsMergeOnce(t *testing.T) {
 	src := testkit.Path(t, "samples", "haut-verdal", "candidature.xlsx")
 	fsys := mapFolder(t, filepath.Dir(src))
-	c, _, err := workbook.ReadWorkbook(bytes.NewReader(fsys["candidature.xlsx"].Data), int64(len(fsys["candidature.xlsx"].Data)), "x")
+	c, _, err := workbook.Read(bytes.NewReader(fsys["candidature.xlsx"].Data), int64(len(fsys["candidature.xlsx"].Data)), "x")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestBuildDuplicateRowsMergeOnce(t *testing.T) {
 func TestBuildOutputsNeverInputs(t *testing.T) {
 	wb := sampleFolder(t, "haut-verdal")
 	dir := filepath.Dir(wb)
-	c, _, err := workbook.ReadWorkbookFile(wb)
+	c, _, err := workbook.ReadFile(wb)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestBuildOutputsNeverInputs(t *testing.T) {
 func bookOf(t testing.TB, c *model.Candidature) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := workbook.WriteWorkbook(&buf, testkit.Call(t), c); err != nil {
+	if err := workbook.Write(&buf, testkit.Call(t), c); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

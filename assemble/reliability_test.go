@@ -110,7 +110,7 @@ func TestFIFONeverWaits(t *testing.T) {
 func TestLettersCapped(t *testing.T) {
 	wb := sampleFolder(t, "haut-verdal")
 	dir := filepath.Dir(wb)
-	c, _, err := workbook.ReadWorkbookFile(wb)
+	c, _, err := workbook.ReadFile(wb)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestLettersCapped(t *testing.T) {
 func TestBuildNoOutputOverAnInput(t *testing.T) {
 	wb := sampleFolder(t, "haut-verdal")
 	dir := filepath.Dir(wb)
-	c, _, err := workbook.ReadWorkbookFile(wb)
+	c, _, err := workbook.ReadFile(wb)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +401,7 @@ func TestForeignWorkbookOneError(t *testing.T) {
 		}
 		return nil
 	})
-	_, _, err := workbook.ReadWorkbook(bytes.NewReader(data), int64(len(data)), "autre.xlsx")
+	_, _, err := workbook.Read(bytes.NewReader(data), int64(len(data)), "autre.xlsx")
 	if !errors.Is(err, workbook.ErrNotOurForm) || !strings.Contains(err.Error(), "feuilles attendues") || !strings.Contains(err.Error(), workbook.SheetAnnexes) {
 		t.Errorf("foreign workbook: %v", err)
 	}

@@ -531,7 +531,7 @@ const sampleErrors = "exemple-erreurs"
 
 // sampleMistake is a typing mistake the model cannot hold (text in a number
 // or date cell): the generator writes it into the cell of field key of
-// sheet, record row, after WriteWorkbook.
+// sheet, record row, after workbook.Write.
 type sampleMistake struct {
 	sheet, key string
 	row        int
@@ -583,7 +583,7 @@ func sampleWithErrors() (*model.Candidature, []sampleMistake) {
 func sampleBytes(t *testing.T, call *model.Call, c *model.Candidature, mistakes []sampleMistake) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := workbook.WriteWorkbook(&buf, call, c); err != nil {
+	if err := workbook.Write(&buf, call, c); err != nil {
 		t.Fatal(err)
 	}
 	if len(mistakes) == 0 {
@@ -695,7 +695,7 @@ func sampleFindingPlaces(fs []model.Finding, sev model.Severity) []string {
 }
 
 // TestSamples checks that each committed sample workbook is the one
-// WriteWorkbook makes today, that it reads back to its literal and gets the
+// workbook.Write makes today, that it reads back to its literal and gets the
 // verdicts it was made for, and that the error example gives the errors it
 // was made for. With -update-samples it first rewrites the workbooks.
 func TestSamples(t *testing.T) {
@@ -735,7 +735,7 @@ func TestSamples(t *testing.T) {
 	for name, want := range sampleCandidatures() {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(samplesDir, name)
-			got, findings, err := workbook.ReadWorkbookFile(filepath.Join(dir, sampleWorkbook))
+			got, findings, err := workbook.ReadFile(filepath.Join(dir, sampleWorkbook))
 			if err != nil {
 				t.Fatalf("%v (%s)", err, regenerate)
 			}

@@ -12,12 +12,12 @@ import (
 	"unicode/utf8"
 )
 
-// Check judges c against the call: required answers, the call's criteria
+// Candidature judges c against the call: required answers, the call's criteria
 // (capacity, dates, window), the budget's balance, plausible figures and
 // contact formats. It reads no file: the files a workbook names are the
 // intake's (package assemble). The findings come in sheet order, then cell
 // order.
-func Check(c *model.Candidature, call *model.Call) []model.Finding {
+func Candidature(c *model.Candidature, call *model.Call) []model.Finding {
 	k := &checker{c: c, call: call}
 	k.required()
 	k.collectivite()

@@ -32,11 +32,11 @@ func readRich(t testing.TB) *model.Candidature {
 }
 
 func TestCheckRichIsClean(t *testing.T) {
-	if fs := Check(readRich(t), testkit.Call(t)); len(fs) != 0 {
+	if fs := Candidature(readRich(t), testkit.Call(t)); len(fs) != 0 {
 		t.Errorf("findings on a valid candidature: %v", fs)
 	}
 	// Built in code, without refs: the same verdict.
-	if fs := Check(testkit.RichCandidature(), testkit.Call(t)); len(fs) != 0 {
+	if fs := Candidature(testkit.RichCandidature(), testkit.Call(t)); len(fs) != 0 {
 		t.Errorf("findings on a valid candidature without refs: %v", fs)
 	}
 }
@@ -123,7 +123,7 @@ func TestCheckRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := readRich(t)
 			tt.mutate(c)
-			fs := Check(c, testkit.Call(t))
+			fs := Candidature(c, testkit.Call(t))
 			if !testkit.HasFinding(fs, tt.sheet, tt.cell, tt.sev, tt.fragment) {
 				t.Errorf("no %v at %s!%s with %q in:\n%s", tt.sev, tt.sheet, tt.cell, tt.fragment, testkit.FindingsText(fs))
 			}
@@ -142,7 +142,7 @@ func TestCheckBudgetSideFromCategory(t *testing.T) {
 	for i := range c.Budget {
 		c.Budget[i].Sens = 0
 	}
-	if fs := Check(c, testkit.Call(t)); len(fs) != 0 {
+	if fs := Candidature(c, testkit.Call(t)); len(fs) != 0 {
 		t.Errorf("findings: %v", fs)
 	}
 	if got := c.Totals(); got.Charges != 9_500_000 || got.Produits != 9_500_000 || got.EnNatureCharges != 1_500_000 || got.Acquis != 6_500_000 || got.Sollicite != 1_500_000 {
@@ -158,7 +158,7 @@ func TestCheckOrder(t *testing.T) {
 	c.Collectivite.ContactTel = "123"   // Collectivité!B16
 	c.Collectivite.ContactEmail = "x@y" // Collectivité!B15
 	c.Lieux[1].Disponibilite = false    // Lieux et dates!H14
-	fs := Check(c, testkit.Call(t))
+	fs := Candidature(c, testkit.Call(t))
 	var places []string
 	for _, f := range fs {
 		places = append(places, f.Place())
@@ -180,7 +180,7 @@ func TestCheckAfterUnreadCell(t *testing.T) {
 		return workbooktest.Set(f, workbook.SheetCollectivite, "Population", 0, "beaucoup")
 	})
 	c, read := workbooktest.ReadBook(t, b)
-	checked := Check(c, testkit.Call(t))
+	checked := Candidature(c, testkit.Call(t))
 	all := append(append([]model.Finding{}, checked...), read...)
 	workbook.SortFindings(all)
 	var got []string
@@ -214,7 +214,7 @@ func TestCheckTextNumbers(t *testing.T) {
 	if c.Budget[0].Montant != 1_250_000 || c.Equipe[1].ETP != 0.5 {
 		t.Errorf("read %d and %v", c.Budget[0].Montant, c.Equipe[1].ETP)
 	}
-	fs := Check(c, testkit.Call(t))
+	fs := Candidature(c, testkit.Call(t))
 	for _, w := range []struct{ sheet, cell, what string }{{workbook.SheetBudget, "E5", "montant saisi comme du texte"}, {workbook.SheetMoyens, "C6", "ETP saisi comme du texte"}} {
 		if !testkit.HasFinding(fs, w.sheet, w.cell, model.Avertissement, w.what) {
 			t.Errorf("no warning at %s!%s in:\n%s", w.sheet, w.cell, testkit.FindingsText(fs))
@@ -321,20 +321,20 @@ func ExampleEvaluate() {
 
 func templatesFS() fs.FS { return templates.FS }
 
-func ExampleCheck() {
+func ExampleCandidature() {
 	call, _ := model.LoadCall(templatesFS(), "nec-2025.yaml")
 	var buf bytes.Buffer
 	c := &model.Candidature{Lieux: []model.Lieu{{Nom: "Couvent des Jacobins", Adresse: "Rennes", Capacite: 1500, Pleniere: 800, Disponibilite: true}}}
-	if err := workbook.WriteWorkbook(&buf, call, c); err != nil {
+	if err := workbook.Write(&buf, call, c); err != nil {
 		fmt.Println(err)
 		return
 	}
-	read, _, err := workbook.ReadWorkbook(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "candidature.xlsx")
+	read, _, err := workbook.Read(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "candidature.xlsx")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for _, f := range Check(read, call) {
+	for _, f := range Candidature(read, call) {
 		if f.Sheet == "Lieux et dates" {
 			// No-break spaces printed as plain ones here.
 			fmt.Println(strings.NewReplacer(french.NNBSP, " ", french.NBSP, " ").Replace(f.String()))
@@ -355,7 +355,7 @@ func TestBlankTemplate(t *testing.T) {
 	if !reflect.DeepEqual(testkit.WithoutRefs(got), &model.Candidature{}) {
 		t.Errorf("blank template reads as %+v", testkit.WithoutRefs(got))
 	}
-	findings := Check(got, testkit.Call(t))
+	findings := Candidature(got, testkit.Call(t))
 	if len(findings) == 0 {
 		t.Fatal("no findings on a blank template")
 	}
@@ -406,7 +406,7 @@ func TestValidEmailPhone(t *testing.T) {
 
 // FuzzReadWorkbook reads arbitrary bytes as a workbook: never a panic (the
 // reader's last-resort recover is reported as a failure here), always a
-// *WorkbookError or findings with a place.
+// *workbook.Error or findings with a place.
 func FuzzReadWorkbook(f *testing.F) {
 	f.Add(workbooktest.WriteBook(f, nil))
 	f.Add(workbooktest.WriteBook(f, testkit.RichCandidature()))
@@ -425,19 +425,19 @@ func FuzzReadWorkbook(f *testing.F) {
 	}
 	call := testkit.Call(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		c, fs, err := workbook.ReadWorkbook(bytes.NewReader(b), int64(len(b)), "fuzz.xlsx")
+		c, fs, err := workbook.Read(bytes.NewReader(b), int64(len(b)), "fuzz.xlsx")
 		var pe *workbook.PanicError
 		if errors.As(err, &pe) {
 			t.Fatalf("panic: %v", err)
 		}
 		if err != nil {
-			var we *workbook.WorkbookError
+			var we *workbook.Error
 			if !errors.As(err, &we) || we.Err == nil {
 				t.Fatalf("error %T: %v", err, err)
 			}
 			return
 		}
-		for _, f := range append(fs, Check(c, call)...) {
+		for _, f := range append(fs, Candidature(c, call)...) {
 			if f.Sheet == "" || f.Message == "" {
 				t.Fatalf("finding without a place or message: %#v", f)
 			}
@@ -453,11 +453,11 @@ func BenchmarkReadAndCheck(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		c, _, err := workbook.ReadWorkbook(bytes.NewReader(data), int64(len(data)), "bench.xlsx")
+		c, _, err := workbook.Read(bytes.NewReader(data), int64(len(data)), "bench.xlsx")
 		if err != nil {
 			b.Fatal(err)
 		}
-		if fs := Check(c, call); model.HasError(fs) {
+		if fs := Candidature(c, call); model.HasError(fs) {
 			b.Fatal(fs)
 		}
 		Evaluate(c, call)

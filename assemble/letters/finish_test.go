@@ -22,10 +22,10 @@ var finishCreated = time.Date(2024, time.July, 10, 9, 30, 0, 0, time.UTC)
 func renderedDossier(t testing.TB) ([]byte, []int, *render.Layout) {
 	t.Helper()
 	var buf bytes.Buffer
-	lay, err := render.Render(&buf, testkit.RichCandidature(), testkit.Call(t), render.RenderOptions{
+	lay, err := render.Render(&buf, testkit.RichCandidature(), testkit.Call(t), render.Options{
 		Created:     finishCreated,
 		Fingerprint: strings.Repeat("0f", 32),
-		Annexes: []render.Annex{
+		Annexes: []render.Annexe{
 			{Title: "Lettre de soutien de la Région", Organisation: "Région Bretagne", Pages: 2},
 			{Title: "Délibération du conseil", Pages: 1},
 		},
@@ -162,15 +162,15 @@ func TestFinishSheets(t *testing.T) {
 	_, _, lay := renderedDossier(t)
 	for name, draw := range map[string]func(*bytes.Buffer) error{
 		"comparison": func(w *bytes.Buffer) error {
-			return render.RenderComparison(w, call, nil, render.ComparisonOptions{Created: finishCreated})
+			return render.Comparison(w, call, nil, render.ComparisonOptions{Created: finishCreated})
 		},
 		"bundle front": func(w *bytes.Buffer) error {
 			entries := []render.BundleEntry{{Name: "Rennes Métropole", Pages: 14, Start: 3}}
-			return render.RenderBundleFront(w, call, entries, render.FrontPages(len(entries)), nil, finishCreated)
+			return render.BundleFront(w, call, entries, render.FrontPages(len(entries)), nil, finishCreated)
 		},
-		"blank page": func(w *bytes.Buffer) error { return render.RenderBlankPage(w, nil, finishCreated) },
+		"blank page": func(w *bytes.Buffer) error { return render.BlankPage(w, nil, finishCreated) },
 		"annex cover": func(w *bytes.Buffer) error {
-			return render.RenderAnnexCover(w, call, testkit.RichCandidature(), "dossier.pdf", lay, nil, finishCreated)
+			return render.AnnexCover(w, call, testkit.RichCandidature(), "dossier.pdf", lay, nil, finishCreated)
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

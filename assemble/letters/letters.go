@@ -15,7 +15,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
 
-// defaultMaxBytes is the input size limit used when LetterOptions.MaxBytes is zero.
+// defaultMaxBytes is the input size limit used when letters.Options.MaxBytes is zero.
 const defaultMaxBytes = 50_000_000
 
 // readTimeout bounds the time pdfcpu may spend parsing one letter; pdfcpu
@@ -36,12 +36,12 @@ type Letter struct {
 	// image) as a Form XObject. It holds no catalog-level features
 	// (no outline, forms, names, actions, attachments, encryption), so Merge
 	// only copies page contents and resources from it. It is never
-	// modified after ReadLetter, so one Letter may be merged concurrently.
+	// modified after letters.Read, so one Letter may be merged concurrently.
 	pdf []byte
 }
 
-// LetterOptions tunes ReadLetter.
-type LetterOptions struct {
+// Options tunes letters.Read.
+type Options struct {
 	MaxBytes int64 // refuse larger inputs (default 50 MB when zero)
 	DPI      int   // scans with more pixels than this at their printed size are downsampled (default 200 when zero)
 	// MaxPixels refuses larger images before decoding them (default 50 million
@@ -50,28 +50,28 @@ type LetterOptions struct {
 	MaxPixels int
 }
 
-func (o LetterOptions) maxPixels() int {
+func (o Options) maxPixels() int {
 	if o.MaxPixels <= 0 {
 		return 50_000_000
 	}
 	return o.MaxPixels
 }
 
-func (o LetterOptions) maxBytes() int64 {
+func (o Options) maxBytes() int64 {
 	if o.MaxBytes <= 0 {
 		return defaultMaxBytes
 	}
 	return o.MaxBytes
 }
 
-func (o LetterOptions) dpi() int {
+func (o Options) dpi() int {
 	if o.DPI <= 0 {
 		return 200
 	}
 	return o.DPI
 }
 
-// Sentinel causes carried by LetterError.Err; test them with errors.Is.
+// Sentinel causes carried by letters.Error.Err; test them with errors.Is.
 var (
 	ErrLetterEmpty    = errors.New("empty file")
 	ErrLetterTooLarge = errors.New("file too large")
@@ -98,29 +98,29 @@ const (
 	maxImageStreamBytes = 512 << 20
 )
 
-// LetterError reports why a letter was refused. Its message is French,
+// Error reports why a letter was refused. Its message is French,
 // starts lower-case and names the file, e.g.
 // « fichier « x.pdf » : protégé par un mot de passe d’ouverture : demandez une version sans mot de passe ».
-type LetterError struct {
+type Error struct {
 	Name   string // file name as given to ReadLetter
 	Reason string // French reason, lower-case, without the file name
 	Err    error  // cause; wraps one of the ErrLetter* sentinels when known
 }
 
 // Error implements error.
-func (e *LetterError) Error() string {
+func (e *Error) Error() string {
 	return fmt.Sprintf("fichier « %s » : %s", e.Name, e.Reason)
 }
 
 // Unwrap returns the cause.
-func (e *LetterError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
-func refuse(name string, sentinel error, cause error, reason string) *LetterError {
+func refuse(name string, sentinel error, cause error, reason string) *Error {
 	err := sentinel
 	if cause != nil {
 		err = fmt.Errorf("%w: %w", sentinel, cause)
 	}
-	return &LetterError{Name: name, Reason: reason, Err: err}
+	return &Error{Name: name, Reason: reason, Err: err}
 }
 
 var pdfcpuSetup sync.Once
@@ -141,24 +141,24 @@ func PdfConf() *model.Configuration {
 	return conf
 }
 
-// ReadLetterFile opens path and calls ReadLetter with its base name.
-func ReadLetterFile(path string, opt LetterOptions) (*Letter, error) {
+// ReadFile opens path and calls letters.Read with its base name.
+func ReadFile(path string, opt Options) (*Letter, error) {
 	name := filepath.Base(path)
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, &LetterError{Name: name, Reason: "fichier introuvable ou illisible", Err: err}
+		return nil, &Error{Name: name, Reason: "fichier introuvable ou illisible", Err: err}
 	}
 	if fi.Size() > opt.maxBytes() {
 		return nil, tooLarge(name, fi.Size(), opt.maxBytes())
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &LetterError{Name: name, Reason: "fichier illisible", Err: err}
+		return nil, &Error{Name: name, Reason: "fichier illisible", Err: err}
 	}
-	return ReadLetter(name, data, opt)
+	return Read(name, data, opt)
 }
 
-func tooLarge(name string, size, max int64) *LetterError {
+func tooLarge(name string, size, max int64) *Error {
 	return refuse(name, ErrLetterTooLarge, nil,
 		fmt.Sprintf("fichier trop volumineux (%s, maximum %s) : demandez une version allégée", megabytes(size), megabytes(max)))
 }
@@ -167,11 +167,11 @@ func megabytes(n int64) string {
 	return strings.Replace(fmt.Sprintf("%.1f Mo", float64(n)/1e6), ".", ",", 1)
 }
 
-// ReadLetter reads one letter from its bytes; name is only used in messages.
+// Read reads one letter from its bytes; name is only used in messages.
 // It detects the format from the content, refuses what cannot be merged
-// faithfully (with a *LetterError) and prepares the pages to merge.
+// faithfully (with a *letters.Error) and prepares the pages to merge.
 // It never panics: a panic inside pdfcpu or an image decoder becomes an error.
-func ReadLetter(name string, data []byte, opt LetterOptions) (l *Letter, err error) {
+func Read(name string, data []byte, opt Options) (l *Letter, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			l = nil

@@ -87,7 +87,7 @@ func smallDossier(t testing.TB, n int) []byte {
 
 func mustRead(t testing.TB, path string) *Letter {
 	t.Helper()
-	l, err := ReadLetterFile(path, LetterOptions{})
+	l, err := ReadFile(path, Options{})
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -200,7 +200,7 @@ func TestReadLetterCorpus(t *testing.T) {
 	for _, e := range entries {
 		t.Run(e.File, func(t *testing.T) {
 			start := time.Now()
-			l, err := ReadLetterFile(filepath.Join(dir, e.File), LetterOptions{})
+			l, err := ReadFile(filepath.Join(dir, e.File), Options{})
 			if d := time.Since(start); d > 10*time.Second {
 				t.Errorf("took %v", d)
 			}
@@ -224,7 +224,7 @@ func TestReadLetterCorpus(t *testing.T) {
 				}
 				return
 			}
-			var le *LetterError
+			var le *Error
 			if !errors.As(err, &le) {
 				t.Fatalf("want *LetterError, got %T %v", err, err)
 			}
@@ -482,7 +482,7 @@ func TestImageOrientation(t *testing.T) {
 		landscape bool
 		black     string // side of the page centre where the black half must be
 	}{{1, true, "left"}, {3, true, "right"}, {6, false, "top"}, {8, false, "bottom"}} {
-		l, err := ReadLetter("photo.jpg", exifJPEG(t, 400, 200, tc.o), LetterOptions{})
+		l, err := Read("photo.jpg", exifJPEG(t, 400, 200, tc.o), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -527,7 +527,7 @@ func TestAlphaOnWhite(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	png.Encode(&buf, img)
-	if _, err := ReadLetter("x.png", buf.Bytes(), LetterOptions{}); err != nil {
+	if _, err := Read("x.png", buf.Bytes(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -580,7 +580,7 @@ func TestPhonePhotoDownsampled(t *testing.T) {
 	b := buf.Bytes()
 	data := append(append(append([]byte{}, b[:2]...), append([]byte{0xff, 0xe1, 0, byte(len(app1) + 2)}, app1...)...), b[2:]...)
 	start := time.Now()
-	l, err := ReadLetter("photo.jpg", data, LetterOptions{})
+	l, err := Read("photo.jpg", data, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -621,7 +621,7 @@ func TestHiddenLayerStaysHidden(t *testing.T) {
 	if err := pdf.Output(&buf); err != nil {
 		t.Fatal(err)
 	}
-	l, err := ReadLetter("calques.pdf", buf.Bytes(), LetterOptions{})
+	l, err := Read("calques.pdf", buf.Bytes(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -651,19 +651,19 @@ func TestHiddenLayerStaysHidden(t *testing.T) {
 }
 
 func TestReadLetterRefusals(t *testing.T) {
-	if _, err := ReadLetter("x.pdf", make([]byte, 100), LetterOptions{MaxBytes: 10}); !errors.Is(err, ErrLetterTooLarge) {
+	if _, err := Read("x.pdf", make([]byte, 100), Options{MaxBytes: 10}); !errors.Is(err, ErrLetterTooLarge) {
 		t.Errorf("too large: %v", err)
 	}
-	if _, err := ReadLetter("x.docx", []byte("PK\x03\x04 a word file"), LetterOptions{}); !errors.Is(err, ErrLetterFormat) {
+	if _, err := Read("x.docx", []byte("PK\x03\x04 a word file"), Options{}); !errors.Is(err, ErrLetterFormat) {
 		t.Errorf("docx: %v", err)
 	}
-	if _, err := ReadLetter("x.jpg", []byte("\xff\xd8\xff\xe0 broken"), LetterOptions{}); !errors.Is(err, ErrLetterImage) {
+	if _, err := Read("x.jpg", []byte("\xff\xd8\xff\xe0 broken"), Options{}); !errors.Is(err, ErrLetterImage) {
 		t.Errorf("broken jpeg: %v", err)
 	}
 }
 
 func TestMergePlanErrors(t *testing.T) {
-	l, err := ReadLetter("p.jpg", exifJPEG(t, 40, 20, 1), LetterOptions{})
+	l, err := Read("p.jpg", exifJPEG(t, 40, 20, 1), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -690,7 +690,7 @@ func TestConcurrentUse(t *testing.T) {
 	errs := make(chan error, 8)
 	for i := range 8 {
 		go func() {
-			own, err := ReadLetterFile(filepath.Join(dir, "pdf/libreoffice64_acroform.pdf"), LetterOptions{DPI: 100 + i})
+			own, err := ReadFile(filepath.Join(dir, "pdf/libreoffice64_acroform.pdf"), Options{DPI: 100 + i})
 			if err == nil {
 				err = Merge(io.Discard, bytes.NewReader(dossier), append([]*Letter{own}, shared...), MergePlan{})
 			}
@@ -734,7 +734,7 @@ func BenchmarkMerge(b *testing.B) {
 		plan := MergePlan{}
 		page := 4
 		for i, d := range datas {
-			l, err := ReadLetter(filepath.Base(benchLetters[i]), d, LetterOptions{})
+			l, err := Read(filepath.Base(benchLetters[i]), d, Options{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -803,7 +803,7 @@ func BenchmarkQpdfMerge(b *testing.B) {
 	}
 }
 
-// FuzzReadLetter checks that no input makes ReadLetter panic or return a
+// FuzzReadLetter checks that no input makes letters.Read panic or return a
 // letter without pages, and that accepted letters merge.
 func FuzzReadLetter(f *testing.F) {
 	if dir, found := testkit.FindCorpus(f); found {
@@ -830,9 +830,9 @@ func FuzzReadLetter(f *testing.F) {
 		// kills the worker and the fuzzing engine saves what it was running.
 		watchdog := time.AfterFunc(20*time.Second, func() { panic("ReadLetter/Merge took more than 20 s") })
 		defer watchdog.Stop()
-		l, err := ReadLetter("fuzz.pdf", data, LetterOptions{MaxBytes: 1 << 20, MaxPixels: 1 << 22})
+		l, err := Read("fuzz.pdf", data, Options{MaxBytes: 1 << 20, MaxPixels: 1 << 22})
 		if err != nil {
-			var le *LetterError
+			var le *Error
 			if !errors.As(err, &le) {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
@@ -859,10 +859,10 @@ func TestTruncatedJPEGRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	whole := buf.Bytes()
-	if _, err := ReadLetter("entier.jpg", whole, LetterOptions{}); err != nil {
+	if _, err := Read("entier.jpg", whole, Options{}); err != nil {
 		t.Fatalf("whole JPEG refused: %v", err)
 	}
-	_, err := ReadLetter("coupe.jpg", whole[:len(whole)*2/3], LetterOptions{})
+	_, err := Read("coupe.jpg", whole[:len(whole)*2/3], Options{})
 	if !errors.Is(err, ErrLetterImage) {
 		t.Errorf("truncated JPEG: err = %v, want ErrLetterImage", err)
 	}

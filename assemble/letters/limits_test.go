@@ -61,7 +61,7 @@ func deflate(p []byte) []byte {
 // large is refused, naming the page; a sound one beside it is not enough.
 func TestDegeneratePageRefused(t *testing.T) {
 	content := []byte("0 0 m 100 100 l S")
-	if _, err := ReadLetter("ok.pdf", handPDF([]string{"0 0 595 842"}, content, false), LetterOptions{}); err != nil {
+	if _, err := Read("ok.pdf", handPDF([]string{"0 0 595 842"}, content, false), Options{}); err != nil {
 		t.Fatalf("a sound page refused: %v", err)
 	}
 	for _, tc := range []struct{ box, page string }{
@@ -71,7 +71,7 @@ func TestDegeneratePageRefused(t *testing.T) {
 		{"0 0 1e7 842", "page 2"},
 		{"-300000 0 300000 842", "page 2"},
 	} {
-		_, err := ReadLetter("lettre.pdf", handPDF([]string{"0 0 595 842", tc.box}, content, false), LetterOptions{})
+		_, err := Read("lettre.pdf", handPDF([]string{"0 0 595 842", tc.box}, content, false), Options{})
 		if !errors.Is(err, ErrLetterPage) || !strings.Contains(err.Error(), tc.page) {
 			t.Errorf("box [%s]: %v, want a refusal naming %s", tc.box, err, tc.page)
 		}
@@ -83,12 +83,12 @@ func TestDegeneratePageRefused(t *testing.T) {
 // where readers would take minutes on it.
 func TestDecompressionBombRefused(t *testing.T) {
 	bomb := deflate(bytes.Repeat([]byte("0 0 m 1 1 l\n"), (MaxStreamBytes/12)+1000))
-	_, err := ReadLetter("bombe.pdf", handPDF([]string{"0 0 595 842"}, bomb, true), LetterOptions{})
+	_, err := Read("bombe.pdf", handPDF([]string{"0 0 595 842"}, bomb, true), Options{})
 	if !errors.Is(err, ErrLetterBomb) || !strings.Contains(err.Error(), "page 1") {
 		t.Fatalf("bomb: %v, want ErrLetterBomb naming page 1", err)
 	}
 	small := deflate(bytes.Repeat([]byte("0 0 m 1 1 l\n"), 1000))
-	if _, err := ReadLetter("ok.pdf", handPDF([]string{"0 0 595 842"}, small, true), LetterOptions{}); err != nil {
+	if _, err := Read("ok.pdf", handPDF([]string{"0 0 595 842"}, small, true), Options{}); err != nil {
 		t.Fatalf("a small compressed page refused: %v", err)
 	}
 }

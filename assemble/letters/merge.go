@@ -65,7 +65,7 @@ const footerFont = "NecFooter"
 //
 // The dossier is trusted (we rendered it) and kept as is, except that its
 // catalog loses any OpenAction/AA so the result opens inert. Letters were
-// made harmless by ReadLetter; their pages are copied through the same
+// made harmless by letters.Read; their pages are copied through the same
 // sanitising copier. Merge never panics and does not modify the letters,
 // so several Merge calls may share them concurrently.
 func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan) (err error) {
@@ -156,24 +156,24 @@ func mergeLetter(ctx *model.Context, l *Letter, font types.IndirectRef, label st
 		err = lc.EnsurePageCount()
 	}
 	if err != nil {
-		return &LetterError{Name: l.Name, Reason: "lettre préparée illisible (erreur interne)", Err: err}
+		return &Error{Name: l.Name, Reason: "lettre préparée illisible (erreur interne)", Err: err}
 	}
 	if lc.PageCount != l.Pages {
-		return &LetterError{Name: l.Name, Reason: "nombre de pages incohérent (erreur interne)"}
+		return &Error{Name: l.Name, Reason: "nombre de pages incohérent (erreur interne)"}
 	}
 	cp := newCopier(lc.XRefTable, ctx.XRefTable)
 	for p := 1; p <= lc.PageCount; p++ {
 		pd, _, _, err := lc.PageDict(p, false)
 		if err != nil {
-			return &LetterError{Name: l.Name, Reason: "lettre préparée illisible (erreur interne)", Err: err}
+			return &Error{Name: l.Name, Reason: "lettre préparée illisible (erreur interne)", Err: err}
 		}
 		mb, ok := rectOf(lc.XRefTable, pd["MediaBox"])
 		if !ok {
-			return &LetterError{Name: l.Name, Reason: "lettre préparée illisible (erreur interne)"}
+			return &Error{Name: l.Name, Reason: "lettre préparée illisible (erreur interne)"}
 		}
 		res, err := cp.obj(pd["Resources"], 0)
 		if err != nil {
-			return &LetterError{Name: l.Name, Reason: "copie impossible", Err: err}
+			return &Error{Name: l.Name, Reason: "copie impossible", Err: err}
 		}
 		rd, ok := deref(ctx.XRefTable, res).(types.Dict)
 		if !ok {
@@ -183,7 +183,7 @@ func mergeLetter(ctx *model.Context, l *Letter, font types.IndirectRef, label st
 		rd["Font"] = types.Dict{footerFont: font}
 		content, err := cp.obj(pd["Contents"], 0)
 		if err != nil {
-			return &LetterError{Name: l.Name, Reason: "copie impossible", Err: err}
+			return &Error{Name: l.Name, Reason: "copie impossible", Err: err}
 		}
 		page := len(*refs) + 1
 		text := fmt.Sprintf("page %d / %d", page, total)
@@ -208,7 +208,7 @@ func mergeLetter(ctx *model.Context, l *Letter, font types.IndirectRef, label st
 	if lcat, err := lc.Catalog(); err == nil && lcat["OCProperties"] != nil {
 		oc, err := cp.obj(lcat["OCProperties"], 0)
 		if err != nil {
-			return &LetterError{Name: l.Name, Reason: "copie impossible", Err: err}
+			return &Error{Name: l.Name, Reason: "copie impossible", Err: err}
 		}
 		if d, ok := oc.(types.Dict); ok {
 			if err := mergeLayers(ctx, d); err != nil {

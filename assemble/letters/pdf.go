@@ -42,7 +42,7 @@ func (e *validationError) Unwrap() error { return e.err }
 // pdfcpu cannot even parse and that ends early (no %%EOF, EOF errors) is
 // reported as truncated; anything else, including validation failures, as
 // damaged.
-func (l *Letter) pdfRefusal(data []byte, err error) *LetterError {
+func (l *Letter) pdfRefusal(data []byte, err error) *Error {
 	msg := err.Error()
 	var ve *validationError
 	validation := errors.As(err, &ve)
@@ -96,7 +96,7 @@ func (l *Letter) preparePDF(data []byte) error {
 	var flat flattenStats
 	for i := 1; i <= src.PageCount; i++ {
 		scale, err := l.copyPage(src, dst, cp, i, &flat)
-		var le *LetterError
+		var le *Error
 		if errors.As(err, &le) {
 			return le
 		}
@@ -457,7 +457,7 @@ func pageContent(x *model.XRefTable, o types.Object) (content []byte, raw *types
 func (l *Letter) finish(dst *model.Context) error {
 	var buf bytes.Buffer
 	if err := api.WriteContext(dst, &buf); err != nil {
-		return &LetterError{Name: l.Name, Reason: "préparation impossible (erreur interne)", Err: err}
+		return &Error{Name: l.Name, Reason: "préparation impossible (erreur interne)", Err: err}
 	}
 	l.pdf = buf.Bytes()
 	return nil

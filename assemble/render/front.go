@@ -12,7 +12,7 @@ import (
 
 // frontBlocks starts the dossier: the cover, the synthesis and the heading
 // of the contents, which must start on page 3 at the latest.
-func frontBlocks(c *model.Candidature, call *model.Call, opt *RenderOptions, logo bool, maxPoints int) *docBuilder {
+func frontBlocks(c *model.Candidature, call *model.Call, opt *Options, logo bool, maxPoints int) *docBuilder {
 	d := &docBuilder{c: c, call: call, opt: opt, maxPoints: maxPoints}
 	d.cover(logo)
 	d.add(docPageBreak{})

@@ -63,7 +63,7 @@ func TestLayoutRules(t *testing.T) {
 }
 
 // layoutProblems lays c out and lists every broken rule of the page.
-func layoutProblems(c *model.Candidature, call *model.Call, opt RenderOptions) (problems []string) {
+func layoutProblems(c *model.Candidature, call *model.Call, opt Options) (problems []string) {
 	defer func() {
 		if p := recover(); p != nil {
 			problems = append(problems, fmt.Sprintf("panique : %v", p))
@@ -253,7 +253,7 @@ func (g textGen) amount() int64 { return int64(g.rnd.IntN(10_000_000)) * 100 }
 
 // generatedDossier builds the dossier of a seed; the same seed gives the
 // same dossier.
-func generatedDossier(seed uint64) (*model.Candidature, RenderOptions) {
+func generatedDossier(seed uint64) (*model.Candidature, Options) {
 	g := textGen{rand.New(rand.NewPCG(seed, 0x6e6563))}
 	day := func() time.Time {
 		if g.rnd.IntN(8) == 0 {
@@ -306,11 +306,11 @@ func generatedDossier(seed uint64) (*model.Candidature, RenderOptions) {
 	for range g.rows() / 2 {
 		c.Thematiques = append(c.Thematiques, model.Thematique{Theme: g.size(true), Enjeux: g.size(false), Initiatives: g.size(false)})
 	}
-	opt := RenderOptions{Created: renderCreated, Fingerprint: strings.Repeat("ab", 32)}
+	opt := Options{Created: renderCreated, Fingerprint: strings.Repeat("ab", 32)}
 	for range g.rows() {
 		a := model.Annexe{Fichier: g.size(true), Titre: g.size(true), Signataire: g.size(true), Organisation: g.size(true), Type: g.size(true), Date: day()}
 		c.Annexes = append(c.Annexes, a)
-		opt.Annexes = append(opt.Annexes, Annex{Title: a.Titre, Organisation: a.Organisation, Signataire: a.Signataire,
+		opt.Annexes = append(opt.Annexes, Annexe{Title: a.Titre, Organisation: a.Organisation, Signataire: a.Signataire,
 			Kind: a.Type, Date: a.Date, File: a.Fichier, Pages: g.rnd.IntN(4)})
 	}
 	for i := range g.rnd.IntN(12) {

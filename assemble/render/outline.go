@@ -78,7 +78,7 @@ func (r *renderer) annexOutline() {
 // annexBookmark is an annex's entry in the contents and the outline: its
 // label, then who wrote it, « (Région Val-d’Ormance, Hélène Marvaux) », so
 // that a reader finds a letter by its author.
-func annexBookmark(i int, a Annex) string {
+func annexBookmark(i int, a Annexe) string {
 	var who []string
 	for _, s := range []string{a.Organisation, a.Signataire} {
 		if s = strings.TrimSpace(safeText(s)); s != "" {
@@ -92,7 +92,7 @@ func annexBookmark(i int, a Annex) string {
 }
 
 // annexLabel is how an annex is named in the contents and the outline.
-func annexLabel(i int, a Annex) string {
+func annexLabel(i int, a Annexe) string {
 	t := strings.TrimSpace(safeText(a.Title))
 	if t == "" {
 		t = strings.TrimSpace(safeText(a.File))

@@ -16,21 +16,21 @@ import (
 	"necdossier/fonts"
 )
 
-// Annex describes one annex for the renderer: from the workbook's Annexes
+// Annexe describes one annex for the renderer: from the workbook's Annexes
 // row and the letter once read.
-type Annex struct {
+type Annexe struct {
 	Title, Organisation, Signataire, Kind string
 	Date                                  time.Time
 	File                                  string // file name, shown in the list
 	Pages                                 int    // pages the letter adds (known before rendering)
 }
 
-// RenderOptions is what Render needs besides the candidature and the call.
-type RenderOptions struct {
+// Options is what Render needs besides the candidature and the call.
+type Options struct {
 	Fonts       fs.FS             // fonts.FS (fonts.Files gives the file per style); nil means fonts.FS
 	Created     time.Time         // creation date written in metadata and on the cover (SOURCE_DATE_EPOCH or now)
 	Fingerprint string            // hex SHA-256 over inputs, shown on the synthesis page and in metadata
-	Annexes     []Annex           // in workbook order; their pages follow the dossier's pages
+	Annexes     []Annexe          // in workbook order; their pages follow the dossier's pages
 	Criteria    []model.Criterion // verdicts shown in the synthesis checklist
 	Findings    []model.Finding   // warnings: the first ones are listed on the synthesis page
 	Logo        []byte            // logo image bytes (JPEG/PNG) or nil
@@ -86,7 +86,7 @@ const emptyText = "Non renseigné"
 // outline of the final document, annexes included, for the merge stage.
 // It is the PDF as fpdf writes it: letters.Finish, given Layout.Levels,
 // completes it (subset font names, outline counts, compressed pages…).
-func Render(w io.Writer, c *model.Candidature, call *model.Call, opt RenderOptions) (lay *Layout, err error) {
+func Render(w io.Writer, c *model.Candidature, call *model.Call, opt Options) (lay *Layout, err error) {
 	if c == nil || call == nil {
 		return nil, errors.New("mise en page du dossier : candidature ou appel absent")
 	}
@@ -101,7 +101,7 @@ func Render(w io.Writer, c *model.Candidature, call *model.Call, opt RenderOptio
 		// Rendering without the letters read: list the workbook's annexes,
 		// with no pages.
 		for _, a := range c.Annexes {
-			opt.Annexes = append(opt.Annexes, Annex{Title: a.Titre, Organisation: a.Organisation,
+			opt.Annexes = append(opt.Annexes, Annexe{Title: a.Titre, Organisation: a.Organisation,
 				Signataire: a.Signataire, Kind: a.Type, Date: a.Date, File: a.Fichier})
 		}
 	}
@@ -144,7 +144,7 @@ type renderer struct {
 	pdf  *fpdf.Fpdf
 	c    *model.Candidature
 	call *model.Call
-	opt  RenderOptions
+	opt  Options
 	logo string // registered image name, "" without a usable logo
 
 	frags []*frag
@@ -165,7 +165,7 @@ type renderer struct {
 	lineGroup int // last id given to a group of lines
 }
 
-func newRenderer(c *model.Candidature, call *model.Call, opt RenderOptions) (*renderer, error) {
+func newRenderer(c *model.Candidature, call *model.Call, opt Options) (*renderer, error) {
 	if opt.Fonts == nil {
 		opt.Fonts = fonts.FS
 	}

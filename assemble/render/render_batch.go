@@ -21,7 +21,7 @@ import (
 	"necdossier/fonts"
 )
 
-// ComparisonOptions is what RenderComparison needs besides the rows.
+// ComparisonOptions is what render.Comparison needs besides the rows.
 type ComparisonOptions struct {
 	Fonts   fs.FS     // fonts.FS
 	Created time.Time // date shown and written in the metadata
@@ -182,11 +182,11 @@ func statusBackground(s model.Status) rgbColor {
 	return rgbColor{253, 240, 218}
 }
 
-// RenderComparison writes the reviewers' comparison of the candidates: A4
+// Comparison writes the reviewers' comparison of the candidates: A4
 // landscape, one row per candidate with the verdict on each criterion of
 // the call, then the key figures, then bar charts of capacity against the
 // call's threshold and of the budgets with their secured share.
-func RenderComparison(w io.Writer, call *model.Call, rows []model.Row, opt ComparisonOptions) (err error) {
+func Comparison(w io.Writer, call *model.Call, rows []model.Row, opt ComparisonOptions) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("comparaison : erreur interne : %v", p)
@@ -427,10 +427,10 @@ type BundleEntry struct {
 // BlankText is what a padding page reads.
 const BlankText = "Page laissée blanche intentionnellement"
 
-// RenderBundleFront writes the bundle's cover and index, padded with blank
+// BundleFront writes the bundle's cover and index, padded with blank
 // pages to an even count so that the first dossier starts on a right-hand
 // page. pages must be the count the caller planned (see FrontPages).
-func RenderBundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages int, fsys fs.FS, created time.Time) error {
+func BundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages int, fsys fs.FS, created time.Time) error {
 	title := "Dossiers de candidature — " + french.Typo(call.Title)
 	s, err := newSheetPDF("P", fsys, created, title)
 	if err != nil {
@@ -493,8 +493,8 @@ func (s *sheetPDF) blankPage() {
 	s.text(BlankText, stHelp, 0, s.h/2, s.w, 'C')
 }
 
-// RenderBlankPage writes a one-page document that says it was left blank.
-func RenderBlankPage(w io.Writer, fsys fs.FS, created time.Time) error {
+// BlankPage writes a one-page document that says it was left blank.
+func BlankPage(w io.Writer, fsys fs.FS, created time.Time) error {
 	s, err := newSheetPDF("P", fsys, created, BlankText)
 	if err != nil {
 		return err
@@ -508,10 +508,10 @@ func BundleName(i int, name string) string {
 	return fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(name))
 }
 
-// RenderAnnexCover writes the cover of a dossier's annexes when they form a
+// AnnexCover writes the cover of a dossier's annexes when they form a
 // file of their own (build --split): which dossier they belong to, and
 // where each annex lies in the pages' common numbering.
-func RenderAnnexCover(w io.Writer, call *model.Call, c *model.Candidature, dossierFile string, l *Layout, fsys fs.FS, created time.Time) error {
+func AnnexCover(w io.Writer, call *model.Call, c *model.Candidature, dossierFile string, l *Layout, fsys fs.FS, created time.Time) error {
 	nom := orEmpty(c.Collectivite.Nom)
 	s, err := newSheetPDF("P", fsys, created, "Annexes — "+french.Typo(call.Title)+" — "+nom)
 	if err != nil {

@@ -161,11 +161,11 @@ func richDossier() *model.Candidature {
 
 // richDossierAnnexes are the annexes of richDossier as the letters stage
 // describes them.
-func richDossierAnnexes(c *model.Candidature) []Annex {
+func richDossierAnnexes(c *model.Candidature) []Annexe {
 	pages := []int{2, 1, 3}
-	var out []Annex
+	var out []Annexe
 	for i, a := range c.Annexes {
-		out = append(out, Annex{Title: a.Titre, Organisation: a.Organisation, Signataire: a.Signataire, Kind: a.Type, Date: a.Date, File: a.Fichier, Pages: pages[i]})
+		out = append(out, Annexe{Title: a.Titre, Organisation: a.Organisation, Signataire: a.Signataire, Kind: a.Type, Date: a.Date, File: a.Fichier, Pages: pages[i]})
 	}
 	return out
 }
@@ -196,8 +196,8 @@ func renderCall(t testing.TB) *model.Call {
 
 var renderCreated = time.Date(2024, time.July, 10, 9, 30, 0, 0, time.UTC)
 
-func richDossierOptions(c *model.Candidature) RenderOptions {
-	return RenderOptions{
+func richDossierOptions(c *model.Candidature) Options {
+	return Options{
 		Fonts:       fonts.FS,
 		Created:     renderCreated,
 		Fingerprint: "3f2a9c0d5e7b41a8b6c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5",
@@ -211,7 +211,7 @@ func richDossierOptions(c *model.Candidature) RenderOptions {
 }
 
 // render renders c with opt and returns the PDF bytes and the layout.
-func renderPDF(t testing.TB, c *model.Candidature, opt RenderOptions) ([]byte, *Layout) {
+func renderPDF(t testing.TB, c *model.Candidature, opt Options) ([]byte, *Layout) {
 	t.Helper()
 	var buf bytes.Buffer
 	lay, err := Render(&buf, c, renderCall(t), opt)
@@ -533,7 +533,7 @@ func readingText(pages []string) string {
 func TestRenderEmpty(t *testing.T) {
 	call := renderCall(t)
 	var buf bytes.Buffer
-	lay, err := Render(&buf, &model.Candidature{}, call, RenderOptions{Fonts: fonts.FS, Created: renderCreated})
+	lay, err := Render(&buf, &model.Candidature{}, call, Options{Fonts: fonts.FS, Created: renderCreated})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -920,7 +920,7 @@ func TestRenderLongContents(t *testing.T) {
 	c := richDossier()
 	opt := richDossierOptions(c)
 	for i := range 30 {
-		opt.Annexes = append(opt.Annexes, Annex{Title: fmt.Sprintf("Lettre de soutien numéro %d", i+4), Kind: "Lettre de soutien", File: fmt.Sprintf("lettre-%02d.pdf", i+4), Pages: 1 + i%2})
+		opt.Annexes = append(opt.Annexes, Annexe{Title: fmt.Sprintf("Lettre de soutien numéro %d", i+4), Kind: "Lettre de soutien", File: fmt.Sprintf("lettre-%02d.pdf", i+4), Pages: 1 + i%2})
 	}
 	var buf bytes.Buffer
 	lay, err := Render(&buf, c, &call, opt)
@@ -966,7 +966,7 @@ func TestRenderLongContents(t *testing.T) {
 	}
 }
 
-func totalPages(as []Annex) int {
+func totalPages(as []Annexe) int {
 	n := 0
 	for _, a := range as {
 		n += a.Pages
@@ -1035,13 +1035,13 @@ func TestRenderOddInput(t *testing.T) {
 			t.Errorf("number %d, %g: %v", num.n, num.x, err)
 		}
 	}
-	if _, err := Render(io.Discard, nil, call, RenderOptions{}); err == nil {
+	if _, err := Render(io.Discard, nil, call, Options{}); err == nil {
 		t.Error("no candidature: no error")
 	}
-	if _, err := Render(io.Discard, richDossier(), nil, RenderOptions{}); err == nil {
+	if _, err := Render(io.Discard, richDossier(), nil, Options{}); err == nil {
 		t.Error("no call: no error")
 	}
-	if _, err := Render(io.Discard, richDossier(), call, RenderOptions{Fonts: os.DirFS(t.TempDir())}); err == nil || !strings.Contains(err.Error(), "police") {
+	if _, err := Render(io.Discard, richDossier(), call, Options{Fonts: os.DirFS(t.TempDir())}); err == nil || !strings.Contains(err.Error(), "police") {
 		t.Errorf("fonts missing: %v", err)
 	}
 }
@@ -1071,7 +1071,7 @@ func ExampleRender() {
 	}
 	c := richDossier()
 	var pdf bytes.Buffer
-	lay, err := Render(&pdf, c, call, RenderOptions{
+	lay, err := Render(&pdf, c, call, Options{
 		Fonts:   fonts.FS,
 		Created: time.Date(2024, time.July, 10, 9, 30, 0, 0, time.UTC),
 		Annexes: richDossierAnnexes(c), // 2, 1 and 3 pages
@@ -1101,7 +1101,7 @@ func ExampleRender() {
 
 func testRenderer(t *testing.T) *renderer {
 	t.Helper()
-	r, err := newRenderer(richDossier(), renderCall(t), RenderOptions{Created: renderCreated})
+	r, err := newRenderer(richDossier(), renderCall(t), Options{Created: renderCreated})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 // then one numbered section per item of the call, in the call's order.
 //
 // maxPoints caps the findings listed on the synthesis page.
-func buildDocument(c *model.Candidature, call *model.Call, opt *RenderOptions, logo bool, maxPoints int) []docBlock {
+func buildDocument(c *model.Candidature, call *model.Call, opt *Options, logo bool, maxPoints int) []docBlock {
 	d := frontBlocks(c, call, opt, logo, maxPoints)
 	toc := &docContents{}
 	d.add(toc)
@@ -40,7 +40,7 @@ func buildDocument(c *model.Candidature, call *model.Call, opt *RenderOptions, l
 	return d.blocks
 }
 
-func totalAnnexPages(as []Annex) int {
+func totalAnnexPages(as []Annexe) int {
 	n := 0
 	for _, a := range as {
 		n += max(a.Pages, 0)
@@ -48,9 +48,9 @@ func totalAnnexPages(as []Annex) int {
 	return n
 }
 
-func anyAnnexPages(as []Annex) bool { return firstAnnexWithPages(as) >= 0 }
+func anyAnnexPages(as []Annexe) bool { return firstAnnexWithPages(as) >= 0 }
 
-func firstAnnexWithPages(as []Annex) int {
+func firstAnnexWithPages(as []Annexe) int {
 	for i, a := range as {
 		if a.Pages > 0 {
 			return i
@@ -63,7 +63,7 @@ func firstAnnexWithPages(as []Annex) int {
 type docBuilder struct {
 	c         *model.Candidature
 	call      *model.Call
-	opt       *RenderOptions
+	opt       *Options
 	blocks    []docBlock
 	sub       int // subsection counter within the current section
 	maxPoints int // findings listed on the synthesis page

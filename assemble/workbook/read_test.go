@@ -394,7 +394,7 @@ func TestReadBadFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := workbook.ReadWorkbook(bytes.NewReader(tt.data), int64(len(tt.data)), "x.xlsx")
+			_, _, err := workbook.Read(bytes.NewReader(tt.data), int64(len(tt.data)), "x.xlsx")
 			if !errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.fragment) {
 				t.Errorf("err = %v, want %v with %q", err, tt.kind, tt.fragment)
 			}
@@ -455,11 +455,11 @@ func TestLibreOfficeRoundTrip(t *testing.T) {
 		t.Fatalf("soffice: %v\n%s", err, b)
 	}
 	for name, c := range books {
-		direct, _, err := workbook.ReadWorkbookFile(filepath.Join(in, name))
+		direct, _, err := workbook.ReadFile(filepath.Join(in, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		saved, fs, err := workbook.ReadWorkbookFile(filepath.Join(out, name))
+		saved, fs, err := workbook.ReadFile(filepath.Join(out, name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -523,7 +523,7 @@ func FuzzReadSheetXML(f *testing.F) {
 		w, _ = zw.CreateHeader(&zip.FileHeader{Name: "xl/sharedStrings.xml", Method: zip.Store})
 		w.Write(sst)
 		zw.Close()
-		c, fs, err := workbook.ReadWorkbook(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "fuzz.xlsx")
+		c, fs, err := workbook.Read(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "fuzz.xlsx")
 		var pe *workbook.PanicError
 		if errors.As(err, &pe) {
 			t.Fatalf("panic: %v", err)
@@ -547,7 +547,7 @@ func TestReadWorkbookFile(t *testing.T) {
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, findings, err := workbook.ReadWorkbookFile(p)
+	c, findings, err := workbook.ReadFile(p)
 	if err != nil || len(findings) != 0 {
 		t.Fatalf("%v %v", err, findings)
 	}
@@ -555,11 +555,11 @@ func TestReadWorkbookFile(t *testing.T) {
 	if c.Source.Name != p || c.Source.Dir != dir || c.Source.Size != int64(len(b)) || c.Source.SHA256 != hex.EncodeToString(sum[:]) {
 		t.Errorf("source = %+v", c.Source)
 	}
-	_, _, err = workbook.ReadWorkbookFile(filepath.Join(dir, "absent.xlsx"))
+	_, _, err = workbook.ReadFile(filepath.Join(dir, "absent.xlsx"))
 	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), french.Spaced("absent.xlsx : fichier introuvable")) {
 		t.Errorf("missing file: %v", err)
 	}
-	_, _, err = workbook.ReadWorkbookFile(dir)
+	_, _, err = workbook.ReadFile(dir)
 	if !errors.Is(err, workbook.ErrNotWorkbook) || !strings.Contains(err.Error(), "dossier") {
 		t.Errorf("folder: %v", err)
 	}
@@ -595,7 +595,7 @@ func TestLibreOfficeOtherFormats(t *testing.T) {
 		if err := os.Rename(filepath.Join(out, "candidature."+tt.format), renamed); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err := workbook.ReadWorkbookFile(renamed)
+		_, _, err := workbook.ReadFile(renamed)
 		if !errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.fragment) {
 			t.Errorf("%s renamed .xlsx: %v, want %q", tt.format, err, tt.fragment)
 		}

@@ -9,7 +9,7 @@ import (
 	"unicode"
 )
 
-// reader carries the state of one ReadWorkbook call.
+// reader carries the state of one workbook.Read call.
 type reader struct {
 	pkg      *pkg
 	name     string

@@ -42,7 +42,7 @@ const (
 	maxFormulaSize = 2000     // characters of a formula evaluated
 )
 
-// Sentinel errors of ReadWorkbook, for errors.Is.
+// Sentinel errors of workbook.Read, for errors.Is.
 var (
 	ErrNotWorkbook = errors.New("ce fichier n’est pas un classeur Excel (.xlsx)")
 	ErrEncrypted   = errors.New("classeur protégé par un mot de passe")
@@ -51,17 +51,17 @@ var (
 	ErrNotOurForm  = errors.New("ce classeur n’est pas le formulaire de candidature")
 )
 
-// WorkbookError is a fatal problem with a workbook: the file cannot be read
+// Error is a fatal problem with a workbook: the file cannot be read
 // as the candidature form. Sheet and Cell are set when the problem has a
 // place.
-type WorkbookError struct {
+type Error struct {
 	Name  string // the workbook's file name
 	Sheet string
 	Cell  string
 	Err   error
 }
 
-func (e *WorkbookError) Error() string {
+func (e *Error) Error() string {
 	s := e.Name
 	if e.Sheet != "" {
 		s += " : feuille « " + e.Sheet + " »"
@@ -72,7 +72,7 @@ func (e *WorkbookError) Error() string {
 	return french.Spaced(s + " : " + e.Err.Error())
 }
 
-func (e *WorkbookError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
 // detailError is a sentinel with a French explanation of what to do.
 type detailError struct {
@@ -102,7 +102,7 @@ func (e *PanicError) Error() string {
 }
 func (e *PanicError) Unwrap() error { return ErrCorrupt }
 
-// fail is the WorkbookError of kind for the whole workbook, explained by
+// fail is the workbook.Error of kind for the whole workbook, explained by
 // format and args.
 func fail(name string, kind error, format string, args ...any) error {
 	return failSheet(name, "", kind, format, args...)
@@ -110,11 +110,11 @@ func fail(name string, kind error, format string, args ...any) error {
 
 // failSheet is fail for a problem within a sheet.
 func failSheet(name, sheet string, kind error, format string, args ...any) error {
-	return &WorkbookError{Name: name, Sheet: sheet, Err: &detailError{kind, fmt.Sprintf(format, args...)}}
+	return &Error{Name: name, Sheet: sheet, Err: &detailError{kind, fmt.Sprintf(format, args...)}}
 }
 
-// ReadWorkbookFile opens path, fills c.Source and reads it with ReadWorkbook.
-func ReadWorkbookFile(p string) (*model.Candidature, []model.Finding, error) {
+// ReadFile opens path, fills c.Source and reads it with workbook.Read.
+func ReadFile(p string) (*model.Candidature, []model.Finding, error) {
 	name := p // messages name the file as the user gave it
 	file, err := os.Open(p)
 	if err != nil {
@@ -128,13 +128,13 @@ func ReadWorkbookFile(p string) (*model.Candidature, []model.Finding, error) {
 	if st.IsDir() {
 		return nil, nil, FileError(name, ErrIsDir)
 	}
-	c, findings, err := ReadWorkbook(file, st.Size(), name)
+	c, findings, err := Read(file, st.Size(), name)
 	if err != nil {
 		return nil, nil, err
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, io.NewSectionReader(file, 0, st.Size())); err != nil {
-		return nil, nil, &WorkbookError{Name: name, Err: err}
+		return nil, nil, &Error{Name: name, Err: err}
 	}
 	dir, _ := filepath.Abs(filepath.Dir(p))
 	c.Source = model.Source{Name: p, Dir: dir, SHA256: hex.EncodeToString(h.Sum(nil)), Size: st.Size()}
@@ -144,35 +144,35 @@ func ReadWorkbookFile(p string) (*model.Candidature, []model.Finding, error) {
 // ErrIsDir is the cause given to FileError for a folder named as the workbook.
 var ErrIsDir = errors.New("c’est un dossier")
 
-// FileError is the WorkbookError for a workbook file that could not be
+// FileError is the workbook.Error for a workbook file that could not be
 // opened or read (err from the file system), said in French.
 func FileError(name string, err error) error {
 	switch {
 	case errors.Is(err, ErrIsDir):
 		return fail(name, ErrNotWorkbook, "c’est un dossier ; donnez le chemin du fichier .xlsx")
 	case errors.Is(err, fs.ErrNotExist):
-		return &WorkbookError{Name: name, Err: &causeError{"fichier introuvable ; vérifiez le chemin, ou créez le classeur avec « necdossier init »", err}}
+		return &Error{Name: name, Err: &causeError{"fichier introuvable ; vérifiez le chemin, ou créez le classeur avec « necdossier init »", err}}
 	case errors.Is(err, fs.ErrPermission):
-		return &WorkbookError{Name: name, Err: &causeError{"lecture refusée par le système", err}}
+		return &Error{Name: name, Err: &causeError{"lecture refusée par le système", err}}
 	}
-	var we *WorkbookError
+	var we *Error
 	if errors.As(err, &we) {
 		return err
 	}
-	return &WorkbookError{Name: name, Err: fmt.Errorf("ouverture impossible : %w", err)}
+	return &Error{Name: name, Err: fmt.Errorf("ouverture impossible : %w", err)}
 }
 
-// ReadWorkbook reads a workbook. Fatal problems (not a workbook, encrypted,
-// corrupt, not our form, too big) are a *WorkbookError; cell-level problems
+// Read reads a workbook. Fatal problems (not a workbook, encrypted,
+// corrupt, not our form, too big) are a *workbook.Error; cell-level problems
 // are findings, so that `check` reports everything at once. name is for
 // messages only.
-func ReadWorkbook(r io.ReaderAt, size int64, name string) (c *model.Candidature, findings []model.Finding, err error) {
+func Read(r io.ReaderAt, size int64, name string) (c *model.Candidature, findings []model.Finding, err error) {
 	defer func() {
 		// The reader is written not to panic; this is the last net, so that
 		// a user never sees a stack trace for a file they were sent.
 		if p := recover(); p != nil {
 			c, findings = nil, nil
-			err = &WorkbookError{Name: name, Err: &PanicError{fmt.Sprint(p)}}
+			err = &Error{Name: name, Err: &PanicError{fmt.Sprint(p)}}
 		}
 	}()
 	pkg, err := openPackage(r, size, name)
@@ -189,7 +189,7 @@ func ReadWorkbook(r io.ReaderAt, size int64, name string) (c *model.Candidature,
 }
 
 // SortFindings orders findings by sheet (the workbook's order), then by
-// cell: row, then column; findings on a whole sheet come first. ReadWorkbook
+// cell: row, then column; findings on a whole sheet come first. workbook.Read
 // and Check each return sorted findings; `check` sorts the two lists
 // together with it.
 func SortFindings(fs []model.Finding) {

@@ -9,10 +9,10 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// WriteCompareXLSX writes the comparison as a workbook for reviewers: real
+// WriteComparison writes the comparison as a workbook for reviewers: real
 // numbers, dates and percentages (so that they sort and sum), an
 // autofilter on the header, the header row and the names column frozen.
-func WriteCompareXLSX(w io.Writer, call *model.Call, rows []model.Row) (err error) {
+func WriteComparison(w io.Writer, call *model.Call, rows []model.Row) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil {

@@ -324,7 +324,7 @@ var Schema = []sheetSpec{
 	},
 }
 
-// Template layout: where things are in the workbook that WriteWorkbook makes.
+// Template layout: where things are in the workbook that workbook.Write makes.
 const (
 	titleRow   = 1 // sheet title
 	introRow   = 2 // what to put in the sheet

@@ -343,11 +343,11 @@ func TestCorpusWorkbooks(t *testing.T) {
 		name, expected := cols[0], cols[5]
 		seen++
 		t.Run(name, func(t *testing.T) {
-			_, _, err := ReadWorkbookFile(filepath.Join(dir, name))
+			_, _, err := ReadFile(filepath.Join(dir, name))
 			if err == nil {
 				t.Fatal("read as a candidature form")
 			}
-			var we *WorkbookError
+			var we *Error
 			if !errors.As(err, &we) {
 				t.Fatalf("error %T is not a *WorkbookError: %v", err, err)
 			}
@@ -389,7 +389,7 @@ func TestCorpusOtherFiles(t *testing.T) {
 			if strings.HasSuffix(e.Name(), ".xlsx") {
 				continue
 			}
-			_, _, err := ReadWorkbookFile(filepath.Join(dir, sub, e.Name()))
+			_, _, err := ReadFile(filepath.Join(dir, sub, e.Name()))
 			if !errors.Is(err, ErrNotWorkbook) {
 				t.Errorf("%s/%s: %v, want ErrNotWorkbook", sub, e.Name(), err)
 			}
@@ -430,7 +430,7 @@ func TestReadZipBomb(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, _, err := ReadWorkbook(bytes.NewReader(b), int64(len(b)), "bombe.xlsx")
+	_, _, err := Read(bytes.NewReader(b), int64(len(b)), "bombe.xlsx")
 	runtime.ReadMemStats(&after)
 	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "décompressé") {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
@@ -449,7 +449,7 @@ func TestReadJustUnderTheLimit(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, fs, err := ReadWorkbook(bytes.NewReader(b), int64(len(b)), "gros.xlsx")
+	_, fs, err := Read(bytes.NewReader(b), int64(len(b)), "gros.xlsx")
 	runtime.ReadMemStats(&after)
 	if err != nil || !testkit.HasFinding(fs, SheetBudget, "", model.Erreur, "feuille « Budget » introuvable") {
 		t.Fatalf("err = %v, findings %v", err, fs)
@@ -487,7 +487,7 @@ func TestReadLyingZip(t *testing.T) {
 		io.Copy(w, raw)
 	}
 	zw.Close()
-	_, _, err = ReadWorkbook(bytes.NewReader(out.Bytes()), int64(out.Len()), "menteur.xlsx")
+	_, _, err = Read(bytes.NewReader(out.Bytes()), int64(out.Len()), "menteur.xlsx")
 	if !errors.Is(err, ErrCorrupt) {
 		t.Errorf("err = %v, want ErrCorrupt", err)
 	}
@@ -555,7 +555,7 @@ func BenchmarkWriteWorkbook(b *testing.B) {
 	call := testkit.Call(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WriteWorkbook(io.Discard, call, nil); err != nil {
+		if err := Write(io.Discard, call, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -14,13 +14,13 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// WriteWorkbook writes the workbook for call, filled with c; a nil or zero
+// Write writes the workbook for call, filled with c; a nil or zero
 // c gives the blank template that `init` writes. The sheets come in the
 // call's order, after the « Mode d'emploi »; every input cell has its
 // format, a dropdown for closed choices and an input message with an
 // example; the budget and staff totals are formulas the user sees (the
 // reader never reads them back).
-func WriteWorkbook(w io.Writer, call *model.Call, c *model.Candidature) error {
+func Write(w io.Writer, call *model.Call, c *model.Candidature) error {
 	if call == nil {
 		return fmt.Errorf("classeur : appel manquant")
 	}
@@ -39,7 +39,7 @@ func WriteWorkbook(w io.Writer, call *model.Call, c *model.Candidature) error {
 	return nil
 }
 
-// writer carries the state of one WriteWorkbook call.
+// writer carries the state of one workbook.Write call.
 type writer struct {
 	f      *excelize.File
 	call   *model.Call

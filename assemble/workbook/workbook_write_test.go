@@ -36,7 +36,7 @@ func validationAt(dvs []*excelize.DataValidation, cell string) *excelize.DataVal
 }
 
 func TestWriteWorkbookNoCall(t *testing.T) {
-	if err := WriteWorkbook(io.Discard, nil, nil); err == nil {
+	if err := Write(io.Discard, nil, nil); err == nil {
 		t.Error("no error without a call")
 	}
 }
@@ -138,7 +138,7 @@ func TestTemplateForm(t *testing.T) {
 func blank(t testing.TB) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteWorkbook(&buf, testkit.Call(t), nil); err != nil {
+	if err := Write(&buf, testkit.Call(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

@@ -53,7 +53,7 @@ func main() {
 		"blank": js.FuncOf(func(this js.Value, args []js.Value) any {
 			return promise(func() (any, error) {
 				var buf bytes.Buffer
-				if err := workbook.WriteWorkbook(&buf, call, nil); err != nil {
+				if err := workbook.Write(&buf, call, nil); err != nil {
 					return nil, err
 				}
 				return map[string]any{"name": call.WorkbookName, "data": bytesToJS(buf.Bytes())}, nil

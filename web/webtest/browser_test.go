@@ -585,7 +585,7 @@ func TestPage(t *testing.T) {
 	t.Run("classeur-vierge", func(t *testing.T) {
 		tb.t = t
 		data := tb.download(`#vierge`, call.WorkbookName)
-		if _, _, err := workbook.ReadWorkbook(bytes.NewReader(data), int64(len(data)), call.WorkbookName); err != nil {
+		if _, _, err := workbook.Read(bytes.NewReader(data), int64(len(data)), call.WorkbookName); err != nil {
 			t.Errorf("classeur vierge illisible : %v", err)
 		}
 	})

@@ -19,7 +19,7 @@ import (
 func WriteBook(t testing.TB, c *model.Candidature) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := workbook.WriteWorkbook(&buf, testkit.Call(t), c); err != nil {
+	if err := workbook.Write(&buf, testkit.Call(t), c); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -28,7 +28,7 @@ func WriteBook(t testing.TB, c *model.Candidature) []byte {
 // ReadBook reads b and fails the test on a fatal error.
 func ReadBook(t testing.TB, b []byte) (*model.Candidature, []model.Finding) {
 	t.Helper()
-	c, fs, err := workbook.ReadWorkbook(bytes.NewReader(b), int64(len(b)), "test.xlsx")
+	c, fs, err := workbook.Read(bytes.NewReader(b), int64(len(b)), "test.xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}
