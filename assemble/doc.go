@@ -27,7 +27,7 @@
 // Domain words are French, as the call and the workbook say them
 // (Candidature, Lieu, LigneBudget, Annexe, Collectivite); mechanics are
 // English (Render, Layout, Merge, Finding, Severity). An exported name does
-// not repeat its package (workbook.Read, not workbook.ReadWorkbook, for new
-// names). User messages are French; they start with a lower-case letter and
-// name the file, sheet and cell concerned.
+// not repeat its package: workbook.Read, letters.Read, render.Options, not
+// workbook.ReadWorkbook. User messages are French; they start with a
+// lower-case letter and name the file, sheet and cell concerned.
 package assemble
