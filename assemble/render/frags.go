@@ -438,7 +438,10 @@ func (b docFigure) frags(r *renderer) []*frag {
 }
 
 func (b docTiles) frags(r *renderer) []*frag {
-	const per, sep, h, lines = 3, 4.0, 22.0, 3
+	// A tile: the value on top, then up to three lines of label under it,
+	// clear of the value's descenders.
+	const per, sep, lines, labelTop = 3, 4.0, 3, 9.6
+	const h = labelTop + lines*3.8 + 1.0 // stSmall's lead
 	w := (contentW - sep*(per-1)) / per
 	var out []*frag
 	for i := 0; i < len(b.items); i += per {
@@ -452,12 +455,11 @@ func (b docTiles) frags(r *renderer) []*frag {
 				x := marginL + float64(j)*(w+sep)
 				r.fill(colAccentBg)
 				r.pdf.RoundedRect(x, y, w, h, 1.5, "1234", "F")
-				r.tileValue(it.value, x+3, y+3, w-6)
+				r.tileValue(it.value, x+3, y+2.4, w-6)
 				labels := r.wrap(it.key, stSmall, w-6)
 				labels = r.capLines(labels, lines, stSmall, w-6)
 				for k, l := range labels {
-					// Under the value, from the top: up to three lines fit.
-					r.text(l, stSmall, x+3, baseline(stSmall, y+h-2.4-float64(lines-k)*stSmall.lead), w-6, 'L')
+					r.text(l, stSmall, x+3, baseline(stSmall, y+labelTop+float64(k)*stSmall.lead), w-6, 'L')
 				}
 			}
 		}
