@@ -189,3 +189,29 @@ func bookOf(t testing.TB, c *model.Candidature) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestBuildNeverRefusesForAnswers: a main venue too small for the call and
+// no support letter are judged, not refused: the dossier is made, and the
+// criteria say « non rempli ».
+func TestBuildNeverRefusesForAnswers(t *testing.T) {
+	c := testkit.RichCandidature()
+	c.Lieux[0].Capacite = 1500
+	c.Annexes = nil
+	fsys := richFolder(t, c)
+	res, err := BuildFS(fsys, "candidature.xlsx", Options{Call: testkit.Call(t), Fonts: fonts.FS, Now: july})
+	if err != nil {
+		t.Fatalf("refused: %v\n%s", err, testkit.FindingsText(res.Findings))
+	}
+	if len(res.Parts) == 0 || res.Parts[0].Pages == 0 {
+		t.Fatal("no dossier")
+	}
+	notMet := map[string]bool{}
+	for _, cr := range res.Row.Criteria {
+		if cr.Status == model.NotMet {
+			notMet[cr.ID] = true
+		}
+	}
+	if !notMet["participants"] || !notMet["letters"] {
+		t.Errorf("criteria not met: %v, want participants and letters", notMet)
+	}
+}

@@ -463,3 +463,37 @@ func BenchmarkReadAndCheck(b *testing.B) {
 		Evaluate(c, call)
 	}
 }
+
+// TestCheckTextNumbersLibreOffice: amounts and ETP typed as text, the
+// workbook then saved by LibreOffice as a user would: the sheet's own
+// totals ignore them, and check names each such cell, saying the dossier
+// counts it.
+func TestCheckTextNumbersLibreOffice(t *testing.T) {
+	b := workbooktest.Edited(t, testkit.RichCandidature(), func(f *excelize.File) error {
+		if err := workbooktest.Set(f, workbook.SheetBudget, "Montant", 0, "12 500 €"); err != nil {
+			return err
+		}
+		return workbooktest.Set(f, workbook.SheetMoyens, "ETP", 1, "0,5")
+	})
+	in := filepath.Join(t.TempDir(), "candidature.xlsx")
+	if err := os.WriteFile(in, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := workbooktest.LibreOffice(t, "xlsx", in)
+	c, read, err := workbook.ReadFile(filepath.Join(out, "candidature.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(read) != 0 || c.Budget[0].Montant != 1_250_000 || c.Equipe[1].ETP != 0.5 {
+		t.Fatalf("after LibreOffice: read %d and %v, findings %v", c.Budget[0].Montant, c.Equipe[1].ETP, read)
+	}
+	fs := Candidature(c, testkit.Call(t))
+	for _, w := range []struct{ sheet, cell, what string }{
+		{workbook.SheetBudget, "E5", "montant saisi comme du texte"},
+		{workbook.SheetMoyens, "C6", "ETP saisi comme du texte"},
+	} {
+		if !testkit.HasFinding(fs, w.sheet, w.cell, model.Avertissement, w.what) {
+			t.Errorf("no warning at %s!%s in:\n%s", w.sheet, w.cell, testkit.FindingsText(fs))
+		}
+	}
+}

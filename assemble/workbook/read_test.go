@@ -15,7 +15,6 @@ import (
 	"necdossier/assemble/workbook"
 	"necdossier/assemble/workbook/workbooktest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -433,11 +432,7 @@ func TestReadFarCell(t *testing.T) {
 // with LibreOffice and reads them back: the same candidature, the same
 // cells.
 func TestLibreOfficeRoundTrip(t *testing.T) {
-	testkit.SkipShort(t)
-	soffice := testkit.NeedTool(t, "soffice")
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in")
-	os.MkdirAll(in, 0o755)
+	in := t.TempDir()
 	want := testkit.RichCandidature()
 	books := map[string]*model.Candidature{"rempli.xlsx": want, "vierge.xlsx": nil}
 	var args []string
@@ -447,13 +442,7 @@ func TestLibreOfficeRoundTrip(t *testing.T) {
 		}
 		args = append(args, filepath.Join(in, name))
 	}
-	out := filepath.Join(dir, "out")
-	// A profile of its own, so that parallel runs do not collide.
-	cmd := exec.Command(soffice, append([]string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"),
-		"--headless", "--convert-to", "xlsx", "--outdir", out}, args...)...)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, b)
-	}
+	out := workbooktest.LibreOffice(t, "xlsx", args...)
 	for name, c := range books {
 		direct, _, err := workbook.ReadFile(filepath.Join(in, name))
 		if err != nil {
@@ -568,10 +557,7 @@ func TestReadWorkbookFile(t *testing.T) {
 // TestLibreOfficeOtherFormats has LibreOffice save the template as .xls,
 // .ods and .csv, renamed .xlsx as a user would: each gets its message.
 func TestLibreOfficeOtherFormats(t *testing.T) {
-	testkit.SkipShort(t)
-	soffice := testkit.NeedTool(t, "soffice")
-	dir := t.TempDir()
-	in := filepath.Join(dir, "candidature.xlsx")
+	in := filepath.Join(t.TempDir(), "candidature.xlsx")
 	if err := os.WriteFile(in, workbooktest.WriteBook(t, testkit.RichCandidature()), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -585,12 +571,7 @@ func TestLibreOfficeOtherFormats(t *testing.T) {
 		{"csv", "csv", workbook.ErrNotWorkbook, "CSV"},
 	}
 	for _, tt := range tests {
-		out := filepath.Join(dir, tt.format)
-		cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-			"--headless", "--convert-to", tt.filter, "--outdir", out, in)
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("soffice: %v\n%s", err, b)
-		}
+		out := workbooktest.LibreOffice(t, tt.filter, in)
 		renamed := filepath.Join(out, "renomme.xlsx")
 		if err := os.Rename(filepath.Join(out, "candidature."+tt.format), renamed); err != nil {
 			t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"necdossier/assemble/internal/testkit"
 	"necdossier/assemble/model"
 	"necdossier/assemble/workbook"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -103,4 +105,23 @@ func ZipParts(t testing.TB, b []byte) []ZipPart {
 		parts = append(parts, ZipPart{f.Name, data})
 	}
 	return parts
+}
+
+// LibreOffice has LibreOffice (soffice, headless, with a profile of its own
+// so that parallel runs do not collide) convert files to format ("xlsx",
+// "ods", "csv"…) and returns the folder where the converted files are.
+// The test is skipped when soffice is missing, unless
+// NECDOSSIER_REQUIRE_TOOLS=1.
+func LibreOffice(t *testing.T, format string, files ...string) string {
+	t.Helper()
+	testkit.SkipShort(t)
+	soffice := testkit.NeedTool(t, "soffice")
+	dir := t.TempDir()
+	out := filepath.Join(dir, format)
+	cmd := exec.Command(soffice, append([]string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"),
+		"--headless", "--convert-to", format, "--outdir", out}, files...)...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, b)
+	}
+	return out
 }
