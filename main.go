@@ -173,6 +173,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runBuild(rest, stdout, stderr)
 	case "batch":
 		return runBatch(rest, stdout, stderr)
+	case "verify":
+		return runVerify(rest, stdout)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "necdossier "+versionString())
 		return nil
@@ -180,7 +182,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, mainHelp)
 		return nil
 	default:
-		return &usageError{fmt.Sprintf("commande inconnue « %s » ; commandes : init, check, build, batch, version (aide : necdossier --help)", cmd)}
+		return &usageError{fmt.Sprintf("commande inconnue « %s » ; commandes : init, check, build, batch, verify, version (aide : necdossier --help)", cmd)}
 	}
 }
 
@@ -447,8 +449,14 @@ func runBatch(args []string, stdout, stderr io.Writer) error {
 	out := fs.StringP("output", "o", "", "`dossier` où écrire les dossiers et la comparaison (obligatoire)")
 	jobs := fs.IntP("jobs", "j", runtime.NumCPU(), "`nombre` de candidatures traitées en parallèle")
 	print := fs.Bool("print", false, "écrire aussi impression.pdf, tous les dossiers en un seul fichier pour le recto verso")
+	received := fs.String("recu-le", "", "`date` de réception des candidatures (JJ/MM/AAAA), écrite dans chaque dossier (par défaut : date de modification du classeur)")
+	notes := fs.String("notes", "", "`comparaison.xlsx` d’un lot précédent, dont les notes, scores et poids des instructeurs sont repris")
 	if done, err := parse(fs, args); done || err != nil {
 		return err
+	}
+	recu, err := assemble.ParseDate(*received)
+	if err != nil {
+		return &usageError{"batch : --recu-le : " + err.Error()}
 	}
 	if fs.NArg() != 1 {
 		return &usageError{"batch : indiquez un seul dossier de candidatures, par exemple « necdossier batch candidatures -o dossiers »"}
@@ -471,6 +479,8 @@ func runBatch(args []string, stdout, stderr io.Writer) error {
 		Fonts:    fonts.FS,
 		Now:      now,
 		Print:    *print,
+		Received: recu,
+		Notes:    *notes,
 		Progress: assemble.NewProgress(stderr, isTerminal(stderr)),
 	})
 	if res == nil {
@@ -500,4 +510,23 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func runVerify(args []string, stdout io.Writer) error {
+	fs := newFlags("verify", "Usage : necdossier verify DOSSIER.pdf [DOSSIER_DU_CANDIDAT]\n\nDit si le PDF est inchangé depuis sa production et, avec le dossier du candidat,\nsi ses fichiers sont ceux dont le PDF a été produit, un par un.\n", stdout)
+	if done, err := parse(fs, args); done || err != nil {
+		return err
+	}
+	if fs.NArg() < 1 || fs.NArg() > 2 {
+		return &usageError{"verify : indiquez le PDF, puis éventuellement le dossier du candidat"}
+	}
+	v, err := assemble.Verify(fs.Arg(0), fs.Arg(1))
+	if err != nil {
+		return err
+	}
+	assemble.WriteVerdict(stdout, v, fs.Arg(1))
+	if !v.OK() {
+		return reported
+	}
+	return nil
 }

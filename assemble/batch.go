@@ -1,12 +1,13 @@
 package assemble
 
 import (
-	"cmp"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"necdossier/assemble/french"
+	"necdossier/assemble/letters"
 	"necdossier/assemble/model"
 	"necdossier/assemble/render"
 	"necdossier/assemble/workbook"
@@ -67,10 +68,15 @@ func FindCandidates(dir string, skip ...string) ([]Candidate, error) {
 				problem: errors.New("lien symbolique, non suivi : placez le dossier ou le classeur lui-même dans le dossier des candidatures")})
 		case e.Type().IsRegular() && strings.EqualFold(filepath.Ext(name), ".xlsx"):
 			list = append(list, Candidate{Name: strings.TrimSuffix(name, filepath.Ext(name)), Workbook: path, flat: true})
+		case e.Type().IsRegular() && otherWorkbook(name) != "":
+			list = append(list, Candidate{Name: strings.TrimSuffix(name, filepath.Ext(name)), Workbook: path,
+				problem: errors.New(otherWorkbook(name))})
 		case e.IsDir():
 			wb, err := folderWorkbook(path)
 			if errors.Is(err, errNoWorkbook) {
-				continue // not a candidate: sources, notes…
+				// Listed all the same: nothing received is lost.
+				list = append(list, Candidate{Name: name, Workbook: path, problem: noWorkbook(path)})
+				continue
 			}
 			if err != nil {
 				// Reported as a failed candidate, with its reason.
@@ -156,6 +162,44 @@ func folderWorkbook(dir string) (string, error) {
 
 var errNoWorkbook = errors.New("aucun classeur")
 
+// otherWorkbook says what to do with a workbook in another format than
+// .xlsx, and "" for any other file.
+func otherWorkbook(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".ods":
+		return "classeur au format OpenDocument (.ods) : à réenregistrer au format Excel (.xlsx) avec LibreOffice (Fichier › Enregistrer sous)"
+	case ".xls":
+		return "classeur Excel ancien (.xls) : à réenregistrer au format .xlsx"
+	case ".numbers":
+		return "classeur Numbers : à exporter au format Excel (.xlsx)"
+	}
+	return ""
+}
+
+// noWorkbook says why a candidate's folder without an .xlsx workbook
+// gives no dossier, naming what it holds instead.
+func noWorkbook(dir string) error {
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		if strings.HasPrefix(n, ".") || strings.HasPrefix(n, "~$") {
+			continue
+		}
+		if msg := otherWorkbook(n); msg != "" {
+			return fmt.Errorf("« %s » : %s", Printable(n), msg)
+		}
+		names = append(names, Printable(n))
+	}
+	switch {
+	case len(names) == 0:
+		return errors.New("dossier vide : aucun classeur .xlsx reçu")
+	case len(names) > 4:
+		names = append(names[:4], "…")
+	}
+	return fmt.Errorf("aucun classeur .xlsx dans le dossier (il contient : %s)", strings.Join(names, ", "))
+}
+
 // sameAsAny reports whether path is the same file or folder as one of others.
 func sameAsAny(path string, others []string) bool {
 	st, err := os.Stat(path)
@@ -180,6 +224,14 @@ type BatchOptions struct {
 	Now      time.Time
 	Print    bool     // also write impression.pdf, every dossier for double-sided printing
 	Progress Progress // nil → silent
+	// Received is when the candidacies were received, written in each
+	// regenerated dossier (zero: each workbook's modification time).
+	Received time.Time
+	// Notes is a previous comparaison.xlsx whose reviewers' notes, scores
+	// and weights are carried into the new comparison ("" → none).
+	Notes string
+
+	weights map[string]float64 // read from Notes
 }
 
 // BatchResult is what a batch did.
@@ -209,12 +261,14 @@ type Progress interface {
 type Outcome struct {
 	Candidate Candidate
 	Output    string // the dossier written, "" on failure
+	Manifest  string // its manifest
 	Pages     int
 	Size      int64
-	Errors    int // error findings (the dossier was not made when > 0)
+	Errors    int // error findings (marked in the regenerated dossier)
 	Warnings  int
-	Err       error      // why the candidate failed, nil on success
-	Row       *model.Row // the candidate's figures for the comparison; nil when unreadable
+	Err       error     // why no dossier was made, nil when it was
+	Row       model.Row // the candidate in the comparison: its state, and its figures when read
+	Outline   []letters.Bookmark
 	Elapsed   time.Duration
 }
 
@@ -223,23 +277,51 @@ type Outcome struct {
 // opt.Print, the print bundle. A candidate that fails, for whatever reason,
 // panics included, is reported in its Outcome and the others go on.
 func RunBatch(opt BatchOptions) (*BatchResult, error) {
+	var notes map[string]workbook.Notes
+	var weights map[string]float64
+	if opt.Notes != "" {
+		data, err := os.ReadFile(opt.Notes)
+		if err != nil {
+			return nil, fmt.Errorf("notes des instructeurs %s : %w", opt.Notes, unwrapPath(err))
+		}
+		if notes, weights, err = workbook.ReadNotes(bytes.NewReader(data), opt.Call); err != nil {
+			return nil, fmt.Errorf("notes des instructeurs %s : %w", opt.Notes, err)
+		}
+	}
 	outcomes, err := buildAll(opt)
 	if err != nil {
 		return nil, err
 	}
+	for i := range outcomes {
+		if n, ok := notes[outcomes[i].Candidate.Name]; ok {
+			outcomes[i].Row.Note, outcomes[i].Row.Scores = n.Note, n.Scores
+		}
+	}
+	opt.weights = weights
 	// The comparison and the print bundle are tried both; a failure of
 	// either comes back with the outcomes, for the summary.
 	res := &BatchResult{Outcomes: outcomes}
-	files, errs := writeComparison(opt, outcomes)
+	files, comparison, errs := writeComparison(opt, outcomes)
 	res.Files = append(res.Files, files...)
-	if opt.Print {
-		f, err := writePrintBundle(opt, outcomes)
+	if opt.Print && comparison != nil {
+		f, err := writePrintBundle(opt, outcomes, comparison, letters.PageCount(comparison))
 		if err == nil {
 			res.Files = append(res.Files, f)
 		}
 		errs = errors.Join(errs, err)
 	}
-	return res, errs
+	// What the previous batch wrote and this one did not goes: a candidate
+	// removed, or failed this time, leaves no old dossier to be printed.
+	written := slices.Clone(res.Files)
+	for _, o := range outcomes {
+		if o.Output != "" {
+			written = append(written, o.Output)
+		}
+		if o.Manifest != "" {
+			written = append(written, o.Manifest)
+		}
+	}
+	return res, errors.Join(errs, retire(opt.OutDir, written))
 }
 
 // buildAll builds the candidates, opt.Jobs at a time; the outcomes come back
@@ -252,8 +334,8 @@ func buildAll(opt BatchOptions) ([]Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
-		return nil, fmt.Errorf("dossier de sortie %s : %w", opt.OutDir, unwrapPath(err))
+	if err := claimOutDir(opt.OutDir); err != nil {
+		return nil, err
 	}
 	cleanStale(opt.OutDir)
 	jobs := opt.Jobs
@@ -297,8 +379,12 @@ func buildCandidate(cand Candidate, opt BatchOptions) (o Outcome) {
 	defer func() {
 		if r := recover(); r != nil {
 			o.Err = fmt.Errorf("erreur interne (%v)", r)
-			o.Output = ""
+			o.Output, o.Manifest = "", ""
 		}
+		if o.Err != nil {
+			o.Row = model.Row{Dossier: cand.Name, Candidat: o.Row.Candidat, Etat: model.NonProduit, Motif: o.Err.Error()}
+		}
+		o.Row.Dossier = cand.Name
 		o.Elapsed = time.Since(start)
 	}()
 	if cand.problem != nil {
@@ -319,14 +405,22 @@ func buildCandidate(cand Candidate, opt BatchOptions) (o Outcome) {
 		o.Err = fmt.Errorf("classeur trop lourd (%s ; au plus %s)", Size(st.Size()), Size(maxWorkbookBytes))
 		return o
 	}
+	received := opt.Received
+	if received.IsZero() {
+		received = st.ModTime()
+	}
+	manifest := filepath.Join(opt.OutDir, strings.TrimSuffix(cand.Output, ".pdf")+".manifeste.json")
 	res, err := Build(BuildOptions{
 		Workbook: cand.Workbook,
 		Output:   filepath.Join(opt.OutDir, cand.Output),
+		Manifest: manifest,
 		Call:     opt.Call,
 		Fonts:    opt.Fonts,
 		Now:      opt.Now,
 		flat:     cand.flat,
 		hidden:   []string{opt.OutDir},
+		reviewer: true,
+		received: received,
 	})
 	if res != nil {
 		for _, f := range res.Findings {
@@ -337,8 +431,13 @@ func buildCandidate(cand Candidate, opt BatchOptions) (o Outcome) {
 				o.Warnings++
 			}
 		}
-		o.Row = res.Row
-		o.Output, o.Pages, o.Size = res.Output, res.Pages, res.Size
+		if res.Row != nil {
+			o.Row = *res.Row
+		}
+		o.Output, o.Pages, o.Size, o.Outline = res.Output, res.Pages, res.Size, res.Outline
+		if err == nil {
+			o.Manifest = manifest
+		}
 	}
 	if err != nil {
 		o.Output = ""
@@ -366,8 +465,16 @@ func WriteSummary(w io.Writer, outcomes []Outcome) {
 		if o.Err != nil {
 			failed++
 			state, pages, size, detail = "ÉCHEC", "-", "-", o.Err.Error()
-		} else if o.Warnings > 0 {
-			detail += " (" + french.Plural(o.Warnings, "aucun avertissement", "avertissement", "avertissements") + ")"
+		} else if o.Errors+o.Warnings > 0 {
+			state = "à vérif."
+			var what []string
+			if o.Errors > 0 {
+				what = append(what, french.Plural(o.Errors, "", "erreur marquée dans le dossier", "erreurs marquées dans le dossier"))
+			}
+			if o.Warnings > 0 {
+				what = append(what, french.Plural(o.Warnings, "", "avertissement", "avertissements"))
+			}
+			detail += " (" + strings.Join(what, ", ") + ")"
 		}
 		fmt.Fprintf(w, "%s  %-7s  %6s  %9s  %s\n", pad(Printable(o.Candidate.Name)), state, pages, size, Printable(detail))
 	}
@@ -379,22 +486,28 @@ func WriteSummary(w io.Writer, outcomes []Outcome) {
 	fmt.Fprintf(w, "%s, %s\n", french.Plural(len(outcomes)-failed, "aucun dossier produit", "dossier produit", "dossiers produits"), french.Plural(failed, "aucun échec", "échec", "échecs"))
 }
 
-// sortedRows returns the comparison rows of the candidates whose dossier
-// was made, by name: a failed candidate's figures may be wrong, and the
-// summary already says why it failed.
+// sortedRows returns the comparison rows of every candidate, in the one
+// order of the reviewers' outputs (model.SortRows): a candidate whose
+// dossier could not be made is there, with its state and why.
 func sortedRows(outcomes []Outcome) []model.Row {
-	var rows []model.Row
-	for _, o := range outcomes {
-		if o.Row != nil && o.Err == nil {
-			r := *o.Row
-			r.Dossier = o.Candidate.Name
-			rows = append(rows, r)
-		}
+	rows := make([]model.Row, len(outcomes))
+	for i, o := range outcomes {
+		rows[i] = o.Row
 	}
-	slices.SortStableFunc(rows, func(a, b model.Row) int {
-		return cmp.Or(cmp.Compare(a.Candidat, b.Candidat), cmp.Compare(a.Dossier, b.Dossier))
-	})
+	model.SortRows(rows)
 	return rows
+}
+
+// sortedOutcomes returns the outcomes in the same order as sortedRows.
+func sortedOutcomes(outcomes []Outcome) []Outcome {
+	out := slices.Clone(outcomes)
+	slices.SortStableFunc(out, func(a, b Outcome) int {
+		if c := french.Compare(a.Row.Name(), b.Row.Name()); c != 0 {
+			return c
+		}
+		return french.Compare(a.Candidate.Name, b.Candidate.Name)
+	})
+	return out
 }
 
 // NewProgress reports a batch's progress on w: a bar redrawn in place on a
@@ -446,36 +559,30 @@ func (p *progress) bar(done, total int, last string) {
 
 // writeComparison writes comparaison.csv, comparaison.xlsx and
 // comparaison.pdf in opt.OutDir from the candidates that could be read.
-func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, error) {
+func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, []byte, error) {
 	rows := sortedRows(outcomes)
-	if len(rows) == 0 {
-		return nil, nil // no dossier made: nothing to compare
-	}
 	var files []string
+	pdf, err := finished(func(w io.Writer) error {
+		return render.Comparison(w, opt.Call, rows, render.ComparisonOptions{Fonts: opt.Fonts, Created: opt.Now})
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("comparaison.pdf : %w", err)
+	}
 	for _, out := range []struct {
 		name  string
 		write func(io.Writer) error
 	}{
-		{"comparaison.pdf", func(w io.Writer) error {
-			pdf, err := finished(func(w io.Writer) error {
-				return render.Comparison(w, opt.Call, rows, render.ComparisonOptions{Fonts: opt.Fonts, Created: opt.Now})
-			})
-			if err != nil {
-				return err
-			}
-			_, err = w.Write(pdf)
-			return err
-		}},
-		{"comparaison.xlsx", func(w io.Writer) error { return workbook.WriteComparison(w, opt.Call, rows) }},
+		{"comparaison.pdf", func(w io.Writer) error { _, err := w.Write(pdf); return err }},
+		{"comparaison.xlsx", func(w io.Writer) error { return workbook.WriteComparison(w, opt.Call, rows, opt.weights) }},
 		{"comparaison.csv", func(w io.Writer) error { return WriteCompareCSV(w, opt.Call, rows) }},
 	} {
 		path := filepath.Join(opt.OutDir, out.name)
 		if err := writeAtomic(path, false, out.write); err != nil {
-			return files, fmt.Errorf("%s : %w", path, err)
+			return files, pdf, fmt.Errorf("%s : %w", path, err)
 		}
 		files = append(files, path)
 	}
-	return files, nil
+	return files, pdf, nil
 }
 
 // firstError quotes the first error of the findings, for a one-line report.
@@ -486,4 +593,18 @@ func firstError(fs []model.Finding) string {
 		}
 	}
 	return "aucune"
+}
+
+// ParseDate reads a date as a reviewer types it: 15/07/2024 or
+// 2024-07-15; "" is the zero time.
+func ParseDate(s string) (time.Time, error) {
+	if s = strings.TrimSpace(s); s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("date attendue sous la forme JJ/MM/AAAA, trouvé « %s »", Printable(s))
 }

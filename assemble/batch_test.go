@@ -3,6 +3,7 @@ package assemble
 import (
 	"bytes"
 	"necdossier/assemble/internal/testkit"
+	"necdossier/assemble/letters"
 	"necdossier/assemble/model"
 	"necdossier/assemble/render"
 	"necdossier/assemble/workbook"
@@ -96,8 +97,15 @@ func TestBatchHostileCandidates(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(in, "deux-classeurs", "autre.xlsx"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// A folder with no workbook is not a candidate (sources, notes…).
+	// A folder with no workbook is listed all the same, not produced.
 	if err := os.MkdirAll(filepath.Join(in, "notes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Nor is a folder holding an .ods lost.
+	if err := os.MkdirAll(filepath.Join(in, "ods"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(in, "ods", "candidature.ods"), []byte("PK"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
@@ -109,16 +117,28 @@ func TestBatchHostileCandidates(t *testing.T) {
 	for _, o := range res.Outcomes {
 		got[o.Candidate.Name] = o
 	}
-	if _, ok := got["notes"]; ok {
-		t.Error("a folder without a workbook was taken for a candidate")
+	// A reviewer's dossier marks what would stop a collectivité's build,
+	// and never takes in a file from outside the candidate's folder.
+	for _, name := range []string{"point-point", "absolu", "lien"} {
+		o := got[name]
+		if o.Err != nil || o.Errors == 0 || o.Row.Etat != model.AConfirmer {
+			t.Errorf("%s: %+v, want a dossier with its error marked", name, o)
+			continue
+		}
+		txt := pdfText(t, o.Output)
+		if !strings.Contains(txt, "pièce illisible ou refusée") || strings.Contains(txt, "Aubrelle") && strings.Contains(txt, "Marc-Olivier Peyrelongue\nDépartement") {
+			t.Errorf("%s: the dossier does not mark the refused letter", name)
+		}
+		if o.Pages >= got["bon"].Pages {
+			t.Errorf("%s: %d pages, the letter from outside was taken in", name, o.Pages)
+		}
 	}
 	wantFail := map[string]string{
-		"point-point":    "erreur",
-		"absolu":         "erreur",
-		"lien":           "erreur",
 		"classeur-lien":  "lien symbolique refusé",
 		"casse":          "candidature.xlsx",
 		"deux-classeurs": "exactement un classeur",
+		"notes":          "dossier vide",
+		"ods":            "réenregistrer au format Excel",
 	}
 	for name, frag := range wantFail {
 		o, ok := got[name]
@@ -148,18 +168,23 @@ func TestBatchHostileCandidates(t *testing.T) {
 	// Nothing but what the batch writes is in the output folder: no temporary files.
 	entries, _ := os.ReadDir(out)
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".") {
+		if strings.HasPrefix(e.Name(), ".") && e.Name() != ownerMark {
 			t.Errorf("leftover %s in the output folder", e.Name())
 		}
 	}
-	// Only the candidate whose dossier was made is compared.
+	// Every candidacy is compared, with its state and reason.
 	csv := string(mustRead(t, filepath.Join(out, "comparaison.csv")))
-	if lines := strings.Split(strings.TrimSpace(csv), "\n"); len(lines) != 2 || !strings.HasPrefix(lines[1], "bon;") {
-		t.Errorf("comparaison.csv holds %d lines, want the header and the good candidate:\n%s", len(lines), csv)
+	if lines := strings.Split(strings.TrimSpace(csv), "\n"); len(lines) != 1+len(got) {
+		t.Errorf("comparaison.csv holds %d lines, want the header and every candidacy:\n%s", len(lines), csv)
+	}
+	for name, frag := range wantFail {
+		if !strings.Contains(csv, name+";;;dossier non produit;") || !strings.Contains(csv, frag) {
+			t.Errorf("comparaison.csv does not say why %s was not produced", name)
+		}
 	}
 	var summary bytes.Buffer
 	WriteSummary(&summary, res.Outcomes)
-	if !strings.Contains(summary.String(), "1 dossier produit, 6 échecs") {
+	if !strings.Contains(summary.String(), "4 dossiers produits, 5 échecs") {
 		t.Errorf("summary's last line:\n%s", summary.String())
 	}
 }
@@ -213,14 +238,19 @@ func TestPrintBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	front := render.FrontPages(2)
+	front := render.FrontPages(3)
 	want := front
 	var starts []int
 	blanks := map[int]bool{}
 	for p := 3; p <= front; p++ { // cover and index take two pages
 		blanks[p] = true
 	}
-	for _, o := range res.Outcomes {
+	comparison := letters.PageCount(mustRead(t, filepath.Join(out, "comparaison.pdf")))
+	if comparison%2 == 1 {
+		blanks[want+comparison+1] = true
+	}
+	want += comparison + comparison%2
+	for _, o := range sortedOutcomes(res.Outcomes) {
 		starts = append(starts, want+1)
 		if o.Pages%2 == 1 {
 			blanks[want+o.Pages+1] = true
@@ -239,8 +269,14 @@ func TestPrintBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(bms) != 2 || bms[0].PageFrom != starts[0] || bms[1].PageFrom != starts[1] {
-		t.Errorf("bookmarks %+v, want one per candidate at pages %v", bms, starts)
+	if len(bms) != 4 || bms[0].PageFrom != 1 || bms[1].PageFrom != front+1 || bms[2].PageFrom != starts[0] || bms[3].PageFrom != starts[1] {
+		t.Errorf("bookmarks %+v, want the front, the comparison and one per candidate at pages %v", bms, starts)
+	}
+	// Each candidate's bookmark holds its dossier's own outline.
+	for _, b := range bms[2:] {
+		if len(b.Kids) < 5 || b.Kids[0].Title != "Synthèse" || b.Kids[0].PageFrom != b.PageFrom+1 {
+			t.Errorf("%s: outline not nested: %+v", b.Title, b.Kids)
+		}
 	}
 	if out, err := exec.Command(testkit.NeedTool(t, "qpdf"), "--check", bundle).CombinedOutput(); err != nil {
 		t.Errorf("qpdf --check impression.pdf: %v\n%s", err, out)
@@ -254,6 +290,10 @@ func TestPrintBundle(t *testing.T) {
 		blank := strings.Contains(string(txt), render.BlankText)
 		if blank != blanks[p] {
 			t.Errorf("page %d: blank=%v, want %v:\n%s", p, blank, blanks[p], txt)
+		}
+		// Every page, letters included, carries its running foot.
+		if foot := "liasse p. " + itoa(p) + " / " + itoa(n); !strings.Contains(string(txt), foot) {
+			t.Errorf("page %d: no running foot « %s »:\n%s", p, foot, txt)
 		}
 	}
 }
@@ -305,4 +345,14 @@ func benchmarkBatch(b *testing.B, n int) {
 			b.Fatalf("%d failures", res.Failed())
 		}
 	}
+}
+
+// pdfText extracts the text of a PDF with pdftotext.
+func pdfText(t testing.TB, path string) string {
+	t.Helper()
+	out, err := exec.Command(testkit.NeedTool(t, "pdftotext"), path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return string(out)
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"necdossier/assemble/french"
+	"necdossier/assemble/letters"
 	"necdossier/assemble/model"
 	"necdossier/assemble/workbook"
 )
@@ -35,22 +36,25 @@ type BuildOptions struct {
 
 	// For the batch: flat limits the inputs to the files lying directly
 	// beside the workbook; hidden folders are never read.
-	flat   bool
-	hidden []string
+	flat     bool
+	hidden   []string
+	reviewer bool      // regenerate despite errors (Options.Reviewer)
+	received time.Time // when the files were received
 }
 
 // BuildResult tells what Build did.
 type BuildResult struct {
-	Output     string          // the dossier written
-	Pages      int             // its pages: annexes included, unless split apart
-	Size       int64           // its size in bytes
-	Findings   []model.Finding // what the checks found (warnings only when Build succeeded)
-	Warnings   []string        // about the build itself: letters, size
-	Row        *model.Row      // the candidate's figures for the comparison (nil when unreadable)
-	Email      string          // the e-mail draft written, if asked
-	Annexes    string          // the annexes' PDF, when the dossier was split…
-	AnnexPages int             // …its pages, cover included,
-	AnnexSize  int64           // …and its size
+	Output     string             // the dossier written
+	Pages      int                // its pages: annexes included, unless split apart
+	Size       int64              // its size in bytes
+	Findings   []model.Finding    // what the checks found (warnings only when Build succeeded)
+	Warnings   []string           // about the build itself: letters, size
+	Row        *model.Row         // the candidate's figures for the comparison (nil when unreadable)
+	Email      string             // the e-mail draft written, if asked
+	Annexes    string             // the annexes' PDF, when the dossier was split…
+	AnnexPages int                // …its pages, cover included,
+	AnnexSize  int64              // …and its size
+	Outline    []letters.Bookmark // the dossier's outline
 }
 
 // Init writes the blank workbook for call to path ("" → the call's default
@@ -109,7 +113,8 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 	}
 	defer root.Close()
 	fsys := newFolderFS(root, opt.flat, opt.hidden...)
-	bo := Options{Call: opt.Call, Fonts: opt.Fonts, Now: opt.Now, MaxSize: opt.MaxSize, Split: opt.Split, Email: opt.Email, Source: opt.Workbook}
+	bo := Options{Call: opt.Call, Fonts: opt.Fonts, Now: opt.Now, MaxSize: opt.MaxSize, Split: opt.Split, Email: opt.Email, Source: opt.Workbook,
+		Reviewer: opt.reviewer, Received: opt.received}
 	if opt.Output != "" {
 		bo.Name = filepath.Base(opt.Output)
 	}
@@ -117,7 +122,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 	if r == nil {
 		return nil, err
 	}
-	res := &BuildResult{Findings: r.Findings, Row: r.Row, Warnings: r.Warnings}
+	res := &BuildResult{Findings: r.Findings, Row: r.Row, Warnings: r.Warnings, Outline: r.Outline}
 	if err != nil {
 		return res, err
 	}

@@ -8,38 +8,58 @@ import (
 	"necdossier/assemble/render"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
-// writePrintBundle writes impression.pdf: every dossier made by the batch
-// in one file for the selection committee's double-sided printing. A cover
-// and an index come first; each dossier starts on a right-hand (odd) page,
-// with pages reading « Page laissée blanche intentionnellement » where
-// padding is needed; the outline has a bookmark per candidate.
-func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
-	var done []Outcome
-	for _, o := range outcomes {
-		if o.Err == nil && o.Output != "" {
-			done = append(done, o)
-		}
-	}
-	path := filepath.Join(opt.OutDir, "impression.pdf")
-	if len(done) == 0 {
-		return "", fmt.Errorf("%s : aucun dossier à imprimer", path)
-	}
-	front := render.FrontPages(len(done))
-	entries := make([]render.BundleEntry, len(done))
-	next := front + 1
-	for i, o := range done {
-		name := o.Candidate.Name
-		if o.Row != nil && o.Row.Candidat != "" {
-			name = o.Row.Candidat
-		}
-		entries[i] = render.BundleEntry{Name: name, Pages: o.Pages, Start: next}
-		next += o.Pages + o.Pages%2
-	}
+// bundlePart is one part of the print bundle: its pages and where they
+// come from.
+type bundlePart struct {
+	entry   render.BundleEntry
+	o       *Outcome // nil for the comparison
+	pdf     []byte   // the comparison, or the page of a candidate not built
+	outline []letters.Bookmark
+}
 
+// writePrintBundle writes impression.pdf, for the selection committee's
+// double-sided printing: a cover and an index, the comparison, then every
+// candidacy in the comparison's order — its dossier, or a page saying why
+// it has none. Each part starts on a right-hand (odd) page, with pages
+// reading « Page laissée blanche intentionnellement » where padding is
+// needed. Every page carries a running foot with its candidate and its
+// page in the bundle, the numbers the index gives; the outline nests each
+// dossier's own under its candidate.
+func writePrintBundle(opt BatchOptions, outcomes []Outcome, comparison []byte, comparisonPages int) (string, error) {
+	path := filepath.Join(opt.OutDir, "impression.pdf")
+	sorted := sortedOutcomes(outcomes)
+	parts := []bundlePart{{entry: render.BundleEntry{Name: "Comparaison des candidatures", Pages: comparisonPages}, pdf: comparison}}
+	for i := range sorted {
+		o := &sorted[i]
+		e := render.BundleEntry{Name: o.Row.Name(), Folder: o.Candidate.Name, State: o.Row.Etat.String(), Pages: o.Pages}
+		p := bundlePart{entry: e, o: o, outline: o.Outline}
+		if o.Err != nil || o.Output == "" {
+			page, err := finished(func(w io.Writer) error {
+				return render.NotBuilt(w, o.Row.Name(), o.Candidate.Name, o.Row.Motif, opt.Fonts, opt.Now)
+			})
+			if err != nil {
+				return "", fmt.Errorf("%s : %w", path, err)
+			}
+			p.pdf, p.entry.Pages, p.outline = page, 1, nil
+		}
+		parts = append(parts, p)
+	}
+	front := render.FrontPages(len(parts))
+	next := front + 1
+	for i := range parts {
+		parts[i].entry.Start = next
+		next += parts[i].entry.Pages + parts[i].entry.Pages%2
+	}
+	total := next - 1
+	entries := make([]render.BundleEntry, len(parts))
+	for i, p := range parts {
+		entries[i] = p.entry
+	}
 	frontPDF, err := finished(func(w io.Writer) error {
-		return render.BundleFront(w, opt.Call, entries, front, opt.Fonts, opt.Now)
+		return render.BundleFront(w, opt.Call, entries, front, total, opt.Fonts, opt.Now)
 	})
 	if err != nil {
 		return "", fmt.Errorf("%s : %w", path, err)
@@ -48,10 +68,21 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%s : %w", path, err)
 	}
+	feetPDF, err := finished(func(w io.Writer) error {
+		return render.BundleFeet(w, bundleFeet(parts, front, total), opt.Fonts, opt.Now)
+	})
+	if err != nil {
+		return "", fmt.Errorf("%s : %w", path, err)
+	}
 	// The dossiers are copied one at a time from their files into the
 	// bundle as it is written: memory does not grow with the candidates.
 	err = writeAtomic(path, false, func(w io.Writer) error {
 		b := letters.NewBundle(w)
+		feet, err := b.Open(bytes.NewReader(feetPDF))
+		if err != nil {
+			return fmt.Errorf("fusion : %w", err)
+		}
+		b.SetFeet(feet)
 		fc, err := b.Open(bytes.NewReader(frontPDF))
 		if err != nil {
 			return fmt.Errorf("fusion : %w", err)
@@ -63,14 +94,23 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 		if err != nil {
 			return fmt.Errorf("fusion : %w", err)
 		}
-		outline := make([]letters.Bookmark, len(done))
-		for i, o := range done {
-			first, err := appendDossier(b, o)
+		outline := []letters.Bookmark{{Title: "Couverture et sommaire", Page: 1}}
+		num := 0
+		for _, p := range parts {
+			first, err := appendPart(b, p)
 			if err != nil {
 				return err
 			}
-			outline[i] = letters.Bookmark{Title: render.BundleName(i, entries[i].Name), Page: first}
-			if o.Pages%2 == 1 {
+			title := p.entry.Name
+			if p.o != nil {
+				num++
+				title = render.BundleName(num-1, p.entry.Name)
+				if p.o.Err != nil {
+					title += " — dossier non produit"
+				}
+			}
+			outline = append(outline, letters.Bookmark{Title: title, Page: first, Kids: shifted(p.outline, first-1)})
+			if p.entry.Pages%2 == 1 {
 				if _, _, err := blank.Append(); err != nil {
 					return fmt.Errorf("fusion : %w", err)
 				}
@@ -84,9 +124,67 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome) (string, error) {
 	return path, nil
 }
 
+// bundleFeet are the running feet of every page of the bundle.
+func bundleFeet(parts []bundlePart, front, total int) []render.Foot {
+	feet := make([]render.Foot, 0, total)
+	page := func(left string) {
+		feet = append(feet, render.Foot{Left: left, Right: "liasse p. " + strconv.Itoa(len(feet)+1) + " / " + strconv.Itoa(total)})
+	}
+	for range front {
+		page("Couverture et sommaire")
+	}
+	for i, p := range parts {
+		for n := 1; n <= p.entry.Pages; n++ {
+			left := p.entry.Name
+			switch {
+			case p.o == nil:
+				left += " — p. " + strconv.Itoa(n) + " / " + strconv.Itoa(p.entry.Pages)
+			case p.o.Err != nil:
+				left = strconv.Itoa(i) + ". " + left + " — dossier non produit"
+			default:
+				left = strconv.Itoa(i) + ". " + left + " — p. " + strconv.Itoa(n) + " / " + strconv.Itoa(p.entry.Pages)
+			}
+			page(left)
+		}
+		if p.entry.Pages%2 == 1 {
+			page(p.entry.Name + " — page blanche")
+		}
+	}
+	return feet
+}
+
+// shifted returns the bookmarks moved by offset pages.
+func shifted(bms []letters.Bookmark, offset int) []letters.Bookmark {
+	out := make([]letters.Bookmark, len(bms))
+	for i, b := range bms {
+		out[i] = letters.Bookmark{Title: b.Title, Page: b.Page + offset, Kids: shifted(b.Kids, offset)}
+	}
+	return out
+}
+
+// appendPart appends a part to the bundle, and returns its first page:
+// the bookmark's target. A dossier must have the pages its build
+// reported, on which the index's page numbers rest.
+func appendPart(b *letters.Bundle, p bundlePart) (int, error) {
+	if p.pdf != nil {
+		doc, err := b.Open(bytes.NewReader(p.pdf))
+		if err != nil {
+			return 0, fmt.Errorf("fusion : %w", err)
+		}
+		first, n, err := doc.Append()
+		if err == nil && n != p.entry.Pages {
+			err = fmt.Errorf("%d pages au lieu de %d", n, p.entry.Pages)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("fusion : %s : %w", p.entry.Name, err)
+		}
+		return first, nil
+	}
+	return appendDossier(b, *p.o)
+}
+
 // appendDossier appends the dossier of o to the bundle, and returns its
-// first page: the bookmark's target. The dossier must have the pages its
-// build reported, on which the index's page numbers rest.
+// first page.
 func appendDossier(b *letters.Bundle, o Outcome) (int, error) {
 	f, err := os.Open(o.Output)
 	if err != nil {

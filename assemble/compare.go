@@ -3,6 +3,7 @@ package assemble
 import (
 	"bufio"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"necdossier/assemble/model"
 	"strconv"
@@ -32,45 +33,60 @@ func RowOf(c *model.Candidature, call *model.Call, criteria []model.Criterion) m
 // that a spreadsheet would take for a formula (starting with = + - @, a
 // tab or a carriage return) is neutralised with a leading apostrophe, the
 // OWASP advice against CSV injection: candidates' names are untrusted.
+// The columns are model.Columns, then the criteria, then the reviewer's
+// note.
 func WriteCompareCSV(w io.Writer, call *model.Call, rows []model.Row) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("\ufeff")
 	cw := csv.NewWriter(bw)
 	cw.Comma = ';'
 	cw.UseCRLF = true
-	header := append([]string{}, model.CompareColumns...)
+	cols := model.Columns()
+	var header []string
+	for _, c := range cols {
+		header = append(header, c.Title)
+	}
 	header = append(header, model.CriterionColumns(call)...)
+	header = append(header, "Note de l’instructeur")
 	if err := cw.Write(header); err != nil {
 		return err
-	}
-	date := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Format("02/01/2006")
-	}
-	euros := func(cents int64) string {
-		return strings.Replace(strconv.FormatFloat(float64(cents)/100, 'f', 2, 64), ".", ",", 1)
 	}
 	dec := func(x float64, prec int) string {
 		return strings.Replace(strconv.FormatFloat(x, 'f', prec, 64), ".", ",", 1)
 	}
 	for _, r := range rows {
-		share := ""
-		if p, ok := r.PartAcquise(); ok {
-			share = dec(p*100, 1) + " %"
-		}
-		rec := []string{
-			r.Dossier, r.Candidat, r.Type, date(r.Communautaire), date(r.Jour1), date(r.Jour2),
-			strconv.FormatInt(r.Capacite, 10), strconv.FormatInt(r.CapaciteTotale, 10), strconv.FormatInt(r.Pleniere, 10), strconv.FormatInt(r.Salles, 10),
-			euros(r.Budget), euros(r.EnNature), euros(r.Autofinancement), euros(r.Exterieur),
-			share, euros(r.Demande), euros(r.ParParticipant), dec(r.ETP, 2),
-			strconv.Itoa(r.Partenaires), strconv.Itoa(r.Initiatives), strconv.Itoa(r.NECLocaux),
-			strconv.Itoa(r.Lettres), strconv.Itoa(r.AutresPieces), strconv.Itoa(r.Pages), r.Empreinte,
+		var rec []string
+		for _, c := range cols {
+			v, field := c.Value(r), ""
+			switch c.Kind {
+			case model.Date:
+				if t := v.(time.Time); !t.IsZero() {
+					field = t.Format("02/01/2006")
+				}
+			case model.Euros:
+				field = dec(float64(v.(int64))/100, 2)
+			case model.Share:
+				if p, ok := v.(float64); ok {
+					field = dec(p*100, 1) + " %"
+				}
+			case model.Decimal:
+				field = dec(v.(float64), 2)
+			default:
+				field = fmt.Sprint(v)
+			}
+			if r.Etat == model.NonProduit && c.Kind != model.Text {
+				field = "" // nothing was read: no zeros
+			}
+			rec = append(rec, field)
 		}
 		for _, it := range call.Checklist {
-			rec = append(rec, model.StatusOf(r.Criteria, it.ID).String())
+			st := ""
+			if r.Etat != model.NonProduit {
+				st = model.StatusOf(r.Criteria, it.ID).String()
+			}
+			rec = append(rec, st)
 		}
+		rec = append(rec, r.Note)
 		for i, f := range rec {
 			rec[i] = neutralise(f)
 		}

@@ -65,12 +65,19 @@ func TestWriteCompareCSV(t *testing.T) {
 		}
 	}
 	b := recs[1]
-	for i, want := range map[int]string{0: "belrive", 1: "Métropole de Belrive", 3: "01/10/2025", 6: "2400", 7: "2900", 10: "485000,50", 12: "100000,00", 13: "200000,00", 14: "62,5 %", 15: "60000,00", 16: "242,50", 17: "7,50", 21: "2", 22: "1"} {
-		if b[i] != want {
-			t.Errorf("Belrive column %d (%s) = %q, want %q", i, recs[0][i], b[i], want)
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	for title, want := range map[string]string{"Dossier": "belrive", "Candidat": "Métropole de Belrive", "État": "dossier produit", "Journée communautaire": "01/10/2025",
+		"Capacité du lieu principal": "2400", "Capacité de tous les lieux": "2900", "Budget (€)": "485000,50", "Autofinancement (€)": "100000,00",
+		"Cofinancements extérieurs (€)": "200000,00", "Part acquise des cofinancements extérieurs": "62,5 %", "Demandé à l’agence (€)": "60000,00",
+		"Budget par participant attendu (€)": "242,50", "ETP": "7,50", "Lettres de soutien": "2", "Autres pièces": "1"} {
+		if i, ok := col[title]; !ok || b[i] != want {
+			t.Errorf("Belrive column %q = %q, want %q", title, b[min(i, len(b)-1)], want)
 		}
 	}
-	if got := b[len(b)-2:]; got[0] != "rempli" || got[1] != "à confirmer" {
+	if got := b[len(b)-3 : len(b)-1]; got[0] != "rempli" || got[1] != "à confirmer" {
 		t.Errorf("criteria columns = %q", got)
 	}
 	// Formula injection: every dangerous first character is defused.
@@ -89,7 +96,7 @@ func TestWriteCompareCSV(t *testing.T) {
 func TestWriteCompareXLSX(t *testing.T) {
 	call, rows := compareRows(t)
 	var buf bytes.Buffer
-	if err := workbook.WriteComparison(&buf, call, rows); err != nil {
+	if err := workbook.WriteComparison(&buf, call, rows, nil); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -108,17 +115,17 @@ func TestWriteCompareXLSX(t *testing.T) {
 	if v, _ := f.GetCellValue(sheet, "B2", excelize.Options{RawCellValue: true}); v != "Métropole de Belrive" {
 		t.Errorf("A2 = %q", v)
 	}
-	if v, _ := f.GetCellValue(sheet, "G2", excelize.Options{RawCellValue: true}); v != "2400" {
-		t.Errorf("capacity G2 = %q, want the number 2400", v)
+	if v, _ := f.GetCellValue(sheet, "K2", excelize.Options{RawCellValue: true}); v != "2400" {
+		t.Errorf("capacity K2 = %q, want the number 2400", v)
 	}
-	if typ("G2") == excelize.CellTypeSharedString || typ("G2") == excelize.CellTypeInlineString {
+	if typ("K2") == excelize.CellTypeSharedString || typ("K2") == excelize.CellTypeInlineString {
 		t.Error("capacity stored as text")
 	}
-	if v, _ := f.GetCellValue(sheet, "D2", excelize.Options{RawCellValue: true}); v != "45931" {
-		t.Errorf("date D2 raw = %q, want the serial 45931 (1 October 2025)", v)
+	if v, _ := f.GetCellValue(sheet, "F2", excelize.Options{RawCellValue: true}); v != "45931" {
+		t.Errorf("date F2 raw = %q, want the serial 45931 (1 October 2025)", v)
 	}
-	if v, _ := f.GetCellValue(sheet, "D2"); v != "01/10/2025" {
-		t.Errorf("date D2 shown = %q", v)
+	if v, _ := f.GetCellValue(sheet, "F2"); v != "01/10/2025" {
+		t.Errorf("date F2 shown = %q", v)
 	}
 	// An injected formula stays text.
 	if fm, _ := f.GetCellFormula(sheet, "B3"); fm != "" {

@@ -17,6 +17,7 @@ import (
 	"necdossier/assemble/letters"
 	"necdossier/assemble/model"
 	"necdossier/assemble/render"
+	"necdossier/assemble/workbook"
 )
 
 // ErrFindings is returned by Build and BuildFS when the checks found an
@@ -37,6 +38,13 @@ type Options struct {
 	// Source is the workbook as the user named it, for messages ("" → its
 	// name in fsys).
 	Source string
+	// Reviewer regenerates a received candidacy (batch): an error does not
+	// stop the build, it is marked in the dossier (« pièce introuvable »,
+	// « valeur illisible »), whose cover says it was regenerated; Received
+	// is when the files were received (zero: unknown). A collectivité's own
+	// build refuses errors.
+	Reviewer bool
+	Received time.Time
 }
 
 // Result is what BuildFS made.
@@ -49,6 +57,8 @@ type Result struct {
 	Parts []Part
 	// Inputs are the files read, the workbook first, named as in fsys.
 	Inputs []ManifestFile
+	// Outline is the dossier's outline, annexes included.
+	Outline []letters.Bookmark
 	// Findings' notes as the manifest keeps them.
 }
 
@@ -85,8 +95,16 @@ func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
 	criteria := check.Evaluate(c, opt.Call)
 	row := RowOf(c, opt.Call, criteria)
 	res := &Result{Findings: in.findings, Row: &row}
-	if model.HasError(in.findings) {
+	if model.HasError(in.findings) && !opt.Reviewer {
 		return res, ErrFindings
+	}
+	shown := in.findings
+	if opt.Reviewer {
+		shown = marked(in.findings)
+	}
+	row.Points = pointsOf(shown)
+	if len(row.Points) > 0 {
+		row.Etat = model.AConfirmer
 	}
 	dir := path.Dir(workbook)
 	res.Inputs = append(res.Inputs, ManifestFile{Path: workbook, Role: "workbook", Kind: "xlsx", Size: c.Source.Size, SHA256: c.Source.SHA256})
@@ -101,6 +119,14 @@ func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
 	seen := map[*letters.Letter]bool{}
 	for i, a := range c.Annexes {
 		l := in.letters[i]
+		if l == nil && opt.Reviewer && a.Fichier != "" {
+			// A reviewer's dossier keeps the row, saying what is missing.
+			annexes = append(annexes, render.Annexe{
+				Title: a.Titre, Organisation: a.Organisation, Signataire: a.Signataire,
+				Kind: a.Type, Date: a.Date, File: a.Fichier, Problem: annexProblem(in.findings, a.At.Cell("Fichier")),
+			})
+			continue
+		}
 		if l == nil || seen[l] { // an empty row (the checks allow it only without a file), or a duplicate
 			continue
 		}
@@ -114,7 +140,9 @@ func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
 		res.Inputs = append(res.Inputs, ManifestFile{Path: path.Join(dir, a.Fichier), Role: "annex", Kind: l.Kind, Pages: l.Pages, Size: l.Size, SHA256: l.SHA256})
 	}
 	if in.logo != nil {
-		res.Inputs = append(res.Inputs, fileEntry(path.Join(dir, c.Collectivite.Logo), "logo", letters.Sniff(in.logo), 0, in.logo))
+		logo := fileEntry(path.Join(dir, c.Collectivite.Logo), "logo", letters.Sniff(in.logo), 0, in.logo)
+		fmt.Fprintf(fingerprint, "logo %s\n", logo.SHA256)
+		res.Inputs = append(res.Inputs, logo)
 	}
 	row.Empreinte = hex.EncodeToString(fingerprint.Sum(nil))
 
@@ -124,8 +152,10 @@ func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
 		Fingerprint: row.Empreinte,
 		Annexes:     annexes,
 		Criteria:    criteria,
-		Findings:    in.findings,
+		Findings:    shown,
 		Logo:        in.logo,
+		Regenerated: opt.Reviewer,
+		Received:    opt.Received,
 	}
 	draw := func(annexFile string) ([]byte, *render.Layout, error) {
 		var buf bytes.Buffer
@@ -146,12 +176,14 @@ func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
 		name = OutputName(opt.Call, c)
 	}
 	limit := opt.maxSize()
-	parts, layout, err := mergeParts(opt, c, draw, merged, name, limit)
+	info := map[string]string{InfoFingerprint: row.Empreinte, InfoInputs: inputsText(res.Inputs)}
+	parts, layout, err := mergeParts(opt, c, draw, merged, name, limit, info)
 	if err != nil {
 		return res, err
 	}
 	row.Pages = layout.Total
 	res.Parts = parts
+	res.Outline = mergePlan(layout).Outline
 	res.Warnings = buildWarnings(opt, parts, limit)
 	if opt.Email {
 		var msg bytes.Buffer
@@ -200,17 +232,18 @@ func (o Options) maxSize() int64 {
 // Both keep the one numbering (« page X / N ») and have their outline. The
 // layout returned is the dossier's.
 func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) ([]byte, *render.Layout, error),
-	merged []*letters.Letter, name string, limit int64) ([]Part, *render.Layout, error) {
+	merged []*letters.Letter, name string, limit int64, info map[string]string) ([]Part, *render.Layout, error) {
 	dossier, l, err := draw("")
 	if err != nil {
 		return nil, nil, err
 	}
 	plan := mergePlan(l)
+	plan.Info, plan.Seal = info, true
 	var whole bytes.Buffer
 	if err := letters.Merge(&whole, bytes.NewReader(dossier), merged, plan); err != nil {
 		return nil, nil, err
 	}
-	one := []Part{{Name: name, Role: "dossier", Data: letters.PinDates(whole.Bytes(), opt.Now), Pages: l.Total}}
+	one := []Part{{Name: name, Role: "dossier", Data: sealPDF(whole.Bytes(), opt.Now), Pages: l.Total}}
 	if !opt.Split || int64(whole.Len()) <= limit || len(merged) == 0 {
 		return one, l, nil
 	}
@@ -225,7 +258,7 @@ func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) (
 	// The dossier's pages: the outline stops before the annexes, and the
 	// links to annex pages are dropped (they are in the other file).
 	var main bytes.Buffer
-	mainPlan := letters.MergePlan{Outline: keepOutline(plan.Outline, l.Pages)}
+	mainPlan := letters.MergePlan{Outline: keepOutline(plan.Outline, l.Pages), Info: info, Seal: true}
 	if err := letters.Merge(&main, bytes.NewReader(dossier), nil, mainPlan); err != nil {
 		return nil, nil, err
 	}
@@ -241,6 +274,7 @@ func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) (
 		Footer: func(page, _ int) string { return fmt.Sprintf("page %d / %d", l.Pages+page-1, l.Total) },
 	}
 	annexPlan.Outline = []letters.Bookmark{{Title: "Annexes du dossier " + name, Page: 1}}
+	annexPlan.Info, annexPlan.Seal = info, true
 	for _, e := range l.Outline {
 		if e.Page > l.Pages && e.Level > 0 {
 			annexPlan.Outline = append(annexPlan.Outline, letters.Bookmark{Title: e.Title, Page: e.Page - l.Pages + 1})
@@ -251,8 +285,8 @@ func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) (
 		return nil, nil, err
 	}
 	return []Part{
-		{Name: name, Role: "dossier", Data: letters.PinDates(main.Bytes(), opt.Now), Pages: l.Pages},
-		{Name: annexName, Role: "annexes", Data: letters.PinDates(annexes.Bytes(), opt.Now), Pages: l.Total - l.Pages + 1},
+		{Name: name, Role: "dossier", Data: sealPDF(main.Bytes(), opt.Now), Pages: l.Pages},
+		{Name: annexName, Role: "annexes", Data: sealPDF(annexes.Bytes(), opt.Now), Pages: l.Total - l.Pages + 1},
 	}, l, nil
 }
 
@@ -313,4 +347,79 @@ func mergePlan(l *render.Layout) letters.MergePlan {
 // e-mail and every operating system: NEC2025-candidature-<slug>.pdf.
 func OutputName(call *model.Call, c *model.Candidature) string {
 	return call.FilePrefix + "-" + french.Slug(c.Collectivite.Nom) + ".pdf"
+}
+
+// The information entries of a dossier that verify reads: the
+// fingerprint of the inputs, and each input's digest.
+const (
+	InfoFingerprint = "NecdossierEmpreinte"
+	InfoInputs      = "NecdossierPieces"
+)
+
+// inputsText lists the inputs for the PDF's metadata, one a line:
+// « role sha256 path ».
+func inputsText(in []ManifestFile) string {
+	var b strings.Builder
+	for _, f := range in {
+		fmt.Fprintf(&b, "%s %s %s\n", f.Role, f.SHA256, f.Path)
+	}
+	return b.String()
+}
+
+// sealPDF pins the dates of a dossier's PDF, then seals it: from then on
+// its bytes must not change (see letters.Seal).
+func sealPDF(pdf []byte, now time.Time) []byte {
+	return letters.Seal(letters.PinDates(pdf, now))
+}
+
+// marked returns the findings a reviewer's dossier shows: each error
+// named by what it means for the dossier (« pièce introuvable », « valeur
+// illisible »), then the warnings.
+func marked(fs []model.Finding) []model.Finding {
+	out := make([]model.Finding, 0, len(fs))
+	for _, f := range fs {
+		if f.Severity == model.Erreur {
+			f.Message = errorKind(f) + " : " + f.Message
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// errorKind names what an error means for the dossier.
+func errorKind(f model.Finding) string {
+	switch {
+	case f.Sheet == workbook.SheetAnnexes && strings.Contains(f.Message, "introuvable"):
+		return "pièce introuvable"
+	case f.Sheet == workbook.SheetAnnexes:
+		return "pièce illisible ou refusée"
+	case strings.Contains(f.Message, "introuvable"):
+		return "élément introuvable"
+	}
+	return "valeur illisible ou manquante"
+}
+
+// annexProblem is what a reviewer's dossier says of an annex that is not
+// in it: the kind of the error at its cell.
+func annexProblem(fs []model.Finding, cell string) string {
+	for _, f := range fs {
+		if f.Severity == model.Erreur && f.Sheet == workbook.SheetAnnexes && f.Cell == cell {
+			return errorKind(f)
+		}
+	}
+	return "pièce non jointe"
+}
+
+// pointsOf are the points to confirm as the comparison lists them: the
+// errors and warnings, with their sheet.
+func pointsOf(fs []model.Finding) []string {
+	var out []string
+	for _, sev := range []model.Severity{model.Erreur, model.Avertissement} {
+		for _, f := range fs {
+			if f.Severity == sev {
+				out = append(out, french.Spaced(f.Sheet+" : "+f.Message))
+			}
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package french
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -534,4 +535,16 @@ func FuzzTypo(f *testing.F) {
 			t.Fatalf("Typo(%q) = %q changed letters or digits: %q -> %q", s, got, a, b)
 		}
 	})
+}
+
+func TestCompareFrench(t *testing.T) {
+	names := []string{"Ville d’Ys", "établissement public de Sarrine", "Etablissement public d’Aubrelle", "Communauté de communes du Haut-Verdal", "commune de Belrive", "Zèbre"}
+	slices.SortFunc(names, Compare)
+	want := []string{"Communauté de communes du Haut-Verdal", "commune de Belrive", "Etablissement public d’Aubrelle", "établissement public de Sarrine", "Ville d’Ys", "Zèbre"}
+	if !slices.Equal(names, want) {
+		t.Errorf("ordre :\n%q\nattendu :\n%q", names, want)
+	}
+	if Compare("Eté", "Ete") == 0 || Compare("é", "é") != 0 {
+		t.Error("ordre non total")
+	}
 }

@@ -36,6 +36,50 @@ type Bundle struct {
 	err     error
 	kids    []int // the page objects, in order
 	pages   int   // object number of the page tree's root
+	feet    *BundleDoc
+}
+
+// SetFeet makes page n of feet the running foot of page n of the bundle,
+// drawn over it: pages appended from then on carry it. feet must have a
+// page for every page of the bundle.
+func (b *Bundle) SetFeet(feet *BundleDoc) { b.feet = feet }
+
+// footOf writes page n of the feet document as a form, and returns its
+// object number (0 without feet).
+func (b *Bundle) footOf(n int) (int, error) {
+	f := b.feet
+	if f == nil {
+		return 0, nil
+	}
+	if n > f.x.PageCount {
+		return 0, fmt.Errorf("pied de page %d : le document des pieds n’a que %d pages", n, f.x.PageCount)
+	}
+	d, _, _, err := f.x.PageDict(n, false)
+	if err != nil {
+		return 0, fmt.Errorf("pied de page %d illisible : %v", n, err)
+	}
+	sd, ok := f.deref(d["Contents"]).(types.StreamDict)
+	if !ok {
+		return 0, fmt.Errorf("pied de page %d : contenu inattendu", n)
+	}
+	res := d["Resources"]
+	if res == nil {
+		res = f.inherited(d, "Resources")
+	}
+	form := types.Dict{"Type": types.Name("XObject"), "Subtype": types.Name("Form"),
+		"BBox": d["MediaBox"], "Length": types.Integer(len(sd.Raw))}
+	if form["BBox"] == nil {
+		form["BBox"] = f.inherited(d, "MediaBox")
+	}
+	if flt, ok := sd.Dict["Filter"]; ok {
+		form["Filter"] = flt
+	}
+	form["Resources"] = res
+	nd := f.conv(form).(types.Dict)
+	num := b.reserve()
+	b.object(num, nd.PDFString(), sd.Raw)
+	f.flush()
+	return num, nil
 }
 
 // NewBundle starts a bundle written to w.
@@ -63,6 +107,13 @@ func (b *Bundle) write(p []byte) {
 	n, err := b.w.Write(p)
 	b.n += int64(n)
 	b.err = err
+}
+
+// stream writes a small uncompressed content stream, and returns its number.
+func (b *Bundle) stream(data string) int {
+	num := b.reserve()
+	b.object(num, fmt.Sprintf("<</Length %d>>", len(data)), []byte(data))
+	return num
 }
 
 // reserve returns a new object number, to be written later.
@@ -137,6 +188,10 @@ func (c *BundleDoc) Append() (first, count int, err error) {
 	}
 	first = len(c.b.kids) + 1
 	for _, p := range src {
+		foot, err := c.b.footOf(len(c.b.kids) + 1)
+		if err != nil {
+			return 0, 0, err
+		}
 		d := types.Dict{}
 		for k, v := range p.d {
 			if k != "Parent" {
@@ -150,8 +205,34 @@ func (c *BundleDoc) Append() (first, count int, err error) {
 				}
 			}
 		}
+		if foot != 0 {
+			// The resources inline, so that the foot's form joins them.
+			res, _ := c.deref(d["Resources"]).(types.Dict)
+			if res == nil {
+				res = types.Dict{}
+			}
+			res = res.Clone().(types.Dict)
+			if xo, ok := c.deref(res["XObject"]).(types.Dict); ok {
+				res["XObject"] = xo.Clone()
+			} else {
+				res["XObject"] = types.Dict{}
+			}
+			d["Resources"] = res
+		}
 		nd := c.conv(d).(types.Dict)
 		nd["Parent"] = *types.NewIndirectRef(c.b.pages, 0)
+		if foot != 0 {
+			nd["Resources"].(types.Dict)["XObject"].(types.Dict)["NecPied"] = *types.NewIndirectRef(foot, 0)
+			contents := types.Array{*types.NewIndirectRef(c.b.stream("q\n"), 0)}
+			switch v := nd["Contents"].(type) {
+			case types.Array:
+				contents = append(contents, v...)
+			case nil:
+			default:
+				contents = append(contents, v)
+			}
+			nd["Contents"] = append(contents, *types.NewIndirectRef(c.b.stream("\nQ q /NecPied Do Q\n"), 0))
+		}
 		c.b.object(c.pages[p.old], nd.PDFString(), nil)
 		c.b.kids = append(c.b.kids, c.pages[p.old])
 		c.flush()
@@ -260,7 +341,7 @@ func (c *BundleDoc) flush() {
 }
 
 // Close writes the page tree, the outline (one entry per bookmark, at
-// the page given; a bundle's outline is flat), the catalog, the
+// the page given, nested as given), the catalog, the
 // information dictionary (title, and created as the creation and
 // modification dates) and the cross-reference table, then flushes. It does
 // not close the underlying writer.
@@ -269,10 +350,20 @@ func (b *Bundle) Close(outline []Bookmark, title string, created time.Time) (err
 	if b.err != nil {
 		return b.err
 	}
-	for _, bm := range outline {
-		if bm.Page < 1 || bm.Page > len(b.kids) || len(bm.Kids) > 0 {
-			return fmt.Errorf("signet « %s » vers la page %d : hors du recueil (%d pages) ou imbriqué", bm.Title, bm.Page, len(b.kids))
+	var check func([]Bookmark) error
+	check = func(bms []Bookmark) error {
+		for _, bm := range bms {
+			if bm.Page < 1 || bm.Page > len(b.kids) {
+				return fmt.Errorf("signet « %s » vers la page %d : hors du recueil (%d pages)", bm.Title, bm.Page, len(b.kids))
+			}
+			if err := check(bm.Kids); err != nil {
+				return err
+			}
 		}
+		return nil
+	}
+	if err := check(outline); err != nil {
+		return err
 	}
 	kids := make([]string, len(b.kids))
 	for i, k := range b.kids {
@@ -280,24 +371,9 @@ func (b *Bundle) Close(outline []Bookmark, title string, created time.Time) (err
 	}
 	b.object(b.pages, fmt.Sprintf("<</Count %d/Kids[%s]/Type/Pages>>", len(b.kids), strings.Join(kids, " ")), nil)
 	outlines := b.reserve()
-	items := make([]int, len(outline))
-	for i := range outline {
-		items[i] = b.reserve()
-	}
-	for i, bm := range outline {
-		var s strings.Builder
-		fmt.Fprintf(&s, "<</Dest[%d 0 R/Fit]/Parent %d 0 R/Title%s", b.kids[bm.Page-1], outlines, hexText(bm.Title))
-		if i > 0 {
-			fmt.Fprintf(&s, "/Prev %d 0 R", items[i-1])
-		}
-		if i+1 < len(items) {
-			fmt.Fprintf(&s, "/Next %d 0 R", items[i+1])
-		}
-		s.WriteString(">>")
-		b.object(items[i], s.String(), nil)
-	}
-	if len(items) > 0 {
-		b.object(outlines, fmt.Sprintf("<</Count %d/First %d 0 R/Last %d 0 R/Type/Outlines>>", len(items), items[0], items[len(items)-1]), nil)
+	first, last, n := b.outline(outline, outlines, true)
+	if n > 0 {
+		b.object(outlines, fmt.Sprintf("<</Count %d/First %d 0 R/Last %d 0 R/Type/Outlines>>", n, first, last), nil)
 	} else {
 		b.object(outlines, "<</Count 0/Type/Outlines>>", nil)
 	}
@@ -322,6 +398,37 @@ func (b *Bundle) Close(outline []Bookmark, title string, created time.Time) (err
 		return b.err
 	}
 	return b.w.Flush()
+}
+
+// outline writes the bookmarks bms under parent, and returns the first
+// and last items' numbers and the count of visible items. The top level is
+// open; the entries under a candidate are closed (negative count), so
+// that the outline reads as a list of candidates.
+func (b *Bundle) outline(bms []Bookmark, parent int, open bool) (first, last, visible int) {
+	items := make([]int, len(bms))
+	for i := range bms {
+		items[i] = b.reserve()
+	}
+	for i, bm := range bms {
+		var s strings.Builder
+		fmt.Fprintf(&s, "<</Dest[%d 0 R/Fit]/Parent %d 0 R/Title%s", b.kids[bm.Page-1], parent, hexText(bm.Title))
+		if i > 0 {
+			fmt.Fprintf(&s, "/Prev %d 0 R", items[i-1])
+		}
+		if i+1 < len(items) {
+			fmt.Fprintf(&s, "/Next %d 0 R", items[i+1])
+		}
+		if len(bm.Kids) > 0 {
+			f, l, n := b.outline(bm.Kids, items[i], false)
+			fmt.Fprintf(&s, "/First %d 0 R/Last %d 0 R/Count %d", f, l, -n)
+		}
+		s.WriteString(">>")
+		b.object(items[i], s.String(), nil)
+	}
+	if len(items) == 0 {
+		return 0, 0, 0
+	}
+	return items[0], items[len(items)-1], len(items)
 }
 
 // hexText is s as a PDF text string: UTF-16BE with its byte-order mark, in

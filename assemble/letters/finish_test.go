@@ -166,7 +166,7 @@ func TestFinishSheets(t *testing.T) {
 		},
 		"bundle front": func(w *bytes.Buffer) error {
 			entries := []render.BundleEntry{{Name: "Rennes Métropole", Pages: 14, Start: 3}}
-			return render.BundleFront(w, call, entries, render.FrontPages(len(entries)), nil, finishCreated)
+			return render.BundleFront(w, call, entries, render.FrontPages(len(entries)), 16, nil, finishCreated)
 		},
 		"blank page": func(w *bytes.Buffer) error { return render.BlankPage(w, nil, finishCreated) },
 		"annex cover": func(w *bytes.Buffer) error {

@@ -19,8 +19,7 @@ import (
 )
 
 // Bookmark is one outline entry of the final document, merged or a
-// Bundle; Page is 1-based in that document. A Bundle's outline is flat
-// (no Kids).
+// Bundle; Page is 1-based in that document.
 type Bookmark struct {
 	Title string
 	Page  int
@@ -40,6 +39,10 @@ type MergePlan struct {
 	Links   []PageLink                   // added to dossier pages (the TOC links to the annexes)
 	Footer  func(page, total int) string // text stamped on letter pages, e.g. "page 12 / 40"; nil -> "page X / N"
 	Label   func(letterIndex int) string // optional short text for the band, e.g. "Annexe 2 – Lettre de la Région"
+	// Info adds entries to the information dictionary (the inputs' digests);
+	// Seal adds the placeholder of the seal that Seal fills in at the end.
+	Info map[string]string
+	Seal bool
 }
 
 // MergeError reports a failure of Merge that is not tied to one letter
@@ -123,6 +126,9 @@ func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan
 	}
 	if err := setOutline(ctx, plan.Outline, refs); err != nil {
 		return err
+	}
+	if err := setInfo(ctx, plan.Info, plan.Seal); err != nil {
+		return &MergeError{Reason: "erreur interne", Err: err}
 	}
 	cat, err := ctx.Catalog()
 	if err != nil {
@@ -286,11 +292,11 @@ func textWidth(enc string) float64 {
 func footerContent(width float64, label, text string) []byte {
 	tEnc, tLit := pdfText(text)
 	tw := textWidth(tEnc)
-	baseline := (bandHeight - footerSize) / 2
+	baseline := footerBaseline
 	var sb strings.Builder
 	sb.WriteString("q 0.35 g BT /" + footerFont + " " + nums(footerSize) + " Tf\n")
 	if label != "" {
-		room := width - 2*sideMargin - tw - 12
+		room := width - 2*footerSide - tw - 12
 		lEnc, lLit := pdfText(label)
 		if textWidth(lEnc) > room {
 			r := []rune(label)
@@ -303,10 +309,10 @@ func footerContent(width float64, label, text string) []byte {
 			}
 		}
 		if textWidth(lEnc) <= room {
-			fmt.Fprintf(&sb, "1 0 0 1 %s Tm %s Tj\n", nums(sideMargin, baseline), lLit)
+			fmt.Fprintf(&sb, "1 0 0 1 %s Tm %s Tj\n", nums(footerSide, baseline), lLit)
 		}
 	}
-	fmt.Fprintf(&sb, "1 0 0 1 %s Tm %s Tj\nET Q\n", nums(width-sideMargin-tw, baseline), tLit)
+	fmt.Fprintf(&sb, "1 0 0 1 %s Tm %s Tj\nET Q\n", nums(width-footerSide-tw, baseline), tLit)
 	return []byte(sb.String())
 }
 

@@ -32,11 +32,17 @@ import (
 // Form XObject ourselves and flatten the annotations' appearances into the
 // sheet (see flattenAnnots).
 const (
-	a4Short    = 595.276
-	a4Long     = 841.89
-	bandHeight = 20.0 // footer band at the bottom of each letter page
-	footerSize = 8.0  // footer font size
-	sideMargin = 28.35
+	a4Short = 595.276
+	a4Long  = 841.89
+	// The footer band at the bottom of each letter page holds the page
+	// number where the dossier's own pages have it (12 mm above the edge,
+	// clear of the printers' unprintable margin, 24 mm from the sides)
+	// and, above it, the print bundle's running foot (17 mm).
+	bandHeight     = 56.0 // ≈ 19.8 mm
+	footerSize     = 8.0  // footer font size
+	footerBaseline = 34.0 // ≈ 12 mm
+	footerSide     = 68.03
+	sideMargin     = 28.35
 )
 
 // paperFor returns the A4 sheet size, landscape when the displayed content is wider than tall.

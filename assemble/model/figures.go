@@ -2,6 +2,8 @@ package model
 
 import (
 	"necdossier/assemble/french"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -98,8 +100,30 @@ type Figures struct {
 	People int64
 
 	// Letters counts the annexes of type « Lettre de soutien », Others the
-	// other annexes (deliberations, certificates…).
+	// other annexes (deliberations, certificates…); LetterFrom names the
+	// organisations (or signatories) of the support letters.
 	Letters, Others int
+	LetterFrom      []string
+
+	// Venues are the venues' names, the main venue first.
+	Venues []string
+	// Speakers is the number of speakers the call expects.
+	Speakers int64
+	// PartnersByKind counts the partners by their nature, in the
+	// workbook's order of first appearance (« Association : 3 »).
+	PartnersByKind []Count
+	// History are the local NEC already organised, by year:
+	// « 2023 (420 participants) ».
+	History []string
+	// Comments are what the candidate wrote to explain its answers (its
+	// dates, who pays for the venues), prefixed by what they are about.
+	Comments []string
+}
+
+// Count is a label and how many things bear it.
+type Count struct {
+	Label string
+	N     int
 }
 
 // LetterType is the annex type that makes a support letter.
@@ -118,9 +142,10 @@ func (f Figures) ExternalShare() (float64, bool) {
 // no expected attendance).
 func FiguresOf(c *Candidature, call *Call) Figures {
 	var f Figures
-	for _, l := range c.Lieux {
+	main := -1
+	for i, l := range c.Lieux {
 		if !f.HasMain || l.Capacite > f.Main.Capacite {
-			f.Main, f.HasMain = l, true
+			f.Main, f.HasMain, main = l, true, i
 		}
 		f.TotalCapacity += max(l.Capacite, 0)
 		f.Salles += max(l.Salles, 0)
@@ -168,11 +193,54 @@ func FiguresOf(c *Candidature, call *Call) Figures {
 	for _, a := range c.Annexes {
 		if a.Type == LetterType {
 			f.Letters++
+			if who := strings.TrimSpace(cmpOr(a.Organisation, a.Signataire)); who != "" && !slices.Contains(f.LetterFrom, who) {
+				f.LetterFrom = append(f.LetterFrom, who)
+			}
 		} else {
 			f.Others++
 		}
 	}
+	if f.HasMain {
+		f.Venues = append(f.Venues, cmpOr(strings.TrimSpace(f.Main.Nom), "lieu sans nom"))
+	}
+	for i, l := range c.Lieux {
+		if i != main {
+			f.Venues = append(f.Venues, cmpOr(strings.TrimSpace(l.Nom), "lieu sans nom"))
+		}
+	}
+	if call != nil {
+		f.Speakers = call.Criteria.Speakers
+	}
+	for _, p := range c.Partenaires {
+		kind := cmpOr(strings.TrimSpace(p.Type), "nature non précisée")
+		i := slices.IndexFunc(f.PartnersByKind, func(k Count) bool { return k.Label == kind })
+		if i < 0 {
+			f.PartnersByKind = append(f.PartnersByKind, Count{Label: kind})
+			i = len(f.PartnersByKind) - 1
+		}
+		f.PartnersByKind[i].N++
+	}
+	for _, n := range c.NECLocaux {
+		h := "année non précisée"
+		if n.Annee > 0 {
+			h = strconv.FormatInt(n.Annee, 10)
+		}
+		if n.Participants > 0 {
+			h += " (" + french.Number(n.Participants) + french.NBSP + "participants)"
+		}
+		f.History = append(f.History, h)
+	}
+	if s := strings.TrimSpace(c.Evenement.Commentaire); s != "" {
+		f.Comments = append(f.Comments, "Dates : "+s)
+	}
 	return f
+}
+
+func cmpOr(a, b string) string {
+	if strings.TrimSpace(a) != "" {
+		return a
+	}
+	return b
 }
 
 // isOwnFunds tells a produit the collectivité brings itself: its funder is

@@ -615,7 +615,12 @@ func (c docCover) frags(r *renderer) []*frag {
 		y = pageH - 70
 		r.fill(colAccent)
 		p.Rect(marginL, y-6, 24, 0.9, "F")
-		r.text(c.date, stH3, marginL, y, contentW, 'L')
+		for i, l := range r.capLines(r.wrap(c.date, stH3, contentW), 2, stH3, contentW) {
+			if i > 0 {
+				y += stH3.lead
+			}
+			r.text(l, stH3, marginL, y, contentW, 'L')
+		}
 		y += 7
 		for _, l := range c.contact {
 			for _, w := range r.capLines(r.wrap(l, stBody, contentW), 2, stBody, contentW) {

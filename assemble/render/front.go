@@ -30,7 +30,7 @@ func (d *docBuilder) cover(logo bool) {
 		subtitle:  french.Typo(safeText(d.call.Subtitle)),
 		nom:       orEmpty(col.Nom),
 		kind:      orEmpty(col.Type),
-		date:      "Dossier établi le " + french.ShortDate(d.opt.Created),
+		date:      coverDate(d.opt),
 		logo:      logo,
 	}
 	if col.Population > 0 {
@@ -54,6 +54,24 @@ func (d *docBuilder) cover(logo bool) {
 		}
 	}
 	d.add(cv)
+}
+
+// coverDate says when and by whom the dossier was made: the
+// collectivité's own build is « établi le », a reviewer's regeneration
+// says so, with when the files were received and their fingerprint, so
+// that a dossier regenerated after the deadline does not look late.
+func coverDate(opt *Options) string {
+	if !opt.Regenerated {
+		return "Dossier établi le " + french.ShortDate(opt.Created)
+	}
+	s := "Dossier régénéré par l’instructeur le " + french.ShortDate(opt.Created) + " à partir des fichiers reçus"
+	if !opt.Received.IsZero() {
+		s += " le " + french.ShortDate(opt.Received)
+	}
+	if fp := safeText(opt.Fingerprint); len(fp) >= 12 {
+		s += " (empreinte " + fp[:12] + "…)"
+	}
+	return s
 }
 
 // shareText formats part/whole as a percentage, or « — » when whole is zero.

@@ -23,6 +23,9 @@ type Annexe struct {
 	Date                                  time.Time
 	File                                  string // file name, shown in the list
 	Pages                                 int    // pages the letter adds (known before rendering)
+	// Problem says why the annex is not in the dossier (« pièce
+	// introuvable »), in a dossier a reviewer regenerated despite errors.
+	Problem string
 }
 
 // Options is what Render needs besides the candidature and the call.
@@ -35,6 +38,11 @@ type Options struct {
 	Findings    []model.Finding   // warnings: the first ones are listed on the synthesis page
 	Logo        []byte            // logo image bytes (JPEG/PNG) or nil
 	AnnexFile   string            // when the annexes are a PDF of their own (build --split), its name
+	// Regenerated: the dossier is a reviewer's regeneration from the files
+	// received (batch), not the collectivité's own; Received is when they
+	// were received (zero: unknown).
+	Regenerated bool
+	Received    time.Time
 }
 
 // Layout is what the letters stage needs after rendering: where things landed.

@@ -508,7 +508,11 @@ func (d *docBuilder) annexes() {
 		if !a.Date.IsZero() {
 			date = french.ShortDate(a.Date)
 		}
-		t.rows = append(t.rows, docRow{cells: []string{strconv.Itoa(i + 1), doc, orEmpty(a.Kind), date, "—"}, annex: i + 1})
+		pages := "—"
+		if a.Problem != "" {
+			pages = french.Typo(safeText(a.Problem))
+		}
+		t.rows = append(t.rows, docRow{cells: []string{strconv.Itoa(i + 1), doc, orEmpty(a.Kind), date, pages}, annex: i + 1})
 	}
 	d.add(t)
 }

@@ -215,9 +215,16 @@ func Comparison(w io.Writer, call *model.Call, rows []model.Row, opt ComparisonO
 		french.Capitalize(french.Plural(len(rows), "aucune candidature lisible", "candidature", "candidatures")), french.LongDate(s.createdOr(opt.Created))), stHelp, marginL, baseline(stHelp, y), contentW, 'L')
 	y += stHelp.lead + 4
 
+	var built []model.Row
+	for _, r := range rows {
+		if r.Etat != model.NonProduit {
+			built = append(built, r)
+		}
+	}
 	y = s.criteriaTable(call, rows, y)
-	y = s.figuresTable(rows, y)
-	s.comparisonCharts(call, rows, y)
+	y = s.figuresTable(built, y)
+	y = s.comparisonCharts(call, built, y)
+	s.detailsTable(rows, y)
 	if err := s.pdf.Error(); err != nil {
 		return fmt.Errorf("comparaison : %w", err)
 	}
@@ -250,8 +257,16 @@ func (s *sheetPDF) criteriaTable(call *model.Call, rows []model.Row, y float64) 
 	}
 	var cells [][]cmpCell
 	for _, r := range rows {
-		line := []cmpCell{{text: orEmpty(r.Candidat)}}
-		for _, it := range call.Checklist {
+		line := []cmpCell{{text: rowName(r)}}
+		for i, it := range call.Checklist {
+			if r.Etat == model.NonProduit {
+				text := ""
+				if i == 0 {
+					text = "dossier non produit"
+				}
+				line = append(line, cmpCell{text: text})
+				continue
+			}
 			st := model.StatusOf(r.Criteria, it.ID)
 			line = append(line, cmpCell{text: st.String(), status: st})
 		}
@@ -267,7 +282,7 @@ func (s *sheetPDF) criteriaTable(call *model.Call, rows []model.Row, y float64) 
 // amounts to the cent as there.
 func (s *sheetPDF) figuresTable(rows []model.Row, y float64) float64 {
 	contentW := s.w - marginL - marginR
-	if y+40 > s.h-marginB {
+	if y+60 > s.h-marginB { // the heading, the header and a row at least
 		s.pdf.AddPage()
 		y = marginT - 8
 	}
@@ -289,7 +304,7 @@ func (s *sheetPDF) figuresTable(rows []model.Row, y float64) float64 {
 			ext += "\n(" + french.Percent(p) + " acquis)"
 		}
 		cells = append(cells, []cmpCell{
-			{text: orEmpty(r.Candidat)}, {text: dateSpan(r)},
+			{text: rowName(r)}, {text: dateSpan(r)},
 			{text: french.Number(r.Capacite) + " (" + french.Number(r.Pleniere) + ")\n" + french.Number(r.CapaciteTotale)},
 			{text: french.Money(r.Budget) + "\n(" + french.Money(r.EnNature) + ")"}, {text: french.Money(r.Autofinancement)}, {text: ext},
 			{text: french.Money(r.Demande)}, {text: french.Money(r.ParParticipant)},
@@ -304,7 +319,7 @@ func (s *sheetPDF) figuresTable(rows []model.Row, y float64) float64 {
 // comparisonCharts draws the bar charts side by side: a picture compares
 // better than a column of numbers. They go below the figures, at y, when
 // they fit there, else on a page of their own.
-func (s *sheetPDF) comparisonCharts(call *model.Call, rows []model.Row, y float64) {
+func (s *sheetPDF) comparisonCharts(call *model.Call, rows []model.Row, y float64) float64 {
 	contentW := s.w - marginL - marginR
 	half := (contentW - 10) / 2
 	if need := stH3.lead + stHelp.lead + 2 + float64(len(rows))*6.4; y+need > s.h-marginB {
@@ -322,6 +337,54 @@ func (s *sheetPDF) comparisonCharts(call *model.Call, rows []model.Row, y float6
 			return float64(r.Exterieur) / 100, p
 		}, 0,
 		func(n int64) string { return french.Money(n * 100) })
+	return y + stH3.lead + stHelp.lead + 2 + float64(len(rows))*6.4 + 10
+}
+
+// rowName is a candidate as the comparison names it: the collectivité,
+// and the folder its files came from.
+func rowName(r model.Row) string {
+	name := safeText(r.Name())
+	if r.Dossier != "" && r.Dossier != r.Name() {
+		name += "\n(dossier « " + safeText(r.Dossier) + " »)"
+	}
+	return french.Typo(name)
+}
+
+// detailsTable draws, from y, what each candidacy says in words: its
+// state (and why no dossier was made), the points to confirm, its venues
+// and its own comments, its partners by nature, its local NEC and who
+// wrote its letters of support, and the reviewer's note.
+func (s *sheetPDF) detailsTable(rows []model.Row, y float64) {
+	contentW := s.w - marginL - marginR
+	if y+40 > s.h-marginB {
+		s.pdf.AddPage()
+		y = marginT - 8
+	}
+	s.text("Détail par candidature", stH2, marginL, baseline(stH2, y), contentW, 'L')
+	y += stH2.lead + 1
+	cols := []cmpColumn{{"Candidat", 40, 'L'}, {"État ; points à confirmer", 0, 'L'},
+		{"Lieux ; commentaires du candidat", 52, 'L'}, {"Partenaires ; NEC locaux ; lettres de soutien", 50, 'L'}, {"Note de l’instructeur", 30, 'L'}}
+	cols[1].width = contentW - cmpWidth(cols)
+	var cells [][]cmpCell
+	for _, r := range rows {
+		state := r.Etat.String()
+		if r.Motif != "" {
+			state += " : " + r.Motif
+		}
+		lines := func(head string, items []string) string {
+			if len(items) == 0 {
+				return ""
+			}
+			return head + " : " + strings.Join(items, " ; ")
+		}
+		points := strings.Join(append([]string{state}, r.Points...), "\n• ")
+		where := joinNonEmpty("\n", lines("Lieux", r.Lieux), strings.Join(r.Commentaires, "\n"))
+		who := joinNonEmpty("\n", lines("Partenaires", model.CountsText(r.ParNature)), lines("NEC locaux", r.Historique), lines("Lettres", r.LettresDe))
+		cells = append(cells, []cmpCell{{text: rowName(r)}, {text: french.Typo(safeText(points))},
+			{text: french.Typo(safeText(where))}, {text: french.Typo(safeText(who))}, {text: french.Typo(safeText(r.Note))}})
+	}
+	g := &cmpTable{s: s, cols: cols, top: marginT}
+	g.rows(y, cells)
 }
 
 func (s *sheetPDF) createdOr(t time.Time) time.Time {
@@ -416,21 +479,27 @@ func (s *sheetPDF) barChart(x, y, w float64, title, caption string, rows []model
 	}
 }
 
-// BundleEntry is a dossier in the print bundle: its name, its pages, and
-// the page of the bundle it starts on.
+// BundleEntry is a part of the print bundle: a candidate's dossier (or the
+// page saying why it has none), or the comparison; its pages, and the page
+// of the bundle it starts on.
 type BundleEntry struct {
-	Name  string
-	Pages int
-	Start int
+	Name   string
+	Folder string // the candidate's folder ("" for the comparison)
+	State  string // what became of the candidacy ("" for the comparison)
+	Pages  int
+	Start  int
 }
 
 // BlankText is what a padding page reads.
 const BlankText = "Page laissée blanche intentionnellement"
 
 // BundleFront writes the bundle's cover and index, padded with blank
-// pages to an even count so that the first dossier starts on a right-hand
-// page. pages must be the count the caller planned (see FrontPages).
-func BundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages int, fsys fs.FS, created time.Time) error {
+// pages to an even count so that what follows starts on a right-hand
+// page. pages must be the count the caller planned (see FrontPages), total
+// the bundle's pages; the index gives the bundle's page numbers, those
+// printed in every page's foot. Candidates are numbered; the comparison,
+// first, is not.
+func BundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages, total int, fsys fs.FS, created time.Time) error {
 	title := "Dossiers de candidature — " + french.Typo(call.Title)
 	s, err := newSheetPDF("P", fsys, created, title)
 	if err != nil {
@@ -445,33 +514,128 @@ func BundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages int
 	y += stH1.lead + 2
 	s.text("Dossiers de candidature pour le comité de sélection", stH2, marginL, baseline(stH2, y), contentW, 'L')
 	y += 14
-	total := pages
+	n, built := 0, 0
 	for _, e := range entries {
-		total = max(total, e.Start+e.Pages-1)
+		if e.Folder != "" {
+			n++
+			if e.State != model.NonProduit.String() {
+				built++
+			}
+		}
 	}
-	s.text(fmt.Sprintf("%s, %s ; assemblés le %s.", french.Capitalize(french.Plural(len(entries), "aucun dossier", "dossier", "dossiers")),
-		french.Plural(total, "aucune page", "page", "pages"), french.LongDate(s.createdOr(created))), stBody, marginL, baseline(stBody, y), contentW, 'L')
-	y += stBody.lead
-	s.text("À imprimer en recto verso : chaque dossier commence sur une page de droite.", stHelp, marginL, baseline(stHelp, y), contentW, 'L')
+	line := fmt.Sprintf("%s, dont %s ; %s ; assemblées le %s.", french.Capitalize(french.Plural(n, "aucune candidature reçue", "candidature reçue", "candidatures reçues")),
+		french.Plural(built, "aucun dossier produit", "dossier produit", "dossiers produits"),
+		french.Plural(total, "aucune page", "page", "pages"), french.LongDate(s.createdOr(created)))
+	for _, l := range s.wrap(french.Typo(line), stBody, contentW) {
+		s.text(l, stBody, marginL, baseline(stBody, y), contentW, 'L')
+		y += stBody.lead
+	}
+	s.text("À imprimer en recto verso : chaque partie commence sur une page de droite.", stHelp, marginL, baseline(stHelp, y), contentW, 'L')
 
 	s.pdf.AddPage()
 	y = marginT
 	s.text("Sommaire", stH1, marginL, baseline(stH1, y), contentW, 'L')
 	y += stH1.lead + 3
-	for i, e := range entries {
+	i := 0
+	for _, e := range entries {
 		if y+stTOC.lead > s.h-marginB {
 			s.pdf.AddPage()
 			y = marginT
 		}
-		num := fmt.Sprintf("%d.", i+1)
-		s.text(num, stTOC, marginL, baseline(stTOC, y), 10, 'L')
-		name := s.fitLine(safeText(e.Name), stTOC, contentW-50)
-		s.text(name, stTOC, marginL+10, baseline(stTOC, y), contentW-50, 'L')
-		s.text(fmt.Sprintf("%s, p. %d", french.Plural(e.Pages, "0 page", "page", "pages"), e.Start), stTOC, marginL, baseline(stTOC, y), contentW, 'R')
+		name := safeText(e.Name)
+		st := stTOC
+		if e.Folder != "" {
+			i++
+			s.text(fmt.Sprintf("%d.", i), stTOC, marginL, baseline(stTOC, y), 10, 'L')
+			if e.State == model.NonProduit.String() {
+				name += " — dossier non produit"
+				st = stEmpty
+			}
+		} else {
+			st = stTOCTop
+		}
+		where := fmt.Sprintf("%s, p.%s%d", french.Plural(e.Pages, "0 page", "page", "pages"), french.NBSP, e.Start)
+		room := contentW - 10 - s.width(where, stTOC) - 6
+		s.text(s.fitLine(name, st, room), st, marginL+10, baseline(st, y), room, 'L')
+		s.text(where, stTOC, marginL, baseline(stTOC, y), contentW, 'R')
 		y += stTOC.lead
 	}
 	for s.pdf.PageNo() < pages {
 		s.blankPage()
+	}
+	if err := s.pdf.Error(); err != nil {
+		return err
+	}
+	return s.output(w)
+}
+
+// Foot is the running foot of a page of the print bundle: the candidate
+// (or the part) on the left, the page in the bundle on the right.
+type Foot struct{ Left, Right string }
+
+// FootLine is how far above the paper's bottom edge the bundle's foot
+// sits (mm): above the dossier's own page number, clear of the body and
+// of the printers' unprintable margin.
+const FootLine = 17.0
+
+// BundleFeet writes a document of one page per foot, each holding only
+// its foot, in the dossier's typeface: the bundle draws page n of it over
+// its page n.
+func BundleFeet(w io.Writer, feet []Foot, fsys fs.FS, created time.Time) error {
+	s, err := newSheetPDF("P", fsys, created, "Pieds de page")
+	if err != nil {
+		return err
+	}
+	contentW := s.w - marginL - marginR
+	st := stSmall
+	st.size = 7.5
+	for _, f := range feet {
+		s.pdf.AddPage()
+		y := s.h - FootLine
+		right := safeText(f.Right)
+		rw := s.width(right, st)
+		s.text(right, st, marginL, y, contentW, 'R')
+		room := contentW - rw - 6
+		s.text(s.fitLine(french.Typo(safeText(f.Left)), st, room), st, marginL, y, room, 'L')
+		s.stroke(colRule)
+		s.pdf.SetLineWidth(0.15)
+		s.pdf.Line(marginL, y-3.6, marginL+contentW, y-3.6)
+	}
+	if err := s.pdf.Error(); err != nil {
+		return err
+	}
+	return s.output(w)
+}
+
+// NotBuilt writes the page that stands in the bundle for a candidacy whose
+// dossier could not be made: who, from which folder, and why.
+func NotBuilt(w io.Writer, name, folder, reason string, fsys fs.FS, created time.Time) error {
+	s, err := newSheetPDF("P", fsys, created, "Dossier non produit — "+safeText(name))
+	if err != nil {
+		return err
+	}
+	contentW := s.w - marginL - marginR
+	s.pdf.AddPage()
+	y := 60.0
+	s.text("Dossier non produit", stKey, marginL, baseline(stKey, y), contentW, 'L')
+	y += 10
+	for _, l := range s.wrap(french.Typo(safeText(name)), stH1, contentW) {
+		s.text(l, stH1, marginL, baseline(stH1, y), contentW, 'L')
+		y += stH1.lead
+	}
+	y += 4
+	s.text(french.Typo("Dossier reçu : « "+safeText(folder)+" »"), stBody, marginL, baseline(stBody, y), contentW, 'L')
+	y += stBody.lead + 6
+	s.text("Motif", stH3, marginL, baseline(stH3, y), contentW, 'L')
+	y += stH3.lead
+	for _, l := range s.wrap(french.Typo(french.Capitalize(safeText(reason))+"."), stBody, contentW) {
+		s.text(l, stBody, marginL, baseline(stBody, y), contentW, 'L')
+		y += stBody.lead
+	}
+	y += 6
+	for _, l := range s.wrap(french.Typo("La candidature a été reçue mais son dossier n’a pas pu être régénéré : demandez au candidat les fichiers manquants ou corrigés, puis relancez le lot."), stHelp, contentW) {
+		s.text(l, stHelp, marginL, baseline(stHelp, y), contentW, 'L')
+		y += stHelp.lead
 	}
 	if err := s.pdf.Error(); err != nil {
 		return err
