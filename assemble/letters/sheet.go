@@ -20,7 +20,7 @@ import (
 // pages such as A5 keep their natural size, centred) above a reserved band
 // at the bottom of the sheet: the footer « page X / N » is printed in that
 // band, so it can never cover the letter's content. For an A4 letter the
-// price is a 2.4 % reduction.
+// price is a 4.8 % reduction.
 //
 // pdfcpu's resize and N-up were considered (v0.15 source read, not just
 // docs). Resize rewrites the page content in place and transforms the
@@ -34,7 +34,8 @@ import (
 const (
 	a4Short    = 595.276
 	a4Long     = 841.89
-	bandHeight = 20.0 // footer band at the bottom of each letter page
+	bandHeight = 40.0 // footer band at the bottom of each letter page
+	footerBase = 31.0 // the footer's baseline: its lowest ink 10 mm above the edge
 	footerSize = 8.0  // footer font size
 	sideMargin = 28.35
 )
