@@ -8,6 +8,7 @@
 //	french    numbers, money, dates and typography (a leaf)
 //	workbook  .xlsx ↔ model.Candidature (the only importer of excelize)
 //	check     model in, findings out: what the call asks, cell by cell
+//	tagged    the structure of a tagged PDF (PDF/UA), built by render, written by letters (a leaf)
 //	render    model → the dossier's own pages (the only importer of fpdf)
 //	letters   annexes in, merged PDF out; the print bundle's PDF (the only importer of pdfcpu)
 //	assemble  Build, Check, batch, print bundle, e-mail, manifest

@@ -177,14 +177,14 @@ func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
 	}
 	limit := opt.maxSize()
 	info := map[string]string{InfoFingerprint: row.Empreinte, InfoInputs: inputsText(res.Inputs)}
-	parts, layout, err := mergeParts(opt, c, draw, merged, name, limit, info)
+	parts, layout, err := mergeParts(opt, c, draw, merged, annexes, name, limit, info)
 	if err != nil {
 		return res, err
 	}
 	row.Pages = layout.Total
 	res.Parts = parts
-	res.Outline = mergePlan(layout).Outline
-	res.Warnings = buildWarnings(opt, parts, limit)
+	res.Outline = mergePlan(layout, annexes, merged).Outline
+	res.Warnings = append(buildWarnings(opt, parts, limit), accessWarnings(merged, len(parts) > 1)...)
 	if opt.Email {
 		var msg bytes.Buffer
 		if err := WriteEmail(&msg, draftFor(c, opt.Call, opt.Now, parts, limit)); err != nil {
@@ -232,19 +232,21 @@ func (o Options) maxSize() int64 {
 // Both keep the one numbering (« page X / N ») and have their outline. The
 // layout returned is the dossier's.
 func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) ([]byte, *render.Layout, error),
-	merged []*letters.Letter, name string, limit int64, info map[string]string) ([]Part, *render.Layout, error) {
+	merged []*letters.Letter, annexInfo []render.Annexe, name string, limit int64, info map[string]string) ([]Part, *render.Layout, error) {
 	dossier, l, err := draw("")
 	if err != nil {
 		return nil, nil, err
 	}
-	plan := mergePlan(l)
+	plan := mergePlan(l, annexInfo, merged)
 	plan.Info, plan.Seal = info, true
 	var whole bytes.Buffer
 	if err := letters.Merge(&whole, bytes.NewReader(dossier), merged, plan); err != nil {
 		return nil, nil, err
 	}
 	one := []Part{{Name: name, Role: "dossier", Data: sealPDF(whole.Bytes(), opt.Now), Pages: l.Total}}
-	if !opt.Split || int64(whole.Len()) <= limit || len(merged) == 0 {
+	// Split over the size limit, or when a letter keeps the whole from
+	// being accessible: the dossier alone then is.
+	if !opt.Split || (int64(whole.Len()) <= limit && plan.Access.Claim) || len(merged) == 0 {
 		return one, l, nil
 	}
 	annexName := strings.TrimSuffix(name, path.Ext(name)) + "-annexes.pdf"
@@ -253,12 +255,12 @@ func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	plan = mergePlan(l)
+	plan = mergePlan(l, annexInfo, merged)
 
 	// The dossier's pages: the outline stops before the annexes, and the
 	// links to annex pages are dropped (they are in the other file).
 	var main bytes.Buffer
-	mainPlan := letters.MergePlan{Outline: keepOutline(plan.Outline, l.Pages), Info: info, Seal: true}
+	mainPlan := letters.MergePlan{Outline: keepOutline(plan.Outline, l.Pages), Access: accessOf(l, nil, nil), Info: info, Seal: true}
 	if err := letters.Merge(&main, bytes.NewReader(dossier), nil, mainPlan); err != nil {
 		return nil, nil, err
 	}
@@ -315,9 +317,65 @@ func keepOutline(bms []letters.Bookmark, last int) []letters.Bookmark {
 	return out
 }
 
+// accessOf is how the final document is tagged: the dossier's structure,
+// and each letter named by its annex.
+func accessOf(l *render.Layout, annexes []render.Annexe, merged []*letters.Letter) *letters.Accessibility {
+	a := &letters.Accessibility{Tree: l.Tree, Title: l.Title, Lang: "fr-FR", Claim: true}
+	for _, m := range merged {
+		if m.Problem() != "" {
+			a.Claim = false
+		}
+	}
+	name := func(i int) string {
+		if i >= len(annexes) {
+			return "Annexe " + fmt.Sprint(i+1)
+		}
+		an := annexes[i]
+		kind := strings.TrimSpace(an.Kind)
+		if kind == "" {
+			kind = "Annexe"
+		}
+		var who []string
+		if s := strings.TrimSpace(an.Signataire); s != "" {
+			who = append(who, s)
+		}
+		if s := strings.TrimSpace(an.Organisation); s != "" {
+			if len(who) > 0 {
+				s = "(" + s + ")"
+			}
+			who = append(who, s)
+		}
+		if len(who) == 0 {
+			return french.Typo(kind)
+		}
+		return french.Typo(kind + " de " + strings.Join(who, " "))
+	}
+	a.Letter = name
+	a.Page = func(i, p, n int) string { return fmt.Sprintf("%s, page %d / %d", name(i), p, n) }
+	return a
+}
+
+// accessWarnings say which letters keep the dossier from being accessible.
+func accessWarnings(merged []*letters.Letter, split bool) []string {
+	var ws []string
+	for _, m := range merged {
+		if p := m.Problem(); p != "" {
+			w := fmt.Sprintf("le dossier n’est pas déclaré accessible (PDF/UA-1) à cause de la lettre %s : %s", m.Name, p)
+			if split {
+				w += " ; le dossier, scindé, est accessible sans ses annexes"
+			} else {
+				w += " ; --split produit un dossier accessible à part de ses annexes"
+			}
+			ws = append(ws, w)
+		}
+	}
+	return ws
+}
+
 // mergePlan turns the renderer's layout into the letters stage's plan.
-func mergePlan(l *render.Layout) letters.MergePlan {
+func mergePlan(l *render.Layout, annexes []render.Annexe, merged []*letters.Letter) letters.MergePlan {
 	var plan letters.MergePlan
+	plan.Access = accessOf(l, annexes, merged)
 	// The outline is flat in the layout, with levels; nest it.
 	var stack []*[]letters.Bookmark
 	stack = append(stack, &plan.Outline)

@@ -232,6 +232,17 @@ func (c *copier) stream(d types.Dict, src *types.StreamDict) (*types.StreamDict,
 			pipeline = append(pipeline, nf)
 		}
 	}
+	if st, _ := d["Subtype"].(types.Name); src != nil && st == "Form" {
+		// A form's own marked content would clash with the dossier's tags.
+		sd := *src
+		if sd.Decode() == nil {
+			if content, ok := neutralise(sd.Content); ok {
+				delete(d, "Filter")
+				delete(d, "DecodeParms")
+				return flateStream(d, content)
+			}
+		}
+	}
 	n := int64(len(raw))
 	d["Length"] = types.Integer(n)
 	return &types.StreamDict{Dict: d, Raw: raw, StreamLength: &n, FilterPipeline: pipeline}, nil

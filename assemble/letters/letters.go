@@ -38,6 +38,9 @@ type Letter struct {
 	// only copies page contents and resources from it. It is never
 	// modified after letters.Read, so one Letter may be merged concurrently.
 	pdf []byte
+	// uaProblem says why the letter keeps the dossier from being
+	// accessible (PDF/UA), "" when nothing does.
+	uaProblem string
 }
 
 // Options tunes letters.Read.

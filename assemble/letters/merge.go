@@ -43,6 +43,9 @@ type MergePlan struct {
 	// Seal adds the placeholder of the seal that Seal fills in at the end.
 	Info map[string]string
 	Seal bool
+	// Access, when set, tags the result (PDF/UA): the dossier's structure,
+	// a section per letter whose pages are figures, metadata.
+	Access *Accessibility
 }
 
 // MergeError reports a failure of Merge that is not tied to one letter
@@ -102,20 +105,21 @@ func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan
 		}
 		refs, dicts = append(refs, *ref), append(dicts, d)
 	}
-	font, err := ctx.IndRefForNewObject(types.Dict{
-		"Type": types.Name("Font"), "Subtype": types.Name("Type1"),
-		"BaseFont": types.Name("Helvetica"), "Encoding": types.Name("WinAnsiEncoding"),
-	})
-	if err != nil {
-		return &MergeError{Reason: "erreur interne", Err: err}
-	}
+	face := findFace(ctx)
+	var helvetica *types.IndirectRef
+	tagging := plan.Access != nil && plan.Access.Tree != nil
+	letterPages := make([][]int, len(letters))
 	for li, l := range letters {
 		label := ""
 		if plan.Label != nil {
 			label = plan.Label(li)
 		}
-		if err := mergeLetter(ctx, l, *font, label, plan.Footer, total, &refs, &dicts); err != nil {
+		first := len(refs)
+		if err := mergeLetter(ctx, l, face, &helvetica, label, plan.Footer, total, tagging, &refs, &dicts); err != nil {
 			return err
+		}
+		for p := first; p < len(refs); p++ {
+			letterPages[li] = append(letterPages[li], p+1)
 		}
 	}
 	if len(refs) != total {
@@ -126,6 +130,11 @@ func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan
 	}
 	if err := setOutline(ctx, plan.Outline, refs); err != nil {
 		return err
+	}
+	if tagging {
+		if err := writeStructure(ctx, plan.Access, refs, letterPages); err != nil {
+			return &MergeError{Reason: "structure du document (accessibilité)", Err: err}
+		}
 	}
 	if err := setInfo(ctx, plan.Info, plan.Seal); err != nil {
 		return &MergeError{Reason: "erreur interne", Err: err}
@@ -154,8 +163,8 @@ func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan
 	return nil
 }
 
-func mergeLetter(ctx *model.Context, l *Letter, font types.IndirectRef, label string, footer func(int, int) string,
-	total int, refs *[]types.IndirectRef, dicts *[]types.Dict) error {
+func mergeLetter(ctx *model.Context, l *Letter, face *fontFace, helvetica **types.IndirectRef, label string, footer func(int, int) string,
+	total int, tagging bool, refs *[]types.IndirectRef, dicts *[]types.Dict) error {
 	// The prepared letter was written by us: parse it without validation.
 	lc, err := pdfcpu.Read(bytes.NewReader(l.pdf), PdfConf())
 	if err == nil {
@@ -186,7 +195,6 @@ func mergeLetter(ctx *model.Context, l *Letter, font types.IndirectRef, label st
 			rd = types.Dict{}
 		}
 		rd = rd.Clone().(types.Dict)
-		rd["Font"] = types.Dict{footerFont: font}
 		content, err := cp.obj(pd["Contents"], 0)
 		if err != nil {
 			return &Error{Name: l.Name, Reason: "copie impossible", Err: err}
@@ -196,7 +204,29 @@ func mergeLetter(ctx *model.Context, l *Letter, font types.IndirectRef, label st
 		if footer != nil {
 			text = footer(page, total)
 		}
-		fs, err := flateStream(types.Dict{}, footerContent(mb[2]-mb[0], label, text))
+		// The number in the dossier's own font when it has the glyphs
+		// (render draws them for that), else in Helvetica.
+		fc, ok := face.footer(mb[2]-mb[0], label, text)
+		font := face.ref()
+		if !ok {
+			if *helvetica == nil {
+				h, err := ctx.IndRefForNewObject(types.Dict{
+					"Type": types.Name("Font"), "Subtype": types.Name("Type1"),
+					"BaseFont": types.Name("Helvetica"), "Encoding": types.Name("WinAnsiEncoding"),
+				})
+				if err != nil {
+					return &MergeError{Reason: "erreur interne", Err: err}
+				}
+				*helvetica = h
+			}
+			fc, font = footerContent(mb[2]-mb[0], label, text), **helvetica
+		}
+		rd["Font"] = types.Dict{footerFont: font}
+		fc = append([]byte("/Artifact <</Type /Pagination>> BDC\n"), append(fc, "EMC\n"...)...)
+		if tagging {
+			fc = append([]byte("EMC\n"), fc...)
+		}
+		fs, err := flateStream(types.Dict{}, fc)
 		if err != nil {
 			return &MergeError{Reason: "erreur interne", Err: err}
 		}
@@ -204,7 +234,19 @@ func mergeLetter(ctx *model.Context, l *Letter, font types.IndirectRef, label st
 		if err != nil {
 			return &MergeError{Reason: "erreur interne", Err: err}
 		}
-		ref, err := appendPage(ctx, types.NewNumberArray(mb[:]...), rd, types.Array{content, *fref})
+		contents := types.Array{content, *fref}
+		if tagging { // the letter's page is one figure (see writeStructure)
+			os, err := flateStream(types.Dict{}, []byte(letterFigure))
+			if err != nil {
+				return &MergeError{Reason: "erreur interne", Err: err}
+			}
+			open, err := ctx.IndRefForNewObject(*os)
+			if err != nil {
+				return &MergeError{Reason: "erreur interne", Err: err}
+			}
+			contents = types.Array{*open, content, *fref}
+		}
+		ref, err := appendPage(ctx, types.NewNumberArray(mb[:]...), rd, contents)
 		if err != nil {
 			return &MergeError{Reason: "erreur interne", Err: err}
 		}
@@ -287,8 +329,8 @@ func textWidth(enc string) float64 {
 }
 
 // footerContent draws the label (left) and the page text (right) in the
-// band, in grey, with Helvetica (no font embedded: a standard-14 font is
-// enough for "page 12 / 40" and keeps the output small).
+// band, in grey, with Helvetica (not embedded): only when the dossier's own
+// font lacks a glyph (see fontFace.footer).
 func footerContent(width float64, label, text string) []byte {
 	tEnc, tLit := pdfText(text)
 	tw := textWidth(tEnc)

@@ -391,6 +391,20 @@ func (l *Letter) copyPage(src, dst *model.Context, cp *copier, i int, st *flatte
 			fd["Group"] = cg
 		}
 	}
+	if content == nil && raw != nil {
+		// Decoded only to see whether it holds marked content to neutralise.
+		if tooBig(sx, raw.Dict, raw.Raw, raw.FilterPipeline) {
+			return 0, errBomb
+		}
+		sd := *raw
+		if err := sd.Decode(); err == nil {
+			if c, ok := neutralise(sd.Content); ok {
+				content = c
+			}
+		}
+	} else if content != nil {
+		content, _ = neutralise(content)
+	}
 	var formSD *types.StreamDict
 	if content != nil {
 		formSD, err = flateStream(fd, content)
@@ -460,5 +474,64 @@ func (l *Letter) finish(dst *model.Context) error {
 		return &Error{Name: l.Name, Reason: "préparation impossible (erreur interne)", Err: err}
 	}
 	l.pdf = buf.Bytes()
+	l.uaProblem = fontsProblem(dst.XRefTable)
 	return nil
+}
+
+// fontsProblem says, for a letter, why its fonts keep the dossier from
+// being accessible: a font not embedded, or with no Unicode mapping.
+func fontsProblem(x *model.XRefTable) string {
+	for _, e := range x.Table {
+		if e == nil || e.Free {
+			continue
+		}
+		d, ok := e.Object.(types.Dict)
+		if !ok || d.Type() == nil || *d.Type() != "Font" {
+			continue
+		}
+		if rule, _ := fontFault(x, d); rule != "" {
+			return "ses polices ne sont pas toutes intégrées avec leur correspondance Unicode (elle ne peut être lue à voix haute) : demandez à son auteur un PDF exporté avec les polices incorporées, ou un scan, qui est alors joint comme une image"
+		}
+	}
+	return ""
+}
+
+// fontFault returns the rule a font breaks, and its name: embedded font
+// program (PDF/UA 7.21.4.1) or Unicode mapping (7.21.7); "" when none.
+func fontFault(x *model.XRefTable, d types.Dict) (rule, name string) {
+	n, _ := deref(x, d["BaseFont"]).(types.Name)
+	name = string(n)
+	sub, _ := deref(x, d["Subtype"]).(types.Name)
+	if sub == "Type3" || strings.HasPrefix(string(sub), "CIDFontType") { // a descendant is checked with its Type0 font
+		return "", name
+	}
+	desc := d
+	if sub == "Type0" {
+		df, _ := deref(x, d["DescendantFonts"]).(types.Array)
+		if len(df) != 1 {
+			return RuleFontEmbedded, name
+		}
+		desc, _ = deref(x, df[0]).(types.Dict)
+	}
+	fd, _ := deref(x, desc["FontDescriptor"]).(types.Dict)
+	if fd == nil || fd["FontFile"] == nil && fd["FontFile2"] == nil && fd["FontFile3"] == nil {
+		return RuleFontEmbedded, name
+	}
+	if d["ToUnicode"] != nil {
+		return "", name
+	}
+	if sub != "Type0" {
+		switch enc := deref(x, d["Encoding"]).(type) {
+		case types.Name:
+			if enc == "WinAnsiEncoding" || enc == "MacRomanEncoding" || enc == "StandardEncoding" {
+				return "", name
+			}
+		case types.Dict:
+			return "", name // named glyphs (Differences)
+		}
+		if f, _ := num(x, fd["Flags"]); int(f)&4 == 0 { // non-symbolic: standard encoding
+			return "", name
+		}
+	}
+	return RuleToUnicode, name
 }

@@ -20,7 +20,7 @@ import (
 // pages such as A5 keep their natural size, centred) above a reserved band
 // at the bottom of the sheet: the footer « page X / N » is printed in that
 // band, so it can never cover the letter's content. For an A4 letter the
-// price is a 2.4 % reduction.
+// price is a 4.8 % reduction.
 //
 // pdfcpu's resize and N-up were considered (v0.15 source read, not just
 // docs). Resize rewrites the page content in place and transforms the

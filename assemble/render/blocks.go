@@ -148,6 +148,16 @@ type docCover struct {
 	logo                       bool
 }
 
+// docFingerprint is the place, in reading order, of the fingerprint of
+// the inputs, which the footer of the synthesis page prints: it adds no
+// fragment.
+type docFingerprint struct{}
+
+func (docFingerprint) frags(r *renderer) []*frag {
+	r.tags.fpElem = r.tags.doc.Add("P")
+	return nil
+}
+
 // docPageBreak starts a new page.
 type docPageBreak struct{}
 

@@ -119,6 +119,7 @@ func (d *docBuilder) synthesis() {
 	d.add(t)
 	d.points()
 	// The fingerprint is printed at the foot of this page (see renderer.footer).
+	d.add(docFingerprint{})
 }
 
 // synthesisTiles are the key figures, each with its meaning in words: the

@@ -5,6 +5,7 @@ package render
 
 import (
 	"necdossier/assemble/french"
+	"necdossier/assemble/tagged"
 	"strconv"
 	"strings"
 )
@@ -35,9 +36,12 @@ func (r *renderer) link(anchor string) int {
 // linkTo makes the rectangle (mm, top-left origin) on the current page jump
 // to the heading anchor, or to page target of the final document when the
 // anchor is empty (an annex: recorded for the merge stage).
-func (r *renderer) linkTo(x, y, w, h float64, anchor string, target int) {
+//
+// The annotation belongs to element e (a Link), described by contents.
+func (r *renderer) linkTo(x, y, w, h float64, anchor string, target int, e *tagged.Elem, contents string) {
 	if anchor != "" {
 		if _, ok := r.anchors[anchor]; ok {
+			r.annotKid(e, contents, true)
 			r.pdf.Link(x, y, w, h, r.link(anchor))
 		}
 		return
@@ -45,6 +49,7 @@ func (r *renderer) linkTo(x, y, w, h float64, anchor string, target int) {
 	if target <= 0 {
 		return
 	}
+	r.annotKid(e, contents, false)
 	r.spots = append(r.spots, LinkSpot{
 		Page: r.pdf.PageNo(),
 		X:    x * ptPerMM, Y: (pageH - y - h) * ptPerMM, W: w * ptPerMM, H: h * ptPerMM,

@@ -90,6 +90,7 @@ type overflow struct {
 func (r *renderer) paginate(blocks []docBlock) {
 	r.frags, r.pages = r.frags[:0], r.pages[:0]
 	r.lineGroup = 0
+	r.resetTags()
 	clear(r.anchors)
 	clear(r.marks)
 	for i, b := range blocks {
@@ -198,14 +199,21 @@ func (r *renderer) draw() {
 	for i, pg := range r.pages {
 		r.pdf.AddPage()
 		r.curOK = false
+		r.tags.mcid = 0
 		if i > 0 {
-			r.runningHeader()
+			r.artifact(true, r.runningHeader)
 		}
-		r.footer(i+1, total)
 		for _, p := range pg {
+			if p.repeated { // a table header repeated: pagination, not content
+				r.artifact(true, func() { p.f.draw(p.y) })
+				continue
+			}
 			p.f.draw(p.y)
 		}
+		r.tags.el = nil
+		r.footer(i+1, total)
 	}
+	r.resolveAnnots()
 	r.bookmarks = len(r.outline)
 	r.annexOutline()
 }
@@ -229,8 +237,20 @@ func (r *renderer) runningHeader() {
 // which must hold on one page.
 func (r *renderer) footer(n, total int) {
 	s := "page " + strconv.Itoa(n) + " / " + strconv.Itoa(total)
-	r.text(s, stSmall, marginL, pageH-12, contentW, 'R')
+	r.artifact(true, func() {
+		r.text(s, stSmall, marginL, pageH-12, contentW, 'R')
+		if n == len(r.pages) && total > n {
+			// The letters' pages are numbered in this font and style by
+			// the merge stage, which has only the glyphs drawn here: the
+			// digits are drawn once, invisible and off the page.
+			r.setFont(stSmall)
+			r.pdf.SetTextRenderingMode(3)
+			r.pdf.Text(-40, -40, "page 0123456789/")
+			r.pdf.SetTextRenderingMode(0)
+		}
+	})
 	if n == r.anchors["synthese"].page {
+		r.tags.el = r.tags.fpElem
 		fp := safeText(r.opt.Fingerprint)
 		if fp == "" {
 			fp = emptyText
@@ -239,5 +259,6 @@ func (r *renderer) footer(n, total int) {
 		st.size = 7
 		w := contentW - r.width(s, stSmall) - 6
 		r.text(r.fitLine(french.Typo("Empreinte SHA-256 des pièces :")+" "+fp, st, w), st, marginL, pageH-12, w, 'L')
+		r.tags.el = nil
 	}
 }

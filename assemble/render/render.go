@@ -13,6 +13,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"necdossier/assemble/tagged"
 	"necdossier/fonts"
 )
 
@@ -51,6 +52,12 @@ type Layout struct {
 	Total   int            // Pages + sum of annex pages (N in "page X / N")
 	Outline []OutlineEntry // the whole outline incl. one entry per annex (under an « Annexes » entry), pages 1-based in the final document
 	Links   []LinkSpot     // rectangles on dossier pages that must jump to annex pages, added by the merge stage
+	// Tree is the structure of the dossier's pages (PDF/UA): a Document
+	// element whose leaves are the marked content Render wrote and the
+	// link annotations, fpdf's and Links (appended after fpdf's on their
+	// page). The merge stage adds the letters and writes it.
+	Tree  *tagged.Elem
+	Title string // the document's title (its metadata)
 
 	bookmarks int // the first entries of Outline, the dossier's own: those the rendered PDF holds
 }
@@ -171,6 +178,8 @@ type renderer struct {
 	drawn     []string   // with keepDrawn, every string drawn, in order (for the tests)
 	keepDrawn bool
 	lineGroup int // last id given to a group of lines
+	tags      tagState
+	title     string
 }
 
 func newRenderer(c *model.Candidature, call *model.Call, opt Options) (*renderer, error) {
@@ -219,6 +228,7 @@ func newRenderer(c *model.Candidature, call *model.Call, opt Options) (*renderer
 		title = french.Typo(safeText(call.Title)) + " — " + nom
 	}
 	pdf.SetTitle(title, true)
+	r.title = title
 	pdf.SetAuthor(nom, true)
 	subject := call.Subtitle
 	if subject == "" {
@@ -244,6 +254,8 @@ func (r *renderer) layout() *Layout {
 		Total:   r.total(),
 		Outline: r.outline,
 		Links:   r.spots,
+		Tree:    r.tags.doc,
+		Title:   r.title,
 
 		bookmarks: r.bookmarks,
 	}

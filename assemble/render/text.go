@@ -35,9 +35,12 @@ func (r *renderer) text(s string, st textStyle, x, y, w float64, align byte) {
 		return
 	}
 	r.setFont(st)
-	sw := r.pdf.GetStringWidth(s)
+	// A trailing space (a line broken at a space, see wrapSpaced) is
+	// drawn for text extraction but takes no room.
+	trimmed := strings.TrimRight(s, " ")
+	sw := r.pdf.GetStringWidth(trimmed)
 	if r.keepDrawn {
-		r.drawn = append(r.drawn, s)
+		r.drawn = append(r.drawn, trimmed)
 	}
 	if sw > w+0.05 || x < marginL-0.05 || x+w > pageW-marginR+0.05 {
 		r.overflows = append(r.overflows, overflow{page: r.pdf.PageNo(), text: s, width: sw, room: w})
@@ -48,7 +51,7 @@ func (r *renderer) text(s string, st textStyle, x, y, w float64, align byte) {
 	case 'C':
 		x += (w - sw) / 2
 	}
-	r.pdf.Text(x, y, s)
+	r.mark(r.tags.el, func() { r.pdf.Text(x, y, s) })
 }
 
 // baseline is where text of style st sits in a line starting at y.
@@ -95,6 +98,17 @@ func safeText(s string) string {
 // a word wider than w (a URL, an e-mail address) is cut, after a slash,
 // hyphen, dot or similar when possible.
 func (r *renderer) wrap(s string, st textStyle, w float64) []string {
+	return r.wrapEnds(s, st, w, false)
+}
+
+// wrapSpaced is wrap with a space kept at the end of each line broken at
+// a space: text extracted from the tags (one marked-content sequence a
+// line) keeps its words apart.
+func (r *renderer) wrapSpaced(s string, st textStyle, w float64) []string {
+	return r.wrapEnds(s, st, w, true)
+}
+
+func (r *renderer) wrapEnds(s string, st textStyle, w float64, spaced bool) []string {
 	r.setFont(st)
 	var lines []string
 	space := r.pdf.GetStringWidth(" ")
@@ -118,6 +132,9 @@ func (r *renderer) wrap(s string, st textStyle, w float64) []string {
 				continue
 			}
 			if line.Len() > 0 {
+				if spaced {
+					line.WriteByte(' ')
+				}
 				lines = append(lines, line.String())
 				line.Reset()
 			}

@@ -1,0 +1,184 @@
+package assemble
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"necdossier/assemble/internal/testkit"
+	"necdossier/assemble/letters"
+	"necdossier/assemble/render"
+	"necdossier/fonts"
+)
+
+// TestSamplesAccessible builds every sample and checks the dossier with
+// the PDF/UA-1 checker: a dossier that claims PDF/UA-1 passes it, one that
+// does not is kept from it by its letters' fonts only, and says which.
+func TestSamplesAccessible(t *testing.T) {
+	srcs, _ := filepath.Glob(testkit.Path(t, "samples", "*", "candidature.xlsx"))
+	for _, src := range srcs {
+		if strings.Contains(src, "exemple-erreurs") {
+			continue
+		}
+		for _, split := range []bool{false, true} {
+			name := filepath.Base(filepath.Dir(src))
+			res, err := BuildFS(os.DirFS(filepath.Dir(src)), "candidature.xlsx",
+				Options{Call: testkit.Call(t), Fonts: fonts.FS, Now: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Split: split})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			dossier := res.Parts[0].Data
+			findings, err := letters.CheckUA(dossier)
+			if err != nil {
+				t.Fatal(err)
+			}
+			claimed := strings.Contains(string(dossier), "<pdfuaid:part>1</pdfuaid:part>")
+			blocked := slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "PDF/UA-1") })
+			for _, f := range findings {
+				if claimed || (f.Rule != letters.RuleFontEmbedded && f.Rule != letters.RuleToUnicode && f.Rule != letters.RuleUAID) {
+					t.Errorf("%s (split %v): %s", name, split, f)
+				}
+			}
+			if claimed == blocked {
+				t.Errorf("%s (split %v): claimed %v, warning %v: %q", name, split, claimed, blocked, res.Warnings)
+			}
+			if split && blocked && len(res.Parts) < 2 {
+				t.Errorf("%s: --split with a letter that keeps the dossier from PDF/UA gave one file", name)
+			}
+			t.Logf("%s (split %v): %d pages, %d octets, PDF/UA-1 %v", name, split, res.Parts[0].Pages, len(dossier), claimed)
+		}
+	}
+}
+
+// TestStructTextReadingOrder shows the tree in reading order with
+// poppler's pdfinfo: the headings, the table of contents as links, the
+// figures' alternative texts, the letters as figures.
+func TestStructTextReadingOrder(t *testing.T) {
+	pdfinfo := testkit.NeedTool(t, "pdfinfo")
+	src := testkit.Path(t, "samples", "belrive", "candidature.xlsx")
+	res, err := BuildFS(os.DirFS(filepath.Dir(src)), "candidature.xlsx",
+		Options{Call: testkit.Call(t), Fonts: fonts.FS, Now: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "d.pdf")
+	if err := os.WriteFile(path, res.Parts[0].Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(pdfinfo, "-struct-text", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v\n%s", err, out)
+	}
+	s := string(out)
+	t.Logf("%d lignes de structure ; début :\n%s", strings.Count(s, "\n"), s[:min(len(s), 1500)])
+	order := []string{"\"Synthèse\"", "TOC", "TOCI", "Link", "H1", "Table", "TH", "Figure", "Sect"}
+	at := 0
+	for _, w := range order {
+		k := strings.Index(s[at:], w)
+		if k < 0 {
+			t.Fatalf("%q absent (ou hors d’ordre) de la structure", w)
+		}
+		at += k
+	}
+	for _, w := range []string{"Capacité", "page 1 / "} {
+		_ = w
+	}
+	if !strings.Contains(s, "places au lieu principal") || strings.Contains(s, "page 1 / ") {
+		t.Errorf("the tiles must be read, the page numbers (artifacts) not")
+	}
+}
+
+// TestCorpusLettersMerged merges every corpus letter after a dossier: the
+// result passes the checker but for the letter's fonts, and the letter
+// says so exactly when its fonts stop it.
+func TestCorpusLettersMerged(t *testing.T) {
+	dir := testkit.CorpusDir(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "pdf", "*.pdf"))
+	imgs, _ := filepath.Glob(filepath.Join(dir, "images", "*"))
+	files = append(files, imgs...)
+	var dossier []byte
+	var lay *render.Layout
+	{
+		var buf strings.Builder
+		_ = buf
+		c := testkit.RichCandidature()
+		var b bytesBuffer
+		l, err := render.Render(&b, c, testkit.Call(t), render.Options{Fonts: fonts.FS, Created: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC),
+			Annexes: []render.Annexe{{Title: "Lettre", Organisation: "Org", Kind: "Lettre de soutien", Pages: 1}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dossier, err = letters.Finish(b.b, l.Levels())
+		if err != nil {
+			t.Fatal(err)
+		}
+		lay = l
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := letters.Read(filepath.Base(f), data, letters.Options{})
+		if err != nil {
+			continue // refused letters are tested elsewhere
+		}
+		lay2 := *lay
+		lay2.Total = lay.Pages + l.Pages
+		plan := mergePlan(&lay2, nil, []*letters.Letter{l})
+		var out bytesBuffer
+		if err := letters.Merge(&out, strings.NewReader(string(dossier)), []*letters.Letter{l}, plan); err != nil {
+			t.Errorf("%s: %v (%v)", filepath.Base(f), err, errors.Unwrap(err))
+			continue
+		}
+		findings, err := letters.CheckUA(out.b)
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(f), err)
+		}
+		fonts := false
+		for _, x := range findings {
+			switch x.Rule {
+			case letters.RuleFontEmbedded, letters.RuleToUnicode:
+				fonts = true
+			case letters.RuleUAID:
+			default:
+				t.Errorf("%s: %s", filepath.Base(f), x)
+			}
+		}
+		if fonts != (l.Problem() != "") {
+			t.Errorf("%s: fonts findings %v, letter problem %q", filepath.Base(f), fonts, l.Problem())
+		}
+	}
+}
+
+type bytesBuffer struct{ b []byte }
+
+func (w *bytesBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
+
+// TestVeraPDF runs veraPDF's PDF/UA-1 profile on a sample dossier where
+// veraPDF is installed.
+func TestVeraPDF(t *testing.T) {
+	vera, err := exec.LookPath("verapdf")
+	if err != nil {
+		t.Skip("verapdf absent")
+	}
+	src := testkit.Path(t, "samples", "haut-verdal", "candidature.xlsx")
+	res, err := BuildFS(os.DirFS(filepath.Dir(src)), "candidature.xlsx",
+		Options{Call: testkit.Call(t), Fonts: fonts.FS, Now: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "d.pdf")
+	if err := os.WriteFile(path, res.Parts[0].Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(vera, "--flavour", "ua1", "--format", "text", path).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "PASS") {
+		t.Errorf("verapdf: %v\n%s", err, out)
+	}
+}
