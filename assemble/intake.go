@@ -63,7 +63,7 @@ func takeIn(fsys fs.FS, name, display string, call *model.Call) (*intake, error)
 		}
 	}
 	in := &intake{c: c}
-	in.findings = append(findings, consequences(findings, check.Candidature(c, call))...)
+	in.findings = append(findings, check.Candidature(c, call)...)
 	in.readFiles(dir)
 	workbook.SortFindings(in.findings)
 	return in, nil
@@ -352,23 +352,4 @@ func readFile(fsys fs.FS, name string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("fichier trop lourd (au plus %s)", Size(max))
 	}
 	return data, nil
-}
-
-// consequences drops the checks' findings on a whole sheet that the reader
-// already found missing or unusable: « tableau vide » says nothing more
-// than « feuille introuvable ».
-func consequences(read, checked []model.Finding) []model.Finding {
-	lost := map[string]bool{}
-	for _, f := range read {
-		if f.Severity == model.Erreur && f.Cell == "" {
-			lost[f.Sheet] = true
-		}
-	}
-	out := checked[:0:0]
-	for _, f := range checked {
-		if !(f.Cell == "" && lost[f.Sheet]) {
-			out = append(out, f)
-		}
-	}
-	return out
 }

@@ -40,7 +40,13 @@ type checker struct {
 	out  []model.Finding
 }
 
+// add records a finding. Of a sheet the reader could not use, which it
+// reported, the checks judge nothing on the sheet as a whole: an empty
+// table there is the missing sheet, not a second mistake.
 func (k *checker) add(sev model.Severity, sheet, cell, msg, hint string) {
+	if cell == "" && k.c.Unreadable[sheet] {
+		return
+	}
 	k.out = append(k.out, model.Finding{Severity: sev, Sheet: sheet, Cell: cell, Message: french.Spaced(msg), Hint: french.Spaced(hint)})
 }
 

@@ -25,6 +25,10 @@ type Candidature struct {
 
 	// Source describes the workbook file itself.
 	Source Source
+	// Unreadable names the sheets the reader could not use (missing, or a
+	// table whose header it could not find): it said so once, and the checks
+	// judge nothing more of them.
+	Unreadable map[string]bool
 }
 
 // Source identifies the workbook a Candidature was read from.

@@ -18,6 +18,12 @@ type reader struct {
 }
 
 func (rd *reader) add(sev model.Severity, sheet, cell, msg, hint string) {
+	if sev == model.Erreur && cell == "" && rd.c != nil {
+		if rd.c.Unreadable == nil {
+			rd.c.Unreadable = map[string]bool{}
+		}
+		rd.c.Unreadable[sheet] = true
+	}
 	rd.findings = append(rd.findings, model.Finding{Severity: sev, Sheet: sheet, Cell: cell, Message: french.Spaced(msg), Hint: french.Spaced(hint)})
 }
 
