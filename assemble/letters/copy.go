@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
@@ -254,14 +255,14 @@ var bombReason = fmt.Sprintf("contenu anormal : un flux se décompresse en plus 
 // refused rather than passed on to make readers hang.
 var errBomb = errors.New("stream too large once decompressed")
 
-// tooBig reports whether a stream compressed with FlateDecode (first or
-// only filter) decompresses to more than it may: MaxStreamBytes, or for an
-// image what its pixels need (8 bytes a pixel at most, 16-bit CMYK), plus
-// a margin. It decompresses into nothing, stopping past the bound.
+// tooBig reports whether a stream decompresses to more than it may:
+// MaxStreamBytes, or for an image what its pixels need (8 bytes a pixel at
+// most, 16-bit CMYK), plus a margin. Every filter of the pipeline counts
+// (Flate, LZW, RunLength, ASCII85, ASCIIHex, in any chain), up to the
+// image codecs (DCT, JPX, JBIG2, CCITT), whose output is the image's. The
+// last general filter decompresses into nothing, stopping past the bound;
+// the ones before it into a buffer of at most the bound.
 func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFilter) bool {
-	if len(pipeline) == 0 || pipeline[0].Name != "FlateDecode" {
-		return false
-	}
 	limit := int64(MaxStreamBytes)
 	if t, _ := deref(x, d["Subtype"]).(types.Name); t == "Image" {
 		w, _ := num(x, d["Width"])
@@ -270,12 +271,69 @@ func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFi
 			limit = int64(min(need, maxImageStreamBytes))
 		}
 	}
-	zr, err := zlib.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		return false // not ours to judge: readers will find it broken, not big
+	var general []types.PDFFilter
+	for _, f := range pipeline {
+		if imageCodecs[f.Name] {
+			break
+		}
+		general = append(general, f)
 	}
-	n, _ := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
-	return n > limit
+	var r io.Reader = bytes.NewReader(raw)
+	for i, f := range general {
+		dec, err := decoder(f, r, limit+1)
+		if errors.Is(err, filter.ErrDecodeLimitExceeded) {
+			return true
+		}
+		if err != nil {
+			return false // not ours to judge: readers will find it broken, not big
+		}
+		if i == len(general)-1 {
+			n, _ := io.Copy(io.Discard, io.LimitReader(dec, limit+1))
+			return n > limit
+		}
+		var b bytes.Buffer
+		if n, _ := io.Copy(&b, io.LimitReader(dec, limit+1)); n > limit {
+			return true
+		}
+		r = &b
+	}
+	return false
+}
+
+// imageCodecs are the filters that end a stream as an image's pixels.
+var imageCodecs = map[string]bool{"DCTDecode": true, "JPXDecode": true, "JBIG2Decode": true, "CCITTFaxDecode": true}
+
+// decoder reads what r decodes to through filter f, at least max bytes of
+// it when there are that many: Flate as a stream, the others through
+// pdfcpu's filters.
+func decoder(f types.PDFFilter, r io.Reader, max int64) (io.Reader, error) {
+	if f.Name == "FlateDecode" {
+		// A predictor (DecodeParms) only shrinks what inflates: the
+		// inflated size bounds the stream's.
+		return zlib.NewReader(r)
+	}
+	parms := map[string]int{}
+	for k, v := range f.DecodeParms {
+		switch v := v.(type) {
+		case types.Integer:
+			parms[k] = v.Value()
+		case types.Boolean:
+			if v.Value() {
+				parms[k] = 1
+			} else {
+				parms[k] = 0
+			}
+		}
+	}
+	fl, err := filter.NewFilter(f.Name, parms)
+	if err != nil {
+		return nil, err
+	}
+	out, err := fl.DecodeLength(r, max)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
+	}
+	return out, nil
 }
 
 // repairFlate re-encodes a zlib stream that stops after a sync flush

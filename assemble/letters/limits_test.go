@@ -12,6 +12,16 @@ import (
 // handPDF writes a PDF of one page per media box, with the given content
 // stream (already flate-compressed when deflated is set), xref exact.
 func handPDF(boxes []string, content []byte, deflated bool) []byte {
+	filter := ""
+	if deflated {
+		filter = "/FlateDecode"
+	}
+	return handPDFFiltered(boxes, content, filter)
+}
+
+// handPDFFiltered is handPDF with the content's /Filter as given ("" for
+// none, "/LZWDecode", "[/ASCIIHexDecode /RunLengthDecode]"…).
+func handPDFFiltered(boxes []string, content []byte, filter string) []byte {
 	var b bytes.Buffer
 	var offs []int
 	obj := func(body string, stream []byte) {
@@ -32,9 +42,8 @@ func handPDF(boxes []string, content []byte, deflated bool) []byte {
 	}
 	obj("<< /Type /Catalog /Pages 2 0 R >>", nil)
 	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n), nil)
-	filter := ""
-	if deflated {
-		filter = " /Filter /FlateDecode"
+	if filter != "" {
+		filter = " /Filter " + filter
 	}
 	obj(fmt.Sprintf("<< /Length %d%s >>", len(content), filter), content)
 	for _, box := range boxes {
@@ -90,5 +99,34 @@ func TestDecompressionBombRefused(t *testing.T) {
 	small := deflate(bytes.Repeat([]byte("0 0 m 1 1 l\n"), 1000))
 	if _, err := Read("ok.pdf", handPDF([]string{"0 0 595 842"}, small, true), Options{}); err != nil {
 		t.Fatalf("a small compressed page refused: %v", err)
+	}
+}
+
+// TestDecompressionBombOtherFilters: the bound holds whatever the filters:
+// RunLength alone, and RunLength behind ASCIIHex, expand 64-fold here. Such
+// a letter is refused, never passed on into a dossier.
+func TestDecompressionBombOtherFilters(t *testing.T) {
+	// 129 then a byte: that byte 128 times (RunLengthDecode).
+	run := bytes.Repeat([]byte{129, '\n'}, MaxStreamBytes/128+1000)
+	run = append(run, 128) // end of data
+	hex := []byte(fmt.Sprintf("%X>", run))
+	for _, tt := range []struct {
+		name, filter string
+		data         []byte
+	}{
+		{"RunLength", "/RunLengthDecode", run},
+		{"ASCIIHex then RunLength", "[/ASCIIHexDecode /RunLengthDecode]", hex},
+	} {
+		_, err := Read("bombe.pdf", handPDFFiltered([]string{"0 0 595 842"}, tt.data, tt.filter), Options{})
+		if err == nil {
+			t.Errorf("%s: accepted", tt.name)
+		}
+		if tt.name == "RunLength" && !errors.Is(err, ErrLetterBomb) {
+			t.Errorf("%s: %v, want ErrLetterBomb", tt.name, err)
+		}
+	}
+	small := append(bytes.Repeat([]byte{129, '\n'}, 100), 128)
+	if _, err := Read("ok.pdf", handPDFFiltered([]string{"0 0 595 842"}, small, "/RunLengthDecode"), Options{}); err != nil {
+		t.Errorf("a small RunLength page refused: %v", err)
 	}
 }
