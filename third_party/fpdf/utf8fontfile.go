@@ -60,6 +60,13 @@ type utf8FontFile struct {
 	DefaultWidth         float64
 	symbolData           map[int]map[string][]int
 	CodeSymbolDictionary map[int]int
+
+	// Kept from parseFile for GenerateCutFont (necdossier fork, see
+	// README.md): the Unicode cmap subtable parsed and the glyph → runes
+	// dictionary read from it. charSymbolDictionary and symbolPosition
+	// (the loca table) are kept too.
+	cmapPosition         int
+	symbolCharDictionary map[int][]int
 }
 
 type tableDescription struct {
@@ -492,6 +499,14 @@ func (utf *utf8FontFile) parseTables() {
 
 	scale := 1000.0 / float64(utf.fontElementSize)
 	utf.parseHMTXTable(n, numSymbols, symbolCharDictionary, scale)
+
+	// necdossier fork: keep what GenerateCutFont would parse again.
+	utf.cmapPosition = runeCMAPPosition
+	utf.charSymbolDictionary = charSymbolDictionary
+	utf.symbolCharDictionary = symbolCharDictionary
+	utf.SeekTable("head")
+	utf.skip(50)
+	utf.parseLOCATable(utf.readUint16(), numSymbols)
 }
 
 func (utf *utf8FontFile) generateCMAP() map[int][]int {
@@ -517,6 +532,10 @@ func (utf *utf8FontFile) generateCMAP() map[int][]int {
 	if runeCmapPosition == 0 {
 		fmt.Printf("Font does not have cmap for Unicode\n")
 		return nil
+	}
+	if runeCmapPosition == utf.cmapPosition && utf.symbolCharDictionary != nil {
+		// necdossier fork: parsed by parseFile, with charSymbolDictionary.
+		return utf.symbolCharDictionary
 	}
 
 	symbolCharDictionary := make(map[int][]int)
@@ -633,16 +652,20 @@ func (utf *utf8FontFile) generateCMAPTable(cidSymbolPairCollection map[int]int, 
 
 // GenerateCutFont fill utf8FontFile from .utf file, only with runes from usedRunes
 func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
+	// necdossier fork: the table directory, the cmap dictionaries and the
+	// loca table parsed by parseFile are used as they are (they are only
+	// read here), rather than parsed again; a font parsed by parseFile is
+	// never modified by GenerateCutFont, which may thus run on a shallow
+	// copy (see fontcache.go).
 	utf.fileReader.readerPosition = 0
-	utf.symbolPosition = make([]int, 0)
-	utf.charSymbolDictionary = make(map[int]int)
-	utf.tableDescriptions = make(map[string]*tableDescription)
 	utf.outTablesData = make(map[string][]byte)
 	utf.Ascent = 0
 	utf.Descent = 0
 	utf.skip(4)
 	utf.LastRune = 0
-	utf.generateTableDescriptions()
+	if utf.tableDescriptions == nil {
+		utf.generateTableDescriptions()
+	}
 
 	utf.SeekTable("head")
 	utf.skip(50)
@@ -662,9 +685,13 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 		return nil
 	}
 
-	utf.parseHMTXTable(metricsCount, numSymbols, symbolCharDictionary, 1.0)
-
-	utf.parseLOCATable(LocaFormat, numSymbols)
+	// necdossier fork: upstream parsed the hmtx table again here, unscaled,
+	// into CharWidths and DefaultWidth, which nothing reads afterwards (the
+	// widths written are the font definition's, and getMetrics reads hmtx
+	// itself).
+	if len(utf.symbolPosition) == 0 {
+		utf.parseLOCATable(LocaFormat, numSymbols)
+	}
 
 	cidSymbolPairCollection, symbolArray, symbolCollection, symbolCollectionKeys := utf.parseSymbols(usedRunes)
 
@@ -889,7 +916,10 @@ func (utf *utf8FontFile) getMetrics(metricCount, gid int) []byte {
 		metrics = utf.fileReader.Read(4)
 	} else {
 		utf.seek(start + ((metricCount - 1) * 4))
-		metrics = utf.fileReader.Read(2)
+		// necdossier fork: upstream appended to the slice read, which
+		// wrote into the font file (the left side bearing of the last
+		// full metric); the file may be shared between documents.
+		metrics = slices.Clip(utf.fileReader.Read(2))
 		utf.seek(start + (metricCount * 2) + (gid * 2))
 		metrics = append(metrics, utf.fileReader.Read(2)...)
 	}
