@@ -259,6 +259,11 @@ func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFi
 			limit = int64(min(need, maxImageStreamBytes))
 		}
 	}
+	// Deflate expands at most 1032 times (a 258-byte match in one or two
+	// bits): a stream too short to reach the limit needs no decompressing.
+	if int64(len(raw)) <= limit/maxDeflateRatio {
+		return false
+	}
 	zr, err := zlib.NewReader(bytes.NewReader(raw))
 	if err != nil {
 		return false // not ours to judge: readers will find it broken, not big
@@ -266,6 +271,10 @@ func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFi
 	n, _ := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
 	return n > limit
 }
+
+// maxDeflateRatio bounds how many bytes one compressed byte of a zlib stream
+// gives (the 2-byte header and 4-byte checksum only make it less).
+const maxDeflateRatio = 1032
 
 // repairFlate re-encodes a zlib stream that stops after a sync flush
 // (…00 00 FF FF, no final block), as some Acrobat versions write appearance
