@@ -23,7 +23,7 @@ const utf8FontCacheMax = 32
 
 // utf8FontEntry is one parsed font file.
 type utf8FontEntry struct {
-	data []byte        // the font file, a copy owned by the cache
+	data []byte        // the font file, as given (never modified)
 	font *utf8FontFile // as parseFile left it; never modified afterwards
 	ids  map[string]string
 }
@@ -48,7 +48,11 @@ func parseUTF8Font(data []byte) (*utf8FontFile, *utf8FontEntry, error) {
 	e := findUTF8Font(h, data)
 	utf8Fonts.Unlock()
 	if e == nil {
-		own := bytes.Clone(data)
+		// The bytes are kept as given, not copied: fpdf reads them until
+		// Output already, and the cache past it, so the caller must not
+		// modify them (a font changed in place is only told from its
+		// former self by its hash).
+		own := data
 		font := newUTF8Font(&fileReader{array: own})
 		if err := font.parseFile(); err != nil {
 			return nil, nil, err
@@ -124,6 +128,10 @@ func fontIDJSON(fdt *fontDefType) ([]byte, error) {
 	for j, w := range cw {
 		if j > 0 {
 			out = append(out, ',')
+		}
+		if w == 0 { // most of the table: runes the font lacks
+			out = append(out, '0')
+			continue
 		}
 		out = strconv.AppendInt(out, int64(w), 10)
 	}
