@@ -88,6 +88,9 @@ func versionString() string {
 
 func main() {
 	onInterrupt(os.Stderr)
+	if len(os.Args) > 1 {
+		lessGC(os.Args[1])
+	}
 	os.Exit(exitCode(protect(func() error { return run(os.Args[1:], os.Stdout, os.Stderr) }), os.Stderr))
 }
 

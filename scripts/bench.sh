@@ -53,13 +53,13 @@ say() { printf '%s\n' "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
 # --- build once -------------------------------------------------------------
-say "compilation (necdossier, benchdata, tests de assemble)…"
+say "compilation (necdossier, benchdata, tests de assemble/render)…"
 (cd "$repo" && go build -o "$tmp/necdossier" . && go build -o "$tmp/benchdata" ./scripts/benchdata)
 nec=$tmp/necdossier
 bd=$tmp/benchdata
 render_ok=1
-if ! (cd "$repo" && go test -c -o "$tmp/assemble.test" ./assemble >/dev/null); then
-	say "tests de assemble non compilables : BenchmarkRender ignoré"
+if ! (cd "$repo" && go test -c -o "$tmp/render.test" ./assemble/render >/dev/null); then
+	say "tests de assemble/render non compilables : BenchmarkRender ignoré"
 	render_ok=0
 fi
 
@@ -261,9 +261,9 @@ fi
 render_line=""
 if ((render_ok)); then
 	say "4. BenchmarkRender ×$RENDER_COUNT…"
-	listed=$(cd "$repo/assemble" && "$tmp/assemble.test" -test.list '^BenchmarkRender$')
+	listed=$(cd "$repo/assemble/render" && "$tmp/render.test" -test.list '^BenchmarkRender$')
 	if [[ -n $listed ]]; then
-		(cd "$repo/assemble" && "$tmp/assemble.test" -test.run '^$' -test.bench '^BenchmarkRender$' \
+		(cd "$repo/assemble/render" && "$tmp/render.test" -test.run '^$' -test.bench '^BenchmarkRender$' \
 			-test.benchmem -test.count "$RENDER_COUNT") >"$tmp/render.txt" 2>&1 || {
 			cat "$tmp/render.txt" >&2
 			exit 1
@@ -275,7 +275,7 @@ if ((render_ok)); then
 			"$(awk -v x="$ns" 'BEGIN {print x / 1e6}')" "$(awk -v x="$minns" 'BEGIN {print x / 1e6}')" \
 			"$(awk -v x="$allocs" 'BEGIN {print x / 1048576}')" "$RENDER_COUNT")
 	else
-		render_line="BenchmarkRender absent de ./assemble : ignoré"
+		render_line="BenchmarkRender absent de ./assemble/render : ignoré"
 	fi
 fi
 

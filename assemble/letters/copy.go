@@ -278,6 +278,12 @@ func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFi
 		}
 		general = append(general, f)
 	}
+	// Deflate expands at most 1032 times (a 258-byte match in one or two
+	// bits): a Flate stream too short to reach the limit needs no
+	// decompressing.
+	if len(general) == 1 && general[0].Name == "FlateDecode" && int64(len(raw)) <= limit/maxDeflateRatio {
+		return false
+	}
 	var r io.Reader = bytes.NewReader(raw)
 	for i, f := range general {
 		dec, err := decoder(f, r, limit+1)
@@ -335,6 +341,10 @@ func decoder(f types.PDFFilter, r io.Reader, max int64) (io.Reader, error) {
 	}
 	return out, nil
 }
+
+// maxDeflateRatio bounds how many bytes one compressed byte of a zlib stream
+// gives (the 2-byte header and 4-byte checksum only make it less).
+const maxDeflateRatio = 1032
 
 // repairFlate re-encodes a zlib stream that stops after a sync flush
 // (…00 00 FF FF, no final block), as some Acrobat versions write appearance

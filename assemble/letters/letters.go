@@ -31,16 +31,24 @@ type Letter struct {
 	Size     int64    // original size in bytes
 	Warnings []string // French warnings, one sentence each, naming the file
 
-	// pdf is the prepared letter: a PDF written by us whose pages are A4
+	// prepared is the prepared letter: a PDF made by us, kept in memory
+	// rather than written and parsed again, whose pages are A4
 	// sheets with an empty footer band, each drawing the original page (or
 	// image) as a Form XObject. It holds no catalog-level features
 	// (no outline, forms, names, actions, attachments, encryption), so Merge
-	// only copies page contents and resources from it. It is never
-	// modified after letters.Read, so one Letter may be merged concurrently.
-	pdf []byte
+	// only copies page contents and resources from it. Its content is never
+	// modified after letters.Read; merges of one Letter take turns (pdfcpu
+	// notes the object it dereferences), so it may be merged concurrently.
+	prepared *prepared
 	// uaProblem says why the letter keeps the dossier from being
 	// accessible (PDF/UA), "" when nothing does.
 	uaProblem string
+}
+
+// prepared is a prepared letter and the lock of those reading it.
+type prepared struct {
+	sync.Mutex
+	ctx *model.Context
 }
 
 // Options tunes letters.Read.

@@ -19,6 +19,7 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -121,6 +122,24 @@ func checkOutput(t *testing.T, path string) int {
 }
 
 // readBack parses and validates (relaxed) a PDF we wrote.
+// preparedPDF writes the prepared letter (which Merge takes from memory),
+// for the tests that look at it as a file: once per letter (pdfcpu writes
+// a context once), which is not merged after.
+func preparedPDF(t testing.TB, l *Letter) []byte {
+	t.Helper()
+	if b, ok := preparedPDFs.Load(l); ok {
+		return b.([]byte)
+	}
+	var buf bytes.Buffer
+	if err := api.WriteContext(l.prepared.ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	preparedPDFs.Store(l, buf.Bytes())
+	return buf.Bytes()
+}
+
+var preparedPDFs sync.Map // *Letter → []byte
+
 func readBack(data []byte) (*model.Context, error) {
 	ctx, err := pdfcpu.Read(bytes.NewReader(data), PdfConf())
 	if err != nil {
@@ -208,8 +227,8 @@ func TestReadLetterCorpus(t *testing.T) {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
 				}
-				if l.Pages < 1 || len(l.pdf) == 0 {
-					t.Fatalf("pages=%d prepared=%d", l.Pages, len(l.pdf))
+				if l.Pages < 1 || l.prepared == nil {
+					t.Fatalf("pages=%d prepared=%v", l.Pages, l.prepared != nil)
 				}
 				if m := manifestPages.FindStringSubmatch(e.Chars); m != nil && strings.HasPrefix(e.File, "pdf/") {
 					if n, _ := strconv.Atoi(m[1]); n != l.Pages {
@@ -264,7 +283,7 @@ func TestSheetOrientation(t *testing.T) {
 			t.Fatalf("pdfinfo %s: %v", e.File, err)
 		}
 		l := mustRead(t, path)
-		ctx, err := readBack(l.pdf)
+		ctx, err := readBack(preparedPDF(t, l))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -434,7 +453,8 @@ func TestImageSizes(t *testing.T) {
 			continue
 		}
 		l := mustRead(t, filepath.Join(dir, e.File))
-		t.Logf("%-45s %8d -> %8d bytes (%+.0f %%)", e.File, l.Size, len(l.pdf), 100*(float64(len(l.pdf))/float64(l.Size)-1))
+		n := len(preparedPDF(t, l))
+		t.Logf("%-45s %8d -> %8d bytes (%+.0f %%)", e.File, l.Size, n, 100*(float64(n)/float64(l.Size)-1))
 	}
 }
 
@@ -462,7 +482,7 @@ func exifJPEG(t testing.TB, w, h, orientation int) []byte {
 }
 
 func sheetSize(t *testing.T, l *Letter) (float64, float64) {
-	ctx, err := readBack(l.pdf)
+	ctx, err := readBack(preparedPDF(t, l))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -492,7 +512,7 @@ func TestImageOrientation(t *testing.T) {
 		}
 		dir := t.TempDir()
 		in := filepath.Join(dir, "l.pdf")
-		os.WriteFile(in, l.pdf, 0o644)
+		os.WriteFile(in, preparedPDF(t, l), 0o644)
 		if out, err := exec.Command(ppm, "-r", "72", "-gray", "-png", "-singlefile", in, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
 			t.Fatalf("pdftoppm: %v %s", err, out)
 		}
@@ -535,7 +555,7 @@ func TestAlphaOnWhite(t *testing.T) {
 func TestDownsampleKeepsScansReasonable(t *testing.T) {
 	dir := testkit.CorpusDir(t)
 	l := mustRead(t, filepath.Join(dir, "images/scan_letter_300dpi_bilevel.png"))
-	ctx, err := pdfcpu.Read(bytes.NewReader(l.pdf), PdfConf())
+	ctx, err := pdfcpu.Read(bytes.NewReader(preparedPDF(t, l)), PdfConf())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -585,7 +605,8 @@ func TestPhonePhotoDownsampled(t *testing.T) {
 		t.Fatal(err)
 	}
 	took := time.Since(start)
-	ctx, err := readBack(l.pdf)
+	prepared := preparedPDF(t, l)
+	ctx, err := readBack(prepared)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -599,7 +620,7 @@ func TestPhonePhotoDownsampled(t *testing.T) {
 			if *sw > 2300 || *sh > 1700 {
 				t.Errorf("stored %d×%d, not downsampled", *sw, *sh)
 			}
-			t.Logf("phone photo %d×%d, %d bytes -> image %d×%d, letter PDF %d bytes, in %v", w, h, len(data), *sw, *sh, len(l.pdf), took)
+			t.Logf("phone photo %d×%d, %d bytes -> image %d×%d, letter PDF %d bytes, in %v", w, h, len(data), *sw, *sh, len(prepared), took)
 		}
 	}
 }
@@ -838,7 +859,7 @@ func FuzzReadLetter(f *testing.F) {
 			}
 			return
 		}
-		if l.Pages < 1 || len(l.pdf) == 0 {
+		if l.Pages < 1 || l.prepared == nil {
 			t.Fatalf("letter without pages: %+v", l)
 		}
 		if err := Merge(io.Discard, bytes.NewReader(dossier), []*Letter{l}, MergePlan{}); err != nil {

@@ -91,7 +91,7 @@ func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan
 	}
 	total := ctx.PageCount
 	for i, l := range letters {
-		if l == nil || len(l.pdf) == 0 {
+		if l == nil || l.prepared == nil {
 			return &MergeError{Reason: fmt.Sprintf("lettre n° %d non préparée (utilisez ReadLetter)", i+1)}
 		}
 		total += l.Pages
@@ -165,14 +165,9 @@ func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan
 
 func mergeLetter(ctx *model.Context, l *Letter, face *fontFace, helvetica **types.IndirectRef, label string, footer func(int, int) string,
 	total int, tagging bool, refs *[]types.IndirectRef, dicts *[]types.Dict) error {
-	// The prepared letter was written by us: parse it without validation.
-	lc, err := pdfcpu.Read(bytes.NewReader(l.pdf), PdfConf())
-	if err == nil {
-		err = lc.EnsurePageCount()
-	}
-	if err != nil {
-		return &Error{Name: l.Name, Reason: "lettre préparée illisible (erreur interne)", Err: err}
-	}
+	l.prepared.Lock() // made by us, only read here
+	defer l.prepared.Unlock()
+	lc := l.prepared.ctx
 	if lc.PageCount != l.Pages {
 		return &Error{Name: l.Name, Reason: "nombre de pages incohérent (erreur interne)"}
 	}

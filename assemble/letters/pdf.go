@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
@@ -467,13 +466,13 @@ func pageContent(x *model.XRefTable, o types.Object) (content []byte, raw *types
 	return []byte{}, nil, nil
 }
 
-// finish writes the prepared letter.
+// finish keeps the prepared letter for Merge, as it is: writing it out
+// and parsing it again, as was done, cost more than preparing it.
 func (l *Letter) finish(dst *model.Context) error {
-	var buf bytes.Buffer
-	if err := api.WriteContext(dst, &buf); err != nil {
+	if err := dst.EnsurePageCount(); err != nil {
 		return &Error{Name: l.Name, Reason: "préparation impossible (erreur interne)", Err: err}
 	}
-	l.pdf = buf.Bytes()
+	l.prepared = &prepared{ctx: dst}
 	l.uaProblem = fontsProblem(dst.XRefTable)
 	return nil
 }

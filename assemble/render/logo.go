@@ -19,8 +19,17 @@ import (
 // The image is decoded with Go's decoders, turned upright (EXIF
 // orientation), reduced to what the cover needs, and handed to fpdf as an
 // 8-bit PNG: fpdf reads neither 16-bit nor interlaced PNGs, ignores EXIF
-// orientation and would embed a 300 dpi scan whole.
+// orientation and would embed a 300 dpi scan whole. A logo that needs none
+// of this (logoAsIs) is handed to fpdf as it is: the same pixels, without
+// reducing, re-encoding and parsing them again.
 func (r *renderer) registerLogo(data []byte) string {
+	if typ, ok := logoAsIs(data); ok {
+		r.pdf.RegisterImageOptionsReader("logo", fpdf.ImageOptions{ImageType: typ}, bytes.NewReader(data))
+		if !r.pdf.Err() {
+			return "logo"
+		}
+		r.pdf.ClearError()
+	}
 	img, ok := decodeLogo(data)
 	if !ok {
 		return ""
@@ -35,6 +44,77 @@ func (r *renderer) registerLogo(data []byte) string {
 		return ""
 	}
 	return "logo"
+}
+
+// logoAsIs reports whether fpdf can embed data as it is, with the pixels
+// registerLogo would give it, and under which image type: a PNG of at most
+// 8 bits per sample, not interlaced, without a tRNS chunk (fpdf would keep
+// only one fully transparent colour), or a baseline or progressive JPEG in
+// YCbCr or grey (fpdf does not invert Adobe CMYK) without EXIF rotation, of
+// at most a byte per pixel; at
+// most logoSide pixels on its longest side, so that it would not be
+// reduced. It is decoded whole all the same: a logo that Go's decoders
+// refuse is left out either way.
+func logoAsIs(data []byte) (string, bool) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || max(cfg.Width, cfg.Height) > logoSide {
+		return "", false
+	}
+	var typ string
+	switch format {
+	case "png":
+		if !pngAsIs(data) {
+			return "", false
+		}
+		typ = "PNG"
+	case "jpeg":
+		// fpdf embeds the whole file, metadata included (an ICC profile,
+		// a thumbnail): past a byte per pixel, the PNG made of it is
+		// likely smaller.
+		if (cfg.ColorModel != color.YCbCrModel && cfg.ColorModel != color.GrayModel) || logoOrientation(data) != 1 ||
+			len(data) > cfg.Width*cfg.Height {
+			return "", false
+		}
+		typ = "JPG"
+	default:
+		return "", false
+	}
+	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+		return "", false
+	}
+	return typ, true
+}
+
+// pngAsIs reports whether fpdf reads the PNG data as Go does: bit depth at
+// most 8 (exactly 8 with alpha or in RGB), no interlacing, no tRNS chunk.
+func pngAsIs(data []byte) bool {
+	const sig = "\x89PNG\r\n\x1a\n"
+	if len(data) < len(sig)+8+13 || string(data[:len(sig)]) != sig || string(data[12:16]) != "IHDR" {
+		return false
+	}
+	depth, ct, interlace := data[24], data[25], data[28]
+	switch {
+	case interlace != 0 || depth > 8:
+		return false
+	case (ct == 2 || ct == 4 || ct == 6) && depth != 8:
+		return false
+	case ct != 0 && ct != 2 && ct != 3 && ct != 4 && ct != 6:
+		return false
+	}
+	for p := len(sig); p+8 <= len(data); {
+		n := int(data[p])<<24 | int(data[p+1])<<16 | int(data[p+2])<<8 | int(data[p+3])
+		switch string(data[p+4 : p+8]) {
+		case "tRNS":
+			return false
+		case "IEND":
+			return true
+		}
+		if n < 0 || n > len(data)-p-12 {
+			return false
+		}
+		p += 12 + n
+	}
+	return false
 }
 
 // Logo limits: what is read at all, and the largest side kept (50 mm at

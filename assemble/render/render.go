@@ -208,7 +208,7 @@ func newRenderer(c *model.Candidature, call *model.Call, opt Options) (*renderer
 		if !ok {
 			return nil, fmt.Errorf("mise en page du dossier : police de style %q inconnue", st)
 		}
-		data, err := fs.ReadFile(opt.Fonts, name)
+		data, err := fontData(opt.Fonts, name)
 		if err != nil {
 			return nil, fmt.Errorf("mise en page du dossier : police %s : %w", name, err)
 		}
