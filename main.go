@@ -7,7 +7,9 @@
 //	necdossier init [-o FICHIER] [--force]
 //	necdossier check CLASSEUR
 //	necdossier build CLASSEUR [-o FICHIER] [--max-size Mo] [--split] [--eml] [--manifest FICHIER.json]
-//	necdossier batch DOSSIER -o SORTIE [-j N] [--print]
+//	necdossier batch DOSSIER -o SORTIE [-j N] [--print] [--recu-le JJ/MM/AAAA] [--notes comparaison.xlsx]
+//	necdossier verify DOSSIER.pdf [DOSSIER_DU_CANDIDAT]
+//	necdossier serve [--no-browser]
 //	necdossier version
 //
 // init écrit le classeur vierge à remplir (par défaut
@@ -20,7 +22,9 @@
 // (un sous-dossier par candidat, ou les classeurs directement), en
 // parallèle, puis écrit la comparaison des candidatures
 // (comparaison.pdf, .xlsx et .csv) et, avec --print, un seul PDF à
-// imprimer en recto verso.
+// imprimer en recto verso. serve ouvre dans le navigateur la page qui fait
+// tout cela (package necdossier/web/serve) ; lancé sans argument hors d’un
+// terminal (double-clic), necdossier fait de même.
 //
 // Codes de sortie : 0 si tout va bien, 1 si le classeur ou un fichier pose
 // problème, 2 si la commande est mal écrite.
@@ -49,6 +53,7 @@ import (
 	"necdossier/assemble"
 	"necdossier/fonts"
 	"necdossier/templates"
+	"necdossier/web/serve"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -88,10 +93,14 @@ func versionString() string {
 
 func main() {
 	onInterrupt(os.Stderr)
-	if len(os.Args) > 1 {
-		lessGC(os.Args[1])
+	args := os.Args[1:]
+	if launchedAlone(args) {
+		args = []string{"serve"} // double-clicked: the page, not the help
 	}
-	os.Exit(exitCode(protect(func() error { return run(os.Args[1:], os.Stdout, os.Stderr) }), os.Stderr))
+	if len(args) > 0 {
+		lessGC(args[0])
+	}
+	os.Exit(exitCode(protect(func() error { return run(args, os.Stdout, os.Stderr) }), os.Stderr))
 }
 
 // onInterrupt removes the temporary files being written when the user
@@ -103,6 +112,7 @@ func onInterrupt(stderr io.Writer) {
 	go func() {
 		sig := <-ch
 		assemble.RemoveTemporaries()
+		serve.RemoveTemporaries()
 		fmt.Fprintln(stderr, "\nnecdossier : interrompu ; aucun fichier n’a été laissé à moitié écrit")
 		code := 130
 		if sig == syscall.SIGTERM {
@@ -153,6 +163,8 @@ Usage :
   necdossier check CLASSEUR                vérifier le classeur au regard de l’appel
   necdossier build CLASSEUR [-o FICHIER]   produire le dossier PDF, lettres comprises
   necdossier batch DOSSIER -o SORTIE       (instructeurs) régénérer et comparer tous les dossiers
+  necdossier verify DOSSIER.pdf [DOSSIER]  (instructeurs) dire si un PDF reçu vient bien de ces fichiers
+  necdossier serve                         ouvrir la page dans le navigateur (ce que fait un double-clic)
   necdossier version                       afficher la version
 
 Étapes : 1. necdossier init  2. remplir le classeur (Excel ou LibreOffice),
@@ -178,6 +190,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runBatch(rest, stdout, stderr)
 	case "verify":
 		return runVerify(rest, stdout)
+	case "serve":
+		return runServe(rest, stdout)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "necdossier "+versionString())
 		return nil
@@ -185,7 +199,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, mainHelp)
 		return nil
 	default:
-		return &usageError{fmt.Sprintf("commande inconnue « %s » ; commandes : init, check, build, batch, verify, version (aide : necdossier --help)", cmd)}
+		return &usageError{fmt.Sprintf("commande inconnue « %s » ; commandes : init, check, build, batch, verify, serve, version (aide : necdossier --help)", cmd)}
 	}
 }
 

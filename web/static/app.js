@@ -1,6 +1,9 @@
 // necdossier — the page's main thread: files in, findings and dossier out.
 // The work itself runs in a Web Worker (worker.js + necdossier.wasm); nothing
 // leaves the browser: the only requests are the page's own files, at load.
+// Served by `necdossier serve` (<html data-mode="local">), the page loads no
+// engine: it posts the files to that program, on the same computer, which
+// does the work natively (package necdossier/web/serve).
 //
 // URL parameters, for tests and measurements:
 //   ?limite=SECONDES           time limit of one run (default 180)
@@ -23,6 +26,7 @@
   const LIMIT = Number(params.get('limite')) > 0 ? Number(params.get('limite')) : 180; // seconds
   const EPOCH = /^\d+$/.test(params.get('source_date_epoch') || '') ? Number(params.get('source_date_epoch')) : null;
   const VERSION = document.querySelector('meta[name="necdossier-version"]').content;
+  const LOCAL = document.documentElement.dataset.mode === 'local';
   const BIG_PIXELS = 20e6; // a photo above this may need several hundred MB
   const BIG_TOTAL = 150e6; // bytes of files read at once
   // The Go garbage collector runs on the only thread of the worker: with
@@ -180,13 +184,60 @@
     });
   }
 
+  // ---- Served by necdossier serve -----------------------------------------
+
+  let maxBuild = Infinity; // bytes the local server accepts at once
+  let running = null; // the AbortController of the local run
+
+  // api calls the local server; its errors are {error} in French.
+  async function api(path, init) {
+    const r = await fetch('api/' + path, init);
+    if (!r.ok) {
+      const body = await r.json().catch(() => ({ error: fr`réponse ${r.status}` }));
+      throw new Error(body.error);
+    }
+    return r;
+  }
+
+  // localJob does in the local server what job does in the worker.
+  async function localJob(msg, limit) {
+    if (msg.type === 'blank') {
+      const r = await api('blank');
+      return { name: call.workbookName, data: await r.arrayBuffer() };
+    }
+    const body = new FormData();
+    for (const f of msg.files) body.append('fichier', f.file, f.path);
+    body.append('classeur', msg.workbook);
+    body.append('maintenant', String(msg.options.now));
+    body.append('decalage', String(msg.options.tzOffset));
+    body.append('courriel', msg.options.email ? '1' : '0');
+    const stop = (running = new AbortController());
+    const timer = setTimeout(() => stop.abort(new TimeLimit()), limit * 1000);
+    try {
+      const r = await (await api('build', { method: 'POST', body, signal: stop.signal })).json();
+      for (const p of r.parts) p.data = Uint8Array.from(atob(p.data), (c) => c.charCodeAt(0));
+      return r;
+    } catch (e) {
+      throw stop.signal.aborted ? stop.signal.reason : e;
+    } finally {
+      clearTimeout(timer);
+      running = null;
+    }
+  }
+
   async function load() {
     state('loading');
     try {
-      const [module, url] = await Promise.all([compileEngine(), workerSource()]);
-      engine = { module, url };
-      startWorker();
-      call = await ready;
+      if (LOCAL) {
+        const info = await (await api('info')).json();
+        call = info.call;
+        maxBuild = info.maxBuild;
+      } else {
+        const [module, url] = await Promise.all([compileEngine(), workerSource()]);
+        engine = { module, url };
+        startWorker();
+        call = await ready;
+      }
     } catch (e) {
       console.error(e);
       loading.className = 'loading failed';
@@ -224,7 +275,7 @@
     const button = $('vierge');
     button.disabled = true;
     try {
-      const r = await job({ type: 'blank' });
+      const r = LOCAL ? await localJob({ type: 'blank' }) : await job({ type: 'blank' });
       save(r.name, r.data, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       announce(fr`Classeur vierge téléchargé : ${r.name}.`);
     } catch (e) {
@@ -358,6 +409,11 @@
 
     // Warn before what could exhaust the tab's memory.
     const total = files.reduce((n, f) => n + f.file.size, 0);
+    if (total > maxBuild) {
+      showAlert(fr`Fichiers trop lourds : ${size(total)} au total, la limite est de ${size(maxBuild)}.`,
+        fr`Ne gardez dans le dossier que le classeur et ses lettres, ou allégez les lettres les plus lourdes (PDF, ou scan à 200 ppp).`);
+      return;
+    }
     if (total > BIG_TOTAL && !(await confirmHeavy(fr`Les fichiers à lire pèsent ${size(total)} au total. Leur traitement demande beaucoup de mémoire et peut ralentir fortement l'ordinateur, voire bloquer cet onglet. Ne gardez dans le dossier que le classeur et ses lettres, ou continuez quand même.`))) {
       return;
     }
@@ -372,20 +428,21 @@
     setBusy(true);
     const t0 = performance.now();
     let r;
+    const options = {
+      now: EPOCH !== null ? EPOCH * 1000 : Date.now(),
+      tzOffset: EPOCH !== null ? 0 : new Date().getTimezoneOffset(),
+      email: true,
+    };
     try {
-      const data = await Promise.all(files.map((f) => f.file.arrayBuffer()));
-      const list = files.map((f, i) => ({ path: rel(f.path), data: data[i] }));
-      setStage(fr`Vérification du classeur et production du dossier…`);
-      r = await job({
-        type: 'build',
-        workbook: rel(workbook),
-        files: list,
-        options: {
-          now: EPOCH !== null ? EPOCH * 1000 : Date.now(),
-          tzOffset: EPOCH !== null ? 0 : new Date().getTimezoneOffset(),
-          email: true,
-        },
-      }, data, LIMIT);
+      if (LOCAL) {
+        setStage(fr`Vérification du classeur et production du dossier…`);
+        r = await localJob({ type: 'build', workbook: rel(workbook), files: files.map((f) => ({ path: rel(f.path), file: f.file })), options }, LIMIT);
+      } else {
+        const data = await Promise.all(files.map((f) => f.file.arrayBuffer()));
+        const list = files.map((f, i) => ({ path: rel(f.path), data: data[i] }));
+        setStage(fr`Vérification du classeur et production du dossier…`);
+        r = await job({ type: 'build', workbook: rel(workbook), files: list, options }, data, LIMIT);
+      }
     } catch (e) {
       setBusy(false);
       failed(e);
@@ -434,7 +491,7 @@
   }
   const setStage = (text) => { $('etat').textContent = text; };
 
-  $('arreter').addEventListener('click', () => stopWorker(worker, new Stopped()));
+  $('arreter').addEventListener('click', () => (LOCAL ? running && running.abort(new Stopped()) : stopWorker(worker, new Stopped())));
 
   // ---- Results -----------------------------------------------------------
 
