@@ -199,7 +199,7 @@ func draftFor(c *model.Candidature, call *model.Call, now time.Time, parts []Par
 	fmt.Fprintf(&b, "Madame, Monsieur,\n\n")
 	fmt.Fprintf(&b, "Veuillez trouver ci-joint le dossier de candidature de la collectivité « %s » à la co-organisation de %s.\n\n", col.Nom, call.Title)
 	for _, p := range attach {
-		fmt.Fprintf(&b, "Pièce jointe : %s (%s, %d pages)\n", p.Name, Size(int64(len(p.Data))), p.Pages)
+		fmt.Fprintf(&b, "Pièce jointe : %s (%s, %s)\n", p.Name, Size(int64(len(p.Data))), french.Plural(p.Pages, "0 page", "page", "pages"))
 	}
 	fmt.Fprintf(&b, "\nLe dossier comprend :\n")
 	for _, s := range call.Sections {
