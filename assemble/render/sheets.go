@@ -286,7 +286,7 @@ func Comparison(w io.Writer, call *model.Call, rows []model.Row, opt ComparisonO
 	y = s.criteriaTable(call, rows, y)
 	y = s.figuresTable(built, y)
 	y = s.comparisonCharts(call, built, y)
-	s.detailsTable(rows, y)
+	s.detailsTable(call, rows, y)
 	if err := s.pdf.Error(); err != nil {
 		return fmt.Errorf("comparaison : %w", err)
 	}
@@ -458,10 +458,10 @@ func rowName(r model.Row) string {
 // state (and why no dossier was made), the points to confirm, its venues
 // and its own comments, its partners by nature, its local NEC and who
 // wrote its letters of support, and the reviewer's note.
-func (s *sheetPDF) detailsTable(rows []model.Row, y float64) {
+func (s *sheetPDF) detailsTable(call *model.Call, rows []model.Row, y float64) {
 	contentW := s.w - marginL - marginR
 	cols := []cmpColumn{{"Candidat", 40, 'L'}, {"État ; points à confirmer", 0, 'L'},
-		{"Lieux ; commentaires du candidat", 52, 'L'}, {"Partenaires ; NEC locaux ; lettres de soutien", 50, 'L'}, {"Note de l’instructeur", 30, 'L'}}
+		{"Lieux ; commentaires du candidat", 52, 'L'}, {"Partenaires ; NEC locaux ; lettres de soutien", 50, 'L'}, {"Note et scores de l’instructeur", 30, 'L'}}
 	cols[1].width = contentW - cmpWidth(cols)
 	var cells [][]cmpCell
 	for _, r := range rows {
@@ -479,7 +479,7 @@ func (s *sheetPDF) detailsTable(rows []model.Row, y float64) {
 		where := joinNonEmpty("\n", lines("Lieux", r.Lieux), strings.Join(r.Commentaires, "\n"))
 		who := joinNonEmpty("\n", lines("Partenaires", model.CountsText(r.ParNature)), lines("NEC locaux", r.Historique), lines("Lettres", r.LettresDe))
 		cells = append(cells, []cmpCell{{text: rowName(r)}, {text: french.Typo(safeText(points))},
-			{text: french.Typo(safeText(where))}, {text: french.Typo(safeText(who))}, {text: french.Typo(safeText(r.Note))}})
+			{text: french.Typo(safeText(where))}, {text: french.Typo(safeText(who))}, {text: french.Typo(safeText(reviewText(call, r)))}})
 	}
 	g := &cmpTable{s: s, cols: cols, top: marginT}
 	if !g.fits(y, stH2.lead+1, first(cells)) {
@@ -497,6 +497,22 @@ func first(rows [][]cmpCell) []cmpCell {
 		return nil
 	}
 	return rows[0]
+}
+
+// reviewText is the reviewer's work on a candidacy carried from a previous
+// comparison: the note, then the scores by criterion, in the call's order
+// (« Scores : C1 4 ; C3 2,5 »).
+func reviewText(call *model.Call, r model.Row) string {
+	var scores []string
+	for i, it := range call.Checklist {
+		if v, ok := r.Scores[it.ID]; ok {
+			scores = append(scores, fmt.Sprintf("C%d%s%s", i+1, french.NBSP, french.DecimalTrim(v, 2)))
+		}
+	}
+	if len(scores) == 0 {
+		return r.Note
+	}
+	return joinNonEmpty("\n", r.Note, "Scores : "+strings.Join(scores, " ; "))
 }
 
 func (s *sheetPDF) createdOr(t time.Time) time.Time {
