@@ -55,6 +55,7 @@ type BuildResult struct {
 	AnnexPages int                // …its pages, cover included,
 	AnnexSize  int64              // …and its size
 	Outline    []letters.Bookmark // the dossier's outline
+	OwnPages   int                // the dossier's own pages, before the letters'
 }
 
 // Init writes the blank workbook for call to path ("" → the call's default
@@ -122,7 +123,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 	if r == nil {
 		return nil, err
 	}
-	res := &BuildResult{Findings: r.Findings, Row: r.Row, Warnings: r.Warnings, Outline: r.Outline}
+	res := &BuildResult{Findings: r.Findings, Row: r.Row, Warnings: r.Warnings, Outline: r.Outline, OwnPages: r.OwnPages}
 	if err != nil {
 		return res, err
 	}

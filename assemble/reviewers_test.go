@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"necdossier/assemble/internal/testkit"
+	"necdossier/assemble/letters"
 	"necdossier/assemble/render"
 	"os"
 	"path/filepath"
@@ -239,5 +240,42 @@ func TestBatchNotesRoundTrip(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("comparaison.pdf lacks %q", want)
 		}
+	}
+}
+
+// TestBundleFeetOneLine: in the print bundle, a dossier's page carries one
+// foot line, the bundle's page just before the page's own number (the
+// dossier's or the letter's, each where it is printed); only the
+// synthesis, whose foot line holds the fingerprint, has the bundle's foot
+// above it, with the dossier's page.
+func TestBundleFeetOneLine(t *testing.T) {
+	parts := []bundlePart{
+		{entry: render.BundleEntry{Name: "Comparaison des candidatures", Pages: 1}},
+		{entry: render.BundleEntry{Name: "Métropole de Belrive", Folder: "belrive", Pages: 5},
+			o: &Outcome{Pages: 5, OwnPages: 3, Outline: []letters.Bookmark{{Title: "Synthèse", Page: 2}}}},
+	}
+	feet := bundleFeet(parts, 2, 10)
+	if len(feet) != 10 {
+		t.Fatalf("%d feet, want 10", len(feet))
+	}
+	if f := feet[2]; !f.Landscape || f.Own != render.ComparisonOwnFoot(1) || f.Right != "liasse p. 3 / 10" {
+		t.Errorf("comparison's foot = %+v", f)
+	}
+	for n := 1; n <= 5; n++ {
+		f := feet[3+n]
+		wantRight := "liasse p. " + itoa(4+n) + " / 10"
+		if n == 2 {
+			wantRight = "p. 2 / 5 — " + wantRight
+		}
+		wantOwn, wantAt := "page "+itoa(n)+" / 5", render.OwnRightDossier
+		if n > 3 {
+			wantAt = render.OwnRightLetter
+		}
+		if f.Left != "1. Métropole de Belrive" || f.Right != wantRight || f.Own != wantOwn || f.OwnRight != wantAt || f.Above != (n == 2) {
+			t.Errorf("dossier page %d: foot %+v, want %q, %q at %v mm, above only on the synthesis", n, f, wantRight, wantOwn, wantAt)
+		}
+	}
+	if f := feet[9]; f.Own != "" || !strings.Contains(f.Left, "page blanche") {
+		t.Errorf("padding page's foot = %+v", f)
 	}
 }

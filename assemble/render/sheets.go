@@ -263,7 +263,7 @@ func Comparison(w io.Writer, call *model.Call, rows []model.Row, opt ComparisonO
 	page := 0
 	s.pdf.SetFooterFunc(func() {
 		page++
-		s.text(fmt.Sprintf("page %d / {nb}", page), stSmall, marginL, s.h-marginB/2, contentW, 'R')
+		s.text(ComparisonOwnFoot(page), stSmall, marginL, s.h-marginB/2, contentW, 'R')
 		s.text(title, stSmall, marginL, s.h-marginB/2, contentW, 'L')
 	})
 	s.pdf.AliasNbPages("{nb}")
@@ -443,6 +443,11 @@ func (s *sheetPDF) pagedChart(c *docBarChart, bars []chartBar, title, caption st
 	}
 	return y
 }
+
+// ComparisonOwnFoot is the comparison's page number as laid out: placed
+// before its pages are counted, its width is that of « {nb} », which the
+// count replaces.
+func ComparisonOwnFoot(page int) string { return fmt.Sprintf("page %d / {nb}", page) }
 
 // rowName is a candidate as the comparison names it: the collectivité,
 // and the folder its files came from.
@@ -646,13 +651,38 @@ func BundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages, to
 }
 
 // Foot is the running foot of a page of the print bundle: the candidate
-// (or the part) on the left, the page in the bundle on the right.
-type Foot struct{ Left, Right string }
+// (or the part) on the left, its page in the bundle on the right, on the
+// line where the dossier prints its own page number, 12 mm from the
+// bottom edge, in the dossier's small style. A page that prints its own
+// number (Own, « page 3 / 21 », ending OwnRight mm from the page's right
+// edge on that line) keeps it, and the foot's right part ends just before
+// it: one line, « 1. Métropole de Belrive … liasse p. 25 / 94 — page 3 /
+// 21 ». Above puts the foot FootLine mm from the bottom instead, over a
+// rule, for a page whose foot line holds something else (the synthesis,
+// its fingerprint).
+type Foot struct {
+	Left, Right string
+	Own         string
+	OwnRight    float64
+	Above       bool
+	Landscape   bool // the page is A4 landscape (the comparison's)
+}
 
-// FootLine is how far above the paper's bottom edge the bundle's foot
-// sits (mm): above the dossier's own page number, clear of the body and
-// of the printers' unprintable margin.
+// FootLine is how far above the paper's bottom edge a foot placed Above
+// sits (mm): above the dossier's own foot line, clear of the body and of
+// the printers' unprintable margin.
 const FootLine = 17.0
+
+// ownFootLine is how far above the bottom edge the dossier, the letters and
+// the comparison print their page number (mm).
+const ownFootLine = 12.0
+
+// Where a page prints its own number: its right end, from the page's
+// right edge (mm).
+const (
+	OwnRightDossier = marginR // the dossier's pages, the comparison's
+	OwnRightLetter  = 10.0    // the letters' pages (letters.sideMargin)
+)
 
 // BundleFeet writes a document of one page per foot, each holding only
 // its foot, in the dossier's typeface: the bundle draws page n of it over
@@ -662,20 +692,36 @@ func BundleFeet(w io.Writer, feet []Foot, fsys fs.FS, created time.Time) error {
 	if err != nil {
 		return err
 	}
-	contentW := s.w - marginL - marginR
 	st := stSmall
-	st.size = 7.5
 	for _, f := range feet {
-		s.pdf.AddPage()
-		y := s.h - FootLine
+		if f.Landscape {
+			s.pdf.AddPageFormat("L", s.pdf.GetPageSizeStr("A4"))
+		} else {
+			s.pdf.AddPageFormat("P", s.pdf.GetPageSizeStr("A4"))
+		}
+		pw, ph := s.pdf.GetPageSize()
+		contentW := pw - marginL - marginR
+		y := ph - ownFootLine
+		if f.Above {
+			y = ph - FootLine
+			s.stroke(colRule)
+			s.pdf.SetLineWidth(0.15)
+			s.pdf.Line(marginL, y-3.6, marginL+contentW, y-3.6)
+		}
 		right := safeText(f.Right)
+		end := marginL + contentW // where the right part ends
+		if f.Own != "" && !f.Above {
+			// Before the page's own number, on its line.
+			right += " —"
+			end = pw - f.OwnRight - s.width(f.Own, st) - s.width(" ", st)
+		}
 		rw := s.width(right, st)
-		s.text(right, st, marginL, y, contentW, 'R')
-		room := contentW - rw - 6
-		s.text(s.fitLine(french.Typo(safeText(f.Left)), st, room), st, marginL, y, room, 'L')
-		s.stroke(colRule)
-		s.pdf.SetLineWidth(0.15)
-		s.pdf.Line(marginL, y-3.6, marginL+contentW, y-3.6)
+		s.text(right, st, end-rw, y, rw, 'L')
+		contentW = end - marginL
+		if f.Left != "" {
+			room := contentW - rw - 6
+			s.text(s.fitLine(french.Typo(safeText(f.Left)), st, room), st, marginL, y, room, 'L')
+		}
 	}
 	if err := s.pdf.Error(); err != nil {
 		return err
