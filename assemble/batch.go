@@ -269,6 +269,7 @@ type Outcome struct {
 	Err       error     // why no dossier was made, nil when it was
 	Row       model.Row // the candidate in the comparison: its state, and its figures when read
 	Outline   []letters.Bookmark
+	OwnPages  int // the dossier's own pages, before the letters'
 	Elapsed   time.Duration
 }
 
@@ -434,7 +435,7 @@ func buildCandidate(cand Candidate, opt BatchOptions) (o Outcome) {
 		if res.Row != nil {
 			o.Row = *res.Row
 		}
-		o.Output, o.Pages, o.Size, o.Outline = res.Output, res.Pages, res.Size, res.Outline
+		o.Output, o.Pages, o.Size, o.Outline, o.OwnPages = res.Output, res.Pages, res.Size, res.Outline, res.OwnPages
 		if err == nil {
 			o.Manifest = manifest
 		}

@@ -55,6 +55,7 @@ type BuildResult struct {
 	AnnexPages int                // …its pages, cover included,
 	AnnexSize  int64              // …and its size
 	Outline    []letters.Bookmark // the dossier's outline
+	OwnPages   int                // the dossier's own pages, before the letters'
 }
 
 // Init writes the blank workbook for call to path ("" → the call's default
@@ -122,7 +123,7 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 	if r == nil {
 		return nil, err
 	}
-	res := &BuildResult{Findings: r.Findings, Row: r.Row, Warnings: r.Warnings, Outline: r.Outline}
+	res := &BuildResult{Findings: r.Findings, Row: r.Row, Warnings: r.Warnings, Outline: r.Outline, OwnPages: r.OwnPages}
 	if err != nil {
 		return res, err
 	}
@@ -199,7 +200,7 @@ func draftFor(c *model.Candidature, call *model.Call, now time.Time, parts []Par
 	fmt.Fprintf(&b, "Madame, Monsieur,\n\n")
 	fmt.Fprintf(&b, "Veuillez trouver ci-joint le dossier de candidature de la collectivité « %s » à la co-organisation de %s.\n\n", col.Nom, call.Title)
 	for _, p := range attach {
-		fmt.Fprintf(&b, "Pièce jointe : %s (%s, %d pages)\n", p.Name, Size(int64(len(p.Data))), p.Pages)
+		fmt.Fprintf(&b, "Pièce jointe : %s (%s, %s)\n", p.Name, Size(int64(len(p.Data))), french.Plural(p.Pages, "0 page", "page", "pages"))
 	}
 	fmt.Fprintf(&b, "\nLe dossier comprend :\n")
 	for _, s := range call.Sections {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // bundlePart is one part of the print bundle: its pages and where they
@@ -124,33 +125,56 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome, comparison []byte, c
 	return path, nil
 }
 
-// bundleFeet are the running feet of every page of the bundle.
+// bundleFeet are the running feet of every page of the bundle: one line,
+// « 1. Métropole de Belrive » on the left, « liasse p. 25 / 94 — » on the
+// right, before the page's own number (« page 3 / 21 ») — but above it on a
+// dossier's synthesis, whose foot line holds its fingerprint.
 func bundleFeet(parts []bundlePart, front, total int) []render.Foot {
 	feet := make([]render.Foot, 0, total)
-	page := func(left string) {
-		feet = append(feet, render.Foot{Left: left, Right: "liasse p. " + strconv.Itoa(len(feet)+1) + " / " + strconv.Itoa(total)})
+	page := func(f render.Foot) {
+		liasse := "liasse p. " + strconv.Itoa(len(feet)+1) + " / " + strconv.Itoa(total)
+		f.Right = strings.TrimPrefix(f.Right+" — "+liasse, " — ")
+		feet = append(feet, f)
 	}
 	for range front {
-		page("Couverture et sommaire")
+		page(render.Foot{Left: "Couverture et sommaire"})
 	}
 	for i, p := range parts {
+		of := func(n int) string { return "p. " + strconv.Itoa(n) + " / " + strconv.Itoa(p.entry.Pages) }
+		own := func(n int) string { return "page " + strconv.Itoa(n) + " / " + strconv.Itoa(p.entry.Pages) }
 		for n := 1; n <= p.entry.Pages; n++ {
-			left := p.entry.Name
 			switch {
-			case p.o == nil:
-				left += " — p. " + strconv.Itoa(n) + " / " + strconv.Itoa(p.entry.Pages)
+			case p.o == nil: // the comparison: its title is on the left of its own foot
+				page(render.Foot{Own: render.ComparisonOwnFoot(n), OwnRight: render.OwnRightDossier, Landscape: true})
 			case p.o.Err != nil:
-				left = strconv.Itoa(i) + ". " + left + " — dossier non produit"
+				page(render.Foot{Left: strconv.Itoa(i) + ". " + p.entry.Name + " — dossier non produit"})
 			default:
-				left = strconv.Itoa(i) + ". " + left + " — p. " + strconv.Itoa(n) + " / " + strconv.Itoa(p.entry.Pages)
+				f := render.Foot{Left: strconv.Itoa(i) + ". " + p.entry.Name, Own: own(n), OwnRight: render.OwnRightDossier}
+				if n > p.o.OwnPages {
+					f.OwnRight = render.OwnRightLetter
+				}
+				if n == synthesisPage(p.o.Outline) {
+					f.Above, f.Right = true, of(n)
+				}
+				page(f)
 			}
-			page(left)
 		}
 		if p.entry.Pages%2 == 1 {
-			page(p.entry.Name + " — page blanche")
+			page(render.Foot{Left: p.entry.Name + " — page blanche"})
 		}
 	}
 	return feet
+}
+
+// synthesisPage is the page of a dossier's synthesis, from its outline (0
+// when it has none).
+func synthesisPage(outline []letters.Bookmark) int {
+	for _, b := range outline {
+		if b.Title == "Synthèse" {
+			return b.Page
+		}
+	}
+	return 0
 }
 
 // shifted returns the bookmarks moved by offset pages.

@@ -3,6 +3,7 @@ package assemble
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"necdossier/assemble/check"
 	"necdossier/assemble/internal/testkit"
@@ -10,6 +11,7 @@ import (
 	"necdossier/assemble/render"
 	"necdossier/assemble/workbook"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -138,13 +140,19 @@ func TestWriteCompareXLSX(t *testing.T) {
 }
 
 // TestComparisonPDF: the comparison names every candidate, each
-// criterion with its verdict, the key figures in French, on A4 landscape.
+// criterion with its verdict, the key figures in French, on A4 landscape;
+// no name is cut (« … »): they wrap; a candidacy with many points to
+// confirm starts under its heading and runs onto the next page rather
+// than leaving a page almost empty.
 func TestComparisonPDF(t *testing.T) {
 	call := testkit.Call(t)
 	var rows []model.Row
-	for _, name := range []string{"belrive", "haut-verdal", "sarrine"} {
+	for _, name := range []string{"haut-verdal", "belrive", "sarrine"} {
 		c := sampleCandidatures()[name]
 		rows = append(rows, RowOf(c, call, check.Evaluate(c, call)))
+	}
+	for i := range 60 {
+		rows[0].Points = append(rows[0].Points, fmt.Sprintf("point à confirmer numéro %d", i+1))
 	}
 	pdf, err := finished(func(w io.Writer) error {
 		return render.Comparison(w, call, rows, render.ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)})
@@ -168,6 +176,17 @@ func TestComparisonPDF(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the comparison lacks %q", want)
 		}
+	}
+	if strings.Contains(text, "…") {
+		t.Errorf("a text of the comparison is cut:\n%s", text)
+	}
+	for _, page := range strings.Split(text, "\f") {
+		if strings.Contains(page, "Détail par candidature") && !strings.Contains(page, "point à confirmer numéro 1 ") {
+			t.Errorf("the details' first row does not start under their heading:\n%s", page)
+		}
+	}
+	if !regexp.MustCompile(`Haut-Verdal\s+(•[^\n]*\n\s*)?\(suite\)`).MatchString(text) {
+		t.Errorf("the long row's continuation does not name its candidate:\n%s", text)
 	}
 	pdfinfo := testkit.NeedTool(t, "pdfinfo")
 	cmd = exec.Command(pdfinfo, "-")

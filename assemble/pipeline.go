@@ -59,6 +59,8 @@ type Result struct {
 	Inputs []ManifestFile
 	// Outline is the dossier's outline, annexes included.
 	Outline []letters.Bookmark
+	// OwnPages are the dossier's own pages, before the letters'.
+	OwnPages int
 	// Findings' notes as the manifest keeps them.
 }
 
@@ -182,6 +184,7 @@ func BuildFS(fsys fs.FS, workbook string, opt Options) (*Result, error) {
 		return res, err
 	}
 	row.Pages = layout.Total
+	res.OwnPages = layout.Pages
 	res.Parts = parts
 	res.Outline = mergePlan(layout, annexes, merged).Outline
 	res.Warnings = append(buildWarnings(opt, parts, limit), accessWarnings(merged, len(parts) > 1)...)

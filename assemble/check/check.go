@@ -282,7 +282,7 @@ func (k *checker) staff() {
 		case p.ETP > 50:
 			k.add(model.Avertissement, sh, cell("ETP"), fmt.Sprintf("%s ETP pour un seul service : chiffre inhabituel", french.Decimal(p.ETP, 1)), "1 ETP est un temps plein ; vérifiez l’unité")
 		case p.Personnes > 0 && p.ETP > float64(p.Personnes):
-			k.add(model.Avertissement, sh, cell("ETP"), fmt.Sprintf("%s ETP pour %s personnes : plus d’un temps plein par personne", french.Decimal(p.ETP, 1), french.Number(p.Personnes)), "vérifiez les ETP ou le nombre de personnes")
+			k.add(model.Avertissement, sh, cell("ETP"), fmt.Sprintf("%s ETP pour %s : plus d’un temps plein par personne", french.Decimal(p.ETP, 1), french.Plural(int(p.Personnes), "", "personne", "personnes")), "vérifiez les ETP ou le nombre de personnes")
 		}
 		if p.Personnes < 0 {
 			k.add(model.Erreur, sh, cell("Personnes"), "nombre de personnes négatif", "indiquez un nombre positif")

@@ -29,6 +29,7 @@ type Call struct {
 	EmailSubject string    `yaml:"email_subject"` // "{collectivite}" is replaced by the candidate's name
 	Funder       Funder    `yaml:"funder"`
 	Criteria     Criteria  `yaml:"criteria"`
+	Charts       Charts    `yaml:"charts"`
 	Checklist    []Item    `yaml:"checklist"`
 	Sections     []Section `yaml:"sections"`
 }
@@ -71,6 +72,15 @@ type Criteria struct {
 	EventDays          int    `yaml:"event_days"`
 	CommunityDayBefore bool   `yaml:"community_day_before"`
 	Window             Window `yaml:"window"`
+}
+
+// Charts fix the axes of the charts, the same in every dossier and in the
+// comparison, so that a bar for 2 400 places is longer than one for 2 100
+// wherever they are drawn. Zero means the default (see PlacesAxis,
+// MoneyAxis).
+type Charts struct {
+	Places int64 `yaml:"places"` // end of the capacity axis
+	Euros  int64 `yaml:"euros"`  // end of the amounts' axis, whole euros
 }
 
 // Window is the span of dates the event should fall in (both ends included).
@@ -158,6 +168,12 @@ func ParseCall(data []byte) (*Call, error) {
 	need(c.Criteria.EventDays > 0, "criteria.event_days")
 	need(!c.Criteria.Window.From.IsZero() && !c.Criteria.Window.To.IsZero(), "criteria.window")
 	need(len(c.Sections) > 0, "sections")
+	if c.Charts.Places < 0 || c.Charts.Places > 0 && c.Charts.Places <= c.Criteria.Participants {
+		errs = append(errs, errors.New("charts.places : l’axe des capacités doit dépasser criteria.participants"))
+	}
+	if c.Charts.Euros < 0 {
+		errs = append(errs, errors.New("charts.euros : montant positif attendu"))
+	}
 	if c.Criteria.Window.To.Before(c.Criteria.Window.From.Time) {
 		errs = append(errs, errors.New("criteria.window : « to » précède « from »"))
 	}
@@ -185,6 +201,26 @@ func ParseCall(data []byte) (*Call, error) {
 func (c *Call) Threshold() (int64, string) {
 	n := c.Criteria.Participants
 	return n, "seuil de l’appel : " + french.Number(n) + french.NBSP + "participants"
+}
+
+// PlacesAxis is the end of every capacity axis: charts.places, or twice
+// the threshold. It does not depend on any candidate: a capacity beyond it
+// is drawn cut, with a break mark and its figure.
+func (c *Call) PlacesAxis() int64 {
+	if c.Charts.Places > 0 {
+		return c.Charts.Places
+	}
+	return 2 * c.Criteria.Participants
+}
+
+// MoneyAxis is the end of every amounts' axis, in cents: charts.euros, or
+// 250 € per participant the call asks for (the order of a budget per
+// participant of the past events).
+func (c *Call) MoneyAxis() int64 {
+	if c.Charts.Euros > 0 {
+		return c.Charts.Euros * 100
+	}
+	return c.Criteria.Participants * 250 * 100
 }
 
 // Label returns the checklist item's label with the call's thresholds

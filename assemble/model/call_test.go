@@ -17,6 +17,9 @@ func TestLoadDefaultCall(t *testing.T) {
 	if c.Criteria.Participants != 2000 || c.Criteria.Speakers != 300 || c.Criteria.EventDays != 2 || !c.Criteria.CommunityDayBefore {
 		t.Errorf("criteria = %+v, want 2000 participants, 300 speakers, 2 days plus the community day", c.Criteria)
 	}
+	if c.PlacesAxis() != 4000 || c.MoneyAxis() != 500000*100 {
+		t.Errorf("axes = %d places, %d cents, want 4000 and 50 000 000", c.PlacesAxis(), c.MoneyAxis())
+	}
 	if got := c.Deadline.Format(time.DateOnly); got != "2024-07-15" {
 		t.Errorf("deadline = %s, want 2024-07-15", got)
 	}
@@ -47,6 +50,7 @@ func TestParseCallErrors(t *testing.T) {
 		{"unknown section", "- id: thematiques", "- id: cuisine", "rubrique \"cuisine\" inconnue"},
 		{"bad date", "deadline: 2024-07-15", "deadline: 15/07/2024", "AAAA-MM-JJ"},
 		{"missing threshold", "participants: 2000", "participants: 0", "criteria.participants manquant"},
+		{"capacity axis under the threshold", "places: 4000", "places: 1500", "charts.places"},
 		{"window reversed", "to: 2025-10-31", "to: 2025-09-01", "précède"},
 	}
 	for _, tt := range tests {

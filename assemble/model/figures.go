@@ -226,7 +226,11 @@ func FiguresOf(c *Candidature, call *Call) Figures {
 			h = strconv.FormatInt(n.Annee, 10)
 		}
 		if n.Participants > 0 {
-			h += " (" + french.Number(n.Participants) + french.NBSP + "participants)"
+			unit := "participants"
+			if n.Participants == 1 {
+				unit = "participant"
+			}
+			h += " (" + french.Number(n.Participants) + french.NBSP + unit + ")"
 		}
 		f.History = append(f.History, h)
 	}

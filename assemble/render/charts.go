@@ -60,13 +60,19 @@ type chartLegend struct {
 }
 
 // docBarChart is a horizontal (stacked) bar chart, with an optional threshold
-// drawn as a dashed line.
+// drawn as a dashed line. Its axis is fixed by the call (axis), never by
+// the bars: the same value has the same length in every dossier and in the
+// comparison. A bar beyond the axis is drawn to its end, cut by a break
+// mark, its figure written after it.
 type docBarChart struct {
 	bars      []chartBar
 	legend    []chartLegend
 	threshold int64
 	thLabel   string
-	text      string // alternative text
+	axis      int64   // the value at the end of the axis; 0: the largest bar
+	labelW    float64 // width of the labels' column; 0: barLabelW
+	head      float64 // room above the bars at least (to align two charts side by side)
+	text      string  // alternative text
 }
 
 var stBarLabel = textStyle{"", 8.3, colText, 3.5}
@@ -76,23 +82,66 @@ const (
 	barValueW = 26.0
 	barH      = 5.2
 	barPitch  = 8.0
+	// barLabelLines is how many lines a bar's label may take: a name
+	// wraps rather than being cut; only a longer one ends with « … ».
+	barLabelLines = 3
 )
 
 func (c *docBarChart) alt() string { return c.text }
 
-func (c *docBarChart) height(_ *renderer, _ float64) float64 {
-	h := float64(len(c.bars))*barPitch + 2
+func (c *docBarChart) labelWidth() float64 {
+	if c.labelW > 0 {
+		return c.labelW
+	}
+	return barLabelW
+}
+
+// labels wraps a bar's label in its column.
+func (c *docBarChart) labels(r *renderer, b chartBar) []string {
+	w := c.labelWidth() - 3
+	return r.capLines(r.wrap(b.label, stBarLabel, w), barLabelLines, stBarLabel, w)
+}
+
+// pitch is the height of a bar's row: a label of three lines needs more
+// than the bar.
+func (c *docBarChart) pitch(r *renderer, b chartBar) float64 {
+	return max(barPitch, float64(len(c.labels(r, b)))*stBarLabel.lead+1.5)
+}
+
+// headHeight is the room above the bars: the legend, the threshold's label.
+func (c *docBarChart) headHeight() float64 {
+	h := 0.0
 	if len(c.legend) > 0 {
 		h += 7
 	}
 	if c.threshold > 0 {
 		h += 6
 	}
+	return max(h, c.head)
+}
+
+func (c *docBarChart) height(r *renderer, _ float64) float64 {
+	h := c.headHeight() + 2
+	for _, b := range c.bars {
+		h += c.pitch(r, b)
+	}
 	return h
+}
+
+func (c *docBarChart) scale() int64 {
+	if c.axis > 0 {
+		return c.axis
+	}
+	scale := c.threshold
+	for _, b := range c.bars {
+		scale = max(scale, b.total())
+	}
+	return max(scale, 1)
 }
 
 func (c *docBarChart) draw(r *renderer, x, y, w float64) {
 	p := r.pdf
+	top := y + c.headHeight()
 	if len(c.legend) > 0 {
 		lx := x
 		for _, l := range c.legend {
@@ -101,70 +150,83 @@ func (c *docBarChart) draw(r *renderer, x, y, w float64) {
 			r.text(l.label, stSmall, lx+5, y+4.1, 60, 'L')
 			lx += 5 + r.width(l.label, stSmall) + 7
 		}
-		y += 7
 	}
-	if c.threshold > 0 {
-		y += 6
-	}
-	area := w - barLabelW - barValueW
-	scale := c.threshold
+	y = top
+	labelW := c.labelWidth()
+	area := w - labelW - barValueW
+	scale := c.scale()
+	x0 := x + labelW
+	bottom := y
 	for _, b := range c.bars {
-		scale = max(scale, b.total())
+		bottom += c.pitch(r, b)
 	}
-	if scale <= 0 {
-		scale = 1
-	}
-	x0 := x + barLabelW
+	var values []func()
 	// Baseline.
 	r.stroke(colRule)
 	p.SetLineWidth(0.2)
-	p.Line(x0, y, x0, y+float64(len(c.bars))*barPitch)
-	for i, b := range c.bars {
-		by := y + float64(i)*barPitch + (barPitch-barH)/2
-		// Labels take two lines at most, centred on the bar.
-		labels := r.wrap(b.label, stBarLabel, barLabelW-3)
-		if len(labels) > 2 {
-			labels = []string{labels[0], r.fitLine(strings.Join(labels[1:], " "), stBarLabel, barLabelW-3)}
-		}
+	p.Line(x0, y, x0, bottom)
+	for _, b := range c.bars {
+		pitch := c.pitch(r, b)
+		by := y + (pitch-barH)/2
+		y += pitch
+		// The label is centred on the bar.
+		labels := c.labels(r, b)
 		ly := by + barH/2 - float64(len(labels))*stBarLabel.lead/2
 		for _, l := range labels {
-			r.text(l, stBarLabel, x, baseline(stBarLabel, ly), barLabelW-3, 'L')
+			r.text(l, stBarLabel, x, baseline(stBarLabel, ly), labelW-3, 'L')
 			ly += stBarLabel.lead
 		}
 		bx := x0
 		last := colAccent
 		for _, s := range b.segs {
-			if s.value <= 0 {
+			if s.value <= 0 || bx >= x0+area {
 				continue
 			}
-			sw := area * float64(s.value) / float64(scale)
+			sw := min(area*float64(s.value)/float64(scale), x0+area-bx)
 			r.fill(s.color)
 			p.Rect(bx, by, sw, barH, "F")
 			bx += sw
 			last = s.color
 		}
+		if b.total() > scale {
+			// Beyond the axis: a break mark, two white strokes across the
+			// bar's end, says the bar is longer than drawn.
+			r.stroke(colWhite)
+			p.SetLineWidth(0.6)
+			for _, dx := range []float64{-5, -3.6} {
+				p.Line(bx+dx-0.8, by+barH+0.3, bx+dx+0.8, by-0.3)
+			}
+		}
 		// The value sits inside a long bar when its last part is dark
-		// enough for white text, after the bar otherwise.
+		// enough for white text, after the bar otherwise; it is written
+		// over the threshold's line.
 		vw := r.width(b.value, stCell)
-		if bx-x0 > vw+4 && (last == colAccent || last == colTotal) {
+		if bx-x0 > vw+4 && (last == colAccent || last == colTotal) && b.total() <= scale {
 			in := stCell
 			in.color = colWhite
-			r.text(b.value, in, bx-vw-1.5, by+barH/2+1.1, vw, 'L')
+			values = append(values, func() { r.text(b.value, in, bx-vw-1.5, by+barH/2+1.1, vw, 'L') })
 		} else {
-			r.text(b.value, stCell, bx+1.5, by+barH/2+1.1, barValueW+area-(bx-x0)-1.5, 'L')
+			values = append(values, func() {
+				r.text(b.value, stCell, bx+1.5, by+barH/2+1.1, barValueW+area-(bx-x0)-1.5, 'L')
+			})
 		}
 	}
+	defer func() {
+		for _, v := range values {
+			v()
+		}
+	}()
 	if c.threshold > 0 {
 		tx := x0 + area*float64(c.threshold)/float64(scale)
-		top := y - 2.5
+		lineTop := top - 2.5
 		r.stroke(colNotMet)
 		p.SetLineWidth(0.35)
 		p.SetDashPattern([]float64{1.2, 0.8}, 0)
-		p.Line(tx, top, tx, y+float64(len(c.bars))*barPitch)
+		p.Line(tx, lineTop, tx, bottom)
 		p.SetDashPattern(nil, 0)
 		lw := r.width(c.thLabel, stSmall)
 		lx := min(tx-lw/2, x+w-lw)
-		r.text(c.thLabel, stSmall, lx, top-1, lw, 'L')
+		r.text(c.thLabel, stSmall, lx, lineTop-1, lw, 'L')
 	}
 }
 
@@ -219,6 +281,7 @@ func newCapacityChart(c *model.Candidature, call *model.Call) *docBarChart {
 	th, thLabel := call.Threshold()
 	return &docBarChart{
 		bars:      bars,
+		axis:      call.PlacesAxis(),
 		threshold: th,
 		thLabel:   french.Typo(thLabel),
 		text: french.Typo("Capacité d’accueil par lieu : " + strings.Join(alt, " ; ") + " ; au total " + placesText(f.TotalCapacity) +
@@ -227,7 +290,7 @@ func newCapacityChart(c *model.Candidature, call *model.Call) *docBarChart {
 }
 
 // newChargesChart shows the charges by category; nil without charges.
-func newChargesChart(c *model.Candidature) *docBarChart {
+func newChargesChart(c *model.Candidature, call *model.Call) *docBarChart {
 	order, groups := budgetGroups(c.Budget, model.Charge)
 	var bars []chartBar
 	var alt []string
@@ -246,13 +309,14 @@ func newChargesChart(c *model.Candidature) *docBarChart {
 	slices.SortStableFunc(bars, func(a, b chartBar) int { return cmp.Compare(b.total(), a.total()) })
 	return &docBarChart{
 		bars: capChartBars(bars, french.Money),
+		axis: call.MoneyAxis(),
 		text: french.Typo("Charges prévues par catégorie : " + strings.Join(alt, " ; ") + "."),
 	}
 }
 
 // newFundingChart shows the produits by funder, split by status (acquis,
 // sollicité, en nature, non précisé); nil without produits.
-func newFundingChart(c *model.Candidature) *docBarChart {
+func newFundingChart(c *model.Candidature, call *model.Call) *docBarChart {
 	type funder struct {
 		name                      string
 		acquis, sol, nature, none int64
@@ -316,6 +380,7 @@ func newFundingChart(c *model.Candidature) *docBarChart {
 	return &docBarChart{
 		bars:   capChartBars(bars, french.Money),
 		legend: legend,
+		axis:   call.MoneyAxis(),
 		text:   french.Typo("Financements par financeur et par statut : " + strings.Join(alt, " ; ") + "."),
 	}
 }

@@ -341,7 +341,7 @@ func (d *docBuilder) budget(f model.Figures) {
 		ct.rows = append(ct.rows, docRow{cells: []string{"Total des charges", french.Money(f.Charges), shareText(f.Charges, f.Charges)}, kind: rowTotal})
 	}
 	d.add(ct)
-	if ch := newChargesChart(d.c); ch != nil {
+	if ch := newChargesChart(d.c, d.call); ch != nil {
 		d.add(docFigure{title: "Charges par catégorie", alt: ch.alt(), chart: ch})
 	}
 
@@ -397,7 +397,7 @@ func (d *docBuilder) budget(f model.Figures) {
 		bt.rows = append(bt.rows, docRow{cells: []string{"Budget par participant attendu (" + french.Number(f.Participants) + ")", french.Money(f.PerParticipant), "—"}})
 	}
 	d.add(bt)
-	if fc := newFundingChart(d.c); fc != nil {
+	if fc := newFundingChart(d.c, d.call); fc != nil {
 		d.add(docFigure{title: "Financements par financeur et par statut", alt: fc.alt(), chart: fc})
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"necdossier/assemble/french"
 	"necdossier/assemble/model"
 	"strings"
@@ -131,40 +130,103 @@ func (g *cmpTable) width() float64 {
 	return w
 }
 
+// minSplit is how many lines of a row must fit at the bottom of a page
+// for the row to start there and run onto the next page; a shorter row is
+// never split, it moves to the next page whole.
+const minSplit = 4
+
 // rows draws the rows from y, starting new pages as needed, and returns
-// the y below the last row.
+// the y below the last row. A tall row (the details of a candidacy) starts
+// where it is and runs onto the next page, under the header repeated and
+// its candidate's name followed by « (suite) », rather than leaving most
+// of a page empty.
 func (g *cmpTable) rows(y float64, rows [][]cmpCell) float64 {
 	y = g.header(y)
 	bottom := g.s.h - marginB
 	for n, cells := range rows {
-		h, lines := g.rowHeight(cells, stCell)
-		if y+h > bottom {
+		_, lines := g.rowHeight(cells, stCell)
+		for part := 0; ; part++ {
+			count := 0
+			for _, l := range lines {
+				count = max(count, len(l))
+			}
+			h := float64(max(count, 1))*stCell.lead + 2*cmpPad
+			fit := int((bottom - y - 2*cmpPad) / stCell.lead)
+			if y+h > bottom {
+				if count < 2*minSplit || fit < minSplit {
+					g.s.pdf.AddPage()
+					y = g.header(g.top)
+					if y+h <= bottom {
+						fit = count
+					} else {
+						fit = int((bottom - y - 2*cmpPad) / stCell.lead)
+					}
+				}
+			} else {
+				fit = count
+			}
+			fit = max(1, min(fit, count))
+			now := make([][]string, len(lines))
+			rest := make([][]string, len(lines))
+			for i, l := range lines {
+				now[i] = l[:min(fit, len(l))]
+				rest[i] = l[min(fit, len(l)):]
+			}
+			y = g.row(y, n, cells, now, float64(max(fit, 1))*stCell.lead+2*cmpPad)
+			if fit >= count {
+				break
+			}
+			// The rest goes on the next page, under the candidate's name.
 			g.s.pdf.AddPage()
 			y = g.header(g.top)
-		}
-		if n%2 == 1 {
-			g.s.fill(colZebra)
-			g.s.pdf.Rect(marginL, y, g.width(), h, "F")
-		}
-		x := marginL
-		for i, c := range g.cols {
-			st := stCell
-			if c := cells[i]; c.status != 0 {
-				g.s.fill(statusBackground(c.status))
-				g.s.pdf.Rect(x+0.4, y+0.4, g.cols[i].width-0.8, h-0.8, "F")
-				st = statusStyle(stCellBold, c.status)
+			if len(rest[0]) == 0 {
+				rest[0] = g.s.wrap(safeText(cells[0].text)+" (suite)", stCell, g.cols[0].width-2*cmpPad)
 			}
-			for j, l := range lines[i] {
-				g.s.text(l, st, x+cmpPad, baseline(st, y+cmpPad+float64(j)*st.lead), c.width-2*cmpPad, c.align)
-			}
-			x += c.width
+			lines = rest
 		}
-		g.s.stroke(colRule)
-		g.s.pdf.SetLineWidth(0.15)
-		g.s.pdf.Line(marginL, y+h, marginL+g.width(), y+h)
-		y += h
 	}
 	return y
+}
+
+// row draws a row's lines (or a part of them) at y, h high, and returns
+// the y below.
+func (g *cmpTable) row(y float64, n int, cells []cmpCell, lines [][]string, h float64) float64 {
+	if n%2 == 1 {
+		g.s.fill(colZebra)
+		g.s.pdf.Rect(marginL, y, g.width(), h, "F")
+	}
+	x := marginL
+	for i, c := range g.cols {
+		st := stCell
+		if c := cells[i]; c.status != 0 {
+			g.s.fill(statusBackground(c.status))
+			g.s.pdf.Rect(x+0.4, y+0.4, g.cols[i].width-0.8, h-0.8, "F")
+			st = statusStyle(stCellBold, c.status)
+		}
+		for j, l := range lines[i] {
+			g.s.text(l, st, x+cmpPad, baseline(st, y+cmpPad+float64(j)*st.lead), c.width-2*cmpPad, c.align)
+		}
+		x += c.width
+	}
+	g.s.stroke(colRule)
+	g.s.pdf.SetLineWidth(0.15)
+	g.s.pdf.Line(marginL, y+h, marginL+g.width(), y+h)
+	return y + h
+}
+
+// fits reports whether a table's heading (headH high), its header and
+// its first row fit between y and the page's bottom margin.
+func (g *cmpTable) fits(y, headH float64, first []cmpCell) bool {
+	if len(first) == 0 {
+		return y+headH+20 <= g.s.h-marginB
+	}
+	cells := make([]cmpCell, len(g.cols))
+	for i, c := range g.cols {
+		cells[i] = cmpCell{text: c.title}
+	}
+	hh, _ := g.rowHeight(cells, stHead)
+	rh, _ := g.rowHeight(first, stCell)
+	return y+headH+hh+min(rh, float64(minSplit)*stCell.lead+2*cmpPad) <= g.s.h-marginB
 }
 
 // statusBackground is the light tint behind a verdict, so that the table
@@ -201,7 +263,7 @@ func Comparison(w io.Writer, call *model.Call, rows []model.Row, opt ComparisonO
 	page := 0
 	s.pdf.SetFooterFunc(func() {
 		page++
-		s.text(fmt.Sprintf("page %d / {nb}", page), stSmall, marginL, s.h-marginB/2, contentW, 'R')
+		s.text(ComparisonOwnFoot(page), stSmall, marginL, s.h-marginB/2, contentW, 'R')
 		s.text(title, stSmall, marginL, s.h-marginB/2, contentW, 'L')
 	})
 	s.pdf.AliasNbPages("{nb}")
@@ -224,7 +286,7 @@ func Comparison(w io.Writer, call *model.Call, rows []model.Row, opt ComparisonO
 	y = s.criteriaTable(call, rows, y)
 	y = s.figuresTable(built, y)
 	y = s.comparisonCharts(call, built, y)
-	s.detailsTable(rows, y)
+	s.detailsTable(call, rows, y)
 	if err := s.pdf.Error(); err != nil {
 		return fmt.Errorf("comparaison : %w", err)
 	}
@@ -282,19 +344,13 @@ func (s *sheetPDF) criteriaTable(call *model.Call, rows []model.Row, y float64) 
 // amounts to the cent as there.
 func (s *sheetPDF) figuresTable(rows []model.Row, y float64) float64 {
 	contentW := s.w - marginL - marginR
-	if y+60 > s.h-marginB { // the heading, the header and a row at least
-		s.pdf.AddPage()
-		y = marginT - 8
-	}
-	s.text("Chiffres clés", stH2, marginL, baseline(stH2, y), contentW, 'L')
-	y += stH2.lead + 1
 	figCols := []cmpColumn{
 		{"Candidat", 0, 'L'}, {"Dates (journée communautaire, jours 1 et 2)", 38, 'L'},
 		{"Lieu principal (plénière) ; tous lieux", 22, 'R'},
-		{"Budget (dont en nature)", 22, 'R'}, {"Autofinancement", 20, 'R'}, {"Cofin. extérieurs (part acquise)", 22, 'R'},
-		{"Demandé à l’agence", 18, 'R'}, {"Par participant attendu", 17, 'R'},
+		{"Budget (dont en nature)", 22, 'R'}, {"Autofinan-\ncement", 20, 'R'}, {"Cofin. extérieurs (part acquise)", 22, 'R'},
+		{"Demandé à l’agence", 18, 'R'}, {"Par partici-\npant attendu", 18, 'R'},
 		{"ETP", 9, 'R'}, {"Parte-naires", 12, 'R'}, {"Initia-tives", 11, 'R'},
-		{"NEC locaux", 10, 'R'}, {"Lettres de soutien (autres pièces)", 16, 'R'},
+		{"NEC\nlocaux", 12, 'R'}, {"Lettres de soutien (autres pièces)", 16, 'R'},
 	}
 	figCols[0].width = contentW - cmpWidth(figCols) // the names take what is left
 	var cells [][]cmpCell
@@ -313,32 +369,85 @@ func (s *sheetPDF) figuresTable(rows []model.Row, y float64) float64 {
 		})
 	}
 	g := &cmpTable{s: s, cols: figCols, top: marginT}
-	return g.rows(y, cells) + 10
-}
-
-// comparisonCharts draws the bar charts side by side: a picture compares
-// better than a column of numbers. They go below the figures, at y, when
-// they fit there, else on a page of their own.
-func (s *sheetPDF) comparisonCharts(call *model.Call, rows []model.Row, y float64) float64 {
-	contentW := s.w - marginL - marginR
-	half := (contentW - 10) / 2
-	if need := stH3.lead + stHelp.lead + 2 + float64(len(rows))*6.4; y+need > s.h-marginB {
+	if !g.fits(y, stH2.lead+1, first(cells)) { // the heading, the header and a row at least
 		s.pdf.AddPage()
 		y = marginT - 8
 	}
-	th, thLabel := call.Threshold()
-	s.barChart(marginL, y, half, "Capacité du lieu principal (places)",
-		french.Typo("Ligne rouge : le "+thLabel+"."),
-		rows, func(r model.Row) (float64, float64) { return float64(r.Capacite), 0 }, float64(th), french.Number)
-	s.barChart(marginL+half+10, y, half, "Cofinancements extérieurs",
-		"Partie foncée : part déjà acquise ; autofinancement et contributions en nature à part.",
-		rows, func(r model.Row) (float64, float64) {
-			p, _ := r.PartAcquise()
-			return float64(r.Exterieur) / 100, p
-		}, 0,
-		func(n int64) string { return french.Money(n * 100) })
-	return y + stH3.lead + stHelp.lead + 2 + float64(len(rows))*6.4 + 10
+	s.text("Chiffres clés", stH2, marginL, baseline(stH2, y), contentW, 'L')
+	y += stH2.lead + 1
+	return g.rows(y, cells) + 10
 }
+
+// comparisonCharts draws the bar charts, one under the other across the
+// page, a bar per candidate in the tables' order: a picture compares
+// better than a column of numbers. Their axes are the call's (PlacesAxis,
+// MoneyAxis), those of every dossier's charts. Each starts at y when its
+// title and a bar fit there, and runs onto the next pages as needed; it
+// returns the y below the last.
+func (s *sheetPDF) comparisonCharts(call *model.Call, rows []model.Row, y float64) float64 {
+	if len(rows) == 0 {
+		return y
+	}
+	th, thLabel := call.Threshold()
+	capC := &docBarChart{axis: call.PlacesAxis(), threshold: th, thLabel: french.Typo(thLabel), labelW: 75}
+	extC := &docBarChart{axis: call.MoneyAxis(), labelW: 75,
+		legend: []chartLegend{{"acquis", colAccent}, {"sollicité ou sans statut", colSollicite}}}
+	var capBars, extBars []chartBar
+	for _, r := range rows {
+		label := strings.ReplaceAll(rowName(r), "\n", " ")
+		capBars = append(capBars, chartBar{label: label, segs: []chartSeg{{r.Capacite, colAccent}}, value: placesText(r.Capacite)})
+		extBars = append(extBars, chartBar{label: label, value: french.Money(r.Exterieur),
+			segs: []chartSeg{{r.ExterieurAcquis, colAccent}, {r.Exterieur - r.ExterieurAcquis, colSollicite}}})
+	}
+	y = s.pagedChart(capC, capBars, "Capacité du lieu principal",
+		"Pointillés rouges : le "+thLabel+". Axe de 0 à "+placesText(call.PlacesAxis())+", le même dans chaque dossier ; au-delà, la barre est coupée.", y)
+	return s.pagedChart(extC, extBars, "Cofinancements extérieurs",
+		"Hors autofinancement et contributions en nature. Axe de 0 à "+french.Money(call.MoneyAxis())+", le même dans chaque dossier ; au-delà, la barre est coupée.", y)
+}
+
+// pagedChart draws c with bars from y across the page, under its title and
+// caption, running onto the next pages (« (suite) ») as needed; it returns
+// the y below.
+func (s *sheetPDF) pagedChart(c *docBarChart, bars []chartBar, title, caption string, y float64) float64 {
+	w := s.w - marginL - marginR
+	bottom := s.h - marginB
+	r := &s.renderer
+	captionLines := s.wrap(french.Typo(caption), stHelp, w)
+	titles := stH3.lead + float64(len(captionLines))*stHelp.lead + 2
+	for i := 0; i < len(bars); {
+		if y+titles+c.headHeight()+2+c.pitch(r, bars[i]) > bottom {
+			s.pdf.AddPage()
+			y = marginT - 8
+		}
+		t := title
+		if i > 0 {
+			t += " (suite)"
+		}
+		s.text(t, stH3, marginL, baseline(stH3, y), w, 'L')
+		y += stH3.lead
+		for _, l := range captionLines {
+			s.text(l, stHelp, marginL, baseline(stHelp, y), w, 'L')
+			y += stHelp.lead
+		}
+		y += 2
+		room := bottom - y - c.headHeight() - 2
+		j, h := i, 0.0
+		for j < len(bars) && (j == i || h+c.pitch(r, bars[j]) <= room) {
+			h += c.pitch(r, bars[j])
+			j++
+		}
+		c.bars = bars[i:j]
+		c.draw(r, marginL, y, w)
+		y += c.height(r, w) + 8
+		i = j
+	}
+	return y
+}
+
+// ComparisonOwnFoot is the comparison's page number as laid out: placed
+// before its pages are counted, its width is that of « {nb} », which the
+// count replaces.
+func ComparisonOwnFoot(page int) string { return fmt.Sprintf("page %d / {nb}", page) }
 
 // rowName is a candidate as the comparison names it: the collectivité,
 // and the folder its files came from.
@@ -354,16 +463,10 @@ func rowName(r model.Row) string {
 // state (and why no dossier was made), the points to confirm, its venues
 // and its own comments, its partners by nature, its local NEC and who
 // wrote its letters of support, and the reviewer's note.
-func (s *sheetPDF) detailsTable(rows []model.Row, y float64) {
+func (s *sheetPDF) detailsTable(call *model.Call, rows []model.Row, y float64) {
 	contentW := s.w - marginL - marginR
-	if y+40 > s.h-marginB {
-		s.pdf.AddPage()
-		y = marginT - 8
-	}
-	s.text("Détail par candidature", stH2, marginL, baseline(stH2, y), contentW, 'L')
-	y += stH2.lead + 1
 	cols := []cmpColumn{{"Candidat", 40, 'L'}, {"État ; points à confirmer", 0, 'L'},
-		{"Lieux ; commentaires du candidat", 52, 'L'}, {"Partenaires ; NEC locaux ; lettres de soutien", 50, 'L'}, {"Note de l’instructeur", 30, 'L'}}
+		{"Lieux ; commentaires du candidat", 52, 'L'}, {"Partenaires ; NEC locaux ; lettres de soutien", 50, 'L'}, {"Note et scores de l’instructeur", 30, 'L'}}
 	cols[1].width = contentW - cmpWidth(cols)
 	var cells [][]cmpCell
 	for _, r := range rows {
@@ -381,10 +484,40 @@ func (s *sheetPDF) detailsTable(rows []model.Row, y float64) {
 		where := joinNonEmpty("\n", lines("Lieux", r.Lieux), strings.Join(r.Commentaires, "\n"))
 		who := joinNonEmpty("\n", lines("Partenaires", model.CountsText(r.ParNature)), lines("NEC locaux", r.Historique), lines("Lettres", r.LettresDe))
 		cells = append(cells, []cmpCell{{text: rowName(r)}, {text: french.Typo(safeText(points))},
-			{text: french.Typo(safeText(where))}, {text: french.Typo(safeText(who))}, {text: french.Typo(safeText(r.Note))}})
+			{text: french.Typo(safeText(where))}, {text: french.Typo(safeText(who))}, {text: french.Typo(safeText(reviewText(call, r)))}})
 	}
 	g := &cmpTable{s: s, cols: cols, top: marginT}
+	if !g.fits(y, stH2.lead+1, first(cells)) {
+		s.pdf.AddPage()
+		y = marginT - 8
+	}
+	s.text("Détail par candidature", stH2, marginL, baseline(stH2, y), contentW, 'L')
+	y += stH2.lead + 1
 	g.rows(y, cells)
+}
+
+// first is the first row of a table, nil for none.
+func first(rows [][]cmpCell) []cmpCell {
+	if len(rows) == 0 {
+		return nil
+	}
+	return rows[0]
+}
+
+// reviewText is the reviewer's work on a candidacy carried from a previous
+// comparison: the note, then the scores by criterion, in the call's order
+// (« Scores : C1 4 ; C3 2,5 »).
+func reviewText(call *model.Call, r model.Row) string {
+	var scores []string
+	for i, it := range call.Checklist {
+		if v, ok := r.Scores[it.ID]; ok {
+			scores = append(scores, fmt.Sprintf("C%d%s%s", i+1, french.NBSP, french.DecimalTrim(v, 2)))
+		}
+	}
+	if len(scores) == 0 {
+		return r.Note
+	}
+	return joinNonEmpty("\n", r.Note, "Scores : "+strings.Join(scores, " ; "))
 }
 
 func (s *sheetPDF) createdOr(t time.Time) time.Time {
@@ -425,58 +558,6 @@ func dateSpan(r model.Row) string {
 		}
 	}
 	return parts[0] + ", " + parts[1] + " et " + parts[2]
-}
-
-// barChart draws a horizontal bar per candidate: the figure (value) with,
-// when share > 0, its first part darker; threshold > 0 draws the call's
-// threshold as a red line. It is a figure: its title and caption say in
-// words what it shows.
-func (s *sheetPDF) barChart(x, y, w float64, title, caption string, rows []model.Row, value func(model.Row) (float64, float64), threshold float64, label func(int64) string) {
-	s.text(title, stH3, x, baseline(stH3, y), w, 'L')
-	y += stH3.lead
-	s.text(caption, stHelp, x, baseline(stHelp, y), w, 'L')
-	y += stHelp.lead + 2
-	top := 0.0
-	for _, r := range rows {
-		v, _ := value(r)
-		top = math.Max(top, v)
-	}
-	top = math.Max(top, threshold*1.1)
-	if top <= 0 {
-		top = 1
-	}
-	nameW := 48.0
-	barW := w - nameW - 26
-	barH := 4.2
-	step := barH + 2.2
-	bottom := s.h - marginB
-	if n := float64(len(rows)); n > 0 && y+n*step > bottom {
-		step = (bottom - y) / n
-		barH = step * 0.65
-	}
-	st := stSmall
-	for _, r := range rows {
-		v, share := value(r)
-		name := s.fitLine(safeText(orEmpty(r.Candidat)), st, nameW-2)
-		s.text(name, st, x, y+barH*0.75, nameW-2, 'L')
-		bw := barW * v / top
-		s.fill(colAccentBg)
-		s.pdf.Rect(x+nameW, y, barW, barH, "F")
-		s.fill(rgbColor{120, 160, 205})
-		s.pdf.Rect(x+nameW, y, bw, barH, "F")
-		if share > 0 {
-			s.fill(colAccent)
-			s.pdf.Rect(x+nameW, y, bw*share, barH, "F")
-		}
-		s.text(label(int64(math.Round(v))), st, x+nameW+barW+1.5, y+barH*0.75, 24, 'L')
-		y += step
-	}
-	if threshold > 0 {
-		tx := x + nameW + barW*threshold/top
-		s.stroke(colNotMet)
-		s.pdf.SetLineWidth(0.5)
-		s.pdf.Line(tx, y-step*float64(len(rows))-1, tx, y)
-	}
 }
 
 // BundleEntry is a part of the print bundle: a candidate's dossier (or the
@@ -570,13 +651,38 @@ func BundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages, to
 }
 
 // Foot is the running foot of a page of the print bundle: the candidate
-// (or the part) on the left, the page in the bundle on the right.
-type Foot struct{ Left, Right string }
+// (or the part) on the left, its page in the bundle on the right, on the
+// line where the dossier prints its own page number, 12 mm from the
+// bottom edge, in the dossier's small style. A page that prints its own
+// number (Own, « page 3 / 21 », ending OwnRight mm from the page's right
+// edge on that line) keeps it, and the foot's right part ends just before
+// it: one line, « 1. Métropole de Belrive … liasse p. 25 / 94 — page 3 /
+// 21 ». Above puts the foot FootLine mm from the bottom instead, over a
+// rule, for a page whose foot line holds something else (the synthesis,
+// its fingerprint).
+type Foot struct {
+	Left, Right string
+	Own         string
+	OwnRight    float64
+	Above       bool
+	Landscape   bool // the page is A4 landscape (the comparison's)
+}
 
-// FootLine is how far above the paper's bottom edge the bundle's foot
-// sits (mm): above the dossier's own page number, clear of the body and
-// of the printers' unprintable margin.
+// FootLine is how far above the paper's bottom edge a foot placed Above
+// sits (mm): above the dossier's own foot line, clear of the body and of
+// the printers' unprintable margin.
 const FootLine = 17.0
+
+// ownFootLine is how far above the bottom edge the dossier, the letters and
+// the comparison print their page number (mm).
+const ownFootLine = 12.0
+
+// Where a page prints its own number: its right end, from the page's
+// right edge (mm).
+const (
+	OwnRightDossier = marginR // the dossier's pages, the comparison's
+	OwnRightLetter  = 10.0    // the letters' pages (letters.sideMargin)
+)
 
 // BundleFeet writes a document of one page per foot, each holding only
 // its foot, in the dossier's typeface: the bundle draws page n of it over
@@ -586,20 +692,36 @@ func BundleFeet(w io.Writer, feet []Foot, fsys fs.FS, created time.Time) error {
 	if err != nil {
 		return err
 	}
-	contentW := s.w - marginL - marginR
 	st := stSmall
-	st.size = 7.5
 	for _, f := range feet {
-		s.pdf.AddPage()
-		y := s.h - FootLine
+		if f.Landscape {
+			s.pdf.AddPageFormat("L", s.pdf.GetPageSizeStr("A4"))
+		} else {
+			s.pdf.AddPageFormat("P", s.pdf.GetPageSizeStr("A4"))
+		}
+		pw, ph := s.pdf.GetPageSize()
+		contentW := pw - marginL - marginR
+		y := ph - ownFootLine
+		if f.Above {
+			y = ph - FootLine
+			s.stroke(colRule)
+			s.pdf.SetLineWidth(0.15)
+			s.pdf.Line(marginL, y-3.6, marginL+contentW, y-3.6)
+		}
 		right := safeText(f.Right)
+		end := marginL + contentW // where the right part ends
+		if f.Own != "" && !f.Above {
+			// Before the page's own number, on its line.
+			right += " —"
+			end = pw - f.OwnRight - s.width(f.Own, st) - s.width(" ", st)
+		}
 		rw := s.width(right, st)
-		s.text(right, st, marginL, y, contentW, 'R')
-		room := contentW - rw - 6
-		s.text(s.fitLine(french.Typo(safeText(f.Left)), st, room), st, marginL, y, room, 'L')
-		s.stroke(colRule)
-		s.pdf.SetLineWidth(0.15)
-		s.pdf.Line(marginL, y-3.6, marginL+contentW, y-3.6)
+		s.text(right, st, end-rw, y, rw, 'L')
+		contentW = end - marginL
+		if f.Left != "" {
+			room := contentW - rw - 6
+			s.text(s.fitLine(french.Typo(safeText(f.Left)), st, room), st, marginL, y, room, 'L')
+		}
 	}
 	if err := s.pdf.Error(); err != nil {
 		return err
