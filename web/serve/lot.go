@@ -339,6 +339,9 @@ func writeZip(zipPath, dir, report string, date time.Time) ([]string, error) {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		if strings.HasPrefix(d.Name(), ".necdossier") {
+			return nil // the batch's mark on its folder: not an output
+		}
 		rel, _ := filepath.Rel(dir, p)
 		src, err := os.Open(p)
 		if err != nil {

@@ -298,7 +298,8 @@ func TestLot(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	ts := start(t, Config{})
-	// A folder holding the candidates' folders, zipped; one candidate fails.
+	// A folder holding the candidates' folders, zipped; one candidate's
+	// workbook has errors: its dossier is regenerated with them marked.
 	z := zipOf(t, "candidatures/", []string{"belrive", "exemple-erreurs", "sarrine"}, nil)
 	resp := ts.post(t, "/api/lot", []upload{{"lot.zip", z}}, map[string]string{"impression": "1", "maintenant": fmt.Sprint(epoch * 1000)}, nil)
 	if resp.StatusCode != 200 {
@@ -313,7 +314,7 @@ func TestLot(t *testing.T) {
 	for _, f := range zr.File {
 		names = append(names, f.Name)
 	}
-	want := "belrive.pdf comparaison.csv comparaison.pdf comparaison.xlsx impression.pdf sarrine.pdf resume.txt"
+	want := "belrive.manifeste.json belrive.pdf comparaison.csv comparaison.pdf comparaison.xlsx exemple-erreurs.manifeste.json exemple-erreurs.pdf impression.pdf sarrine.manifeste.json sarrine.pdf resume.txt"
 	if strings.Join(names, " ") != want {
 		t.Errorf("archive : %v, attendu %s", names, want)
 	}
@@ -322,7 +323,7 @@ func TestLot(t *testing.T) {
 	if err := json.Unmarshal(js, &sum); err != nil {
 		t.Fatal(err)
 	}
-	if len(sum.Candidates) != 3 || sum.Candidates[1].Name != "exemple-erreurs" || sum.Candidates[1].Error == "" || sum.Candidates[0].Output != "belrive.pdf" {
+	if len(sum.Candidates) != 3 || sum.Candidates[1].Name != "exemple-erreurs" || sum.Candidates[1].Errors == 0 || sum.Candidates[1].Output != "exemple-erreurs.pdf" || sum.Candidates[0].Output != "belrive.pdf" {
 		t.Errorf("résumé : %s", js)
 	}
 	if strings.Contains(string(js), tmp) {

@@ -91,7 +91,7 @@ func TestLocalPage(t *testing.T) {
 	tb.do(chromedp.SetUploadFiles(chromedp.ID("zip"), []string{lot}))
 	tb.waitFor(`document.body.dataset.state === 'done'`, 120*time.Second)
 	rows := eval[[]string](tb, `[...document.querySelectorAll('#candidats tbody tr')].map((tr) => tr.dataset.state + ' ' + tr.querySelector('th').textContent)`)
-	if strings.Join(rows, ", ") != "ok belrive, echec exemple-erreurs, ok haut-verdal" {
+	if strings.Join(rows, ", ") != "ok belrive, erreurs exemple-erreurs, ok haut-verdal" {
 		t.Errorf("candidats affichés : %q ; alerte : %s", rows, eval[string](tb, `document.getElementById('alerte').textContent`))
 	}
 	tb.screenshot("9-serve-lot-resultat.png")
@@ -105,7 +105,7 @@ func TestLocalPage(t *testing.T) {
 	for _, f := range zr.File {
 		names = append(names, f.Name)
 	}
-	if got := strings.Join(names, " "); got != "belrive.pdf comparaison.csv comparaison.pdf comparaison.xlsx haut-verdal.pdf impression.pdf resume.txt" {
+	if got := strings.Join(names, " "); got != "belrive.manifeste.json belrive.pdf comparaison.csv comparaison.pdf comparaison.xlsx exemple-erreurs.manifeste.json exemple-erreurs.pdf haut-verdal.manifeste.json haut-verdal.pdf impression.pdf resume.txt" {
 		t.Errorf("archive du lot : %s", got)
 	}
 }

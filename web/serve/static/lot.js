@@ -123,6 +123,15 @@
     show(JSON.parse(new TextDecoder().decode(b)), zip);
   }
 
+  // counts says what a produced dossier carries: errors the candidate must
+  // fix (marked in the dossier), warnings.
+  function counts(c) {
+    const parts = [];
+    if (c.errors) parts.push(plural(c.errors, 'erreur marquée dans le dossier', 'erreurs marquées dans le dossier'));
+    if (c.warnings) parts.push(plural(c.warnings, 'avertissement', 'avertissements'));
+    return parts.length ? ' (' + parts.join(', ') + ')' : '';
+  }
+
   function show(sum, zip) {
     if (download) URL.revokeObjectURL(download);
     download = URL.createObjectURL(zip);
@@ -136,12 +145,12 @@
       el('p', { class: 'file' }, 'necdossier-lot.zip'),
       el('p', {}, fr`${size(zip.size)} : ${sum.files.join(', ')}.`),
       el('p', {}, el('a', { class: 'button', href: download, download: 'necdossier-lot.zip', 'data-role': 'lot' }, fr`Télécharger l'archive (zip)`))));
-    $('candidats').tBodies[0].replaceChildren(...sum.candidates.map((c) => el('tr', { 'data-state': c.error ? 'echec' : 'ok' },
+    $('candidats').tBodies[0].replaceChildren(...sum.candidates.map((c) => el('tr', { 'data-state': c.error ? 'echec' : c.errors ? 'erreurs' : 'ok' },
       el('th', { scope: 'row' }, c.name),
-      el('td', {}, c.error ? 'Échec' : 'Produit'),
+      el('td', {}, c.error ? 'Échec' : c.errors ? 'Produit, erreurs marquées' : 'Produit'),
       el('td', {}, c.error ? '–' : number(c.pages)),
       el('td', {}, c.error ? '–' : size(c.size)),
-      el('td', {}, spaces(c.error || c.output + (c.warnings ? fr` (${plural(c.warnings, 'avertissement', 'avertissements')})` : ''))))));
+      el('td', {}, spaces(c.error || c.output + counts(c))))));
     const notes = [...(sum.notes || []), ...sum.candidates.filter((c) => c.note).map((c) => c.name + ' : ' + c.note)];
     if (sum.error) notes.push(sum.error);
     $('notes').replaceChildren(...notes.map((n) => el('li', {}, spaces(n))));
