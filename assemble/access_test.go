@@ -2,6 +2,7 @@ package assemble
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"necdossier/assemble/check"
 	"necdossier/assemble/internal/testkit"
 	"necdossier/assemble/letters"
+	"necdossier/assemble/model"
 	"necdossier/assemble/render"
 	"necdossier/fonts"
 )
@@ -180,5 +183,66 @@ func TestVeraPDF(t *testing.T) {
 	out, err := exec.Command(vera, "--flavour", "ua1", "--format", "text", path).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "PASS") {
 		t.Errorf("verapdf: %v\n%s", err, out)
+	}
+}
+
+// TestComparisonAccessible: comparaison.pdf is tagged like the dossier
+// and claims PDF/UA-1, which the checker confirms — with a candidacy not
+// produced, a row and the charts running onto the next pages (their
+// repeated header, name and titles artifacts).
+func TestComparisonAccessible(t *testing.T) {
+	call := testkit.Call(t)
+	var rows []model.Row
+	for _, name := range []string{"haut-verdal", "belrive", "sarrine"} {
+		c := sampleCandidatures()[name]
+		rows = append(rows, RowOf(c, call, check.Evaluate(c, call)))
+	}
+	for i := range 60 {
+		rows[0].Points = append(rows[0].Points, fmt.Sprintf("point à confirmer numéro %d", i+1))
+	}
+	for i := range 12 { // enough bars for a chart to run onto a next page
+		r := rows[1]
+		r.Dossier = fmt.Sprintf("copie-%d", i+1)
+		rows = append(rows, r)
+	}
+	rows = append(rows, model.Row{Dossier: "illisible", Etat: model.NonProduit, Motif: "classeur illisible"})
+	pdf, err := comparisonPDF(call, rows, render.ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := letters.CheckUA(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Error(f)
+	}
+	for _, want := range []string{"<pdfuaid:part>1</pdfuaid:part>", "/StructTreeRoot"} {
+		if !strings.Contains(string(pdf), want) {
+			t.Errorf("comparaison.pdf lacks %s", want)
+		}
+	}
+	t.Logf("%d pages, %d octets", letters.PageCount(pdf), len(pdf))
+	if pdfinfo, err := exec.LookPath("pdfinfo"); err == nil {
+		path := filepath.Join(t.TempDir(), "c.pdf")
+		if err := os.WriteFile(path, pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(pdfinfo, "-struct-text", path).CombinedOutput()
+		if err != nil {
+			t.Fatalf("pdfinfo: %v\n%s", err, out)
+		}
+		s := string(out)
+		at := 0
+		for _, want := range []string{"H1", "H2", "Table", "TH", "/Scope /Row", "H3", "Figure", "\"Détail par candidature\""} {
+			i := strings.Index(s[at:], want)
+			if i < 0 {
+				t.Fatalf("structure: %q missing after position %d:\n%s", want, at, s[:min(len(s), 3000)])
+			}
+			at += i
+		}
+		if strings.Contains(s, "(suite)") {
+			t.Errorf("a repeated « (suite) » is in the structure, not an artifact")
+		}
 	}
 }

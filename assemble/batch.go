@@ -563,9 +563,7 @@ func (p *progress) bar(done, total int, last string) {
 func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, []byte, error) {
 	rows := sortedRows(outcomes)
 	var files []string
-	pdf, err := finished(func(w io.Writer) error {
-		return render.Comparison(w, opt.Call, rows, render.ComparisonOptions{Fonts: opt.Fonts, Created: opt.Now})
-	})
+	pdf, err := comparisonPDF(opt.Call, rows, render.ComparisonOptions{Fonts: opt.Fonts, Created: opt.Now})
 	if err != nil {
 		return nil, nil, fmt.Errorf("comparaison.pdf : %w", err)
 	}
@@ -584,6 +582,30 @@ func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, []byte, er
 		files = append(files, path)
 	}
 	return files, pdf, nil
+}
+
+// comparisonPDF is comparaison.pdf: drawn, finished, and tagged
+// (PDF/UA-1) with the structure render built, as a dossier without
+// letters is.
+func comparisonPDF(call *model.Call, rows []model.Row, opt render.ComparisonOptions) ([]byte, error) {
+	var lay *render.Layout
+	pdf, err := finished(func(w io.Writer) error {
+		var err error
+		lay, err = render.Comparison(w, call, rows, opt)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	access := &letters.Accessibility{Tree: lay.Tree, Title: lay.Title, Lang: "fr-FR", Claim: true}
+	if err := letters.Merge(&out, bytes.NewReader(pdf), nil, letters.MergePlan{Access: access}); err != nil {
+		return nil, err
+	}
+	if opt.Created.IsZero() {
+		return out.Bytes(), nil
+	}
+	return letters.PinDates(out.Bytes(), opt.Created), nil
 }
 
 // firstError quotes the first error of the findings, for a one-line report.

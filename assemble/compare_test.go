@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"io"
 	"necdossier/assemble/check"
 	"necdossier/assemble/internal/testkit"
 	"necdossier/assemble/model"
@@ -154,9 +153,7 @@ func TestComparisonPDF(t *testing.T) {
 	for i := range 60 {
 		rows[0].Points = append(rows[0].Points, fmt.Sprintf("point à confirmer numéro %d", i+1))
 	}
-	pdf, err := finished(func(w io.Writer) error {
-		return render.Comparison(w, call, rows, render.ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)})
-	})
+	pdf, err := comparisonPDF(call, rows, render.ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}

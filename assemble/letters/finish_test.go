@@ -162,7 +162,8 @@ func TestFinishSheets(t *testing.T) {
 	_, _, lay := renderedDossier(t)
 	for name, draw := range map[string]func(*bytes.Buffer) error{
 		"comparison": func(w *bytes.Buffer) error {
-			return render.Comparison(w, call, nil, render.ComparisonOptions{Created: finishCreated})
+			_, err := render.Comparison(w, call, nil, render.ComparisonOptions{Created: finishCreated})
+			return err
 		},
 		"bundle front": func(w *bytes.Buffer) error {
 			entries := []render.BundleEntry{{Name: "Rennes Métropole", Pages: 14, Start: 3}}

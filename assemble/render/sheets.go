@@ -17,6 +17,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"necdossier/assemble/tagged"
 	"necdossier/fonts"
 )
 
@@ -69,6 +70,47 @@ func (s *sheetPDF) output(w io.Writer) error {
 	return s.pdf.Output(w)
 }
 
+// Tagging a sheet (PDF/UA), the comparison's: startTags gives it a tree,
+// and from then on what it draws is marked content of an element or an
+// artifact, as in the dossier. The other sheets stay untagged (the
+// helpers do nothing for them): their bytes do not change.
+
+// startTags starts the sheet's structure tree; every new page numbers its
+// marked content from 0.
+func (s *sheetPDF) startTags() {
+	s.resetTags()
+	s.pdf.SetHeaderFunc(func() { s.tags.mcid = 0 })
+}
+
+// add adds an element of role under e (the Document when e is nil), nil
+// when the sheet is not tagged.
+func (s *sheetPDF) add(e *tagged.Elem, role string) *tagged.Elem {
+	switch {
+	case s.tags.doc == nil:
+		return nil
+	case e == nil:
+		return s.tags.doc.Add(role)
+	}
+	return e.Add(role)
+}
+
+// textIn draws text as content of e (plainly when e is nil).
+func (s *sheetPDF) textIn(e *tagged.Elem, str string, st textStyle, x, y, w float64, align byte) {
+	s.tags.el = e
+	s.text(str, st, x, y, w, align)
+	s.tags.el = nil
+}
+
+// art draws decoration, or with pagination what repeats from page to
+// page, as an artifact when the sheet is tagged.
+func (s *sheetPDF) art(pagination bool, draw func()) {
+	if s.tags.doc == nil {
+		draw()
+		return
+	}
+	s.artifact(pagination, draw)
+}
+
 // cmpColumn is a column of a comparison table.
 type cmpColumn struct {
 	title string
@@ -88,6 +130,10 @@ type cmpTable struct {
 	s    *sheetPDF
 	cols []cmpColumn
 	top  float64 // y where the table starts on a new page
+	// The table's elements when the sheet is tagged: its header cells,
+	// and the body its rows go in. The candidate's name heads its row.
+	ths  []*tagged.Elem
+	body *tagged.Elem
 }
 
 const cmpPad = 1.6
@@ -97,25 +143,58 @@ func (g *cmpTable) rowHeight(cells []cmpCell, st textStyle) (float64, [][]string
 	lines := make([][]string, len(cells))
 	n := 1
 	for i, c := range cells {
-		lines[i] = g.s.wrap(safeText(c.text), st, g.cols[i].width-2*cmpPad)
+		lines[i] = g.s.wrapSpaced(safeText(c.text), st, g.cols[i].width-2*cmpPad)
 		n = max(n, len(lines[i]))
 	}
 	return float64(n)*st.lead + 2*cmpPad, lines
 }
 
-// header draws the header row at y and returns the y below it.
+// header draws the header row at y and returns the y below it: the
+// table's header the first time, a repetition (an artifact) on the next
+// pages.
 func (g *cmpTable) header(y float64) float64 {
+	if g.body == nil {
+		te := g.s.add(nil, "Table")
+		tr := g.s.add(g.s.add(te, "THead"), "TR")
+		for range g.cols {
+			th := g.s.add(tr, "TH")
+			if th != nil {
+				th.Scope = "Column"
+			}
+			g.ths = append(g.ths, th)
+		}
+		g.body = g.s.add(te, "TBody")
+		if g.body == nil {
+			g.body = &tagged.Elem{} // untagged: the header is drawn once as content all the same
+		}
+	} else if g.s.tags.doc != nil {
+		var below float64
+		g.s.art(true, func() { below = g.drawHeader(y, nil) })
+		return below
+	}
+	return g.drawHeader(y, g.ths)
+}
+
+// drawHeader draws the header row at y, its cells as content of ths (none:
+// plainly), and returns the y below it.
+func (g *cmpTable) drawHeader(y float64, ths []*tagged.Elem) float64 {
 	cells := make([]cmpCell, len(g.cols))
 	for i, c := range g.cols {
 		cells[i] = cmpCell{text: c.title}
 	}
 	h, lines := g.rowHeight(cells, stHead)
 	x := marginL
-	g.s.fill(colAccent)
-	g.s.pdf.Rect(x, y, g.width(), h, "F")
+	g.s.art(false, func() {
+		g.s.fill(colAccent)
+		g.s.pdf.Rect(x, y, g.width(), h, "F")
+	})
 	for i, c := range g.cols {
+		var th *tagged.Elem
+		if i < len(ths) {
+			th = ths[i]
+		}
 		for j, l := range lines[i] {
-			g.s.text(l, stHead, x+cmpPad, baseline(stHead, y+cmpPad+float64(j)*stHead.lead), c.width-2*cmpPad, c.align)
+			g.s.textIn(th, l, stHead, x+cmpPad, baseline(stHead, y+cmpPad+float64(j)*stHead.lead), c.width-2*cmpPad, c.align)
 		}
 		x += c.width
 	}
@@ -145,6 +224,19 @@ func (g *cmpTable) rows(y float64, rows [][]cmpCell) float64 {
 	bottom := g.s.h - marginB
 	for n, cells := range rows {
 		_, lines := g.rowHeight(cells, stCell)
+		tr := g.s.add(g.body, "TR")
+		els := make([]*tagged.Elem, len(cells))
+		for i := range cells {
+			if i == 0 {
+				els[i] = g.s.add(tr, "TH")
+				if els[i] != nil {
+					els[i].Scope = "Row"
+				}
+			} else {
+				els[i] = g.s.add(tr, "TD")
+			}
+		}
+		named := false // the name repeated at the top of a continued row
 		for part := 0; ; part++ {
 			count := 0
 			for _, l := range lines {
@@ -172,15 +264,16 @@ func (g *cmpTable) rows(y float64, rows [][]cmpCell) float64 {
 				now[i] = l[:min(fit, len(l))]
 				rest[i] = l[min(fit, len(l)):]
 			}
-			y = g.row(y, n, cells, now, float64(max(fit, 1))*stCell.lead+2*cmpPad)
+			y = g.row(y, n, cells, now, float64(max(fit, 1))*stCell.lead+2*cmpPad, els, named)
 			if fit >= count {
 				break
 			}
 			// The rest goes on the next page, under the candidate's name.
 			g.s.pdf.AddPage()
 			y = g.header(g.top)
-			if len(rest[0]) == 0 {
-				rest[0] = g.s.wrap(safeText(cells[0].text)+" (suite)", stCell, g.cols[0].width-2*cmpPad)
+			named = len(rest[0]) == 0
+			if named {
+				rest[0] = g.s.wrapSpaced(safeText(cells[0].text)+" (suite)", stCell, g.cols[0].width-2*cmpPad)
 			}
 			lines = rest
 		}
@@ -188,29 +281,43 @@ func (g *cmpTable) rows(y float64, rows [][]cmpCell) float64 {
 	return y
 }
 
-// row draws a row's lines (or a part of them) at y, h high, and returns
-// the y below.
-func (g *cmpTable) row(y float64, n int, cells []cmpCell, lines [][]string, h float64) float64 {
+// row draws a row's lines (or a part of them) at y, h high, each cell's as
+// content of its element in els, and returns the y below. named: the
+// first cell repeats the candidate's name (« (suite) »), an artifact.
+func (g *cmpTable) row(y float64, n int, cells []cmpCell, lines [][]string, h float64, els []*tagged.Elem, named bool) float64 {
 	if n%2 == 1 {
-		g.s.fill(colZebra)
-		g.s.pdf.Rect(marginL, y, g.width(), h, "F")
+		g.s.art(false, func() {
+			g.s.fill(colZebra)
+			g.s.pdf.Rect(marginL, y, g.width(), h, "F")
+		})
 	}
 	x := marginL
 	for i, c := range g.cols {
 		st := stCell
 		if c := cells[i]; c.status != 0 {
-			g.s.fill(statusBackground(c.status))
-			g.s.pdf.Rect(x+0.4, y+0.4, g.cols[i].width-0.8, h-0.8, "F")
+			g.s.art(false, func() {
+				g.s.fill(statusBackground(c.status))
+				g.s.pdf.Rect(x+0.4, y+0.4, g.cols[i].width-0.8, h-0.8, "F")
+			})
 			st = statusStyle(stCellBold, c.status)
 		}
-		for j, l := range lines[i] {
-			g.s.text(l, st, x+cmpPad, baseline(st, y+cmpPad+float64(j)*st.lead), c.width-2*cmpPad, c.align)
+		draw := func() {
+			for j, l := range lines[i] {
+				g.s.textIn(els[i], l, st, x+cmpPad, baseline(st, y+cmpPad+float64(j)*st.lead), c.width-2*cmpPad, c.align)
+			}
+		}
+		if i == 0 && named {
+			g.s.art(true, draw)
+		} else {
+			draw()
 		}
 		x += c.width
 	}
-	g.s.stroke(colRule)
-	g.s.pdf.SetLineWidth(0.15)
-	g.s.pdf.Line(marginL, y+h, marginL+g.width(), y+h)
+	g.s.art(false, func() {
+		g.s.stroke(colRule)
+		g.s.pdf.SetLineWidth(0.15)
+		g.s.pdf.Line(marginL, y+h, marginL+g.width(), y+h)
+	})
 	return y + h
 }
 
@@ -248,32 +355,41 @@ func statusBackground(s model.Status) rgbColor {
 // landscape, one row per candidate with the verdict on each criterion of
 // the call, then the key figures, then bar charts of capacity against the
 // call's threshold and of the budgets with their secured share.
-func Comparison(w io.Writer, call *model.Call, rows []model.Row, opt ComparisonOptions) (err error) {
+//
+// It is tagged like the dossier (PDF/UA): the Layout's Tree is its
+// structure (headings, tables whose header cells have their scope, the
+// charts as figures whose alternative text gives the figures), the
+// running foot and what repeats from page to page are artifacts.
+// letters.Merge, given the tree and no letters, writes it in the file.
+func Comparison(w io.Writer, call *model.Call, rows []model.Row, opt ComparisonOptions) (lay *Layout, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("comparaison : erreur interne : %v", p)
+			lay, err = nil, fmt.Errorf("comparaison : erreur interne : %v", p)
 		}
 	}()
 	title := "Comparaison des candidatures — " + french.Typo(call.Title)
 	s, err := newSheetPDF("L", opt.Fonts, opt.Created, title)
 	if err != nil {
-		return fmt.Errorf("comparaison : %w", err)
+		return nil, fmt.Errorf("comparaison : %w", err)
 	}
+	s.startTags()
 	contentW := s.w - marginL - marginR
 	page := 0
 	s.pdf.SetFooterFunc(func() {
 		page++
-		s.text(ComparisonOwnFoot(page), stSmall, marginL, s.h-marginB/2, contentW, 'R')
-		s.text(title, stSmall, marginL, s.h-marginB/2, contentW, 'L')
+		s.art(true, func() {
+			s.text(ComparisonOwnFoot(page), stSmall, marginL, s.h-marginB/2, contentW, 'R')
+			s.text(title, stSmall, marginL, s.h-marginB/2, contentW, 'L')
+		})
 	})
 	s.pdf.AliasNbPages("{nb}")
 	s.pdf.AddPage()
 
 	// Heading block.
 	y := marginT - 8
-	s.text(title, stH1, marginL, baseline(stH1, y), contentW, 'L')
+	s.textIn(s.heading(1), title, stH1, marginL, baseline(stH1, y), contentW, 'L')
 	y += stH1.lead + 1
-	s.text(fmt.Sprintf("%s, comparées le %s. Sources : les classeurs des candidats ; chaque dossier porte l’empreinte de ses pièces.",
+	s.textIn(s.add(nil, "P"), fmt.Sprintf("%s, comparées le %s. Sources : les classeurs des candidats ; chaque dossier porte l’empreinte de ses pièces.",
 		french.Capitalize(french.Plural(len(rows), "aucune candidature lisible", "candidature", "candidatures")), french.LongDate(s.createdOr(opt.Created))), stHelp, marginL, baseline(stHelp, y), contentW, 'L')
 	y += stHelp.lead + 4
 
@@ -288,9 +404,12 @@ func Comparison(w io.Writer, call *model.Call, rows []model.Row, opt ComparisonO
 	y = s.comparisonCharts(call, built, y)
 	s.detailsTable(call, rows, y)
 	if err := s.pdf.Error(); err != nil {
-		return fmt.Errorf("comparaison : %w", err)
+		return nil, fmt.Errorf("comparaison : %w", err)
 	}
-	return s.output(w)
+	if err := s.output(w); err != nil {
+		return nil, err
+	}
+	return &Layout{Pages: s.pdf.PageNo(), Total: s.pdf.PageNo(), Tree: s.tags.doc, Title: title}, nil
 }
 
 // criteriaTable draws, from y, the table of the verdicts: one column per
@@ -298,17 +417,21 @@ func Comparison(w io.Writer, call *model.Call, rows []model.Row, opt ComparisonO
 // that it is always on the first page. It returns the y below the table.
 func (s *sheetPDF) criteriaTable(call *model.Call, rows []model.Row, y float64) float64 {
 	contentW := s.w - marginL - marginR
-	s.text("Critères de l’appel", stH2, marginL, baseline(stH2, y), contentW, 'L')
+	s.textIn(s.heading(2), "Critères de l’appel", stH2, marginL, baseline(stH2, y), contentW, 'L')
 	y += stH2.lead + 1
 	half := (contentW - 10) / 2
 	perCol := (len(call.Checklist) + 1) / 2
+	var legend *tagged.Elem
+	if len(call.Checklist) > 0 {
+		legend = s.add(nil, "L")
+	}
 	for i, it := range call.Checklist {
 		x, ly := marginL, y+float64(i)*stSmall.lead
 		if i >= perCol {
 			x, ly = marginL+half+10, y+float64(i-perCol)*stSmall.lead
 		}
 		line := s.fitLine(fmt.Sprintf("C%d : %s", i+1, call.Label(it)), stSmall, half)
-		s.text(line, stSmall, x, baseline(stSmall, ly), half, 'L')
+		s.textIn(s.add(s.add(legend, "LI"), "LBody"), line, stSmall, x, baseline(stSmall, ly), half, 'L')
 	}
 	y += float64(perCol)*stSmall.lead + 3
 	nameW := 58.0
@@ -373,7 +496,7 @@ func (s *sheetPDF) figuresTable(rows []model.Row, y float64) float64 {
 		s.pdf.AddPage()
 		y = marginT - 8
 	}
-	s.text("Chiffres clés", stH2, marginL, baseline(stH2, y), contentW, 'L')
+	s.textIn(s.heading(2), "Chiffres clés", stH2, marginL, baseline(stH2, y), contentW, 'L')
 	y += stH2.lead + 1
 	return g.rows(y, cells) + 10
 }
@@ -393,12 +516,17 @@ func (s *sheetPDF) comparisonCharts(call *model.Call, rows []model.Row, y float6
 	extC := &docBarChart{axis: call.MoneyAxis(), labelW: 75,
 		legend: []chartLegend{{"acquis", colAccent}, {"sollicité ou sans statut", colSollicite}}}
 	var capBars, extBars []chartBar
+	var capAlt, extAlt []string
 	for _, r := range rows {
 		label := strings.ReplaceAll(rowName(r), "\n", " ")
 		capBars = append(capBars, chartBar{label: label, segs: []chartSeg{{r.Capacite, colAccent}}, value: placesText(r.Capacite)})
 		extBars = append(extBars, chartBar{label: label, value: french.Money(r.Exterieur),
 			segs: []chartSeg{{r.ExterieurAcquis, colAccent}, {r.Exterieur - r.ExterieurAcquis, colSollicite}}})
+		capAlt = append(capAlt, label+" "+placesText(r.Capacite))
+		extAlt = append(extAlt, label+" "+french.Money(r.Exterieur)+" dont "+french.Money(r.ExterieurAcquis)+" acquis")
 	}
+	capC.text = french.Typo("Capacité du lieu principal par candidature : " + strings.Join(capAlt, " ; ") + " ; " + thLabel + ".")
+	extC.text = french.Typo("Cofinancements extérieurs par candidature : " + strings.Join(extAlt, " ; ") + ".")
 	y = s.pagedChart(capC, capBars, "Capacité du lieu principal",
 		"Pointillés rouges : le "+thLabel+". Axe de 0 à "+placesText(call.PlacesAxis())+", le même dans chaque dossier ; au-delà, la barre est coupée.", y)
 	return s.pagedChart(extC, extBars, "Cofinancements extérieurs",
@@ -412,8 +540,11 @@ func (s *sheetPDF) pagedChart(c *docBarChart, bars []chartBar, title, caption st
 	w := s.w - marginL - marginR
 	bottom := s.h - marginB
 	r := &s.renderer
-	captionLines := s.wrap(french.Typo(caption), stHelp, w)
+	captionLines := s.wrapSpaced(french.Typo(caption), stHelp, w)
 	titles := stH3.lead + float64(len(captionLines))*stHelp.lead + 2
+	// The chart is one figure, however many pages it runs over; its title
+	// and caption, repeated on the next pages, are artifacts there.
+	var head, capt, fig *tagged.Elem
 	for i := 0; i < len(bars); {
 		if y+titles+c.headHeight()+2+c.pitch(r, bars[i]) > bottom {
 			s.pdf.AddPage()
@@ -423,11 +554,22 @@ func (s *sheetPDF) pagedChart(c *docBarChart, bars []chartBar, title, caption st
 		if i > 0 {
 			t += " (suite)"
 		}
-		s.text(t, stH3, marginL, baseline(stH3, y), w, 'L')
-		y += stH3.lead
-		for _, l := range captionLines {
-			s.text(l, stHelp, marginL, baseline(stHelp, y), w, 'L')
-			y += stHelp.lead
+		titled := func() {
+			s.textIn(head, t, stH3, marginL, baseline(stH3, y), w, 'L')
+			y += stH3.lead
+			for _, l := range captionLines {
+				s.textIn(capt, l, stHelp, marginL, baseline(stHelp, y), w, 'L')
+				y += stHelp.lead
+			}
+		}
+		if i == 0 {
+			if s.tags.doc != nil {
+				head, capt, fig = s.heading(3), s.add(nil, "P"), s.add(nil, "Figure")
+				fig.Alt = c.alt()
+			}
+			titled()
+		} else {
+			s.art(true, titled)
 		}
 		y += 2
 		room := bottom - y - c.headHeight() - 2
@@ -437,7 +579,7 @@ func (s *sheetPDF) pagedChart(c *docBarChart, bars []chartBar, title, caption st
 			j++
 		}
 		c.bars = bars[i:j]
-		c.draw(r, marginL, y, w)
+		s.mark(fig, func() { c.draw(r, marginL, y, w) })
 		y += c.height(r, w) + 8
 		i = j
 	}
@@ -491,7 +633,7 @@ func (s *sheetPDF) detailsTable(call *model.Call, rows []model.Row, y float64) {
 		s.pdf.AddPage()
 		y = marginT - 8
 	}
-	s.text("Détail par candidature", stH2, marginL, baseline(stH2, y), contentW, 'L')
+	s.textIn(s.heading(2), "Détail par candidature", stH2, marginL, baseline(stH2, y), contentW, 'L')
 	y += stH2.lead + 1
 	g.rows(y, cells)
 }
