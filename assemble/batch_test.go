@@ -281,6 +281,13 @@ func TestPrintBundle(t *testing.T) {
 	if out, err := exec.Command(testkit.NeedTool(t, "qpdf"), "--check", bundle).CombinedOutput(); err != nil {
 		t.Errorf("qpdf --check impression.pdf: %v\n%s", err, out)
 	}
+	// The bundle does not carry its dossiers' structure trees (issue 14,
+	// point 5, left): it must not say it is tagged, nor claim PDF/UA-1.
+	for _, claim := range []string{"pdfuaid", "/StructTreeRoot", "/MarkInfo"} {
+		if bytes.Contains(mustRead(t, bundle), []byte(claim)) {
+			t.Errorf("impression.pdf holds %s: it is not tagged, it must not claim to be", claim)
+		}
+	}
 	pdftotext := testkit.NeedTool(t, "pdftotext")
 	for p := 1; p <= n; p++ {
 		txt, err := exec.Command(pdftotext, "-f", itoa(p), "-l", itoa(p), bundle, "-").Output()

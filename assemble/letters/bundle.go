@@ -28,6 +28,19 @@ import (
 // The documents are copied as they are (they are our own dossiers), not
 // through the sanitising copier. A Bundle never panics: a panic
 // inside pdfcpu becomes an error, after which every call fails.
+//
+// A Bundle is not tagged (PDF/UA): the pages keep their documents' marked
+// content and /StructParents, but no structure tree is written, and the
+// catalog has no MarkInfo, Lang or metadata, so that it claims nothing.
+// To tag it: carry each document's StructTreeRoot /K under a Part per
+// document (its /P set to the Part, its /Pg already renumbered by the
+// copy, as its pages are copied in the same Append), offset every
+// /StructParents and /StructParent key by the keys used so far and copy
+// the source ParentTree's /Nums under the offset keys; write the root,
+// ParentTree, MarkInfo, Lang, ViewerPreferences and XMP in Close. The
+// pages that are not dossiers (render.BundleFront, NotBuilt, BlankPage)
+// must be tagged first, and the running foot drawn as a pagination
+// artifact (its « /NecPied Do » inside /Artifact BDC … EMC).
 type Bundle struct {
 	w       *bufio.Writer
 	sum     hash.Hash
