@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"necdossier/assemble/check"
 	"necdossier/assemble/internal/testkit"
@@ -243,6 +244,97 @@ func TestComparisonAccessible(t *testing.T) {
 		}
 		if strings.Contains(s, "(suite)") {
 			t.Errorf("a repeated « (suite) » is in the structure, not an artifact")
+		}
+	}
+}
+
+// TestPrintBundleAccessible: impression.pdf carries the tree of every
+// part it binds (its cover and index, the comparison, each dossier, the
+// page of a candidacy not built) under a Part titled as its bookmark, in
+// the order of the pages; the checker finds nothing and the file claims
+// PDF/UA-1.
+func TestPrintBundleAccessible(t *testing.T) {
+	call := testkit.Call(t)
+	root := t.TempDir()
+	in, out := filepath.Join(root, "in"), filepath.Join(root, "out")
+	samples := sampleCandidatures()
+	for _, name := range []string{"haut-verdal", "sarrine"} {
+		c := samples[name]
+		files := map[string][]byte{}
+		for _, a := range c.Annexes {
+			files[a.Fichier] = sampleFile(t, name, a.Fichier)
+		}
+		candidateFolder(t, call, filepath.Join(in, name), c, files)
+	}
+	broken := filepath.Join(in, "zz-illisible")
+	if err := os.MkdirAll(broken, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(broken, "candidature.xlsx"), []byte("pas un classeur"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := RunBatch(BatchOptions{Dir: in, OutDir: out, Jobs: 2, Call: call, Fonts: fonts.FS, Print: true, Now: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed() != 1 {
+		t.Fatalf("%d failures, want the unreadable workbook's only", res.Failed())
+	}
+	bundle := filepath.Join(out, "impression.pdf")
+	pdf := mustRead(t, bundle)
+	findings, err := letters.CheckUA(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Error(f)
+	}
+	if !strings.Contains(string(pdf), "<pdfuaid:part>1</pdfuaid:part>") {
+		t.Error("impression.pdf does not claim PDF/UA-1")
+	}
+	// The Parts, in the order of the pages, titled as the bookmarks.
+	var titles []string
+	for rest := string(pdf); ; {
+		i := strings.Index(rest, "/S/Part/T<FEFF")
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len("/S/Part/T<FEFF"):]
+		var u []uint16
+		for len(rest) >= 4 && rest[0] != '>' {
+			var v uint16
+			fmt.Sscanf(rest[:4], "%04X", &v)
+			u = append(u, v)
+			rest = rest[4:]
+		}
+		titles = append(titles, string(utf16.Decode(u)))
+	}
+	if len(titles) != 5 || titles[0] != "Couverture et sommaire" || titles[1] != "Comparaison des candidatures" ||
+		!strings.HasPrefix(titles[2], "1. ") || !strings.HasPrefix(titles[3], "2. ") ||
+		titles[4] != "3. zz-illisible — dossier non produit" {
+		t.Errorf("Parts %q", titles)
+	}
+	pdfinfo := testkit.NeedTool(t, "pdfinfo")
+	txt, err := exec.Command(pdfinfo, "-struct-text", bundle).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v\n%s", err, txt)
+	}
+	// Each Part reads, first, what its pages say first.
+	s := string(txt)
+	at := 0
+	for i, want := range []string{"Dossiers de candidature pour le comité de sélection", "Comparaison des candidatures",
+		strings.TrimPrefix(titles[2], "1. "), strings.TrimPrefix(titles[3], "2. "), "Dossier non produit"} {
+		p := strings.Index(s[at:], "\n  Part ")
+		if p < 0 {
+			t.Fatalf("Part %d missing from the tree:\n%s", i+1, s)
+		}
+		at += p + 1
+		end := len(s)
+		if q := strings.Index(s[at+1:], "\n  Part "); q >= 0 {
+			end = at + 1 + q
+		}
+		if !strings.Contains(s[at:end], want) {
+			t.Errorf("Part %d (%s) does not read %q", i+1, titles[i], want)
 		}
 	}
 }

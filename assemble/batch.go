@@ -588,10 +588,20 @@ func writeComparison(opt BatchOptions, outcomes []Outcome) ([]string, []byte, er
 // (PDF/UA-1) with the structure render built, as a dossier without
 // letters is.
 func comparisonPDF(call *model.Call, rows []model.Row, opt render.ComparisonOptions) ([]byte, error) {
+	return taggedSheet(func(w io.Writer) (*render.Layout, error) {
+		return render.Comparison(w, call, rows, opt)
+	}, opt.Created)
+}
+
+// taggedSheet is a sheet that draw renders with its structure (the
+// comparison, the bundle's cover and index, a candidacy not built),
+// finished and tagged (PDF/UA-1) by letters.Merge with no letters; its
+// dates are created when not zero.
+func taggedSheet(draw func(io.Writer) (*render.Layout, error), created time.Time) ([]byte, error) {
 	var lay *render.Layout
 	pdf, err := finished(func(w io.Writer) error {
 		var err error
-		lay, err = render.Comparison(w, call, rows, opt)
+		lay, err = draw(w)
 		return err
 	})
 	if err != nil {
@@ -602,10 +612,10 @@ func comparisonPDF(call *model.Call, rows []model.Row, opt render.ComparisonOpti
 	if err := letters.Merge(&out, bytes.NewReader(pdf), nil, letters.MergePlan{Access: access}); err != nil {
 		return nil, err
 	}
-	if opt.Created.IsZero() {
+	if created.IsZero() {
 		return out.Bytes(), nil
 	}
-	return letters.PinDates(out.Bytes(), opt.Created), nil
+	return letters.PinDates(out.Bytes(), created), nil
 }
 
 // firstError quotes the first error of the findings, for a one-line report.

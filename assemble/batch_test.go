@@ -281,12 +281,17 @@ func TestPrintBundle(t *testing.T) {
 	if out, err := exec.Command(testkit.NeedTool(t, "qpdf"), "--check", bundle).CombinedOutput(); err != nil {
 		t.Errorf("qpdf --check impression.pdf: %v\n%s", err, out)
 	}
-	// The bundle does not carry its dossiers' structure trees (issue 14,
-	// point 5, left): it must not say it is tagged, nor claim PDF/UA-1.
-	for _, claim := range []string{"pdfuaid", "/StructTreeRoot", "/MarkInfo"} {
-		if bytes.Contains(mustRead(t, bundle), []byte(claim)) {
-			t.Errorf("impression.pdf holds %s: it is not tagged, it must not claim to be", claim)
-		}
+	// The bundle carries its dossiers' structure trees: tagged, PDF/UA-1
+	// (TestPrintBundleAccessible looks at the tree).
+	findings, err := letters.CheckUA(mustRead(t, bundle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Error(f)
+	}
+	if !bytes.Contains(mustRead(t, bundle), []byte("<pdfuaid:part>1</pdfuaid:part>")) {
+		t.Error("impression.pdf does not claim PDF/UA-1")
 	}
 	pdftotext := testkit.NeedTool(t, "pdftotext")
 	for p := 1; p <= n; p++ {

@@ -38,9 +38,9 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome, comparison []byte, c
 		e := render.BundleEntry{Name: o.Row.Name(), Folder: o.Candidate.Name, State: o.Row.Etat.String(), Pages: o.Pages}
 		p := bundlePart{entry: e, o: o, outline: o.Outline}
 		if o.Err != nil || o.Output == "" {
-			page, err := finished(func(w io.Writer) error {
+			page, err := taggedSheet(func(w io.Writer) (*render.Layout, error) {
 				return render.NotBuilt(w, o.Row.Name(), o.Candidate.Name, o.Row.Motif, opt.Fonts, opt.Now)
-			})
+			}, opt.Now)
 			if err != nil {
 				return "", fmt.Errorf("%s : %w", path, err)
 			}
@@ -59,9 +59,9 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome, comparison []byte, c
 	for i, p := range parts {
 		entries[i] = p.entry
 	}
-	frontPDF, err := finished(func(w io.Writer) error {
+	frontPDF, err := taggedSheet(func(w io.Writer) (*render.Layout, error) {
 		return render.BundleFront(w, opt.Call, entries, front, total, opt.Fonts, opt.Now)
-	})
+	}, opt.Now)
 	if err != nil {
 		return "", fmt.Errorf("%s : %w", path, err)
 	}
@@ -79,6 +79,7 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome, comparison []byte, c
 	// bundle as it is written: memory does not grow with the candidates.
 	err = writeAtomic(path, false, func(w io.Writer) error {
 		b := letters.NewBundle(w)
+		b.SetAccess("fr-FR", true)
 		feet, err := b.Open(bytes.NewReader(feetPDF))
 		if err != nil {
 			return fmt.Errorf("fusion : %w", err)
@@ -88,7 +89,7 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome, comparison []byte, c
 		if err != nil {
 			return fmt.Errorf("fusion : %w", err)
 		}
-		if _, n, err := fc.Append(); err != nil || n != front {
+		if _, n, err := fc.AppendPart("Couverture et sommaire"); err != nil || n != front {
 			return fmt.Errorf("fusion : couverture et sommaire : %d pages au lieu de %d (%v)", n, front, err)
 		}
 		blank, err := b.Open(bytes.NewReader(blankPDF))
@@ -98,10 +99,6 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome, comparison []byte, c
 		outline := []letters.Bookmark{{Title: "Couverture et sommaire", Page: 1}}
 		num := 0
 		for _, p := range parts {
-			first, err := appendPart(b, p)
-			if err != nil {
-				return err
-			}
 			title := p.entry.Name
 			if p.o != nil {
 				num++
@@ -109,6 +106,10 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome, comparison []byte, c
 				if p.o.Err != nil {
 					title += " — dossier non produit"
 				}
+			}
+			first, err := appendPart(b, p, title)
+			if err != nil {
+				return err
 			}
 			outline = append(outline, letters.Bookmark{Title: title, Page: first, Kids: shifted(p.outline, first-1)})
 			if p.entry.Pages%2 == 1 {
@@ -186,16 +187,17 @@ func shifted(bms []letters.Bookmark, offset int) []letters.Bookmark {
 	return out
 }
 
-// appendPart appends a part to the bundle, and returns its first page:
-// the bookmark's target. A dossier must have the pages its build
-// reported, on which the index's page numbers rest.
-func appendPart(b *letters.Bundle, p bundlePart) (int, error) {
+// appendPart appends a part to the bundle, its structure under a Part
+// element titled title, and returns its first page: the bookmark's
+// target. A dossier must have the pages its build reported, on which the
+// index's page numbers rest.
+func appendPart(b *letters.Bundle, p bundlePart, title string) (int, error) {
 	if p.pdf != nil {
 		doc, err := b.Open(bytes.NewReader(p.pdf))
 		if err != nil {
 			return 0, fmt.Errorf("fusion : %w", err)
 		}
-		first, n, err := doc.Append()
+		first, n, err := doc.AppendPart(title)
 		if err == nil && n != p.entry.Pages {
 			err = fmt.Errorf("%d pages au lieu de %d", n, p.entry.Pages)
 		}
@@ -204,12 +206,12 @@ func appendPart(b *letters.Bundle, p bundlePart) (int, error) {
 		}
 		return first, nil
 	}
-	return appendDossier(b, *p.o)
+	return appendDossier(b, *p.o, title)
 }
 
 // appendDossier appends the dossier of o to the bundle, and returns its
 // first page.
-func appendDossier(b *letters.Bundle, o Outcome) (int, error) {
+func appendDossier(b *letters.Bundle, o Outcome, title string) (int, error) {
 	f, err := os.Open(o.Output)
 	if err != nil {
 		return 0, fmt.Errorf("%s : %w", o.Output, ioError(err))
@@ -219,7 +221,7 @@ func appendDossier(b *letters.Bundle, o Outcome) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s : illisible (%v)", o.Output, err)
 	}
-	first, n, err := doc.Append()
+	first, n, err := doc.AppendPart(title)
 	if err != nil {
 		return 0, fmt.Errorf("%s : %w", o.Output, err)
 	}

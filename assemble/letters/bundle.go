@@ -2,6 +2,7 @@ package letters
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -29,18 +30,19 @@ import (
 // through the sanitising copier. A Bundle never panics: a panic
 // inside pdfcpu becomes an error, after which every call fails.
 //
-// A Bundle is not tagged (PDF/UA): the pages keep their documents' marked
-// content and /StructParents, but no structure tree is written, and the
-// catalog has no MarkInfo, Lang or metadata, so that it claims nothing.
-// To tag it: carry each document's StructTreeRoot /K under a Part per
-// document (its /P set to the Part, its /Pg already renumbered by the
-// copy, as its pages are copied in the same Append), offset every
-// /StructParents and /StructParent key by the keys used so far and copy
-// the source ParentTree's /Nums under the offset keys; write the root,
-// ParentTree, MarkInfo, Lang, ViewerPreferences and XMP in Close. The
-// pages that are not dossiers (render.BundleFront, NotBuilt, BlankPage)
-// must be tagged first, and the running foot drawn as a pagination
-// artifact (its « /NecPied Do » inside /Artifact BDC … EMC).
+// A Bundle is tagged (PDF/UA) when its documents are: AppendPart carries
+// a document's structure tree under a Part element (titled, say, by the
+// candidate), its /P the Part and its /Pg renumbered by the copy of the
+// pages (copied in the same call); every /StructParents and
+// /StructParent of the document is offset by the parent-tree keys used so
+// far, and the document's parent tree is written at once as a leaf of the
+// bundle's, under the offset keys. Only the Parts' and the leaves' object
+// numbers are kept until Close, which writes the Document element, the
+// StructTreeRoot, the parent tree's root, and in the catalog MarkInfo,
+// Lang, ViewerPreferences DisplayDocTitle and the XMP metadata, which
+// claims PDF/UA-1 (see SetAccess). A document without a tree (a page left
+// blank) must have only artifacts. The running foot is a pagination
+// artifact.
 type Bundle struct {
 	w       *bufio.Writer
 	sum     hash.Hash
@@ -50,7 +52,28 @@ type Bundle struct {
 	kids    []int // the page objects, in order
 	pages   int   // object number of the page tree's root
 	feet    *BundleDoc
+	// The structure: the Document element (0: none yet), the Parts in
+	// order, the leaves of the parent tree (object number and the keys
+	// they span), the next free key.
+	doc     int
+	parts   []int
+	leaves  []ptLeaf
+	nextKey int
+	lang    string
+	claim   bool
+	// unclaimed: a document appended is not PDF/UA-1 (a dossier that
+	// does not claim it, marked content without its tree).
+	unclaimed bool
 }
+
+// ptLeaf is a leaf of the parent tree: its object, its first and last key.
+type ptLeaf struct{ num, lo, hi int }
+
+// SetAccess sets the language of a tagged bundle (fr-FR), and whether
+// its metadata claims PDF/UA-1: only for documents the checker passes.
+// The claim is dropped when a document carried does not claim it, or
+// when a document with a tree is appended without it.
+func (b *Bundle) SetAccess(lang string, claim bool) { b.lang, b.claim = lang, claim }
 
 // SetFeet makes page n of feet the running foot of page n of the bundle,
 // drawn over it: pages appended from then on carry it. feet must have a
@@ -156,6 +179,10 @@ type BundleDoc struct {
 	nums  map[int]int // source object → bundle object, pages excepted
 	pages map[int]int // source page → bundle page, for the current copy
 	queue []int
+	// keyOff offsets the parent-tree keys when the document's tree is
+	// carried; without a tree (-1) they are dropped.
+	keyOff   int
+	treeDone bool
 }
 
 // Open reads the PDF in r, to be appended to b by the returned document's
@@ -172,19 +199,60 @@ func (b *Bundle) Open(r io.ReadSeeker) (doc *BundleDoc, err error) {
 	if err := ctx.EnsurePageCount(); err != nil {
 		return nil, err
 	}
-	return &BundleDoc{b: b, x: ctx.XRefTable, nums: map[int]int{}}, nil
+	return &BundleDoc{b: b, x: ctx.XRefTable, nums: map[int]int{}, keyOff: -1}, nil
 }
 
 // Append appends every page of the document to the bundle, and returns
 // the number in the bundle (from 1) of the first page appended, and the
-// count.
+// count. The document's structure tree, if any, is not carried.
 func (c *BundleDoc) Append() (first, count int, err error) {
 	defer c.b.recoverTo(&err)
+	return c.append(false, "")
+}
+
+// AppendPart appends every page of the document like Append, and carries
+// its structure tree, if any, under a Part element titled title: once
+// per document.
+func (c *BundleDoc) AppendPart(title string) (first, count int, err error) {
+	defer c.b.recoverTo(&err)
+	return c.append(true, title)
+}
+
+func (c *BundleDoc) append(carry bool, title string) (first, count int, err error) {
 	if c.b.err != nil {
 		return 0, 0, c.b.err
 	}
 	x := c.x
 	c.pages = map[int]int{}
+	var root types.Dict
+	part := 0
+	c.keyOff = -1
+	if cat, err := x.Catalog(); err == nil {
+		_, hasTree := cat["StructTreeRoot"]
+		if hasTree != carry || (carry && !claimsUA(c, cat)) {
+			c.b.unclaimed = true
+		}
+	}
+	if carry {
+		if c.treeDone {
+			return 0, 0, fmt.Errorf("arbre de structure déjà recopié")
+		}
+		if cat, err := x.Catalog(); err == nil {
+			if r, ok := cat["StructTreeRoot"].(types.IndirectRef); ok {
+				if root, _ = c.deref(r).(types.Dict); root != nil {
+					// The Part takes the root's place: the top elements'
+					// /P become the Part.
+					if c.b.doc == 0 {
+						c.b.doc = c.b.reserve()
+					}
+					part = c.b.reserve()
+					c.nums[r.ObjectNumber.Value()] = part
+					c.keyOff = c.b.nextKey
+					c.treeDone = true
+				}
+			}
+		}
+	}
 	type page struct {
 		d   types.Dict
 		old int
@@ -244,7 +312,7 @@ func (c *BundleDoc) Append() (first, count int, err error) {
 			default:
 				contents = append(contents, v)
 			}
-			nd["Contents"] = append(contents, *types.NewIndirectRef(c.b.stream("\nQ q /NecPied Do Q\n"), 0))
+			nd["Contents"] = append(contents, *types.NewIndirectRef(c.b.stream("\nQ q /Artifact <</Type /Pagination /Subtype /Footer>> BDC /NecPied Do EMC Q\n"), 0))
 		}
 		c.b.object(c.pages[p.old], nd.PDFString(), nil)
 		c.b.kids = append(c.b.kids, c.pages[p.old])
@@ -253,7 +321,94 @@ func (c *BundleDoc) Append() (first, count int, err error) {
 	if len(src) == 0 {
 		return 0, 0, fmt.Errorf("aucune page")
 	}
+	if part != 0 {
+		if err := c.tree(root, part, title); err != nil {
+			return 0, 0, err
+		}
+	}
 	return first, len(src), c.b.err
+}
+
+// claimsUA says whether the document's metadata claims PDF/UA.
+func claimsUA(c *BundleDoc, cat types.Dict) bool {
+	md, ok := c.deref(cat["Metadata"]).(types.StreamDict)
+	if !ok || md.Decode() != nil {
+		return false
+	}
+	return bytes.Contains(md.Content, []byte("pdfuaid:part"))
+}
+
+// tree writes the document's structure under the Part part (its /Pg
+// renumbered while the pages of this copy are known), and its parent tree
+// as a leaf of the bundle's, under keys offset by c.keyOff.
+func (c *BundleDoc) tree(root types.Dict, part int, title string) error {
+	var s strings.Builder
+	s.WriteString("<<")
+	if k, ok := root["K"]; ok {
+		s.WriteString("/K " + c.conv(k).PDFString())
+	}
+	fmt.Fprintf(&s, "/P %d 0 R/S/Part", c.b.doc)
+	if title != "" {
+		s.WriteString("/T" + hexText(title))
+	}
+	s.WriteString(">>")
+	c.b.object(part, s.String(), nil)
+	type pair struct {
+		key int
+		val types.Object
+	}
+	var pairs []pair
+	var walk func(o types.Object, depth int) error
+	walk = func(o types.Object, depth int) error {
+		d, _ := c.deref(o).(types.Dict)
+		if d == nil {
+			return nil
+		}
+		if depth > 32 {
+			return fmt.Errorf("arbre des parents trop profond")
+		}
+		nums, _ := c.deref(d["Nums"]).(types.Array)
+		for i := 0; i+1 < len(nums); i += 2 {
+			k, ok := c.deref(nums[i]).(types.Integer)
+			if !ok || k < 0 {
+				return fmt.Errorf("arbre des parents : clé %v", nums[i])
+			}
+			pairs = append(pairs, pair{int(k), nums[i+1]})
+		}
+		kids, _ := c.deref(d["Kids"]).(types.Array)
+		for _, k := range kids {
+			if err := walk(k, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk(root["ParentTree"], 0); err != nil {
+		return err
+	}
+	slices.SortStableFunc(pairs, func(a, b pair) int { return a.key - b.key })
+	next := 0
+	if n, ok := c.deref(root["ParentTreeNextKey"]).(types.Integer); ok {
+		next = int(n)
+	}
+	if len(pairs) > 0 {
+		next = max(next, pairs[len(pairs)-1].key+1)
+		var nums strings.Builder
+		for i, p := range pairs {
+			if i > 0 {
+				nums.WriteString(" ")
+			}
+			fmt.Fprintf(&nums, "%d %s", p.key+c.keyOff, c.conv(p.val).PDFString())
+		}
+		lo, hi := pairs[0].key+c.keyOff, pairs[len(pairs)-1].key+c.keyOff
+		leaf := c.b.reserve()
+		c.b.object(leaf, fmt.Sprintf("<</Limits[%d %d]/Nums[%s]>>", lo, hi, nums.String()), nil)
+		c.b.leaves = append(c.b.leaves, ptLeaf{leaf, lo, hi})
+	}
+	c.b.nextKey = c.keyOff + next
+	c.b.parts = append(c.b.parts, part)
+	c.flush()
+	return nil
 }
 
 func (c *BundleDoc) deref(o types.Object) types.Object {
@@ -315,6 +470,14 @@ func (c *BundleDoc) conv(o types.Object) types.Object {
 		slices.Sort(keys)
 		d := make(types.Dict, len(v))
 		for _, k := range keys {
+			if k == "StructParents" || k == "StructParent" {
+				// A parent-tree key: offset when the tree is carried,
+				// dropped otherwise.
+				if n, ok := c.deref(v[k]).(types.Integer); ok && c.keyOff >= 0 {
+					d[k] = types.Integer(int(n) + c.keyOff)
+				}
+				continue
+			}
 			d[k] = c.conv(v[k])
 		}
 		return d
@@ -390,8 +553,15 @@ func (b *Bundle) Close(outline []Bookmark, title string, created time.Time) (err
 	} else {
 		b.object(outlines, "<</Count 0/Type/Outlines>>", nil)
 	}
+	var tags string
+	if b.doc != 0 {
+		tags, err = b.structure(title)
+		if err != nil {
+			return err
+		}
+	}
 	catalog := b.reserve()
-	b.object(catalog, fmt.Sprintf("<</Outlines %d 0 R/PageMode/UseOutlines/Pages %d 0 R/Type/Catalog>>", outlines, b.pages), nil)
+	b.object(catalog, fmt.Sprintf("<<%s/Outlines %d 0 R/PageMode/UseOutlines/Pages %d 0 R/Type/Catalog>>", tags, outlines, b.pages), nil)
 	info := b.reserve()
 	date := created.UTC().Format("D:20060102150405Z")
 	b.object(info, fmt.Sprintf("<</CreationDate(%s)/ModDate(%s)/Producer(necdossier)/Title%s>>", date, date, hexText(title)), nil)
@@ -411,6 +581,38 @@ func (b *Bundle) Close(outline []Bookmark, title string, created time.Time) (err
 		return b.err
 	}
 	return b.w.Flush()
+}
+
+// structure writes the Document element over the Parts, the parent
+// tree's root over its leaves, the StructTreeRoot and the XMP metadata,
+// and returns the catalog's entries that make the bundle tagged.
+func (b *Bundle) structure(title string) (string, error) {
+	root := b.reserve()
+	kids := make([]string, len(b.parts))
+	for i, p := range b.parts {
+		kids[i] = fmt.Sprintf("%d 0 R", p)
+	}
+	b.object(b.doc, fmt.Sprintf("<</K[%s]/P %d 0 R/S/Document>>", strings.Join(kids, " "), root), nil)
+	pt := b.reserve()
+	if len(b.leaves) > 0 {
+		leaves := make([]string, len(b.leaves))
+		for i, l := range b.leaves {
+			leaves[i] = fmt.Sprintf("%d 0 R", l.num)
+		}
+		b.object(pt, fmt.Sprintf("<</Kids[%s]>>", strings.Join(leaves, " ")), nil)
+	} else {
+		b.object(pt, "<</Nums[]>>", nil)
+	}
+	b.object(root, fmt.Sprintf("<</K %d 0 R/ParentTree %d 0 R/ParentTreeNextKey %d/Type/StructTreeRoot>>", b.doc, pt, b.nextKey), nil)
+	xmp := xmpPacket(title, b.lang, b.claim && !b.unclaimed)
+	md := b.reserve()
+	b.object(md, fmt.Sprintf("<</Length %d/Subtype/XML/Type/Metadata>>", len(xmp)), xmp)
+	var s strings.Builder
+	if b.lang != "" {
+		s.WriteString("/Lang" + types.StringLiteral(b.lang).PDFString())
+	}
+	fmt.Fprintf(&s, "/MarkInfo<</Marked true>>/Metadata %d 0 R/StructTreeRoot %d 0 R/ViewerPreferences<</DisplayDocTitle true>>", md, root)
+	return s.String(), b.err
 }
 
 // outline writes the bookmarks bms under parent, and returns the first

@@ -167,7 +167,8 @@ func TestFinishSheets(t *testing.T) {
 		},
 		"bundle front": func(w *bytes.Buffer) error {
 			entries := []render.BundleEntry{{Name: "Rennes Métropole", Pages: 14, Start: 3}}
-			return render.BundleFront(w, call, entries, render.FrontPages(len(entries)), 16, nil, finishCreated)
+			_, err := render.BundleFront(w, call, entries, render.FrontPages(len(entries)), 16, nil, finishCreated)
+			return err
 		},
 		"blank page": func(w *bytes.Buffer) error { return render.BlankPage(w, nil, finishCreated) },
 		"annex cover": func(w *bytes.Buffer) error {

@@ -721,21 +721,23 @@ const BlankText = "Page laissée blanche intentionnellement"
 // page. pages must be the count the caller planned (see FrontPages), total
 // the bundle's pages; the index gives the bundle's page numbers, those
 // printed in every page's foot. Candidates are numbered; the comparison,
-// first, is not.
-func BundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages, total int, fsys fs.FS, created time.Time) error {
+// first, is not. It is tagged like the comparison (PDF/UA): the Layout's
+// Tree is its structure (the index a TOC), the padding pages artifacts.
+func BundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages, total int, fsys fs.FS, created time.Time) (*Layout, error) {
 	title := "Dossiers de candidature — " + french.Typo(call.Title)
 	s, err := newSheetPDF("P", fsys, created, title)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	s.startTags()
 	contentW := s.w - marginL - marginR
 	s.pdf.AddPage()
 	y := 90.0
-	s.text(french.Typo(call.Organiser), stKey, marginL, baseline(stKey, y), contentW, 'L')
+	s.textIn(s.add(nil, "P"), french.Typo(call.Organiser), stKey, marginL, baseline(stKey, y), contentW, 'L')
 	y += 12
-	s.text(french.Typo(call.Title), stH1, marginL, baseline(stH1, y), contentW, 'L')
+	s.textIn(s.heading(1), french.Typo(call.Title), stH1, marginL, baseline(stH1, y), contentW, 'L')
 	y += stH1.lead + 2
-	s.text("Dossiers de candidature pour le comité de sélection", stH2, marginL, baseline(stH2, y), contentW, 'L')
+	s.textIn(s.heading(2), "Dossiers de candidature pour le comité de sélection", stH2, marginL, baseline(stH2, y), contentW, 'L')
 	y += 14
 	n, built := 0, 0
 	for _, e := range entries {
@@ -749,16 +751,18 @@ func BundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages, to
 	line := fmt.Sprintf("%s, dont %s ; %s ; assemblées le %s.", french.Capitalize(french.Plural(n, "aucune candidature reçue", "candidature reçue", "candidatures reçues")),
 		french.Plural(built, "aucun dossier produit", "dossier produit", "dossiers produits"),
 		french.Plural(total, "aucune page", "page", "pages"), french.LongDate(s.createdOr(created)))
+	summary := s.add(nil, "P")
 	for _, l := range s.wrap(french.Typo(line), stBody, contentW) {
-		s.text(l, stBody, marginL, baseline(stBody, y), contentW, 'L')
+		s.textIn(summary, l, stBody, marginL, baseline(stBody, y), contentW, 'L')
 		y += stBody.lead
 	}
-	s.text("À imprimer en recto verso : chaque partie commence sur une page de droite.", stHelp, marginL, baseline(stHelp, y), contentW, 'L')
+	s.textIn(s.add(nil, "P"), "À imprimer en recto verso : chaque partie commence sur une page de droite.", stHelp, marginL, baseline(stHelp, y), contentW, 'L')
 
 	s.pdf.AddPage()
 	y = marginT
-	s.text("Sommaire", stH1, marginL, baseline(stH1, y), contentW, 'L')
+	s.textIn(s.heading(1), "Sommaire", stH1, marginL, baseline(stH1, y), contentW, 'L')
 	y += stH1.lead + 3
+	toc := s.add(nil, "TOC")
 	i := 0
 	for _, e := range entries {
 		if y+stTOC.lead > s.h-marginB {
@@ -767,9 +771,10 @@ func BundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages, to
 		}
 		name := safeText(e.Name)
 		st := stTOC
+		item := s.add(toc, "TOCI")
 		if e.Folder != "" {
 			i++
-			s.text(fmt.Sprintf("%d.", i), stTOC, marginL, baseline(stTOC, y), 10, 'L')
+			s.textIn(s.add(item, "Lbl"), fmt.Sprintf("%d.", i), stTOC, marginL, baseline(stTOC, y), 10, 'L')
 			if e.State == model.NonProduit.String() {
 				name += " — dossier non produit"
 				st = stEmpty
@@ -779,17 +784,21 @@ func BundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages, to
 		}
 		where := fmt.Sprintf("%s, p.%s%d", french.Plural(e.Pages, "0 page", "page", "pages"), french.NBSP, e.Start)
 		room := contentW - 10 - s.width(where, stTOC) - 6
-		s.text(s.fitLine(name, st, room), st, marginL+10, baseline(st, y), room, 'L')
-		s.text(where, stTOC, marginL, baseline(stTOC, y), contentW, 'R')
+		entry := s.add(item, "P")
+		s.textIn(entry, s.fitLine(name, st, room), st, marginL+10, baseline(st, y), room, 'L')
+		s.textIn(entry, where, stTOC, marginL, baseline(stTOC, y), contentW, 'R')
 		y += stTOC.lead
 	}
 	for s.pdf.PageNo() < pages {
 		s.blankPage()
 	}
 	if err := s.pdf.Error(); err != nil {
-		return err
+		return nil, err
 	}
-	return s.output(w)
+	if err := s.output(w); err != nil {
+		return nil, err
+	}
+	return &Layout{Pages: s.pdf.PageNo(), Total: s.pdf.PageNo(), Tree: s.tags.doc, Title: title}, nil
 }
 
 // Foot is the running foot of a page of the print bundle: the candidate
@@ -872,39 +881,48 @@ func BundleFeet(w io.Writer, feet []Foot, fsys fs.FS, created time.Time) error {
 }
 
 // NotBuilt writes the page that stands in the bundle for a candidacy whose
-// dossier could not be made: who, from which folder, and why.
-func NotBuilt(w io.Writer, name, folder, reason string, fsys fs.FS, created time.Time) error {
-	s, err := newSheetPDF("P", fsys, created, "Dossier non produit — "+safeText(name))
+// dossier could not be made: who, from which folder, and why. It is
+// tagged like the comparison (PDF/UA): the Layout's Tree is its structure.
+func NotBuilt(w io.Writer, name, folder, reason string, fsys fs.FS, created time.Time) (*Layout, error) {
+	title := "Dossier non produit — " + safeText(name)
+	s, err := newSheetPDF("P", fsys, created, title)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	s.startTags()
 	contentW := s.w - marginL - marginR
 	s.pdf.AddPage()
 	y := 60.0
-	s.text("Dossier non produit", stKey, marginL, baseline(stKey, y), contentW, 'L')
+	s.textIn(s.add(nil, "P"), "Dossier non produit", stKey, marginL, baseline(stKey, y), contentW, 'L')
 	y += 10
+	h := s.heading(1)
 	for _, l := range s.wrap(french.Typo(safeText(name)), stH1, contentW) {
-		s.text(l, stH1, marginL, baseline(stH1, y), contentW, 'L')
+		s.textIn(h, l, stH1, marginL, baseline(stH1, y), contentW, 'L')
 		y += stH1.lead
 	}
 	y += 4
-	s.text(french.Typo("Dossier reçu : « "+safeText(folder)+" »"), stBody, marginL, baseline(stBody, y), contentW, 'L')
+	s.textIn(s.add(nil, "P"), french.Typo("Dossier reçu : « "+safeText(folder)+" »"), stBody, marginL, baseline(stBody, y), contentW, 'L')
 	y += stBody.lead + 6
-	s.text("Motif", stH3, marginL, baseline(stH3, y), contentW, 'L')
+	s.textIn(s.heading(2), "Motif", stH3, marginL, baseline(stH3, y), contentW, 'L')
 	y += stH3.lead
+	motif := s.add(nil, "P")
 	for _, l := range s.wrap(french.Typo(french.Capitalize(safeText(reason))+"."), stBody, contentW) {
-		s.text(l, stBody, marginL, baseline(stBody, y), contentW, 'L')
+		s.textIn(motif, l, stBody, marginL, baseline(stBody, y), contentW, 'L')
 		y += stBody.lead
 	}
 	y += 6
+	help := s.add(nil, "P")
 	for _, l := range s.wrap(french.Typo("La candidature a été reçue mais son dossier n’a pas pu être régénéré : demandez au candidat les fichiers manquants ou corrigés, puis relancez le lot."), stHelp, contentW) {
-		s.text(l, stHelp, marginL, baseline(stHelp, y), contentW, 'L')
+		s.textIn(help, l, stHelp, marginL, baseline(stHelp, y), contentW, 'L')
 		y += stHelp.lead
 	}
 	if err := s.pdf.Error(); err != nil {
-		return err
+		return nil, err
 	}
-	return s.output(w)
+	if err := s.output(w); err != nil {
+		return nil, err
+	}
+	return &Layout{Pages: s.pdf.PageNo(), Total: s.pdf.PageNo(), Tree: s.tags.doc, Title: title}, nil
 }
 
 // FrontPages is how many pages the bundle's cover and index take, padded to
@@ -915,18 +933,22 @@ func FrontPages(n int) int {
 	return p + p%2
 }
 
-// blankPage adds a page that says it was left blank on purpose.
+// blankPage adds a page that says it was left blank on purpose: a
+// pagination artifact when the sheet is tagged.
 func (s *sheetPDF) blankPage() {
 	s.pdf.AddPage()
-	s.text(BlankText, stHelp, 0, s.h/2, s.w, 'C')
+	s.art(true, func() { s.text(BlankText, stHelp, 0, s.h/2, s.w, 'C') })
 }
 
-// BlankPage writes a one-page document that says it was left blank.
+// BlankPage writes a one-page document that says it was left blank. Its
+// text is a pagination artifact, and it has no structure tree: the
+// bundle appends it as often as needed without touching its tree.
 func BlankPage(w io.Writer, fsys fs.FS, created time.Time) error {
 	s, err := newSheetPDF("P", fsys, created, BlankText)
 	if err != nil {
 		return err
 	}
+	s.startTags()
 	s.blankPage()
 	return s.output(w)
 }
