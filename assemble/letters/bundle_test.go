@@ -2,6 +2,7 @@ package letters
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -12,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,4 +161,60 @@ func heavyPDF(t testing.TB) []byte {
 		t.Fatalf("heavy PDF of %d bytes only", out.Len())
 	}
 	return out.Bytes()
+}
+
+// TestBundleTagged: two tagged documents carried by AppendPart give a
+// bundle the checker passes (each one's keys offset: MCIDs, and a link
+// annotation's StructParent), which claims PDF/UA-1 only when every
+// document carried does and none was appended without its tree.
+func TestBundleTagged(t *testing.T) {
+	claiming := uaPDF(uaBase, uaContent, uaXMP)
+	silent := uaPDF(uaBase, uaContent, strings.Replace(uaXMP, "<pdfuaid:part>1</pdfuaid:part>", "", 1))
+	bundle := func(docs [][]byte, carry bool) []byte {
+		var out bytes.Buffer
+		b := NewBundle(&out)
+		b.SetAccess("fr-FR", true)
+		for i, d := range docs {
+			doc, err := b.Open(bytes.NewReader(d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if carry {
+				_, _, err = doc.AppendPart(fmt.Sprintf("Partie %d", i+1))
+			} else {
+				_, _, err = doc.Append()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if carry {
+				if _, _, err := doc.AppendPart("encore"); err == nil {
+					t.Error("a tree carried twice")
+				}
+			}
+		}
+		if err := b.Close(nil, "Essai", time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	data := bundle([][]byte{claiming, claiming}, true)
+	findings, err := CheckUA(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Error(f)
+	}
+	if !bytes.Contains(data, []byte("<pdfuaid:part>1</pdfuaid:part>")) || !bytes.Contains(data, []byte("/StructParent 3")) {
+		t.Error("two claiming documents: no claim, or the second link's key not offset")
+	}
+	for name, data := range map[string][]byte{
+		"a document that does not claim": bundle([][]byte{claiming, silent}, true),
+		"a tree left behind":             bundle([][]byte{claiming}, false),
+	} {
+		if bytes.Contains(data, []byte("pdfuaid")) {
+			t.Errorf("%s: the bundle claims PDF/UA-1", name)
+		}
+	}
 }
