@@ -7,12 +7,14 @@
 # archive each (zip for Windows, tar.gz otherwise) holding the program and a
 # short French LISEZMOI.txt (on macOS also « Ouvrir necdossier.command », what
 # Finder double-clicks), then builds the static web page into dist/web
-# (go run ./web/build, the wasm compressed) and its archive, and prints the
-# sizes.
+# (go run ./web/build, the wasm compressed with brotli and gzip) and its
+# archive, and prints the sizes.
 #
 # Environment: TARGETS, a space-separated list of GOOS/GOARCH (default the
 # five below; .ci/run builds one under CI=1, see there), VERSION (default
-# git describe), OUT (default dist).
+# git describe), OUT (default dist), BROTLI, the quality of
+# necdossier.wasm.br (default 11, the smallest file, some 3 minutes of one
+# core; 10 takes half as long for a file 4 % larger).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -108,7 +110,7 @@ for target in $TARGETS; do
 	rm -rf "$dir"
 done
 
-go run ./web/build -o "$OUT/web"
+go run ./web/build -o "$OUT/web" -brotli "${BROTLI:-11}"
 tar -C "$OUT" -czf "$rel/necdossier-$VERSION-web.tar.gz" --owner=0 --group=0 web
 printf '%-48s archive %s\n' "necdossier-$VERSION-web.tar.gz" "$(mo "$(size "$rel/necdossier-$VERSION-web.tar.gz")")"
 echo "archives écrites dans $rel"

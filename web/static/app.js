@@ -68,22 +68,21 @@
     return r;
   }
 
-  // The engine. A host that compresses necdossier.wasm itself (Content-Encoding,
-  // as nginx's gzip_static does) lets the browser compile it while it
-  // arrives and keep the compiled code in its cache for the next visit.
-  // Otherwise the page fetches necdossier.wasm.gz and decompresses it: any
-  // static host will do.
+  // The engine, from the first of these that works:
+  // 1. necdossier.wasm, compressed by the host itself (Content-Encoding: br
+  //    or gzip, as nginx's brotli_static or gzip_static does): the browser
+  //    compiles it while it arrives and keeps the compiled code in its cache
+  //    for the next visit;
+  // 2. necdossier.wasm.br, sent with Content-Encoding: br by a host told to
+  //    do so for that file (a _headers rule): the browser decompresses it;
+  // 3. necdossier.wasm.gz, which the page decompresses itself (brotli it
+  //    cannot: DecompressionStream knows only gzip): any static host will do;
+  // 4. necdossier.wasm as it is.
+  // A response that is not what is hoped for is dropped as soon as its
+  // headers arrive.
   async function compileEngine() {
-    const stop = new AbortController();
-    try {
-      const r = await fetch('necdossier.wasm?v=' + VERSION, { signal: stop.signal });
-      if (r.ok && (r.headers.get('Content-Encoding') || 'identity') !== 'identity' && r.headers.get('Content-Type') === 'application/wasm') {
-        return await WebAssembly.compileStreaming(r);
-      }
-      stop.abort();
-    } catch (e) {
-      console.warn('necdossier.wasm :', e);
-    }
+    const module = (await compressedByHost('necdossier.wasm')) || (await compressedByHost('necdossier.wasm.br', 'br'));
+    if (module) return module;
     if ('DecompressionStream' in window) {
       try {
         const r = await fetchOK('necdossier.wasm.gz');
@@ -95,6 +94,27 @@
     }
     const r = await fetchOK('necdossier.wasm');
     return WebAssembly.compile(await r.arrayBuffer());
+  }
+
+  // compressedByHost compiles url if the host sent it compressed (with
+  // encoding, if given), which the browser undoes; otherwise it returns null.
+  async function compressedByHost(url, encoding) {
+    const stop = new AbortController();
+    try {
+      const r = await fetch(url + '?v=' + VERSION, { signal: stop.signal });
+      const got = (r.headers.get('Content-Encoding') || 'identity').trim().toLowerCase();
+      if (r.ok && got !== 'identity' && (!encoding || got === encoding)) {
+        // Keeping the response itself lets the browser cache the compiled
+        // code; it must then say application/wasm.
+        const wasm = r.headers.get('Content-Type') === 'application/wasm' ? r : new Response(r.body, { headers: { 'Content-Type': 'application/wasm' } });
+        return await WebAssembly.compileStreaming(wasm);
+      }
+      stop.abort();
+    } catch (e) {
+      stop.abort();
+      console.warn(url + ' :', e);
+    }
+    return null;
   }
 
   // counter shows how much of the engine has arrived.

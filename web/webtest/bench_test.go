@@ -10,6 +10,7 @@ import (
 	"necdossier/assemble/model"
 	"necdossier/fonts"
 	"necdossier/templates"
+	"necdossier/web"
 )
 
 // BenchmarkPage measures the page in headless Chromium next to the native
@@ -17,7 +18,7 @@ import (
 //
 //	go test ./web/webtest -run '^$' -bench Page -benchtime 10x
 //
-// The site is served as a host that compresses it would (Content-Encoding),
+// The site is served as a host that compresses it would (Content-Encoding: br),
 // which lets Chromium keep the compiled wasm in its cache. Metrics:
 //
 //	ready-ms         page opened until the engine is ready, first visit
@@ -29,11 +30,13 @@ import (
 //	                 the Go part of them, inside the worker
 //	native-ms        assemble.Build of the same files, and x-native = later-ms / native-ms
 //	memory-MB        the worker's WebAssembly memory after the builds
-//	wasm-MB, gzip-MB the engine's size
+//	wasm-MB, br-MB, gzip-MB the engine's size, raw and compressed (brotli
+//	                 at its best quality, unless a test of the same run built
+//	                 the site first: the log gives the quality)
 func BenchmarkPage(b *testing.B) {
 	chromiumPath(b)
-	built := buildSite(b)
-	srv := serve(b, built.Dir, true)
+	built := buildSite(b, web.BrotliBest)
+	srv := serve(b, built.Dir, staticHost)
 	ctx := newBrowser(b)
 	sample := largestSample(b)
 	files := sampleFiles(b, filepath.Join(samplesDir, sample))
@@ -87,6 +90,7 @@ func BenchmarkPage(b *testing.B) {
 	}
 	nativeMS := float64(native.Microseconds()) / 1000 / float64(n)
 
+	b.Logf("wasm %.1f Mo, brotli %d : %.2f Mo, gzip : %.2f Mo", float64(built.Wasm)/1e6, built.Brotli, float64(built.WasmBrotli)/1e6, float64(built.WasmGzip)/1e6)
 	b.Logf("échantillon %s ; 1re visite : prête en %.0f ms, constructions %.0f puis %.0f ms ; 2e visite : prête en %.0f ms, 1re construction %.0f ms, suivantes %.0f ms (moteur %.0f ms) ; native %.0f ms ; mémoire %.0f Mo",
 		sample, ready, visit[0].Total, visit[1].Total, revisit, builds[0].Total, later, engine, nativeMS, builds[n].Memory/1e6)
 	b.ReportMetric(0, "ns/op")
@@ -101,5 +105,6 @@ func BenchmarkPage(b *testing.B) {
 	b.ReportMetric(later/nativeMS, "x-native")
 	b.ReportMetric(builds[n].Memory/1e6, "memory-MB")
 	b.ReportMetric(float64(built.Wasm)/1e6, "wasm-MB")
+	b.ReportMetric(float64(built.WasmBrotli)/1e6, "br-MB")
 	b.ReportMetric(float64(built.WasmGzip)/1e6, "gzip-MB")
 }

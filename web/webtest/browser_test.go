@@ -106,7 +106,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func buildSite(t testing.TB) *web.Built {
+// testBrotli is the brotli quality of the site the tests build: seconds
+// instead of minutes, for a file the page loads the same way.
+const testBrotli = 5
+
+// buildSite builds the site with necdossier.wasm.br at quality brotli;
+// the first call of a run decides it.
+func buildSite(t testing.TB, brotli int) *web.Built {
 	t.Helper()
 	site.once.Do(func() {
 		// The engine's sources are compiled by another go command: read
@@ -124,9 +130,9 @@ func buildSite(t testing.TB) *web.Built {
 		if site.err != nil {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 		defer cancel()
-		site.built, site.err = web.Build(ctx, site.dir)
+		site.built, site.err = web.Build(ctx, site.dir, web.Options{Brotli: brotli})
 	})
 	if site.err != nil {
 		t.Fatal(site.err)
@@ -138,15 +144,44 @@ func buildSite(t testing.TB) *web.Built {
 // once armed.
 type server struct {
 	*httptest.Server
-	armed atomic.Bool
-	mu    sync.Mutex
-	all   []string // every request
-	late  []string // the requests made once armed
+	armed   atomic.Bool
+	mu      sync.Mutex
+	all     []string // every request
+	late    []string // the requests made once armed
+	encoded []string // the responses sent compressed: "path encoding"
 }
 
-// With precompressed, it serves necdossier.wasm.gz for necdossier.wasm, as
-// nginx's gzip_static does; without, the page must decompress it itself.
-func serve(t testing.TB, dir string, precompressed bool) *server {
+// loaded checks which compressed responses the page was sent while it
+// loaded, and that it fetched no other copy of the wasm (an aborted request
+// aside: the page drops a response it cannot use once its headers arrive).
+func (s *server) loaded(t testing.TB, encoded ...string) {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.Equal(s.encoded, encoded) {
+		t.Errorf("réponses compressées : %q, attendu %q (requêtes : %q)", s.encoded, encoded, s.all)
+	} else if len(encoded) > 0 && slices.Contains(s.all, "GET /necdossier.wasm.gz") {
+		t.Errorf("necdossier.wasm.gz demandé bien que le wasm ait été servi compressé : %q", s.all)
+	}
+}
+
+// How the test server treats the compressed copies of the wasm.
+type host int
+
+const (
+	// plainHost serves the files as they are: the page must decompress
+	// necdossier.wasm.gz itself.
+	plainHost host = iota
+	// staticHost serves necdossier.wasm from necdossier.wasm.br with
+	// Content-Encoding: br, or from necdossier.wasm.gz with gzip, as the
+	// browser accepts, as nginx's brotli_static and gzip_static do.
+	staticHost
+	// headersHost sends necdossier.wasm.br with Content-Encoding: br, as a
+	// _headers rule for that file does; necdossier.wasm is served as it is.
+	headersHost
+)
+
+func serve(t testing.TB, dir string, h host) *server {
 	s := &server{}
 	files := http.FileServer(http.Dir(dir))
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -156,13 +191,26 @@ func serve(t testing.TB, dir string, precompressed bool) *server {
 			s.late = append(s.late, r.Method+" "+r.URL.String())
 		}
 		s.mu.Unlock()
-		if precompressed && r.URL.Path == "/necdossier.wasm" && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-			w.Header().Set("Content-Encoding", "gzip")
+		compressed := func(file, encoding string) {
+			s.mu.Lock()
+			s.encoded = append(s.encoded, r.URL.Path+" "+encoding)
+			s.mu.Unlock()
+			w.Header().Set("Content-Encoding", encoding)
 			w.Header().Set("Content-Type", "application/wasm")
-			http.ServeFile(w, r, filepath.Join(dir, "necdossier.wasm.gz"))
-			return
+			w.Header().Add("Vary", "Accept-Encoding")
+			http.ServeFile(w, r, filepath.Join(dir, file))
 		}
-		files.ServeHTTP(w, r)
+		accepts := strings.Split(strings.ReplaceAll(r.Header.Get("Accept-Encoding"), " ", ""), ",")
+		switch {
+		case h == staticHost && r.URL.Path == "/necdossier.wasm" && slices.Contains(accepts, "br"):
+			compressed("necdossier.wasm.br", "br")
+		case h == staticHost && r.URL.Path == "/necdossier.wasm" && slices.Contains(accepts, "gzip"):
+			compressed("necdossier.wasm.gz", "gzip")
+		case h == headersHost && r.URL.Path == "/necdossier.wasm.br":
+			compressed("necdossier.wasm.br", "br")
+		default:
+			files.ServeHTTP(w, r)
+		}
 	}))
 	t.Cleanup(s.Close)
 	return s
@@ -424,20 +472,22 @@ func TestPage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	built := buildSite(t)
-	t.Logf("page : necdossier.wasm %d octets, compressé %d octets", built.Wasm, built.WasmGzip)
-	srv := serve(t, built.Dir, true)
+	built := buildSite(t, testBrotli)
+	t.Logf("page : necdossier.wasm %d octets, compressé %d octets (brotli %d), %d octets (gzip)", built.Wasm, built.WasmBrotli, built.Brotli, built.WasmGzip)
+	srv := serve(t, built.Dir, staticHost)
 	shots := screenshotDir(t)
 	ctx := newBrowser(t)
 	call, err := model.LoadCall(templates.FS, templates.Default)
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Unix(epoch, 0).UTC()
 
+	// A host that serves necdossier.wasm compressed with brotli: the page
+	// loads that and nothing else.
 	tb := newTab(t, ctx, shots)
 	tb.open(fmt.Sprintf("%s/?source_date_epoch=%d", srv.URL, epoch))
 	srv.armed.Store(true)
+	srv.loaded(t, "/necdossier.wasm br")
 	tb.screenshot("1-accueil.png")
 	tb.audit(axe, "accueil")
 	keyboard(tb)
@@ -507,32 +557,7 @@ func TestPage(t *testing.T) {
 	for i, sample := range validSamples {
 		t.Run(sample, func(t *testing.T) {
 			tb.t = t
-			dir := filepath.Join(samplesDir, sample)
-			out := t.TempDir()
-			want, err := assemble.Build(assemble.BuildOptions{Workbook: filepath.Join(dir, "candidature.xlsx"), OutDir: out,
-				Call: call, Fonts: fonts.FS, Now: now, Email: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			tb.upload(sampleFiles(t, dir), true)
-			if alert := eval[string](tb, `document.getElementById('alerte').hidden ? '' : document.getElementById('alerte').textContent`); alert != "" {
-				t.Fatalf("alerte : %s", alert)
-			}
-			pdf := tb.download(`a[data-role="dossier"]`, filepath.Base(want.Output))
-			native, _ := os.ReadFile(want.Output)
-			if !bytes.Equal(pdf, native) {
-				t.Errorf("le PDF de la page (%d octets) diffère de celui de build (%d octets)", len(pdf), len(native))
-			}
-			eml := tb.download(`a[data-role="email"]`, filepath.Base(want.Email))
-			nativeEml, _ := os.ReadFile(want.Email)
-			boundary := regexp.MustCompile(`necdossier-[0-9a-f]+`)
-			if !bytes.Equal(boundary.ReplaceAll(eml, nil), boundary.ReplaceAll(nativeEml, nil)) {
-				t.Errorf("le courriel de la page diffère de celui de build --eml")
-			}
-			summary := eval[string](tb, `document.getElementById('resume').textContent`)
-			if wantText := fmt.Sprintf("%d\u00a0pages, %s", want.Pages, assemble.Size(want.Size)); !strings.Contains(summary, wantText) {
-				t.Errorf("résumé %q, attendu « %s »", summary, wantText)
-			}
+			sameDossier(tb, call, sample)
 			if i == 0 {
 				tb.screenshot("3-dossier-pret.png")
 				tb.audit(axe, "dossier prêt")
@@ -619,13 +644,26 @@ func TestPage(t *testing.T) {
 	tb.t = t
 	tb.noRequests(srv)
 
+	// A host told to send necdossier.wasm.br with Content-Encoding: br
+	// (and necdossier.wasm as it is): the page finds the brotli file.
+	t.Run("brotli-par-en-tetes", func(t *testing.T) {
+		srv := serve(t, built.Dir, headersHost)
+		tb := newTab(t, ctx, shots)
+		tb.open(fmt.Sprintf("%s/?source_date_epoch=%d", srv.URL, epoch))
+		srv.armed.Store(true)
+		srv.loaded(t, "/necdossier.wasm.br br")
+		sameDossier(tb, call, validSamples[0])
+		tb.noRequests(srv)
+	})
+
 	// On a host that does not compress the wasm, the page decompresses
 	// necdossier.wasm.gz itself.
 	t.Run("limite-de-temps", func(t *testing.T) {
-		srv := serve(t, built.Dir, false)
+		srv := serve(t, built.Dir, plainHost)
 		tb := newTab(t, ctx, shots)
 		tb.open(fmt.Sprintf("%s/?limite=0.1&source_date_epoch=%d", srv.URL, epoch))
 		srv.armed.Store(true)
+		srv.loaded(t)
 		srv.mu.Lock()
 		if !slices.Contains(srv.all, "GET /necdossier.wasm.gz") {
 			t.Errorf("necdossier.wasm.gz n’a pas été demandé : %q", srv.all)
@@ -645,6 +683,39 @@ func TestPage(t *testing.T) {
 		}
 		tb.noRequests(srv)
 	})
+}
+
+// sameDossier makes the dossier of sample in the page, and checks it is
+// the one assemble.Build makes, e-mail and summary included.
+func sameDossier(tb *tab, call *model.Call, sample string) {
+	t := tb.t
+	t.Helper()
+	dir := filepath.Join(samplesDir, sample)
+	out := t.TempDir()
+	want, err := assemble.Build(assemble.BuildOptions{Workbook: filepath.Join(dir, "candidature.xlsx"), OutDir: out,
+		Call: call, Fonts: fonts.FS, Now: time.Unix(epoch, 0).UTC(), Email: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.upload(sampleFiles(t, dir), true)
+	if alert := eval[string](tb, `document.getElementById('alerte').hidden ? '' : document.getElementById('alerte').textContent`); alert != "" {
+		t.Fatalf("alerte : %s", alert)
+	}
+	pdf := tb.download(`a[data-role="dossier"]`, filepath.Base(want.Output))
+	native, _ := os.ReadFile(want.Output)
+	if !bytes.Equal(pdf, native) {
+		t.Errorf("le PDF de la page (%d octets) diffère de celui de build (%d octets)", len(pdf), len(native))
+	}
+	eml := tb.download(`a[data-role="email"]`, filepath.Base(want.Email))
+	nativeEml, _ := os.ReadFile(want.Email)
+	boundary := regexp.MustCompile(`necdossier-[0-9a-f]+`)
+	if !bytes.Equal(boundary.ReplaceAll(eml, nil), boundary.ReplaceAll(nativeEml, nil)) {
+		t.Errorf("le courriel de la page diffère de celui de build --eml")
+	}
+	summary := eval[string](tb, `document.getElementById('resume').textContent`)
+	if wantText := fmt.Sprintf("%d\u00a0pages, %s", want.Pages, assemble.Size(want.Size)); !strings.Contains(summary, wantText) {
+		t.Errorf("résumé %q, attendu « %s »", summary, wantText)
+	}
 }
 
 // keyboard checks that Tab reaches the controls in order, with a visible focus.
