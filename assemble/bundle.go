@@ -19,6 +19,7 @@ type bundlePart struct {
 	o       *Outcome // nil for the comparison
 	pdf     []byte   // the comparison, or the page of a candidate not built
 	outline []letters.Bookmark
+	wide    []bool // by page, whether it is wider than tall (a dossier's landscape letters)
 }
 
 // writePrintBundle writes impression.pdf, for the selection committee's
@@ -34,6 +35,7 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome, comparison []byte, c
 	sorted := sortedOutcomes(outcomes)
 	parts := []bundlePart{{entry: render.BundleEntry{Name: "Comparaison des candidatures", Pages: comparisonPages}, pdf: comparison}}
 	for i := range sorted {
+		var err error
 		o := &sorted[i]
 		e := render.BundleEntry{Name: o.Row.Name(), Folder: o.Candidate.Name, State: o.Row.Etat.String(), Pages: o.Pages}
 		p := bundlePart{entry: e, o: o, outline: o.Outline}
@@ -45,6 +47,8 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome, comparison []byte, c
 				return "", fmt.Errorf("%s : %w", path, err)
 			}
 			p.pdf, p.entry.Pages, p.outline = page, 1, nil
+		} else if p.wide, err = pageWidths(o.Output); err != nil {
+			return "", err
 		}
 		parts = append(parts, p)
 	}
@@ -154,6 +158,7 @@ func bundleFeet(parts []bundlePart, front, total int) []render.Foot {
 				if n > p.o.OwnPages {
 					f.OwnRight = render.OwnRightLetter
 				}
+				f.Landscape = n <= len(p.wide) && p.wide[n-1]
 				if n == synthesisPage(p.o.Outline) {
 					f.Above, f.Right = true, of(n)
 				}
@@ -165,6 +170,21 @@ func bundleFeet(parts []bundlePart, front, total int) []render.Foot {
 		}
 	}
 	return feet
+}
+
+// pageWidths says, page by page, whether the dossier at path is wider
+// than tall: a letter put on an A4 landscape sheet.
+func pageWidths(path string) ([]bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s : %w", path, ioError(err))
+	}
+	defer f.Close()
+	wide, err := letters.Wide(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s : illisible (%v)", path, err)
+	}
+	return wide, nil
 }
 
 // synthesisPage is the page of a dossier's synthesis, from its outline (0

@@ -657,3 +657,58 @@ func hexText(s string) string {
 	h.WriteString(">")
 	return h.String()
 }
+
+// Wide says, page by page, whether a document's pages are wider than
+// tall (their media box, turned by /Rotate): the bundle lays out a wide
+// page's running foot for A4 landscape. It reads the document as Open
+// does, and keeps nothing.
+func Wide(r io.ReadSeeker) (wide []bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			wide, err = nil, fmt.Errorf("erreur interne : %v", p)
+		}
+	}()
+	ctx, err := api.ReadContext(r, PdfConf())
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.EnsurePageCount(); err != nil {
+		return nil, err
+	}
+	c := &BundleDoc{x: ctx.XRefTable}
+	for i := 1; i <= ctx.PageCount; i++ {
+		d, _, _, err := ctx.PageDict(i, false)
+		if err != nil {
+			return nil, fmt.Errorf("page %d illisible : %v", i, err)
+		}
+		get := func(k string) types.Object {
+			if v, ok := d[k]; ok && v != nil {
+				return c.deref(v)
+			}
+			return c.deref(c.inherited(d, k))
+		}
+		var box [4]float64
+		if a, ok := get("MediaBox").(types.Array); ok && len(a) == 4 {
+			for j, v := range a {
+				switch n := c.deref(v).(type) {
+				case types.Integer:
+					box[j] = float64(n)
+				case types.Float:
+					box[j] = float64(n)
+				}
+			}
+		}
+		w, h := box[2]-box[0], box[3]-box[1]
+		if w < 0 {
+			w = -w
+		}
+		if h < 0 {
+			h = -h
+		}
+		if rot, ok := get("Rotate").(types.Integer); ok && (int(rot)%180+180)%180 == 90 {
+			w, h = h, w
+		}
+		wide = append(wide, w > h)
+	}
+	return wide, nil
+}
