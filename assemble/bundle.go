@@ -52,17 +52,21 @@ func writePrintBundle(opt BatchOptions, outcomes []Outcome, comparison []byte, c
 		}
 		parts = append(parts, p)
 	}
-	front := render.FrontPages(len(parts))
-	next := front + 1
-	for i := range parts {
-		parts[i].entry.Start = next
-		next += parts[i].entry.Pages + parts[i].entry.Pages%2
-	}
-	total := next - 1
 	entries := make([]render.BundleEntry, len(parts))
 	for i, p := range parts {
 		entries[i] = p.entry
 	}
+	front, err := render.FrontPagesFor(entries, opt.Fonts)
+	if err != nil {
+		return "", fmt.Errorf("%s : %w", path, err)
+	}
+	next := front + 1
+	for i := range parts {
+		parts[i].entry.Start = next
+		entries[i].Start = next
+		next += parts[i].entry.Pages + parts[i].entry.Pages%2
+	}
+	total := next - 1
 	frontPDF, err := taggedSheet(func(w io.Writer) (*render.Layout, error) {
 		return render.BundleFront(w, opt.Call, entries, front, total, opt.Fonts, opt.Now)
 	}, opt.Now)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"necdossier/assemble/internal/testkit"
+	"necdossier/assemble/render"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -146,4 +147,93 @@ func abs(x float64) float64 {
 		return -x
 	}
 	return x
+}
+
+// TestBundleIndexLongName: in the bundle's index a long name wraps rather
+// than being cut, and the index's page numbers are those printed in the
+// running feet.
+func TestBundleIndexLongName(t *testing.T) {
+	long := "Communauté d’agglomération du Grand Val-d’Ormance, des Hautes-Terres de Sarrine et des communes associées du plateau de Verdalès pour le numérique"
+	for len([]rune(long)) < 150 {
+		long += " x"
+	}
+	long = string([]rune(long)[:150])
+	root := t.TempDir()
+	in, out := filepath.Join(root, "in"), filepath.Join(root, "out")
+	res := reviewersBatch(t, in, out, map[string]string{"long": long, "ys": "Ville d’Ys"}, true, "")
+	if res.Failed() != 0 {
+		var b bytes.Buffer
+		WriteSummary(&b, res.Outcomes)
+		t.Fatalf("failures:\n%s", b.String())
+	}
+	bundle := filepath.Join(out, "impression.pdf")
+	pdftotext := testkit.NeedTool(t, "pdftotext")
+	page := func(p int) string { // as laid out: an index entry's lines one after the other
+		txt, err := exec.Command(pdftotext, "-layout", "-f", itoa(p), "-l", itoa(p), bundle, "-").Output()
+		if err != nil {
+			t.Fatalf("page %d: %v", p, err)
+		}
+		return strings.Join(strings.Fields(string(txt)), " ")
+	}
+	index := page(2)
+	if !strings.Contains(index, "Sommaire") {
+		t.Fatalf("page 2 is not the index:\n%s", index)
+	}
+	if !strings.Contains(index, long) {
+		t.Errorf("index does not give the whole name « %s »:\n%s", long, index)
+	}
+	if strings.Contains(index, "…") {
+		t.Errorf("index cuts a name:\n%s", index)
+	}
+	starts := regexp.MustCompile(`pages?, p\.\s?(\d+)`).FindAllStringSubmatch(index, -1)
+	want := []string{"Comparaison des candidatures", "1. " + long[:40], "2. Ville d’Ys"}
+	if len(starts) != len(want) {
+		t.Fatalf("index gives %d page numbers, want %d:\n%s", len(starts), len(want), index)
+	}
+	for i, m := range starts {
+		txt := page(atoi(t, m[1]))
+		if !strings.Contains(txt, "liasse p. "+m[1]+" /") || !strings.Contains(txt, want[i]) {
+			t.Errorf("index: %s on p. %s, whose foot does not say so:\n%s", want[i], m[1], txt)
+		}
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestFrontPagesFor: the front's planned pages are those BundleFront
+// draws, however many names wrap.
+func TestFrontPagesFor(t *testing.T) {
+	call := testkit.Call(t)
+	for _, n := range []int{1, 30, 60, 120} {
+		entries := []render.BundleEntry{{Name: "Comparaison des candidatures", Pages: 3, Start: 3}}
+		for i := range n {
+			name := "Ville d’Ys"
+			if i%2 == 0 {
+				name = strings.Repeat("Communauté de communes du Haut-Verdal ", 1+i%4)
+			}
+			entries = append(entries, render.BundleEntry{Name: name, Folder: itoa(i), Pages: 14, Start: 10 + 14*i})
+		}
+		front, err := render.FrontPagesFor(entries, fonts.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if front < render.FrontPages(len(entries)) && n > 1 {
+			t.Errorf("%d entries, wrapped: %d front pages, fewer than %d without wrapping", n, front, render.FrontPages(len(entries)))
+		}
+		var b bytes.Buffer
+		lay, err := render.BundleFront(&b, call, entries, front, 2000, fonts.FS, time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatalf("%d entries: %v", n, err)
+		}
+		if lay.Pages != front {
+			t.Errorf("%d entries: BundleFront drew %d pages, planned %d", n, lay.Pages, front)
+		}
+	}
 }

@@ -763,31 +763,28 @@ func BundleFront(w io.Writer, call *model.Call, entries []BundleEntry, pages, to
 	s.textIn(s.heading(1), "Sommaire", stH1, marginL, baseline(stH1, y), contentW, 'L')
 	y += stH1.lead + 3
 	toc := s.add(nil, "TOC")
-	i := 0
-	for _, e := range entries {
-		if y+stTOC.lead > s.h-marginB {
+	i, page := 0, 0
+	for _, r := range s.indexRows(entries) {
+		for page < r.page {
 			s.pdf.AddPage()
-			y = marginT
+			page++
 		}
-		name := safeText(e.Name)
-		st := stTOC
 		item := s.add(toc, "TOCI")
-		if e.Folder != "" {
+		if r.e.Folder != "" {
 			i++
-			s.textIn(s.add(item, "Lbl"), fmt.Sprintf("%d.", i), stTOC, marginL, baseline(stTOC, y), 10, 'L')
-			if e.State == model.NonProduit.String() {
-				name += " — dossier non produit"
-				st = stEmpty
-			}
-		} else {
-			st = stTOCTop
+			s.textIn(s.add(item, "Lbl"), fmt.Sprintf("%d.", i), stTOC, marginL, baseline(stTOC, r.y), 10, 'L')
 		}
-		where := fmt.Sprintf("%s, p.%s%d", french.Plural(e.Pages, "0 page", "page", "pages"), french.NBSP, e.Start)
-		room := contentW - 10 - s.width(where, stTOC) - 6
 		entry := s.add(item, "P")
-		s.textIn(entry, s.fitLine(name, st, room), st, marginL+10, baseline(st, y), room, 'L')
-		s.textIn(entry, where, stTOC, marginL, baseline(stTOC, y), contentW, 'R')
-		y += stTOC.lead
+		y := r.y
+		for _, l := range r.lines {
+			s.textIn(entry, l, r.st, marginL+10, baseline(r.st, y), r.room, 'L')
+			y += stTOC.lead
+		}
+		where := fmt.Sprintf("%s, p.%s%d", french.Plural(r.e.Pages, "0 page", "page", "pages"), french.NBSP, r.e.Start)
+		s.textIn(entry, where, stTOC, marginL, baseline(stTOC, y-stTOC.lead), contentW, 'R') // on the name's last line
+	}
+	if s.pdf.PageNo() > pages {
+		return nil, fmt.Errorf("couverture et sommaire : %d pages au lieu de %d", s.pdf.PageNo(), pages)
 	}
 	for s.pdf.PageNo() < pages {
 		s.blankPage()
@@ -926,11 +923,74 @@ func NotBuilt(w io.Writer, name, folder, reason string, fsys fs.FS, created time
 }
 
 // FrontPages is how many pages the bundle's cover and index take, padded to
-// an even count.
+// an even count, for n entries whose names fit on one line each (see
+// FrontPagesFor).
 func FrontPages(n int) int {
 	perPage := int((pageH - marginT - marginB - stH1.lead - 3) / stTOC.lead)
 	p := 1 + max(1, (n+perPage-1)/perPage)
 	return p + p%2
+}
+
+// FrontPagesFor is how many pages BundleFront takes for entries (their
+// Pages set, their Start not needed), padded to an even count: long names
+// wrap, and take their lines.
+func FrontPagesFor(entries []BundleEntry, fsys fs.FS) (int, error) {
+	s, err := newSheetPDF("P", fsys, time.Unix(0, 0), "")
+	if err != nil {
+		return 0, err
+	}
+	p := 2
+	if rows := s.indexRows(entries); len(rows) > 0 {
+		p += rows[len(rows)-1].page
+	}
+	return p + p%2, s.pdf.Error()
+}
+
+// indexRow is an entry of the bundle's index as laid out: its name's
+// lines, in its style, within room mm; the index page it is on (0 the
+// first) and where it starts on it.
+type indexRow struct {
+	e     BundleEntry
+	lines []string
+	st    textStyle
+	room  float64
+	page  int
+	y     float64
+}
+
+// indexRows lays out the bundle's index. A name wraps in the room the
+// entry's page count and a five-digit page number leave it, so that the
+// layout does not depend on where the parts start (FrontPagesFor lays it
+// out before they are known); an entry is never split across pages.
+func (s *sheetPDF) indexRows(entries []BundleEntry) []indexRow {
+	contentW := s.w - marginL - marginR
+	y, page := marginT+stH1.lead+3, 0
+	rows := make([]indexRow, 0, len(entries))
+	for _, e := range entries {
+		r := indexRow{e: e, st: stTOC}
+		name := safeText(e.Name)
+		if e.Folder == "" {
+			r.st = stTOCTop
+		} else if e.State == model.NonProduit.String() {
+			name += " — dossier non produit"
+			r.st = stEmpty
+		}
+		where := fmt.Sprintf("%s, p.%s99999", french.Plural(e.Pages, "0 page", "page", "pages"), french.NBSP)
+		r.room = contentW - 10 - s.width(where, stTOC) - 6
+		r.lines = s.wrap(name, r.st, r.room)
+		if len(r.lines) == 0 {
+			r.lines = []string{""}
+		}
+		h := float64(len(r.lines)) * stTOC.lead
+		if y+h > s.h-marginB && y > marginT {
+			page++
+			y = marginT
+		}
+		r.page, r.y = page, y
+		rows = append(rows, r)
+		y += h
+	}
+	return rows
 }
 
 // blankPage adds a page that says it was left blank on purpose: a
