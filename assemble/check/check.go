@@ -359,18 +359,18 @@ func (k *checker) necLocaux() {
 // dossier counts it, but the sheet's totals leave it out, and the
 // workbook would contradict the dossier without a word.
 func (k *checker) textNumbers() {
-	say := func(sheet string, ref model.Ref, key, what string) {
+	say := func(sheet string, ref model.Ref, key, what, example string) {
 		if !ref.AsText[key] || ref.Unread[key] || !workbook.Totalled(sheet, key) {
 			return
 		}
 		k.add(model.Avertissement, sheet, ref.Cell(key), what+" saisi comme du texte : le dossier le compte, mais les totaux de la feuille l’ignorent",
-			"retapez-le comme un nombre, sans unité (exemple : 12500), pour que les totaux du classeur et ceux du dossier concordent")
+			"retapez-le comme un nombre, sans unité (exemple : "+example+"), pour que les totaux du classeur et ceux du dossier concordent")
 	}
 	for _, l := range k.c.Budget {
-		say(workbook.SheetBudget, l.At, "Montant", "montant")
+		say(workbook.SheetBudget, l.At, "Montant", "montant", "12500")
 	}
 	for _, p := range k.c.Equipe {
-		say(workbook.SheetMoyens, p.At, "ETP", "ETP")
+		say(workbook.SheetMoyens, p.At, "ETP", "ETP", "0,5")
 	}
 }
 
