@@ -4,47 +4,14 @@
 (() => {
   'use strict';
 
-  const $ = (id) => document.getElementById(id);
-  const NBSP = '\u00a0';
-  const typo = (s) => s.replace(/ ([:;!?»])/g, NBSP + '$1').replace(/« /g, '«' + NBSP).replace(/'/g, '’');
-  const fr = (strings, ...values) => strings.reduce((out, s, i) => out + typo(s) + (i < values.length ? values[i] : ''), '');
-  const spaces = (s) => s.replace(/ ([:;!?»])/g, NBSP + '$1').replace(/« /g, '«' + NBSP);
-  const number = (n, digits = Number.isInteger(n) ? 0 : 1) =>
-    n.toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  function size(n) {
-    if (n < 1000) return number(n, 0) + NBSP + 'o';
-    if (n < 1e6) return number(Math.round(n / 1000), 0) + NBSP + 'ko';
-    return number(n / 1e6, 1).replace(/,0$/, '') + NBSP + 'Mo';
-  }
-  const plural = (n, one, many) => number(n) + NBSP + (n >= 2 ? many : one);
-  const state = (s) => { document.body.dataset.state = s; };
+  const { $, NBSP, fr, spaces, number, size, plural, state, el, announce, showAlert } = window.necdossierUI;
+
   const params = new URLSearchParams(location.search);
   const EPOCH = /^\d+$/.test(params.get('source_date_epoch') || '') ? Number(params.get('source_date_epoch')) : null;
 
   let info = null;
   let download = null;
 
-  function el(tag, attrs, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === 'class') e.className = v;
-      else if (k.startsWith('data-')) e.setAttribute(k, v);
-      else e[k] = v;
-    }
-    e.append(...children.flat().filter((c) => c !== null && c !== undefined));
-    return e;
-  }
-
-  function announce(text) {
-    const a = $('annonce');
-    a.textContent = '';
-    setTimeout(() => { a.textContent = text; }, 50);
-  }
-  function showAlert(title, detail) {
-    const a = $('alerte');
-    a.replaceChildren(el('p', {}, title), detail ? el('p', { class: 'detail' }, detail) : null);
-    a.hidden = false;
-  }
 
   async function load() {
     state('loading');
