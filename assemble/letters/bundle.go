@@ -413,10 +413,12 @@ func (c *BundleDoc) tree(root types.Dict, part int, title string) error {
 
 func (c *BundleDoc) deref(o types.Object) types.Object {
 	if r, ok := o.(types.IndirectRef); ok {
-		if e, ok := c.x.Table[r.ObjectNumber.Value()]; ok && e != nil && !e.Free {
-			return e.Object
+		// Dereference decodes an object read from an object stream.
+		d, err := c.x.Dereference(r)
+		if err != nil {
+			return nil
 		}
-		return nil
+		return d
 	}
 	return o
 }
@@ -497,10 +499,7 @@ func (c *BundleDoc) flush() {
 		old := c.queue[0]
 		c.queue = c.queue[1:]
 		num := c.nums[old]
-		var o types.Object
-		if e, ok := c.x.Table[old]; ok && e != nil && !e.Free {
-			o = e.Object
-		}
+		o := c.deref(*types.NewIndirectRef(old, 0))
 		switch v := o.(type) {
 		case nil:
 			c.b.object(num, "null", nil)

@@ -529,11 +529,12 @@ func (u *uaCheck) content(page int, b []byte, res types.Dict, stack []mc, used m
 
 // fonts checks every font of the file.
 func (u *uaCheck) fonts() {
-	for _, e := range u.x.Table {
+	for n, e := range u.x.Table {
 		if e == nil || e.Free {
 			continue
 		}
-		d, ok := e.Object.(types.Dict)
+		// deref decodes an object read from an object stream.
+		d, ok := deref(u.x, *types.NewIndirectRef(n, 0)).(types.Dict)
 		if !ok || d.Type() == nil || *d.Type() != "Font" {
 			continue
 		}
