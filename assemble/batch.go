@@ -595,8 +595,8 @@ func comparisonPDF(call *model.Call, rows []model.Row, opt render.ComparisonOpti
 
 // taggedSheet is a sheet that draw renders with its structure (the
 // comparison, the bundle's cover and index, a candidacy not built),
-// finished and tagged (PDF/UA-1) by letters.Merge with no letters; its
-// dates are created when not zero.
+// finished and tagged (PDF/UA-1) by letters.Merge with no letters, dated
+// created.
 func taggedSheet(draw func(io.Writer) (*render.Layout, error), created time.Time) ([]byte, error) {
 	var lay *render.Layout
 	pdf, err := finished(func(w io.Writer) error {
@@ -609,13 +609,10 @@ func taggedSheet(draw func(io.Writer) (*render.Layout, error), created time.Time
 	}
 	var out bytes.Buffer
 	access := &letters.Accessibility{Tree: lay.Tree, Title: lay.Title, Lang: "fr-FR", Claim: true}
-	if err := letters.Merge(&out, bytes.NewReader(pdf), nil, letters.MergePlan{Access: access}); err != nil {
+	if err := letters.Merge(&out, bytes.NewReader(pdf), nil, letters.MergePlan{Access: access, Date: created}); err != nil {
 		return nil, err
 	}
-	if created.IsZero() {
-		return out.Bytes(), nil
-	}
-	return letters.PinDates(out.Bytes(), created), nil
+	return out.Bytes(), nil
 }
 
 // firstError quotes the first error of the findings, for a one-line report.

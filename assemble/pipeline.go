@@ -241,12 +241,12 @@ func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) (
 		return nil, nil, err
 	}
 	plan := mergePlan(l, annexInfo, merged)
-	plan.Info, plan.Seal = info, true
+	plan.Info, plan.Seal, plan.Date = info, true, opt.Now
 	var whole bytes.Buffer
 	if err := letters.Merge(&whole, bytes.NewReader(dossier), merged, plan); err != nil {
 		return nil, nil, err
 	}
-	one := []Part{{Name: name, Role: "dossier", Data: sealPDF(whole.Bytes(), opt.Now), Pages: l.Total}}
+	one := []Part{{Name: name, Role: "dossier", Data: whole.Bytes(), Pages: l.Total}}
 	// Split over the size limit, or when a letter keeps the whole from
 	// being accessible: the dossier alone then is.
 	if !opt.Split || (int64(whole.Len()) <= limit && plan.Access.Claim) || len(merged) == 0 {
@@ -263,7 +263,7 @@ func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) (
 	// The dossier's pages: the outline stops before the annexes, and the
 	// links to annex pages are dropped (they are in the other file).
 	var main bytes.Buffer
-	mainPlan := letters.MergePlan{Outline: keepOutline(plan.Outline, l.Pages), Access: accessOf(l, nil, nil), Info: info, Seal: true}
+	mainPlan := letters.MergePlan{Outline: keepOutline(plan.Outline, l.Pages), Access: accessOf(l, nil, nil), Info: info, Seal: true, Date: opt.Now}
 	if err := letters.Merge(&main, bytes.NewReader(dossier), nil, mainPlan); err != nil {
 		return nil, nil, err
 	}
@@ -279,7 +279,7 @@ func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) (
 		Footer: func(page, _ int) string { return fmt.Sprintf("page %d / %d", l.Pages+page-1, l.Total) },
 	}
 	annexPlan.Outline = []letters.Bookmark{{Title: "Annexes du dossier " + name, Page: 1}}
-	annexPlan.Info, annexPlan.Seal = info, true
+	annexPlan.Info, annexPlan.Seal, annexPlan.Date = info, true, opt.Now
 	for _, e := range l.Outline {
 		if e.Page > l.Pages && e.Level > 0 {
 			annexPlan.Outline = append(annexPlan.Outline, letters.Bookmark{Title: e.Title, Page: e.Page - l.Pages + 1})
@@ -290,8 +290,8 @@ func mergeParts(opt Options, c *model.Candidature, draw func(annexFile string) (
 		return nil, nil, err
 	}
 	return []Part{
-		{Name: name, Role: "dossier", Data: sealPDF(main.Bytes(), opt.Now), Pages: l.Pages},
-		{Name: annexName, Role: "annexes", Data: sealPDF(annexes.Bytes(), opt.Now), Pages: l.Total - l.Pages + 1},
+		{Name: name, Role: "dossier", Data: main.Bytes(), Pages: l.Pages},
+		{Name: annexName, Role: "annexes", Data: annexes.Bytes(), Pages: l.Total - l.Pages + 1},
 	}, l, nil
 }
 
@@ -425,12 +425,6 @@ func inputsText(in []ManifestFile) string {
 		fmt.Fprintf(&b, "%s %s %s\n", f.Role, f.SHA256, f.Path)
 	}
 	return b.String()
-}
-
-// sealPDF pins the dates of a dossier's PDF, then seals it: from then on
-// its bytes must not change (see letters.Seal).
-func sealPDF(pdf []byte, now time.Time) []byte {
-	return letters.Seal(letters.PinDates(pdf, now))
 }
 
 // marked returns the findings a reviewer's dossier shows: each error

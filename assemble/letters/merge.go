@@ -1,14 +1,13 @@
 package letters
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode/utf16"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 	pdffont "github.com/pdfcpu/pdfcpu/pkg/font"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -40,9 +39,13 @@ type MergePlan struct {
 	Footer  func(page, total int) string // text stamped on letter pages, e.g. "page 12 / 40"; nil -> "page X / N"
 	Label   func(letterIndex int) string // optional short text for the band, e.g. "Annexe 2 – Lettre de la Région"
 	// Info adds entries to the information dictionary (the inputs' digests);
-	// Seal adds the placeholder of the seal that Seal fills in at the end.
+	// Seal seals the file: the SHA-256 of its bytes, written in that
+	// dictionary (see CheckSeal).
 	Info map[string]string
 	Seal bool
+	// Date is written as the document's creation and modification dates
+	// (the build's date); zero writes none.
+	Date time.Time
 	// Access, when set, tags the result (PDF/UA): the dossier's structure,
 	// a section per letter whose pages are figures, metadata.
 	Access *Accessibility
@@ -145,19 +148,7 @@ func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan
 	}
 	delete(cat, "OpenAction")
 	delete(cat, "AA")
-	// A classic cross-reference table and no object streams, so that
-	// canonicalPDF can put the objects in order: same inputs, same bytes.
-	ctx.Configuration.WriteObjectStream = false
-	ctx.Configuration.WriteXRefStream = false
-	var buf bytes.Buffer
-	if err := api.WriteContext(ctx, &buf); err != nil {
-		return &MergeError{Reason: "écriture du PDF impossible", Err: err}
-	}
-	out, err := CanonicalPDF(buf.Bytes())
-	if err != nil {
-		return &MergeError{Reason: "écriture du PDF impossible", Err: err}
-	}
-	if _, err := w.Write(out); err != nil {
+	if err := writeDoc(w, ctx, plan.Date, plan.Seal); err != nil {
 		return &MergeError{Reason: "écriture du PDF impossible", Err: err}
 	}
 	return nil

@@ -24,6 +24,9 @@ const SealKey = "NecdossierSceau"
 var (
 	sealBlank = strings.Repeat("0", 64)
 	sealEntry = regexp.MustCompile(`/` + SealKey + `\s*\(([0-9a-f]{64})\)`)
+	// pdfID finds the file identifier, which the seal does not cover (it
+	// is computed from the same digest, see stamp).
+	pdfID = regexp.MustCompile(`/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]`)
 )
 
 // setInfo adds entries to the document's information dictionary: the
@@ -83,19 +86,6 @@ func sealed(pdf []byte) ([]byte, []int, bool) {
 		}
 	}
 	return blank, loc, true
-}
-
-// Seal writes the seal of pdf into its placeholder (see MergePlan.Seal),
-// after which the bytes must not change; PinDates comes before.
-func Seal(pdf []byte) []byte {
-	blank, loc, ok := sealed(pdf)
-	if !ok {
-		return pdf
-	}
-	sum := sha256.Sum256(blank)
-	out := bytes.Clone(pdf)
-	copy(out[loc[2]:loc[3]], hex.EncodeToString(sum[:]))
-	return out
 }
 
 // CheckSeal tells whether pdf carries a seal, and whether its bytes are

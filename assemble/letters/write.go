@@ -1,0 +1,420 @@
+package letters
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/filter"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+)
+
+// objStmMax is the number of objects packed into one object stream: the
+// structure tree's many small dictionaries compress far better together,
+// and a reader decompresses at most a few kilobytes to reach one of them.
+const objStmMax = 200
+
+// writeDoc writes the finished document ctx to w, once, in one pass:
+//
+//   - the objects reachable from the catalog and the information
+//     dictionary, in the order of their numbers (same document, same
+//     bytes), each serialised by pdfcpu (PDFString, streams with their
+//     raw bytes); the others are free entries;
+//   - the objects that may be (PDF 1.5, 7.5.7), packed objStmMax at a
+//     time into Flate-compressed object streams; streams, objects of a
+//     generation other than 0 and the information dictionary are written
+//     as they are, the latter so that its seal stays patchable in place;
+//   - a cross-reference stream, whose dictionary carries the file
+//     identifier /ID in the form pdfID reads;
+//   - dates (CreationDate, ModDate) set to date, none when it is zero;
+//   - the identifier and, when the information dictionary holds its
+//     placeholder (MergePlan.Seal), the seal, both from one SHA-256 of the
+//     final bytes with both blank (see sealed and CheckSeal).
+func writeDoc(w io.Writer, ctx *model.Context, date time.Time, seal bool) error {
+	if err := prepareInfo(ctx, date); err != nil {
+		return err
+	}
+	if err := ctx.BindNameTrees(); err != nil {
+		return err
+	}
+	cat, err := ctx.Catalog()
+	if err != nil {
+		return err
+	}
+	delete(cat, "Version") // the header says it
+	nums, err := reachable(ctx)
+	if err != nil {
+		return err
+	}
+	dw := docWriter{ctx: ctx, info: int(ctx.Info.ObjectNumber)}
+	last := 0
+	if len(nums) > 0 {
+		last = nums[len(nums)-1]
+	}
+	dw.next = last + 1 // the object streams' numbers, then the xref stream's
+	dw.entries = make([]xrefEntry, last+1)
+	dw.buf.Grow(estimateSize(ctx, nums))
+	version := "1.7"
+	if ctx.XRefTable.PDF20() {
+		version = "2.0"
+	}
+	dw.buf.WriteString("%PDF-" + version + "\n%\xe2\xe3\xcf\xd3\n")
+	for _, n := range nums {
+		if err := dw.object(n); err != nil {
+			return fmt.Errorf("objet %d : %w", n, err)
+		}
+	}
+	if err := dw.flushObjStm(); err != nil {
+		return err
+	}
+	if err := dw.xref(); err != nil {
+		return err
+	}
+	out := dw.buf.Bytes()
+	stamp(out, seal)
+	_, err = w.Write(out)
+	return err
+}
+
+// prepareInfo makes sure the document has an information dictionary and
+// sets its dates and producer, as pdfcpu's writer does (with the build's
+// date in place of the time of writing).
+func prepareInfo(ctx *model.Context, date time.Time) error {
+	var d types.Dict
+	if ctx.Info != nil {
+		d, _ = deref(ctx.XRefTable, *ctx.Info).(types.Dict)
+	}
+	if d == nil {
+		d = types.Dict{}
+		ref, err := ctx.IndRefForNewObject(d)
+		if err != nil {
+			return err
+		}
+		ctx.Info = ref
+	}
+	if date.IsZero() {
+		delete(d, "CreationDate")
+		delete(d, "ModDate")
+	} else {
+		s := types.StringLiteral(types.DateString(date.UTC()))
+		d["CreationDate"], d["ModDate"] = s, s
+	}
+	d["Producer"] = types.StringLiteral("pdfcpu " + model.VersionStr)
+	return nil
+}
+
+// reachable returns, sorted, the numbers of the objects reachable from
+// the catalog and the information dictionary. A stream's /Length is not
+// followed: writeDoc writes it direct.
+func reachable(ctx *model.Context) ([]int, error) {
+	seen := make(map[int]bool, len(ctx.Table))
+	var stack []int
+	push := func(r types.IndirectRef) {
+		n := r.ObjectNumber.Value()
+		if e, ok := ctx.Table[n]; ok && e != nil && !e.Free && n > 0 && !seen[n] {
+			seen[n] = true
+			stack = append(stack, n)
+		}
+	}
+	var walk func(o types.Object, depth int) error
+	walk = func(o types.Object, depth int) error {
+		if depth > 256 {
+			return fmt.Errorf("objets imbriqués trop profondément")
+		}
+		switch v := o.(type) {
+		case types.IndirectRef:
+			push(v)
+		case types.Dict:
+			for _, e := range v {
+				if err := walk(e, depth+1); err != nil {
+					return err
+				}
+			}
+		case types.Array:
+			for _, e := range v {
+				if err := walk(e, depth+1); err != nil {
+					return err
+				}
+			}
+		case types.StreamDict:
+			for k, e := range v.Dict {
+				if k != "Length" {
+					if err := walk(e, depth+1); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}
+	push(*ctx.Root)
+	push(*ctx.Info)
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		o, err := objectOf(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if err := walk(o, 0); err != nil {
+			return nil, err
+		}
+	}
+	nums := make([]int, 0, len(seen))
+	for n := range seen {
+		nums = append(nums, n)
+	}
+	slices.Sort(nums)
+	return nums, nil
+}
+
+// objectOf returns object n, decoded if it was read from an object stream.
+func objectOf(ctx *model.Context, n int) (types.Object, error) {
+	e := ctx.Table[n]
+	if _, lazy := e.Object.(types.LazyObjectStreamObject); lazy {
+		return ctx.Dereference(*types.NewIndirectRef(n, 0))
+	}
+	return e.Object, nil
+}
+
+// estimateSize is about the size of the file: the streams' bytes, and
+// some for the rest, so that the buffer grows once.
+func estimateSize(ctx *model.Context, nums []int) int {
+	size := 4096 + 64*len(nums)
+	for _, n := range nums {
+		if sd, ok := ctx.Table[n].Object.(types.StreamDict); ok {
+			size += len(sd.Raw) + 64
+		}
+	}
+	return size
+}
+
+// xrefEntry is one row of the cross-reference stream: type 1 (offset,
+// generation), type 2 (object stream, index), type 0 free.
+type xrefEntry struct {
+	kind   byte
+	f2, f3 int64
+}
+
+type docWriter struct {
+	ctx     *model.Context
+	buf     bytes.Buffer
+	entries []xrefEntry // by object number
+	info    int
+	next    int // the next new object number
+	// The object stream being filled: its objects' numbers and offsets,
+	// and their text.
+	stmNums, stmOffs []int
+	stmBody          []byte
+}
+
+// object writes object n, or adds it to the current object stream.
+func (dw *docWriter) object(n int) error {
+	o, err := objectOf(dw.ctx, n)
+	if err != nil {
+		return err
+	}
+	gen := 0
+	if g := dw.ctx.Table[n].Generation; g != nil {
+		gen = *g
+	}
+	switch v := o.(type) {
+	case types.StreamDict:
+		return dw.stream(n, gen, v)
+	case types.ObjectStreamDict:
+		return dw.stream(n, gen, v.StreamDict)
+	case types.XRefStreamDict:
+		return dw.stream(n, gen, v.StreamDict)
+	}
+	s, err := pdfString(o)
+	if err != nil {
+		return err
+	}
+	if gen != 0 || n == dw.info {
+		dw.entries[n] = xrefEntry{kind: 1, f2: int64(dw.buf.Len()), f3: int64(gen)}
+		fmt.Fprintf(&dw.buf, "%d %d obj\n%s\nendobj\n", n, gen, s)
+		return nil
+	}
+	dw.entries[n] = xrefEntry{kind: 2, f2: int64(dw.next), f3: int64(len(dw.stmNums))}
+	dw.stmNums = append(dw.stmNums, n)
+	dw.stmOffs = append(dw.stmOffs, len(dw.stmBody))
+	dw.stmBody = append(append(dw.stmBody, s...), '\n')
+	if len(dw.stmNums) == objStmMax {
+		return dw.flushObjStm()
+	}
+	return nil
+}
+
+// pdfString is pdfcpu's serialisation of a non-stream object.
+func pdfString(o types.Object) (string, error) {
+	switch v := o.(type) {
+	case nil:
+		return "null", nil
+	case types.Dict, types.Array, types.Integer, types.Float, types.Boolean,
+		types.Name, types.StringLiteral, types.HexLiteral, types.IndirectRef:
+		return v.PDFString(), nil
+	}
+	return "", fmt.Errorf("type d’objet inattendu %T", o)
+}
+
+// stream writes a stream object with its raw (encoded) bytes; one that
+// has only its decoded content is encoded first, by pdfcpu.
+func (dw *docWriter) stream(n, gen int, sd types.StreamDict) error {
+	raw := sd.Raw
+	if raw == nil && sd.Content != nil {
+		enc := sd
+		enc.Dict = cloneDict(sd.Dict)
+		if err := enc.Encode(); err != nil {
+			return err
+		}
+		raw, sd = enc.Raw, enc
+	}
+	d := sd.Dict
+	if l, ok := d["Length"].(types.Integer); !ok || int(l) != len(raw) {
+		d = cloneDict(d)
+		d["Length"] = types.Integer(len(raw))
+	}
+	dw.entries[n] = xrefEntry{kind: 1, f2: int64(dw.buf.Len()), f3: int64(gen)}
+	fmt.Fprintf(&dw.buf, "%d %d obj\n%s\nstream\n", n, gen, d.PDFString())
+	dw.buf.Write(raw)
+	dw.buf.WriteString("\nendstream\nendobj\n")
+	return nil
+}
+
+func cloneDict(d types.Dict) types.Dict {
+	c := make(types.Dict, len(d)+1)
+	for k, v := range d {
+		c[k] = v
+	}
+	return c
+}
+
+// flushObjStm writes the object stream being filled, if any, under the
+// next new number.
+func (dw *docWriter) flushObjStm() error {
+	if len(dw.stmNums) == 0 {
+		return nil
+	}
+	var head []byte
+	for i, n := range dw.stmNums {
+		if i > 0 {
+			head = append(head, ' ')
+		}
+		head = strconv.AppendInt(head, int64(n), 10)
+		head = append(head, ' ')
+		head = strconv.AppendInt(head, int64(dw.stmOffs[i]), 10)
+	}
+	head = append(head, '\n')
+	osd := types.NewObjectStreamDict()
+	osd.Content = append(head, dw.stmBody...)
+	if err := osd.Encode(); err != nil {
+		return err
+	}
+	osd.Insert("N", types.Integer(len(dw.stmNums)))
+	osd.Insert("First", types.Integer(len(head)))
+	num := dw.next
+	dw.next++
+	dw.entries = append(dw.entries, xrefEntry{})
+	if err := dw.stream(num, 0, osd.StreamDict); err != nil {
+		return err
+	}
+	dw.stmNums, dw.stmOffs, dw.stmBody = dw.stmNums[:0], dw.stmOffs[:0], dw.stmBody[:0]
+	return nil
+}
+
+// idBlank is the identifier written first, replaced by stamp.
+var idBlank = types.NewHexLiteral(make([]byte, 16))
+
+// xref writes the cross-reference stream, startxref and %%EOF.
+func (dw *docWriter) xref() error {
+	num := dw.next
+	dw.entries = append(dw.entries, xrefEntry{})
+	start := int64(dw.buf.Len())
+	dw.entries[num] = xrefEntry{kind: 1, f2: start}
+	size := len(dw.entries)
+	var max2, max3 int64
+	for _, e := range dw.entries {
+		max2, max3 = max(max2, e.f2), max(max3, e.f3)
+	}
+	w2, w3 := byteWidth(max2), byteWidth(max3)
+	rows := make([]byte, 0, size*(1+w2+w3))
+	for i, e := range dw.entries {
+		if i == 0 {
+			e = xrefEntry{f3: 65535} // head of the free list
+		}
+		rows = append(rows, e.kind)
+		rows = appendBE(rows, e.f2, w2)
+		rows = appendBE(rows, e.f3, w3)
+	}
+	sd := types.StreamDict{Dict: types.Dict{
+		"Type":   types.Name("XRef"),
+		"Size":   types.Integer(size),
+		"W":      types.NewIntegerArray(1, w2, w3),
+		"Root":   *dw.ctx.Root,
+		"Info":   *dw.ctx.Info,
+		"ID":     types.Array{idBlank, idBlank},
+		"Filter": types.Name(filter.Flate),
+	}, Content: rows, FilterPipeline: []types.PDFFilter{{Name: filter.Flate}}}
+	if err := sd.Encode(); err != nil {
+		return err
+	}
+	if err := dw.stream(num, 0, sd); err != nil {
+		return err
+	}
+	fmt.Fprintf(&dw.buf, "startxref\n%d\n%%%%EOF\n", start)
+	return nil
+}
+
+func byteWidth(v int64) int {
+	n := 1
+	for v > 0xff {
+		v >>= 8
+		n++
+	}
+	return n
+}
+
+func appendBE(b []byte, v int64, width int) []byte {
+	for i := width - 1; i >= 0; i-- {
+		b = append(b, byte(v>>(8*i)))
+	}
+	return b
+}
+
+// stamp writes into pdf, in place, its identifier and, when seal is set,
+// its seal: the identifier is the first 16 bytes of the SHA-256 of the
+// file with both blank (in upper-case hexadecimal, twice), the seal the
+// whole of it. They are found as CheckSeal finds them (pdfID, sealEntry:
+// the first match), normally where writeDoc put them.
+func stamp(pdf []byte, seal bool) {
+	id := pdfID.FindSubmatchIndex(pdf)
+	var sl []int
+	if seal {
+		sl = sealEntry.FindSubmatchIndex(pdf)
+	}
+	if id != nil {
+		for _, i := range []int{2, 4} {
+			copy(pdf[id[i]:id[i+1]], strings.Repeat("0", id[i+1]-id[i]))
+		}
+	}
+	if sl != nil {
+		copy(pdf[sl[2]:sl[3]], sealBlank)
+	}
+	sum := sha256.Sum256(pdf)
+	if id != nil {
+		hexID := strings.ToUpper(hex.EncodeToString(sum[:16]))
+		for _, i := range []int{2, 4} {
+			copy(pdf[id[i]:id[i+1]], hexID)
+		}
+	}
+	if sl != nil {
+		copy(pdf[sl[2]:sl[3]], hex.EncodeToString(sum[:]))
+	}
+}

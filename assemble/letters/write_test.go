@@ -1,0 +1,302 @@
+package letters
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"necdossier/assemble/internal/testkit"
+
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+)
+
+var writeDate = time.Date(2025, 6, 15, 15, 6, 40, 0, time.UTC)
+
+// rewrite reads pdf with pdfcpu and writes it again with writeDoc.
+func rewrite(t testing.TB, pdf []byte, date time.Time, seal bool) []byte {
+	t.Helper()
+	ctx, err := pdfcpu.Read(bytes.NewReader(pdf), PdfConf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := writeDoc(&out, ctx, date, seal); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// mergedForWrite is a small merged dossier: two dossier pages, a letter
+// (an image), an outline, a link, information entries and the seal.
+func mergedForWrite(t testing.TB) []byte {
+	t.Helper()
+	return mergeForWrite(t, smallDossier(t, 2))
+}
+
+func mergeForWrite(t testing.TB, dossier []byte) []byte {
+	t.Helper()
+	l, err := Read("lettre.jpg", exifJPEG(t, 60, 40, 1), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := MergePlan{
+		Outline: []Bookmark{{Title: "Dossier", Page: 1, Kids: []Bookmark{{Title: "Suite", Page: 2}}}, {Title: "Annexe 1 – lettre", Page: 3}},
+		Links:   []PageLink{{Page: 1, X: 50, Y: 700, W: 200, H: 14, Target: 3}},
+		Info:    map[string]string{"NecdossierEmpreinte": "abc", "NecdossierPieces": "annex 0123 lettre.jpg\n"},
+		Seal:    true,
+		Date:    writeDate,
+	}
+	var out bytes.Buffer
+	if err := Merge(&out, bytes.NewReader(dossier), []*Letter{l}, plan); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// objectText is how an object compares: pdfcpu's serialisation, a
+// stream's dictionary without its Length and with its raw bytes.
+func objectText(t *testing.T, ctx *model.Context, n int) string {
+	t.Helper()
+	o, err := objectOf(ctx, n)
+	if err != nil {
+		t.Fatalf("objet %d : %v", n, err)
+	}
+	if sd, ok := o.(types.StreamDict); ok {
+		d := cloneDict(sd.Dict)
+		delete(d, "Length")
+		return d.PDFString() + " stream " + string(sd.Raw)
+	}
+	s, err := pdfString(o)
+	if err != nil {
+		t.Fatalf("objet %d : %v", n, err)
+	}
+	return s
+}
+
+// TestWriteDocReadBack: what writeDoc writes, read back by pdfcpu, has
+// the same objects under the same numbers, and only those reachable; its
+// non-stream objects sit in object streams, the information dictionary
+// outside them; the cross-reference is a stream.
+func TestWriteDocReadBack(t *testing.T) {
+	src := mergedForWrite(t)
+	ctx, err := pdfcpu.Read(bytes.NewReader(src), PdfConf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphan, err := ctx.IndRefForNewObject(types.Dict{"Orphelin": types.Boolean(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := writeDoc(&out, ctx, writeDate, true); err != nil {
+		t.Fatal(err)
+	}
+	back, err := readBack(out.Bytes())
+	if err != nil {
+		t.Fatalf("read back: %v", err)
+	}
+	nums, err := reachable(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := int(ctx.Info.ObjectNumber)
+	if int(back.Info.ObjectNumber) != info || back.Root.ObjectNumber != ctx.Root.ObjectNumber {
+		t.Fatalf("trailer: Root %v Info %v, want %v %v", back.Root, back.Info, ctx.Root, ctx.Info)
+	}
+	for _, n := range nums {
+		e, ok := back.Table[n]
+		if !ok || e == nil || e.Free {
+			t.Errorf("objet %d absent", n)
+			continue
+		}
+		want, got := objectText(t, ctx, n), objectText(t, back, n)
+		if n == info { // the seal, filled in (src had one too)
+			blank := func(s string) string {
+				return regexp.MustCompile(`/`+SealKey+`\([0-9a-f]{64}\)`).ReplaceAllString(s, "/"+SealKey+"("+sealBlank+")")
+			}
+			got, want = blank(got), blank(want)
+		}
+		if got != want {
+			t.Errorf("objet %d :\n got %.300s\nwant %.300s", n, got, want)
+		}
+	}
+	n := int(orphan.ObjectNumber)
+	if e, ok := back.Table[n]; ok && e != nil && !e.Free {
+		if _, isDict := e.Object.(types.Dict); isDict {
+			t.Errorf("orphan object %d written", n)
+		}
+	}
+	data := out.Bytes()
+	if !bytes.HasPrefix(data, []byte("%PDF-1.7\n%")) {
+		t.Errorf("header: %q", data[:12])
+	}
+	if c := bytes.Count(data, []byte("/Type/ObjStm")); c == 0 {
+		t.Error("no object stream")
+	}
+	if !bytes.Contains(data, []byte("/Type/XRef")) || bytes.Contains(data, []byte("\nxref\n")) || bytes.Contains(data, []byte("trailer")) {
+		t.Error("the cross-reference is not a stream")
+	}
+	if !bytes.Contains(data, fmt.Appendf(nil, "\n%d 0 obj\n<<", info)) {
+		t.Errorf("the information dictionary (%d) is not a plain object", info)
+	}
+	if root := ctx.Root.ObjectNumber.Value(); bytes.Contains(data, fmt.Appendf(nil, "\n%d 0 obj\n", root)) {
+		t.Errorf("the catalog (%d) is not in an object stream", root)
+	}
+	// Every plain object but the information dictionary is a stream.
+	for _, m := range regexp.MustCompile(`\n(\d+) 0 obj\n<<[^\n]*>>\n(stream|endobj)`).FindAllSubmatch(data, -1) {
+		if string(m[2]) == "endobj" && string(m[1]) != fmt.Sprint(info) {
+			t.Errorf("object %s written outside an object stream", m[1])
+		}
+	}
+	im, err := Info(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := types.DateString(writeDate); im["CreationDate"] != want || im["ModDate"] != want {
+		t.Errorf("dates %q %q, want %q", im["CreationDate"], im["ModDate"], want)
+	}
+	if im["NecdossierEmpreinte"] != "abc" {
+		t.Errorf("info: %v", im)
+	}
+	if PageCount(data) != 3 {
+		t.Errorf("pages = %d, want 3", PageCount(data))
+	}
+	// The same bytes when the objects are written again.
+	if again := rewrite(t, data, writeDate, true); !bytes.Equal(again, data) {
+		t.Error("rewriting the output changes it")
+	}
+}
+
+// TestWriteDocNoDate: a zero date writes no dates.
+func TestWriteDocNoDate(t *testing.T) {
+	out := rewrite(t, smallDossier(t, 1), time.Time{}, false)
+	im, err := Info(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := im["CreationDate"]; ok {
+		t.Errorf("CreationDate written: %v", im)
+	}
+	if _, ok := im["ModDate"]; ok {
+		t.Errorf("ModDate written: %v", im)
+	}
+	if present, _ := CheckSeal(out); present {
+		t.Error("sealed without MergePlan.Seal")
+	}
+}
+
+// TestMergeReproducible: the same inputs give the same bytes (pdfcpu's
+// maps are walked in a different order each time). The dossier is made
+// once: fpdf numbers its standard fonts in map order.
+func TestMergeReproducible(t *testing.T) {
+	dossier := smallDossier(t, 2)
+	first := mergeForWrite(t, dossier)
+	for range 8 {
+		if again := mergeForWrite(t, dossier); !bytes.Equal(again, first) {
+			t.Fatal("two merges of the same inputs differ")
+		}
+	}
+}
+
+// TestSealCoversEveryByte: the seal is intact as written, the identifier
+// comes from the same digest, and changing any byte outside the
+// identifier breaks the seal.
+func TestSealCoversEveryByte(t *testing.T) {
+	pdf := mergedForWrite(t)
+	present, intact := CheckSeal(pdf)
+	if !present || !intact {
+		t.Fatalf("seal present %v intact %v", present, intact)
+	}
+	id := pdfID.FindSubmatchIndex(pdf)
+	s := sealEntry.FindSubmatchIndex(pdf)
+	if id == nil || s == nil {
+		t.Fatal("no identifier or no seal")
+	}
+	if got, want := string(pdf[id[2]:id[3]]), strings.ToUpper(string(pdf[s[2]:s[2]+32])); got != want || string(pdf[id[4]:id[5]]) != want {
+		t.Errorf("identifier %s, want %s (the seal's first half)", got, want)
+	}
+	inID := func(i int) bool { return i >= id[2] && i < id[3] || i >= id[4] && i < id[5] }
+	changed := bytes.Clone(pdf)
+	for i := range changed {
+		if inID(i) {
+			continue
+		}
+		old := changed[i]
+		changed[i] ^= 0x01
+		if present, intact := CheckSeal(changed); present && intact {
+			t.Fatalf("byte %d changed (%q → %q) and the seal still holds", i, old, changed[i])
+		}
+		changed[i] = old
+	}
+}
+
+// TestWriteDocQpdf: qpdf finds nothing wrong in what writeDoc writes, and
+// sees its object streams.
+func TestWriteDocQpdf(t *testing.T) {
+	qpdf := testkit.NeedTool(t, "qpdf")
+	path := filepath.Join(t.TempDir(), "w.pdf")
+	if err := os.WriteFile(path, mergedForWrite(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(qpdf, "--check", path).CombinedOutput(); err != nil {
+		t.Errorf("qpdf --check: %v\n%s", err, out)
+	}
+	out, err := exec.Command(qpdf, "--show-xref", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "compressed; stream = ") {
+		t.Errorf("qpdf sees no object in an object stream:\n%s", out)
+	}
+}
+
+// TestCheckUAAfterWrite: the checker finds the same faults in a document
+// once its objects sit in object streams (it must decode them to see the
+// fonts, the structure).
+func TestCheckUAAfterWrite(t *testing.T) {
+	cases := map[string][]byte{
+		"base":              uaPDF(uaBase, uaContent, uaXMP),
+		RuleFontEmbedded:    uaPDF(replaced(uaBase, 10, "/FontFile2 13 0 R", ""), uaContent, uaXMP),
+		RuleToUnicode:       uaPDF(replaced(uaBase, 4, "/ToUnicode 11 0 R", ""), uaContent, uaXMP),
+		RuleFigureAlt:       uaPDF(replaced(uaBase, 15, "/Alt (Un carré)", ""), uaContent, uaXMP),
+		RuleTHScope:         uaPDF(replaced(uaBase, 19, "/A << /O /Table /Scope /Column >>", ""), uaContent, uaXMP),
+		RuleDisplayDocTitle: uaPDF(replaced(uaBase, 1, "/ViewerPreferences << /DisplayDocTitle true >>", ""), uaContent, uaXMP),
+	}
+	for name, pdf := range cases {
+		fs, err := CheckUA(rewrite(t, pdf, writeDate, false))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var rules []string
+		for _, f := range fs {
+			if !slices.Contains(rules, f.Rule) {
+				rules = append(rules, f.Rule)
+			}
+		}
+		want := []string{name}
+		if name == "base" {
+			want = nil
+		}
+		if !slices.Equal(rules, want) {
+			t.Errorf("%s: reported %q (%v)", name, rules, fs)
+		}
+	}
+}
+
+func replaced(objs map[int]string, n int, old, new string) map[int]string {
+	m := map[int]string{}
+	for k, v := range objs {
+		m[k] = v
+	}
+	m[n] = strings.Replace(m[n], old, new, 1)
+	return m
+}
