@@ -2,6 +2,7 @@ package letters
 
 import (
 	"bytes"
+	"compress/zlib"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
@@ -37,7 +39,7 @@ const objStmMax = 200
 //   - the identifier and, when the information dictionary holds its
 //     placeholder (MergePlan.Seal), the seal, both from one SHA-256 of the
 //     final bytes with both blank (see sealed and CheckSeal).
-func writeDoc(w io.Writer, ctx *model.Context, date time.Time, seal bool) error {
+func writeDoc(w io.Writer, ctx *model.Context, date time.Time, seal bool) (err error) {
 	if err := prepareInfo(ctx, date); err != nil {
 		return err
 	}
@@ -53,7 +55,17 @@ func writeDoc(w io.Writer, ctx *model.Context, date time.Time, seal bool) error 
 	if err != nil {
 		return err
 	}
-	dw := docWriter{ctx: ctx, info: int(ctx.Info.ObjectNumber)}
+	dw := docWriter{ctx: ctx, info: int(ctx.Info.ObjectNumber), buf: new(bytes.Buffer)}
+	if bb, ok := w.(*bytes.Buffer); ok {
+		// Written in place: the file is not copied once more (and
+		// nothing is left of it on error).
+		dw.buf, dw.base = bb, bb.Len()
+		defer func() {
+			if err != nil {
+				bb.Truncate(dw.base)
+			}
+		}()
+	}
 	last := 0
 	if len(nums) > 0 {
 		last = nums[len(nums)-1]
@@ -77,9 +89,11 @@ func writeDoc(w io.Writer, ctx *model.Context, date time.Time, seal bool) error 
 	if err := dw.xref(); err != nil {
 		return err
 	}
-	out := dw.buf.Bytes()
+	out := dw.buf.Bytes()[dw.base:]
 	stamp(out, seal)
-	_, err = w.Write(out)
+	if dw.buf != w {
+		_, err = w.Write(out)
+	}
 	return err
 }
 
@@ -190,10 +204,10 @@ func estimateSize(ctx *model.Context, nums []int) int {
 	size := 4096 + 64*len(nums)
 	for _, n := range nums {
 		if sd, ok := ctx.Table[n].Object.(types.StreamDict); ok {
-			size += len(sd.Raw) + 64
+			size += len(sd.Raw) + 256
 		}
 	}
-	return size
+	return size + size/16
 }
 
 // xrefEntry is one row of the cross-reference stream: type 1 (offset,
@@ -205,7 +219,8 @@ type xrefEntry struct {
 
 type docWriter struct {
 	ctx     *model.Context
-	buf     bytes.Buffer
+	buf     *bytes.Buffer
+	base    int         // where the file starts in buf
 	entries []xrefEntry // by object number
 	info    int
 	next    int // the next new object number
@@ -214,6 +229,9 @@ type docWriter struct {
 	stmNums, stmOffs []int
 	stmBody          []byte
 }
+
+// offset is where the next object starts in the file.
+func (dw *docWriter) offset() int64 { return int64(dw.buf.Len() - dw.base) }
 
 // object writes object n, or adds it to the current object stream.
 func (dw *docWriter) object(n int) error {
@@ -238,8 +256,8 @@ func (dw *docWriter) object(n int) error {
 		return err
 	}
 	if gen != 0 || n == dw.info {
-		dw.entries[n] = xrefEntry{kind: 1, f2: int64(dw.buf.Len()), f3: int64(gen)}
-		fmt.Fprintf(&dw.buf, "%d %d obj\n%s\nendobj\n", n, gen, s)
+		dw.entries[n] = xrefEntry{kind: 1, f2: dw.offset(), f3: int64(gen)}
+		fmt.Fprintf(dw.buf, "%d %d obj\n%s\nendobj\n", n, gen, s)
 		return nil
 	}
 	dw.entries[n] = xrefEntry{kind: 2, f2: int64(dw.next), f3: int64(len(dw.stmNums))}
@@ -281,8 +299,8 @@ func (dw *docWriter) stream(n, gen int, sd types.StreamDict) error {
 		d = cloneDict(d)
 		d["Length"] = types.Integer(len(raw))
 	}
-	dw.entries[n] = xrefEntry{kind: 1, f2: int64(dw.buf.Len()), f3: int64(gen)}
-	fmt.Fprintf(&dw.buf, "%d %d obj\n%s\nstream\n", n, gen, d.PDFString())
+	dw.entries[n] = xrefEntry{kind: 1, f2: dw.offset(), f3: int64(gen)}
+	fmt.Fprintf(dw.buf, "%d %d obj\n%s\nstream\n", n, gen, d.PDFString())
 	dw.buf.Write(raw)
 	dw.buf.WriteString("\nendstream\nendobj\n")
 	return nil
@@ -312,21 +330,53 @@ func (dw *docWriter) flushObjStm() error {
 		head = strconv.AppendInt(head, int64(dw.stmOffs[i]), 10)
 	}
 	head = append(head, '\n')
-	osd := types.NewObjectStreamDict()
-	osd.Content = append(head, dw.stmBody...)
-	if err := osd.Encode(); err != nil {
+	raw, err := zlibBytes(head, dw.stmBody)
+	if err != nil {
 		return err
 	}
-	osd.Insert("N", types.Integer(len(dw.stmNums)))
-	osd.Insert("First", types.Integer(len(head)))
+	osd := types.StreamDict{Dict: types.Dict{
+		"Type":   types.Name("ObjStm"),
+		"Filter": types.Name(filter.Flate),
+		"N":      types.Integer(len(dw.stmNums)),
+		"First":  types.Integer(len(head)),
+	}, Raw: raw}
 	num := dw.next
 	dw.next++
 	dw.entries = append(dw.entries, xrefEntry{})
-	if err := dw.stream(num, 0, osd.StreamDict); err != nil {
+	if err := dw.stream(num, 0, osd); err != nil {
 		return err
 	}
 	dw.stmNums, dw.stmOffs, dw.stmBody = dw.stmNums[:0], dw.stmOffs[:0], dw.stmBody[:0]
 	return nil
+}
+
+// zlibs are the compressors of zlibBytes: each allocates about a megabyte
+// of tables, too much to make one for every object stream of every file
+// (pdfcpu's Flate filter does).
+var zlibs = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
+
+// zlibBytes compresses the parts, one after the other, as pdfcpu's Flate
+// filter does (zlib, default level): the raw bytes of an object stream or
+// of the cross-reference stream.
+func zlibBytes(parts ...[]byte) ([]byte, error) {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	var b bytes.Buffer
+	b.Grow(n/3 + 64)
+	zw := zlibs.Get().(*zlib.Writer)
+	defer zlibs.Put(zw)
+	zw.Reset(&b)
+	for _, p := range parts {
+		if _, err := zw.Write(p); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // idBlank is the identifier written first, replaced by stamp.
@@ -336,7 +386,7 @@ var idBlank = types.NewHexLiteral(make([]byte, 16))
 func (dw *docWriter) xref() error {
 	num := dw.next
 	dw.entries = append(dw.entries, xrefEntry{})
-	start := int64(dw.buf.Len())
+	start := dw.offset()
 	dw.entries[num] = xrefEntry{kind: 1, f2: start}
 	size := len(dw.entries)
 	var max2, max3 int64
@@ -361,14 +411,15 @@ func (dw *docWriter) xref() error {
 		"Info":   *dw.ctx.Info,
 		"ID":     types.Array{idBlank, idBlank},
 		"Filter": types.Name(filter.Flate),
-	}, Content: rows, FilterPipeline: []types.PDFFilter{{Name: filter.Flate}}}
-	if err := sd.Encode(); err != nil {
+	}}
+	var err error
+	if sd.Raw, err = zlibBytes(rows); err != nil {
 		return err
 	}
 	if err := dw.stream(num, 0, sd); err != nil {
 		return err
 	}
-	fmt.Fprintf(&dw.buf, "startxref\n%d\n%%%%EOF\n", start)
+	fmt.Fprintf(dw.buf, "startxref\n%d\n%%%%EOF\n", start)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package letters
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -173,6 +174,32 @@ func TestWriteDocReadBack(t *testing.T) {
 	// The same bytes when the objects are written again.
 	if again := rewrite(t, data, writeDate, true); !bytes.Equal(again, data) {
 		t.Error("rewriting the output changes it")
+	}
+}
+
+// TestWriteDocWriters: written in place into a buffer that already holds
+// bytes, or through any other writer, the file is the same.
+func TestWriteDocWriters(t *testing.T) {
+	src := smallDossier(t, 1)
+	want := rewrite(t, src, writeDate, true)
+	write := func(w io.Writer) {
+		ctx, err := pdfcpu.Read(bytes.NewReader(src), PdfConf())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writeDoc(w, ctx, writeDate, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prefixed := bytes.NewBufferString("avant")
+	write(prefixed)
+	if got := prefixed.Bytes(); string(got[:5]) != "avant" || !bytes.Equal(got[5:], want) {
+		t.Error("written after bytes already in the buffer, the file differs")
+	}
+	var other strings.Builder
+	write(&other)
+	if other.String() != string(want) {
+		t.Error("written through another writer, the file differs")
 	}
 }
 
