@@ -388,6 +388,7 @@ func (dw *docWriter) xref() error {
 	dw.entries = append(dw.entries, xrefEntry{})
 	start := dw.offset()
 	dw.entries[num] = xrefEntry{kind: 1, f2: start}
+	dw.entries[0] = xrefEntry{f3: 65535} // head of the free list
 	size := len(dw.entries)
 	var max2, max3 int64
 	for _, e := range dw.entries {
@@ -395,10 +396,7 @@ func (dw *docWriter) xref() error {
 	}
 	w2, w3 := byteWidth(max2), byteWidth(max3)
 	rows := make([]byte, 0, size*(1+w2+w3))
-	for i, e := range dw.entries {
-		if i == 0 {
-			e = xrefEntry{f3: 65535} // head of the free list
-		}
+	for _, e := range dw.entries {
 		rows = append(rows, e.kind)
 		rows = appendBE(rows, e.f2, w2)
 		rows = appendBE(rows, e.f3, w3)
