@@ -20,7 +20,7 @@ import (
 
 // objStmMax is the number of objects packed into one object stream: the
 // structure tree's many small dictionaries compress far better together,
-// and a reader decompresses at most a few kilobytes to reach one of them.
+// and a reader decompresses some tens of kilobytes to reach one of them.
 const objStmMax = 200
 
 // writeDoc writes the finished document ctx to w, once, in one pass:
