@@ -28,10 +28,26 @@ type copier struct {
 	src, dst *model.XRefTable
 	memo     map[int]types.IndirectRef
 	dropped  int // active dictionaries removed
+	// prepared: src is a prepared letter, whose streams Read already
+	// bounded (tooBig), repaired (repairFlate) and neutralised; they are
+	// copied as they are. Only prepared.copier sets it.
+	prepared bool
 }
 
+// newCopier returns the sanitising copier for an untrusted src (a letter
+// as received).
 func newCopier(src, dst *model.XRefTable) *copier {
 	return &copier{src: src, dst: dst, memo: map[int]types.IndirectRef{}}
+}
+
+// copier returns the copier from the prepared letter p into dst: it still
+// drops every active key and dictionary, as a second line, but does not
+// decompress streams again to bound, repair or neutralise them, which
+// Read did when it made p. A prepared value is only ever made by Read
+// (Letter.finish), from what the sanitising copier and our own drawing
+// produced, so no letter as received reaches this path.
+func (p *prepared) copier(dst *model.XRefTable) *copier {
+	return &copier{src: p.ctx.XRefTable, dst: dst, memo: map[int]types.IndirectRef{}, prepared: true}
 }
 
 var droppedKeys = map[string]bool{
@@ -203,12 +219,14 @@ func (c *copier) stream(d types.Dict, src *types.StreamDict) (*types.StreamDict,
 	var raw []byte
 	var pipeline []types.PDFFilter
 	if src != nil {
-		if tooBig(c.src, src.Dict, src.Raw, src.FilterPipeline) {
-			return nil, errBomb
-		}
 		raw = src.Raw
-		if src.HasSoleFilterNamed("FlateDecode") && src.Dict["DecodeParms"] == nil {
-			raw = repairFlate(raw)
+		if !c.prepared {
+			if tooBig(c.src, src.Dict, src.Raw, src.FilterPipeline) {
+				return nil, errBomb
+			}
+			if src.HasSoleFilterNamed("FlateDecode") && src.Dict["DecodeParms"] == nil {
+				raw = repairFlate(raw)
+			}
 		}
 		for _, k := range []string{"Filter", "DecodeParms"} {
 			if f, ok := src.Dict[k]; ok {
@@ -233,7 +251,7 @@ func (c *copier) stream(d types.Dict, src *types.StreamDict) (*types.StreamDict,
 			pipeline = append(pipeline, nf)
 		}
 	}
-	if st, _ := d["Subtype"].(types.Name); src != nil && st == "Form" {
+	if st, _ := d["Subtype"].(types.Name); src != nil && st == "Form" && !c.prepared {
 		// A form's own marked content would clash with the dossier's tags.
 		sd := *src
 		if sd.Decode() == nil {

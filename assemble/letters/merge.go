@@ -71,9 +71,11 @@ const footerFont = "NecFooter"
 //
 // The dossier is trusted (we rendered it) and kept as is, except that its
 // catalog loses any OpenAction/AA so the result opens inert. Letters were
-// made harmless by letters.Read; their pages are copied through the same
-// sanitising copier. Merge never panics and does not modify the letters,
-// so several Merge calls may share them concurrently.
+// made harmless by letters.Read; their pages are copied through the
+// copier of prepared letters, which still drops active keys but does not
+// decompress streams again (Read bounded, repaired and neutralised them).
+// Merge never panics and does not modify the letters, so several Merge
+// calls may share them concurrently.
 func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -171,7 +173,7 @@ func mergeLetter(ctx *model.Context, l *Letter, face *fontFace, helvetica **type
 	if lc.PageCount != l.Pages {
 		return &Error{Name: l.Name, Reason: "nombre de pages incohérent (erreur interne)"}
 	}
-	cp := newCopier(lc.XRefTable, ctx.XRefTable)
+	cp := l.prepared.copier(ctx.XRefTable)
 	for p := 1; p <= lc.PageCount; p++ {
 		pd, _, _, err := lc.PageDict(p, false)
 		if err != nil {
