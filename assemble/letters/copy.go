@@ -216,12 +216,19 @@ func (c *copier) dict(v types.Dict, depth int) (types.Dict, error) {
 // numbering) plus the filters of src, sharing src's still-encoded bytes
 // (they are never modified). When src is nil the stream is empty.
 func (c *copier) stream(d types.Dict, src *types.StreamDict) (*types.StreamDict, error) {
+	return c.streamOf(d, src, false)
+}
+
+// streamOf is stream; checked says that the caller has already bounded
+// src (tooBig) and found nothing to neutralise in its content, so that
+// neither is done again.
+func (c *copier) streamOf(d types.Dict, src *types.StreamDict, checked bool) (*types.StreamDict, error) {
 	var raw []byte
 	var pipeline []types.PDFFilter
 	if src != nil {
 		raw = src.Raw
 		if !c.prepared {
-			if tooBig(c.src, src.Dict, src.Raw, src.FilterPipeline) {
+			if !checked && tooBig(c.src, src.Dict, src.Raw, src.FilterPipeline) {
 				return nil, errBomb
 			}
 			if src.HasSoleFilterNamed("FlateDecode") && src.Dict["DecodeParms"] == nil {
@@ -251,7 +258,7 @@ func (c *copier) stream(d types.Dict, src *types.StreamDict) (*types.StreamDict,
 			pipeline = append(pipeline, nf)
 		}
 	}
-	if st, _ := d["Subtype"].(types.Name); src != nil && st == "Form" && !c.prepared {
+	if st, _ := d["Subtype"].(types.Name); src != nil && st == "Form" && !c.prepared && !checked {
 		// A form's own marked content would clash with the dossier's tags.
 		sd := *src
 		if sd.Decode() == nil {

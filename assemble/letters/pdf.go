@@ -411,7 +411,8 @@ func (l *Letter) copyPage(src, dst *model.Context, cp *copier, i int, st *flatte
 			return 0, err
 		}
 	} else {
-		formSD, err = cp.stream(fd, raw)
+		// Bounded and looked at above: nothing to neutralise.
+		formSD, err = cp.streamOf(fd, raw, true)
 		if err != nil {
 			return 0, err
 		}
