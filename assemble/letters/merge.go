@@ -13,7 +13,6 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/validate"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 )
@@ -88,7 +87,13 @@ func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan
 	if err != nil {
 		return &MergeError{Reason: "le PDF du dossier est illisible", Err: err}
 	}
-	if err := validate.XRefTable(ctx); err != nil {
+	// Not validated (we rendered it): what validation set up and Merge
+	// needs is the page count, and the empty name tree fpdf writes was
+	// dropped by it.
+	if err := ctx.EnsurePageCount(); err != nil {
+		return &MergeError{Reason: "le PDF du dossier est invalide", Err: err}
+	}
+	if err := dropEmptyNames(ctx); err != nil {
 		return &MergeError{Reason: "le PDF du dossier est invalide", Err: err}
 	}
 	total := ctx.PageCount
@@ -162,6 +167,32 @@ func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan
 	if _, err := w.Write(out); err != nil {
 		return &MergeError{Reason: "écriture du PDF impossible", Err: err}
 	}
+	return nil
+}
+
+// dropEmptyNames removes the catalog's name dictionary when none of its
+// trees holds a name, as fpdf writes it (/EmbeddedFiles << /Names [] >>).
+// pdfcpu's validation, which Merge does not run on the dossier, dropped
+// such trees; the output stays the same.
+func dropEmptyNames(ctx *model.Context) error {
+	cat, err := ctx.Catalog()
+	if err != nil {
+		return err
+	}
+	names, ok := deref(ctx.XRefTable, cat["Names"]).(types.Dict)
+	if !ok {
+		return nil
+	}
+	for _, v := range names {
+		tree, _ := deref(ctx.XRefTable, v).(types.Dict)
+		if a, _ := deref(ctx.XRefTable, tree["Names"]).(types.Array); len(a) > 0 {
+			return nil
+		}
+		if a, _ := deref(ctx.XRefTable, tree["Kids"]).(types.Array); len(a) > 0 {
+			return nil
+		}
+	}
+	delete(cat, "Names")
 	return nil
 }
 
