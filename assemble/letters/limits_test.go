@@ -22,6 +22,11 @@ func handPDF(boxes []string, content []byte, deflated bool) []byte {
 // handPDFFiltered is handPDF with the content's /Filter as given ("" for
 // none, "/LZWDecode", "[/ASCIIHexDecode /RunLengthDecode]"…).
 func handPDFFiltered(boxes []string, content []byte, filter string) []byte {
+	return handPDFCatalog(boxes, content, filter, "")
+}
+
+// handPDFCatalog is handPDFFiltered with more entries in the catalog.
+func handPDFCatalog(boxes []string, content []byte, filter, catalog string) []byte {
 	var b bytes.Buffer
 	var offs []int
 	obj := func(body string, stream []byte) {
@@ -40,7 +45,7 @@ func handPDFFiltered(boxes []string, content []byte, filter string) []byte {
 	for i := range boxes {
 		kids[i] = fmt.Sprintf("%d 0 R", 4+i)
 	}
-	obj("<< /Type /Catalog /Pages 2 0 R >>", nil)
+	obj("<< /Type /Catalog /Pages 2 0 R"+catalog+" >>", nil)
 	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n), nil)
 	if filter != "" {
 		filter = " /Filter " + filter
@@ -83,6 +88,38 @@ func TestDegeneratePageRefused(t *testing.T) {
 		_, err := Read("lettre.pdf", handPDF([]string{"0 0 595 842", tc.box}, content, false), Options{})
 		if !errors.Is(err, ErrLetterPage) || !strings.Contains(err.Error(), tc.page) {
 			t.Errorf("box [%s]: %v, want a refusal naming %s", tc.box, err, tc.page)
+		}
+	}
+}
+
+// TestUnreadPartsNotJudged: a fault in what Read neither reads nor copies
+// (structure tree, outline, named destinations) no longer refuses a letter
+// (pdfcpu's validation used to refuse each of these); its page is merged,
+// and nothing of those parts reaches the dossier. What does reach it is
+// still validated: broken/fuzzed_bad_xref_length_loop.pdf, whose page
+// image has no valid width, stays refused (TestReadLetterCorpus).
+func TestUnreadPartsNotJudged(t *testing.T) {
+	for _, c := range []string{
+		" /StructTreeRoot << /Type /StructTreeRoot /K << /S /P /P 1 0 R /K (x) >> >>",
+		" /StructTreeRoot 7",
+		" /Outlines << /Type /Outlines /First 5 >>",
+		" /Outlines << /Type /Outlines /First << /Title 3 /Parent 1 0 R >> /Count 1 >>",
+		" /Names << /Dests << /Names [(a) 5] >> >>",
+		" /Names << /Dests << /Kids 3 >> >>",
+		" /Dests << /a 5 >>",
+	} {
+		l, err := Read("lettre.pdf", handPDFCatalog([]string{"0 0 595 842"}, []byte("0 0 m 100 100 l S"), "", c), Options{})
+		if err != nil {
+			t.Errorf("%s: %v", c, err)
+			continue
+		}
+		var out bytes.Buffer
+		if err := Merge(&out, bytes.NewReader(smallDossier(t, 1)), []*Letter{l}, MergePlan{}); err != nil {
+			t.Errorf("%s: merge: %v", c, err)
+			continue
+		}
+		if bytes.Contains(out.Bytes(), []byte("/Dests")) || bytes.Contains(out.Bytes(), []byte("(x)")) {
+			t.Errorf("%s: part of the letter's catalog reached the dossier", c)
 		}
 	}
 }
