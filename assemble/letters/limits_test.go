@@ -139,6 +139,63 @@ func TestDecompressionBombRefused(t *testing.T) {
 	}
 }
 
+// formPDF writes a one-page PDF whose page draws form XObject /F, whose
+// content (flate-compressed) is form.
+func formPDF(form []byte) []byte {
+	var b bytes.Buffer
+	var offs []int
+	obj := func(body string, stream []byte) {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s", len(offs), body)
+		if stream != nil {
+			b.WriteString("\nstream\n")
+			b.Write(stream)
+			b.WriteString("\nendstream")
+		}
+		b.WriteString("\nendobj\n")
+	}
+	b.WriteString("%PDF-1.7\n")
+	page := []byte("/F Do")
+	obj("<< /Type /Catalog /Pages 2 0 R >>", nil)
+	obj("<< /Type /Pages /Kids [5 0 R] /Count 1 >>", nil)
+	obj(fmt.Sprintf("<< /Length %d >>", len(page)), page)
+	obj(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 100 100] /Length %d /Filter /FlateDecode >>", len(form)), form)
+	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R /Resources << /XObject << /F 4 0 R >> >> >>", nil)
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
+	return b.Bytes()
+}
+
+// TestStreamBoundExact: a content stream, a page's or a form's, that
+// inflates to exactly MaxStreamBytes is accepted; one byte more and the
+// letter is refused (both are decoded once, for the bound and for their
+// marked content).
+func TestStreamBoundExact(t *testing.T) {
+	if testing.Short() {
+		t.Skip("inflates 4 × 32 MB")
+	}
+	at := deflate(bytes.Repeat([]byte{' '}, MaxStreamBytes))
+	over := deflate(bytes.Repeat([]byte{' '}, MaxStreamBytes+1))
+	for _, tc := range []struct {
+		name     string
+		at, over []byte
+	}{
+		{"page", handPDF([]string{"0 0 595 842"}, at, true), handPDF([]string{"0 0 595 842"}, over, true)},
+		{"form", formPDF(at), formPDF(over)},
+	} {
+		if _, err := Read("ok.pdf", tc.at, Options{}); err != nil {
+			t.Errorf("%s content of exactly %d bytes refused: %v", tc.name, MaxStreamBytes, err)
+		}
+		if _, err := Read("bombe.pdf", tc.over, Options{}); !errors.Is(err, ErrLetterBomb) {
+			t.Errorf("%s content of %d bytes: %v, want ErrLetterBomb", tc.name, MaxStreamBytes+1, err)
+		}
+	}
+}
+
 // TestDecompressionBombOtherFilters: the bound holds whatever the filters:
 // RunLength alone, and RunLength behind ASCIIHex, expand 64-fold here. Such
 // a letter is refused, never passed on into a dossier.

@@ -413,14 +413,12 @@ func (l *Letter) copyPage(src, dst *model.Context, cp *copier, i int, st *flatte
 	}
 	if content == nil && raw != nil {
 		// Decoded only to see whether it holds marked content to neutralise.
-		if tooBig(sx, raw.Dict, raw.Raw, raw.FilterPipeline) {
-			return 0, errBomb
+		c, err := boundedContent(sx, raw)
+		if err != nil {
+			return 0, err
 		}
-		sd := *raw
-		if err := sd.Decode(); err == nil {
-			if c, ok := neutralise(sd.Content); ok {
-				content = c
-			}
+		if c, ok := neutralise(c); ok {
+			content = c
 		}
 	} else if content != nil {
 		content, _ = neutralise(content)
