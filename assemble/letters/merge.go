@@ -201,15 +201,11 @@ func mergeLetter(ctx *model.Context, l *Letter, face *fontFace, helvetica **type
 	l.prepared.Lock() // made by us, only read here
 	defer l.prepared.Unlock()
 	lc := l.prepared.ctx
-	if lc.PageCount != l.Pages {
+	if lc.PageCount != l.Pages || len(l.prepared.pages) != l.Pages {
 		return &Error{Name: l.Name, Reason: "nombre de pages incohérent (erreur interne)"}
 	}
 	cp := l.prepared.copier(ctx.XRefTable)
-	for p := 1; p <= lc.PageCount; p++ {
-		pd, _, _, err := lc.PageDict(p, false)
-		if err != nil {
-			return &Error{Name: l.Name, Reason: "lettre préparée illisible (erreur interne)", Err: err}
-		}
+	for _, pd := range l.prepared.pages {
 		mb, ok := rectOf(lc.XRefTable, pd["MediaBox"])
 		if !ok {
 			return &Error{Name: l.Name, Reason: "lettre préparée illisible (erreur interne)"}

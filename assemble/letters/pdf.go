@@ -492,7 +492,24 @@ func (l *Letter) finish(dst *model.Context) error {
 	if err := dst.EnsurePageCount(); err != nil {
 		return &Error{Name: l.Name, Reason: "préparation impossible (erreur interne)", Err: err}
 	}
-	l.prepared = &prepared{ctx: dst}
+	// Its page tree is ours, one level (appendPage): Merge takes the
+	// pages from this list rather than looking each one up in the tree.
+	root, err := dst.Pages()
+	if err != nil {
+		return &Error{Name: l.Name, Reason: "préparation impossible (erreur interne)", Err: err}
+	}
+	rd, _ := deref(dst.XRefTable, *root).(types.Dict)
+	kids, _ := deref(dst.XRefTable, rd["Kids"]).(types.Array)
+	pages := make([]types.Dict, 0, len(kids))
+	for _, k := range kids {
+		if pd, ok := deref(dst.XRefTable, k).(types.Dict); ok {
+			pages = append(pages, pd)
+		}
+	}
+	if len(pages) != dst.PageCount {
+		return &Error{Name: l.Name, Reason: "préparation impossible (erreur interne)"}
+	}
+	l.prepared = &prepared{ctx: dst, pages: pages}
 	l.uaProblem = fontsProblem(dst.XRefTable)
 	return nil
 }
