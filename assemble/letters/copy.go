@@ -28,10 +28,26 @@ type copier struct {
 	src, dst *model.XRefTable
 	memo     map[int]types.IndirectRef
 	dropped  int // active dictionaries removed
+	// prepared: src is a prepared letter, whose streams Read already
+	// bounded (tooBig), repaired (repairFlate) and neutralised; they are
+	// copied as they are. Only prepared.copier sets it.
+	prepared bool
 }
 
+// newCopier returns the sanitising copier for an untrusted src (a letter
+// as received).
 func newCopier(src, dst *model.XRefTable) *copier {
 	return &copier{src: src, dst: dst, memo: map[int]types.IndirectRef{}}
+}
+
+// copier returns the copier from the prepared letter p into dst: it still
+// drops every active key and dictionary, as a second line, but does not
+// decompress streams again to bound, repair or neutralise them, which
+// Read did when it made p. A prepared value is only ever made by Read
+// (Letter.finish), from what the sanitising copier and our own drawing
+// produced, so no letter as received reaches this path.
+func (p *prepared) copier(dst *model.XRefTable) *copier {
+	return &copier{src: p.ctx.XRefTable, dst: dst, memo: map[int]types.IndirectRef{}, prepared: true}
 }
 
 var droppedKeys = map[string]bool{
@@ -200,15 +216,34 @@ func (c *copier) dict(v types.Dict, depth int) (types.Dict, error) {
 // numbering) plus the filters of src, sharing src's still-encoded bytes
 // (they are never modified). When src is nil the stream is empty.
 func (c *copier) stream(d types.Dict, src *types.StreamDict) (*types.StreamDict, error) {
+	return c.streamOf(d, src, false)
+}
+
+// streamOf is stream; checked says that the caller has already bounded
+// src (tooBig) and found nothing to neutralise in its content, so that
+// neither is done again.
+func (c *copier) streamOf(d types.Dict, src *types.StreamDict, checked bool) (*types.StreamDict, error) {
 	var raw []byte
 	var pipeline []types.PDFFilter
+	// A form's own marked content would clash with the dossier's tags:
+	// its content is decoded (and bounded) to neutralise it.
+	st, _ := d["Subtype"].(types.Name)
+	form := src != nil && st == "Form" && !c.prepared && !checked
+	var content []byte
 	if src != nil {
-		if tooBig(c.src, src.Dict, src.Raw, src.FilterPipeline) {
-			return nil, errBomb
-		}
 		raw = src.Raw
-		if src.HasSoleFilterNamed("FlateDecode") && src.Dict["DecodeParms"] == nil {
-			raw = repairFlate(raw)
+		if !c.prepared {
+			if form {
+				var err error
+				if content, err = boundedContent(c.src, src); err != nil {
+					return nil, err
+				}
+			} else if !checked && tooBig(c.src, src.Dict, src.Raw, src.FilterPipeline) {
+				return nil, errBomb
+			}
+			if src.HasSoleFilterNamed("FlateDecode") && src.Dict["DecodeParms"] == nil {
+				raw = repairFlate(raw)
+			}
 		}
 		for _, k := range []string{"Filter", "DecodeParms"} {
 			if f, ok := src.Dict[k]; ok {
@@ -233,15 +268,11 @@ func (c *copier) stream(d types.Dict, src *types.StreamDict) (*types.StreamDict,
 			pipeline = append(pipeline, nf)
 		}
 	}
-	if st, _ := d["Subtype"].(types.Name); src != nil && st == "Form" {
-		// A form's own marked content would clash with the dossier's tags.
-		sd := *src
-		if sd.Decode() == nil {
-			if content, ok := neutralise(sd.Content); ok {
-				delete(d, "Filter")
-				delete(d, "DecodeParms")
-				return flateStream(d, content)
-			}
+	if content != nil {
+		if content, ok := neutralise(content); ok {
+			delete(d, "Filter")
+			delete(d, "DecodeParms")
+			return flateStream(d, content)
 		}
 	}
 	n := int64(len(raw))
@@ -263,14 +294,7 @@ var errBomb = errors.New("stream too large once decompressed")
 // last general filter decompresses into nothing, stopping past the bound;
 // the ones before it into a buffer of at most the bound.
 func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFilter) bool {
-	limit := int64(MaxStreamBytes)
-	if t, _ := deref(x, d["Subtype"]).(types.Name); t == "Image" {
-		w, _ := num(x, d["Width"])
-		h, _ := num(x, d["Height"])
-		if need := w*h*8 + (1 << 20); need > float64(limit) {
-			limit = int64(min(need, maxImageStreamBytes))
-		}
-	}
+	limit := streamLimit(x, d)
 	var general []types.PDFFilter
 	for _, f := range pipeline {
 		if imageCodecs[f.Name] {
@@ -304,6 +328,55 @@ func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFi
 		r = &b
 	}
 	return false
+}
+
+// streamLimit is how many bytes the stream whose dictionary is d may
+// decompress to (see tooBig).
+func streamLimit(x *model.XRefTable, d types.Dict) int64 {
+	limit := int64(MaxStreamBytes)
+	if t, _ := deref(x, d["Subtype"]).(types.Name); t == "Image" {
+		w, _ := num(x, d["Width"])
+		h, _ := num(x, d["Height"])
+		if need := w*h*8 + (1 << 20); need > float64(limit) {
+			limit = int64(min(need, maxImageStreamBytes))
+		}
+	}
+	return limit
+}
+
+// boundedContent decodes a content stream (a page's or a form's) to look
+// at its operators: errBomb when it decompresses beyond its bound (as
+// tooBig), nil content when it cannot be decoded (as pdfcpu's Decode, whose
+// result it is otherwise). A sole Flate filter without parameters, the
+// usual case, is inflated once for both; other filters are bounded by
+// tooBig, then decoded by pdfcpu.
+func boundedContent(x *model.XRefTable, sd *types.StreamDict) ([]byte, error) {
+	if len(sd.FilterPipeline) != 1 || sd.FilterPipeline[0].Name != "FlateDecode" || sd.FilterPipeline[0].DecodeParms != nil || sd.Content != nil {
+		if tooBig(x, sd.Dict, sd.Raw, sd.FilterPipeline) {
+			return nil, errBomb
+		}
+		c := *sd
+		if c.Decode() != nil {
+			return nil, nil
+		}
+		return c.Content, nil
+	}
+	limit := streamLimit(x, sd.Dict)
+	zr, err := zlib.NewReader(bytes.NewReader(sd.Raw))
+	if err != nil {
+		return nil, nil
+	}
+	var b bytes.Buffer
+	b.Grow(int(min(int64(4*len(sd.Raw)+bytes.MinRead), limit+1)))
+	n, err := b.ReadFrom(io.LimitReader(zr, limit+1))
+	if n > limit {
+		return nil, errBomb
+	}
+	// Like pdfcpu, a stream cut short gives what it holds; a corrupt one, nothing.
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, nil
+	}
+	return b.Bytes(), nil
 }
 
 // imageCodecs are the filters that end a stream as an image's pixels.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
 // defaultMaxBytes is the input size limit used when letters.Options.MaxBytes is zero.
@@ -48,7 +49,8 @@ type Letter struct {
 // prepared is a prepared letter and the lock of those reading it.
 type prepared struct {
 	sync.Mutex
-	ctx *model.Context
+	ctx   *model.Context
+	pages []types.Dict // its page dictionaries, in order
 }
 
 // Options tunes letters.Read.

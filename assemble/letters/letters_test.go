@@ -774,6 +774,39 @@ func BenchmarkMerge(b *testing.B) {
 	b.ReportMetric(float64(peak()), "peak-heap-bytes")
 }
 
+// BenchmarkReadCorpus reads every accepted PDF of the corpus (pdf/ in the
+// manifest), as a build of them does before merging: parse, validate,
+// copy and sanitise each page. Skipped without the corpus.
+func BenchmarkReadCorpus(b *testing.B) {
+	dir, entries := letterCorpus(b)
+	var datas [][]byte
+	var names []string
+	for _, e := range entries {
+		if !e.OK || !strings.HasPrefix(e.File, "pdf/") {
+			continue
+		}
+		d, err := os.ReadFile(filepath.Join(dir, e.File))
+		if err != nil {
+			b.Fatal(err)
+		}
+		datas, names = append(datas, d), append(names, filepath.Base(e.File))
+	}
+	b.ReportAllocs()
+	pages := 0
+	for b.Loop() {
+		pages = 0
+		for i, d := range datas {
+			l, err := Read(names[i], d, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			pages += l.Pages
+		}
+	}
+	b.ReportMetric(float64(len(datas)), "letters")
+	b.ReportMetric(float64(pages), "pages")
+}
+
 // sampleHeap samples the live heap every millisecond (runtime/metrics, no
 // stop-the-world) until the returned function is called, which reports
 // the highest value seen. Peak RSS of the whole process is measured

@@ -22,6 +22,11 @@ func handPDF(boxes []string, content []byte, deflated bool) []byte {
 // handPDFFiltered is handPDF with the content's /Filter as given ("" for
 // none, "/LZWDecode", "[/ASCIIHexDecode /RunLengthDecode]"…).
 func handPDFFiltered(boxes []string, content []byte, filter string) []byte {
+	return handPDFCatalog(boxes, content, filter, "")
+}
+
+// handPDFCatalog is handPDFFiltered with more entries in the catalog.
+func handPDFCatalog(boxes []string, content []byte, filter, catalog string) []byte {
 	var b bytes.Buffer
 	var offs []int
 	obj := func(body string, stream []byte) {
@@ -40,7 +45,7 @@ func handPDFFiltered(boxes []string, content []byte, filter string) []byte {
 	for i := range boxes {
 		kids[i] = fmt.Sprintf("%d 0 R", 4+i)
 	}
-	obj("<< /Type /Catalog /Pages 2 0 R >>", nil)
+	obj("<< /Type /Catalog /Pages 2 0 R"+catalog+" >>", nil)
 	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n), nil)
 	if filter != "" {
 		filter = " /Filter " + filter
@@ -87,6 +92,38 @@ func TestDegeneratePageRefused(t *testing.T) {
 	}
 }
 
+// TestUnreadPartsNotJudged: a fault in what Read neither reads nor copies
+// (structure tree, outline, named destinations) no longer refuses a letter
+// (pdfcpu's validation used to refuse each of these); its page is merged,
+// and nothing of those parts reaches the dossier. What does reach it is
+// still validated: broken/fuzzed_bad_xref_length_loop.pdf, whose page
+// image has no valid width, stays refused (TestReadLetterCorpus).
+func TestUnreadPartsNotJudged(t *testing.T) {
+	for _, c := range []string{
+		" /StructTreeRoot << /Type /StructTreeRoot /K << /S /P /P 1 0 R /K (x) >> >>",
+		" /StructTreeRoot 7",
+		" /Outlines << /Type /Outlines /First 5 >>",
+		" /Outlines << /Type /Outlines /First << /Title 3 /Parent 1 0 R >> /Count 1 >>",
+		" /Names << /Dests << /Names [(a) 5] >> >>",
+		" /Names << /Dests << /Kids 3 >> >>",
+		" /Dests << /a 5 >>",
+	} {
+		l, err := Read("lettre.pdf", handPDFCatalog([]string{"0 0 595 842"}, []byte("0 0 m 100 100 l S"), "", c), Options{})
+		if err != nil {
+			t.Errorf("%s: %v", c, err)
+			continue
+		}
+		var out bytes.Buffer
+		if err := Merge(&out, bytes.NewReader(smallDossier(t, 1)), []*Letter{l}, MergePlan{}); err != nil {
+			t.Errorf("%s: merge: %v", c, err)
+			continue
+		}
+		if bytes.Contains(out.Bytes(), []byte("/Dests")) || bytes.Contains(out.Bytes(), []byte("(x)")) {
+			t.Errorf("%s: part of the letter's catalog reached the dossier", c)
+		}
+	}
+}
+
 // TestDecompressionBombRefused: a content stream that inflates beyond
 // MaxStreamBytes is refused, instead of being passed on to the dossier
 // where readers would take minutes on it.
@@ -99,6 +136,63 @@ func TestDecompressionBombRefused(t *testing.T) {
 	small := deflate(bytes.Repeat([]byte("0 0 m 1 1 l\n"), 1000))
 	if _, err := Read("ok.pdf", handPDF([]string{"0 0 595 842"}, small, true), Options{}); err != nil {
 		t.Fatalf("a small compressed page refused: %v", err)
+	}
+}
+
+// formPDF writes a one-page PDF whose page draws form XObject /F, whose
+// content (flate-compressed) is form.
+func formPDF(form []byte) []byte {
+	var b bytes.Buffer
+	var offs []int
+	obj := func(body string, stream []byte) {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s", len(offs), body)
+		if stream != nil {
+			b.WriteString("\nstream\n")
+			b.Write(stream)
+			b.WriteString("\nendstream")
+		}
+		b.WriteString("\nendobj\n")
+	}
+	b.WriteString("%PDF-1.7\n")
+	page := []byte("/F Do")
+	obj("<< /Type /Catalog /Pages 2 0 R >>", nil)
+	obj("<< /Type /Pages /Kids [5 0 R] /Count 1 >>", nil)
+	obj(fmt.Sprintf("<< /Length %d >>", len(page)), page)
+	obj(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 100 100] /Length %d /Filter /FlateDecode >>", len(form)), form)
+	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R /Resources << /XObject << /F 4 0 R >> >> >>", nil)
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
+	return b.Bytes()
+}
+
+// TestStreamBoundExact: a content stream, a page's or a form's, that
+// inflates to exactly MaxStreamBytes is accepted; one byte more and the
+// letter is refused (both are decoded once, for the bound and for their
+// marked content).
+func TestStreamBoundExact(t *testing.T) {
+	if testing.Short() {
+		t.Skip("inflates 4 × 32 MB")
+	}
+	at := deflate(bytes.Repeat([]byte{' '}, MaxStreamBytes))
+	over := deflate(bytes.Repeat([]byte{' '}, MaxStreamBytes+1))
+	for _, tc := range []struct {
+		name     string
+		at, over []byte
+	}{
+		{"page", handPDF([]string{"0 0 595 842"}, at, true), handPDF([]string{"0 0 595 842"}, over, true)},
+		{"form", formPDF(at), formPDF(over)},
+	} {
+		if _, err := Read("ok.pdf", tc.at, Options{}); err != nil {
+			t.Errorf("%s content of exactly %d bytes refused: %v", tc.name, MaxStreamBytes, err)
+		}
+		if _, err := Read("bombe.pdf", tc.over, Options{}); !errors.Is(err, ErrLetterBomb) {
+			t.Errorf("%s content of %d bytes: %v, want ErrLetterBomb", tc.name, MaxStreamBytes+1, err)
+		}
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/validate"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 )
@@ -74,9 +73,11 @@ const footerFont = "NecFooter"
 //
 // The dossier is trusted (we rendered it) and kept as is, except that its
 // catalog loses any OpenAction/AA so the result opens inert. Letters were
-// made harmless by letters.Read; their pages are copied through the same
-// sanitising copier. Merge never panics and does not modify the letters,
-// so several Merge calls may share them concurrently.
+// made harmless by letters.Read; their pages are copied through the
+// copier of prepared letters, which still drops active keys but does not
+// decompress streams again (Read bounded, repaired and neutralised them).
+// Merge never panics and does not modify the letters, so several Merge
+// calls may share them concurrently.
 func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -89,7 +90,13 @@ func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan
 	if err != nil {
 		return &MergeError{Reason: "le PDF du dossier est illisible", Err: err}
 	}
-	if err := validate.XRefTable(ctx); err != nil {
+	// Not validated (we rendered it): what validation set up and Merge
+	// needs is the page count, and the empty name tree fpdf writes was
+	// dropped by it.
+	if err := ctx.EnsurePageCount(); err != nil {
+		return &MergeError{Reason: "le PDF du dossier est invalide", Err: err}
+	}
+	if err := dropEmptyNames(ctx); err != nil {
 		return &MergeError{Reason: "le PDF du dossier est invalide", Err: err}
 	}
 	total := ctx.PageCount
@@ -154,20 +161,42 @@ func Merge(w io.Writer, dossier io.ReadSeeker, letters []*Letter, plan MergePlan
 	return nil
 }
 
+// dropEmptyNames removes the catalog's name dictionary when none of its
+// trees holds a name, as fpdf writes it (/EmbeddedFiles << /Names [] >>).
+// pdfcpu's validation, which Merge does not run on the dossier, dropped
+// such trees; the output stays the same.
+func dropEmptyNames(ctx *model.Context) error {
+	cat, err := ctx.Catalog()
+	if err != nil {
+		return err
+	}
+	names, ok := deref(ctx.XRefTable, cat["Names"]).(types.Dict)
+	if !ok {
+		return nil
+	}
+	for _, v := range names {
+		tree, _ := deref(ctx.XRefTable, v).(types.Dict)
+		if a, _ := deref(ctx.XRefTable, tree["Names"]).(types.Array); len(a) > 0 {
+			return nil
+		}
+		if a, _ := deref(ctx.XRefTable, tree["Kids"]).(types.Array); len(a) > 0 {
+			return nil
+		}
+	}
+	delete(cat, "Names")
+	return nil
+}
+
 func mergeLetter(ctx *model.Context, l *Letter, face *fontFace, helvetica **types.IndirectRef, label string, footer func(int, int) string,
 	total int, tagging bool, refs *[]types.IndirectRef, dicts *[]types.Dict) error {
 	l.prepared.Lock() // made by us, only read here
 	defer l.prepared.Unlock()
 	lc := l.prepared.ctx
-	if lc.PageCount != l.Pages {
+	if lc.PageCount != l.Pages || len(l.prepared.pages) != l.Pages {
 		return &Error{Name: l.Name, Reason: "nombre de pages incohérent (erreur interne)"}
 	}
-	cp := newCopier(lc.XRefTable, ctx.XRefTable)
-	for p := 1; p <= lc.PageCount; p++ {
-		pd, _, _, err := lc.PageDict(p, false)
-		if err != nil {
-			return &Error{Name: l.Name, Reason: "lettre préparée illisible (erreur interne)", Err: err}
-		}
+	cp := l.prepared.copier(ctx.XRefTable)
+	for _, pd := range l.prepared.pages {
 		mb, ok := rectOf(lc.XRefTable, pd["MediaBox"])
 		if !ok {
 			return &Error{Name: l.Name, Reason: "lettre préparée illisible (erreur interne)"}
