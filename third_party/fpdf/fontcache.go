@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
+	"io"
 	"strconv"
 	"sync"
 )
@@ -108,39 +109,64 @@ func utf8FontID(e *utf8FontEntry, def fontDefType) (string, error) {
 // table (65,536 entries for a UTF-8 font) by hand: through reflection it
 // was most of the cost of adding a font.
 func fontIDJSON(fdt *fontDefType) ([]byte, error) {
+	var b bytes.Buffer
+	err := writeFontIDJSON(&b, fdt)
+	return b.Bytes(), err
+}
+
+// writeFontIDJSON writes fontIDJSON(fdt) to w, the width table in pieces:
+// the font ID hashes it as it goes rather than holding it whole (about
+// 270 kB for a UTF-8 font).
+func writeFontIDJSON(w io.Writer, fdt *fontDefType) error {
 	cw := fdt.Cw
 	fdt.Cw = nil
 	b, err := json.Marshal(fdt)
 	fdt.Cw = cw
-	if err != nil || cw == nil {
-		return b, err
+	if err != nil {
+		return err
+	}
+	if cw == nil {
+		_, err = w.Write(b)
+		return err
 	}
 	// Field names are written unescaped and strings escape their quotes,
 	// so this key appears once, as the field.
 	const null = `,"Cw":null,`
 	i := bytes.Index(b, []byte(null))
 	if i < 0 || bytes.Contains(b[i+1:], []byte(null)) {
-		return nil, fmt.Errorf("fpdf: unexpected font definition encoding")
+		return fmt.Errorf("fpdf: unexpected font definition encoding")
 	}
-	out := make([]byte, 0, len(b)+len(cw)*4)
+	out := make([]byte, 0, 4096)
 	out = append(out, b[:i]...)
 	out = append(out, `,"Cw":[`...)
-	for j, w := range cw {
+	for j, cw := range cw {
+		if len(out) > cap(out)-24 {
+			if _, err := w.Write(out); err != nil {
+				return err
+			}
+			out = out[:0]
+		}
 		if j > 0 {
 			out = append(out, ',')
 		}
-		if w == 0 { // most of the table: runes the font lacks
+		if cw == 0 { // most of the table: runes the font lacks
 			out = append(out, '0')
 			continue
 		}
-		out = strconv.AppendInt(out, int64(w), 10)
+		out = strconv.AppendInt(out, int64(cw), 10)
 	}
 	out = append(out, "],"...)
 	out = append(out, b[i+len(null):]...)
-	return out, nil
+	_, err = w.Write(out)
+	return err
 }
 
-// fontIDSum is the font ID of the JSON encoding b.
-func fontIDSum(b []byte) string {
-	return fmt.Sprintf("%x", sha1.Sum(b))
+// fontIDOf returns the font ID of fdt, the SHA-1 of fontIDJSON(fdt),
+// hashing the encoding as it is written.
+func fontIDOf(fdt *fontDefType) (string, error) {
+	h := sha1.New()
+	if err := writeFontIDJSON(h, fdt); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%x", h.Sum(nil)), nil
 }

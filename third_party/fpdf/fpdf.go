@@ -4085,8 +4085,20 @@ func (f *Fpdf) putstream(b []byte) {
 		f.protect.rc4(uint32(f.n), &b)
 	}
 	f.out("stream")
-	f.out(string(b))
+	// necdossier fork: the stream written as it is, rather than through
+	// f.out(string(b)), a copy of every page and font.
+	f.outBytes(b)
 	f.out("endstream")
+}
+
+// outBytes is out for bytes (necdossier fork).
+func (f *Fpdf) outBytes(b []byte) {
+	buf := &f.buffer.Buffer
+	if f.state == 2 {
+		buf = f.pages[f.page]
+	}
+	must(buf.Write(b))
+	must(buf.WriteString("\n"))
 }
 
 // out; Add a line to the document
@@ -4251,6 +4263,10 @@ func (f *Fpdf) replaceAliases() {
 				replacement = utf8toutf16(replacement, false)
 			}
 			for n := 1; n <= f.page; n++ {
+				// necdossier fork: a page copied only when it holds the alias.
+				if !bytes.Contains(f.pages[n].Bytes(), []byte(alias)) {
+					continue
+				}
 				s := f.pages[n].String()
 				if strings.Contains(s, alias) {
 					s = strings.Replace(s, alias, replacement, -1)
@@ -4280,6 +4296,13 @@ func (f *Fpdf) putpages() {
 		hPt = f.defPageSize.Wd * f.k
 	}
 	pagesObjectNumbers := make([]int, nb+1) // 1-based
+	// necdossier fork: room for the pages' contents at once, rather than
+	// the document copied as it doubles.
+	grow := 0
+	for n := 1; n <= nb; n++ {
+		grow += f.pages[n].Len() + 512
+	}
+	f.buffer.Grow(grow)
 	for n := 1; n <= nb; n++ {
 		// Page
 		f.newobj()
