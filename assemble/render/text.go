@@ -4,38 +4,28 @@ package render
 // (wrapping, breaking long words, shortening with an ellipsis).
 
 import (
-	"embed"
 	"io/fs"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"necdossier/fonts"
 )
 
-// embeddedFonts holds the files of fonts.FS read so far, by name: read once
-// per process, they are shared by every document (fpdf only reads them, and
-// keeps their parsed form for the process: third_party/fpdf/README.md). A
-// copy per document cost more than adding the font from its parsed form.
-var embeddedFonts sync.Map
-
 // fontData returns the bytes of font file name in fsys, which the caller
-// must not modify.
+// must not modify. Those of fonts.FS are its own (fonts.Data), shared by
+// every document: fpdf only reads them, and keeps their parsed form for
+// the process (third_party/fpdf/README.md). A copy per document cost more
+// than adding the font from its parsed form, and a first copy 2 MB in a
+// cold build (issue 15).
 func fontData(fsys fs.FS, name string) ([]byte, error) {
-	if e, ok := fsys.(embed.FS); !ok || e != fonts.FS {
-		return fs.ReadFile(fsys, name)
+	if fsys == fonts.FS {
+		if b, ok := fonts.Data(name); ok {
+			return b, nil
+		}
 	}
-	if b, ok := embeddedFonts.Load(name); ok {
-		return b.([]byte), nil
-	}
-	b, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, err
-	}
-	b2, _ := embeddedFonts.LoadOrStore(name, b)
-	return b2.([]byte), nil
+	return fs.ReadFile(fsys, name)
 }
 
 // setFont selects style st (font, size and text colour).
