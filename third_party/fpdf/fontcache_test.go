@@ -209,3 +209,38 @@ func upstreamSCCSDictionaries(utf *utf8FontFile, runeCmapPosition int, symbolCha
 		}
 	}
 }
+
+// TestUntypedKeyMapPut: put(nil, v) takes the smallest integer key not in
+// use, as upstream's search did, whatever the keys left by pop, delete
+// and arrayMerge.
+func TestUntypedKeyMapPut(t *testing.T) {
+	upstreamNext := func(pa *untypedKeyMap) int {
+		for n := 0; ; n++ {
+			if pa.getIndex(n) < 0 {
+				return n
+			}
+		}
+	}
+	var pa untypedKeyMap
+	for i := range 200 {
+		want := upstreamNext(&pa)
+		pa.put(nil, i)
+		if got := pa.keySet[len(pa.keySet)-1]; got != want {
+			t.Fatalf("step %d: key %v, upstream %d", i, got, want)
+		}
+		switch i % 7 {
+		case 3:
+			pa.put("interval", 1)
+		case 5:
+			pa.delete(i / 3) // a hole lower down
+		case 6:
+			pa.delete("interval")
+			pa.pop()
+		}
+	}
+	merged := arrayMerge(&untypedKeyMap{keySet: []any{0, 2, "interval"}, valueSet: []int{1, 2, 3}},
+		&untypedKeyMap{keySet: []any{0, 1}, valueSet: []int{4, 5}})
+	if !reflect.DeepEqual(merged.keySet, []any{0, 2, "interval", 1, 3}) {
+		t.Errorf("arrayMerge keys %v", merged.keySet)
+	}
+}
