@@ -2,6 +2,10 @@
 // Lato (regular, bold, italic, bold italic), under the SIL Open Font
 // License 1.1 (OFL.txt). Lato covers French fully, including œ, « », ’, €
 // and the narrow no-break space U+202F.
+//
+// Folder prepared/ holds the fonts the documents use as fpdf parses them
+// (Prepared), data derived from the fonts under the same licence: not
+// fonts, and named without the Reserved Font Name.
 package fonts
 
 import (
@@ -28,6 +32,46 @@ var (
 	//go:embed OFL.txt
 	ofl []byte
 )
+
+// The fonts as fpdf parses them (fpdf.PrepareUTF8Font): their metrics,
+// the widths and glyphs of the runes they map, their glyph offsets; no
+// glyph outline. Data derived from the fonts, under their licence (OFL.txt),
+// named without the Reserved Font Name. Written by
+// « go test ./assemble/render -run TestPreparedFonts -update » (go generate).
+var (
+	//go:embed prepared/regular.fpdf
+	preparedRegular []byte
+	//go:embed prepared/bold.fpdf
+	preparedBold []byte
+	//go:embed prepared/italic.fpdf
+	preparedItalic []byte
+)
+
+// PreparedFiles maps each font file of FS that has a parsed form to its
+// file, in folder prepared/ of this package (not in FS): the styles the
+// documents use, bold italic left out.
+var PreparedFiles = map[string]string{
+	"Lato-Regular.ttf": "regular.fpdf",
+	"Lato-Bold.ttf":    "bold.fpdf",
+	"Lato-Italic.ttf":  "italic.fpdf",
+}
+
+var prepared = map[string][]byte{
+	"Lato-Regular.ttf": preparedRegular,
+	"Lato-Bold.ttf":    preparedBold,
+	"Lato-Italic.ttf":  preparedItalic,
+}
+
+// Prepared returns font file name of FS as fpdf parses it
+// (fpdf.PrepareUTF8Font, given back to fpdf.RegisterPreparedUTF8Font): the
+// process then need not parse the font. The bytes are shared: they must
+// not be modified. It reports false for a name without a parsed form.
+func Prepared(name string) ([]byte, bool) {
+	b, ok := prepared[name]
+	return b, ok && len(b) > 0
+}
+
+//go:generate go test ../assemble/render -run TestPreparedFonts -update
 
 // Files maps each style ("", "B", "I", "BI") to its file in FS.
 var Files = map[string]string{

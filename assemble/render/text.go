@@ -7,8 +7,11 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"codeberg.org/go-pdf/fpdf"
 
 	"necdossier/fonts"
 )
@@ -22,10 +25,30 @@ import (
 func fontData(fsys fs.FS, name string) ([]byte, error) {
 	if fsys == fonts.FS {
 		if b, ok := fonts.Data(name); ok {
+			prepareFont(name, b)
 			return b, nil
 		}
 	}
 	return fs.ReadFile(fsys, name)
+}
+
+// preparedFonts holds, by file name, a sync.Once for each font of fonts.FS
+// given its parsed form.
+var preparedFonts sync.Map
+
+// prepareFont hands fpdf, once per process, the parsed form of font file
+// name of fonts.FS, whose bytes are data (fonts.Prepared): fpdf then does
+// not parse the font (issue 15: 3 to 5 ms of a cold build for the three
+// fonts of a dossier). A parsed form that does not match its font (made
+// from another file) is left out, and the font parsed: prepared_test.go
+// checks that they match.
+func prepareFont(name string, data []byte) {
+	once, _ := preparedFonts.LoadOrStore(name, new(sync.Once))
+	once.(*sync.Once).Do(func() {
+		if p, ok := fonts.Prepared(name); ok {
+			_ = fpdf.RegisterPreparedUTF8Font(data, p)
+		}
+	})
 }
 
 // setFont selects style st (font, size and text colour).
