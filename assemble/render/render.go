@@ -144,13 +144,19 @@ func Render(w io.Writer, c *model.Candidature, call *model.Call, opt Options) (l
 func (r *renderer) layOut() {
 	logo := r.logo != ""
 	points := maxPoints
+	var front *docBuilder
 	for ; points > 1; points-- {
-		r.paginate(frontBlocks(r.c, r.call, &r.opt, logo, points).blocks)
+		front = frontBlocks(r.c, r.call, &r.opt, logo, points)
+		r.paginate(front.blocks)
 		if r.marks["sommaire"].page <= 3 {
 			break
 		}
 	}
-	r.paginate(buildDocument(r.c, r.call, &r.opt, logo, points))
+	if front == nil || front.maxPoints != points {
+		front = frontBlocks(r.c, r.call, &r.opt, logo, points)
+	}
+	// The front pages as paginated last, not made again (issue 15).
+	r.paginate(documentAfter(front))
 	r.draw()
 }
 
