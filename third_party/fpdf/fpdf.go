@@ -4363,6 +4363,7 @@ func (f *Fpdf) putfonts() {
 		return
 	}
 	nf := f.n
+	var cidMap []byte // necdossier fork: the UTF-8 fonts' CIDToGIDMap
 	for _, diff := range f.diffs {
 		// Encodings
 		f.newobj()
@@ -4548,7 +4549,14 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 
 				// Embed CIDToGIDMap
-				cidToGidMap := make([]byte, 256*256*2)
+				// necdossier fork: one 128 kB map for all the fonts,
+				// cleared for each, rather than one made per font.
+				if cidMap == nil {
+					cidMap = make([]byte, 256*256*2)
+				} else {
+					clear(cidMap)
+				}
+				cidToGidMap := cidMap
 
 				for cc, glyph := range CodeSignDictionary {
 					cidToGidMap[cc*2] = byte(glyph >> 8)
@@ -4601,8 +4609,11 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 		if width == 65535 {
 			width = 0
 		}
-		if numb, OK := font.usedRunes[cid]; cid > 255 && (!OK || numb == 0) {
-			continue
+		// necdossier fork: the map looked up only above 255, where it decides.
+		if cid > 255 {
+			if numb, OK := font.usedRunes[cid]; !OK || numb == 0 {
+				continue
+			}
 		}
 
 		if cid == prevCid+1 {
