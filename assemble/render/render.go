@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -128,11 +127,13 @@ func Render(w io.Writer, c *model.Candidature, call *model.Call, opt Options) (l
 	if err := r.pdf.Error(); err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : %w", err)
 	}
-	var buf bytes.Buffer
-	if err := r.pdf.Output(&buf); err != nil {
+	// Closed first, so that a document fpdf could not finish is an error
+	// before anything is written; then written to w without a copy.
+	r.pdf.Close()
+	if err := r.pdf.Error(); err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : %w", err)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	if err := r.pdf.Output(w); err != nil {
 		return nil, fmt.Errorf("écriture du dossier : %w", err)
 	}
 	return r.layout(), nil
@@ -143,13 +144,19 @@ func Render(w io.Writer, c *model.Candidature, call *model.Call, opt Options) (l
 func (r *renderer) layOut() {
 	logo := r.logo != ""
 	points := maxPoints
+	var front *docBuilder
 	for ; points > 1; points-- {
-		r.paginate(frontBlocks(r.c, r.call, &r.opt, logo, points).blocks)
+		front = frontBlocks(r.c, r.call, &r.opt, logo, points)
+		r.paginate(front.blocks)
 		if r.marks["sommaire"].page <= 3 {
 			break
 		}
 	}
-	r.paginate(buildDocument(r.c, r.call, &r.opt, logo, points))
+	if front == nil || front.maxPoints != points {
+		front = frontBlocks(r.c, r.call, &r.opt, logo, points)
+	}
+	// The front pages as paginated last, not made again (issue 15).
+	r.paginate(documentAfter(front))
 	r.draw()
 }
 

@@ -16,7 +16,13 @@ import (
 //
 // maxPoints caps the findings listed on the synthesis page.
 func buildDocument(c *model.Candidature, call *model.Call, opt *Options, logo bool, maxPoints int) []docBlock {
-	d := frontBlocks(c, call, opt, logo, maxPoints)
+	return documentAfter(frontBlocks(c, call, opt, logo, maxPoints))
+}
+
+// documentAfter completes the front pages d (frontBlocks) into the whole
+// document: contents and sections.
+func documentAfter(d *docBuilder) []docBlock {
+	call, opt := d.call, d.opt
 	toc := &docContents{}
 	d.add(toc)
 	for i, s := range call.Sections {

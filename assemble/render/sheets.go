@@ -49,7 +49,7 @@ func newSheetPDF(orientation string, fsys fs.FS, created time.Time, title string
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetCompression(false) // letters.Finish compresses the pages
 	for _, st := range []string{"", "B", "I"} {
-		data, err := fs.ReadFile(fsys, fonts.Files[st])
+		data, err := fontData(fsys, fonts.Files[st])
 		if err != nil {
 			return nil, fmt.Errorf("police %s : %w", fonts.Files[st], err)
 		}

@@ -4,7 +4,6 @@ package render
 // (wrapping, breaking long words, shortening with an ellipsis).
 
 import (
-	"embed"
 	"io/fs"
 	"slices"
 	"strings"
@@ -12,30 +11,44 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"codeberg.org/go-pdf/fpdf"
+
 	"necdossier/fonts"
 )
 
-// embeddedFonts holds the files of fonts.FS read so far, by name: read once
-// per process, they are shared by every document (fpdf only reads them, and
-// keeps their parsed form for the process: third_party/fpdf/README.md). A
-// copy per document cost more than adding the font from its parsed form.
-var embeddedFonts sync.Map
-
 // fontData returns the bytes of font file name in fsys, which the caller
-// must not modify.
+// must not modify. Those of fonts.FS are its own (fonts.Data), shared by
+// every document: fpdf only reads them, and keeps their parsed form for
+// the process (third_party/fpdf/README.md). A copy per document cost more
+// than adding the font from its parsed form, and a first copy 2 MB in a
+// cold build (issue 15).
 func fontData(fsys fs.FS, name string) ([]byte, error) {
-	if e, ok := fsys.(embed.FS); !ok || e != fonts.FS {
-		return fs.ReadFile(fsys, name)
+	if fsys == fonts.FS {
+		if b, ok := fonts.Data(name); ok {
+			prepareFont(name, b)
+			return b, nil
+		}
 	}
-	if b, ok := embeddedFonts.Load(name); ok {
-		return b.([]byte), nil
-	}
-	b, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, err
-	}
-	b2, _ := embeddedFonts.LoadOrStore(name, b)
-	return b2.([]byte), nil
+	return fs.ReadFile(fsys, name)
+}
+
+// preparedFonts holds, by file name, a sync.Once for each font of fonts.FS
+// given its parsed form.
+var preparedFonts sync.Map
+
+// prepareFont hands fpdf, once per process, the parsed form of font file
+// name of fonts.FS, whose bytes are data (fonts.Prepared): fpdf then does
+// not parse the font (issue 15: 3 to 5 ms of a cold build for the three
+// fonts of a dossier). A parsed form that does not match its font (made
+// from another file) is left out, and the font parsed: prepared_test.go
+// checks that they match.
+func prepareFont(name string, data []byte) {
+	once, _ := preparedFonts.LoadOrStore(name, new(sync.Once))
+	once.(*sync.Once).Do(func() {
+		if p, ok := fonts.Prepared(name); ok {
+			_ = fpdf.RegisterPreparedUTF8Font(data, p)
+		}
+	})
 }
 
 // setFont selects style st (font, size and text colour).

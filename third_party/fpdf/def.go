@@ -855,8 +855,7 @@ type fontDefType struct {
 func generateFontID(fdt fontDefType) (string, error) {
 	// file can be different if generated in different instance
 	fdt.File = ""
-	b, err := fontIDJSON(&fdt) // necdossier fork: json.Marshal(&fdt), faster
-	return fontIDSum(b), err
+	return fontIDOf(&fdt) // necdossier fork: the SHA-1 of json.Marshal(&fdt), faster
 }
 
 type fontInfoType struct {

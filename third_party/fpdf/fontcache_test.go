@@ -5,9 +5,13 @@ package fpdf
 
 import (
 	"bytes"
+	"crypto/sha1"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 )
@@ -70,7 +74,7 @@ func TestFontCacheSameAsUpstream(t *testing.T) {
 						t.Error(err)
 						return
 					}
-					if id, _ := utf8FontID(e, def); id != fontIDSum(b) {
+					if id, _ := utf8FontID(e, def); id != fmt.Sprintf("%x", sha1.Sum(b)) {
 						t.Error("cached font ID differs")
 					}
 					if !slicesEqual(u.CharWidths, fresh.CharWidths) {
@@ -110,4 +114,133 @@ func slicesEqual(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// TestParseSameAsUpstream: the cmap dictionaries and the unpacked arrays
+// the fork builds at their size are upstream's.
+func TestParseSameAsUpstream(t *testing.T) {
+	for _, data := range forkTestFonts(t) {
+		u := newUTF8Font(&fileReader{array: data})
+		if err := u.parseFile(); err != nil {
+			t.Fatal(err)
+		}
+		symbolChar, charSymbol := u.generateSCCSDictionaries(u.cmapPosition)
+		wantSymbolChar, wantCharSymbol := map[int][]int{}, map[int]int{}
+		upstreamSCCSDictionaries(u, u.cmapPosition, wantSymbolChar, wantCharSymbol)
+		if !reflect.DeepEqual(symbolChar, wantSymbolChar) || !reflect.DeepEqual(charSymbol, wantCharSymbol) {
+			t.Error("cmap dictionaries differ from upstream's")
+		}
+	}
+	for n := range 12 {
+		data := []byte("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b")[:n]
+		if got, want := unpackUint16Array(data), upstreamUnpack(data, 2); !slicesEqual(got, want) {
+			t.Errorf("unpackUint16Array(% x) = %v, upstream %v", data, got, want)
+		}
+		if got, want := unpackUint32Array(data), upstreamUnpack(data, 4); !slicesEqual(got, want) {
+			t.Errorf("unpackUint32Array(% x) = %v, upstream %v", data, got, want)
+		}
+	}
+}
+
+// upstreamUnpack is upstream's unpackUint16Array (size 2) and
+// unpackUint32Array (size 4).
+func upstreamUnpack(data []byte, size int) []int {
+	answer := make([]int, 1)
+	r := bytes.NewReader(data)
+	bs := make([]byte, size)
+	c, e := r.Read(bs)
+	for e == nil && c > 0 {
+		if size == 2 {
+			answer = append(answer, int(binary.BigEndian.Uint16(bs)))
+		} else {
+			answer = append(answer, int(binary.BigEndian.Uint32(bs)))
+		}
+		c, e = r.Read(bs)
+	}
+	return answer
+}
+
+// upstreamSCCSDictionaries is upstream's generateSCCSDictionaries.
+func upstreamSCCSDictionaries(utf *utf8FontFile, runeCmapPosition int, symbolCharDictionary map[int][]int, charSymbolDictionary map[int]int) {
+	utf.seek(runeCmapPosition + 2)
+	size := utf.readUint16()
+	rim := runeCmapPosition + size
+	utf.skip(2)
+	segmentSize := utf.readUint16() / 2
+	utf.skip(6)
+	completers := make([]int, 0)
+	for range segmentSize {
+		completers = append(completers, utf.readUint16())
+	}
+	utf.skip(2)
+	beginners := make([]int, 0)
+	for range segmentSize {
+		beginners = append(beginners, utf.readUint16())
+	}
+	sizes := make([]int, 0)
+	for range segmentSize {
+		sizes = append(sizes, int(utf.readInt16()))
+	}
+	readerPositionStart := utf.fileReader.readerPosition
+	positions := make([]int, 0)
+	for range segmentSize {
+		positions = append(positions, utf.readUint16())
+	}
+	var symbol int
+	for n := range segmentSize {
+		completePosition := completers[n] + 1
+		for char := beginners[n]; char < completePosition; char++ {
+			if positions[n] == 0 {
+				symbol = (char + sizes[n]) & 0xFFFF
+			} else {
+				position := (char-beginners[n])*2 + positions[n]
+				position = int(readerPositionStart) + 2*n + position
+				if position >= rim {
+					symbol = 0
+				} else {
+					symbol = utf.getUint16(position)
+					if symbol != 0 {
+						symbol = (symbol + sizes[n]) & 0xFFFF
+					}
+				}
+			}
+			charSymbolDictionary[char] = symbol
+			symbolCharDictionary[symbol] = append(symbolCharDictionary[symbol], char)
+		}
+	}
+}
+
+// TestUntypedKeyMapPut: put(nil, v) takes the smallest integer key not in
+// use, as upstream's search did, whatever the keys left by pop, delete
+// and arrayMerge.
+func TestUntypedKeyMapPut(t *testing.T) {
+	upstreamNext := func(pa *untypedKeyMap) int {
+		for n := 0; ; n++ {
+			if pa.getIndex(n) < 0 {
+				return n
+			}
+		}
+	}
+	var pa untypedKeyMap
+	for i := range 200 {
+		want := upstreamNext(&pa)
+		pa.put(nil, i)
+		if got := pa.keySet[len(pa.keySet)-1]; got != want {
+			t.Fatalf("step %d: key %v, upstream %d", i, got, want)
+		}
+		switch i % 7 {
+		case 3:
+			pa.put("interval", 1)
+		case 5:
+			pa.delete(i / 3) // a hole lower down
+		case 6:
+			pa.delete("interval")
+			pa.pop()
+		}
+	}
+	merged := arrayMerge(&untypedKeyMap{keySet: []any{0, 2, "interval"}, valueSet: []int{1, 2, 3}},
+		&untypedKeyMap{keySet: []any{0, 1}, valueSet: []int{4, 5}})
+	if !reflect.DeepEqual(merged.keySet, []any{0, 2, "interval", 1, 3}) {
+		t.Errorf("arrayMerge keys %v", merged.keySet)
+	}
 }

@@ -2163,38 +2163,16 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		// 	styleStr = "BI"
 		// }
 
-		Type := "UTF8"
 		utf8File, cached, err := parseUTF8Font(utf8Bytes) // necdossier fork: parsed once per process
 		if err != nil {
 			fmt.Printf("get metrics Error: %e\n", err)
 			return
 		}
-		desc := FontDescType{
-			Ascent:       int(utf8File.Ascent),
-			Descent:      int(utf8File.Descent),
-			CapHeight:    utf8File.CapHeight,
-			Flags:        utf8File.Flags,
-			FontBBox:     utf8File.Bbox,
-			ItalicAngle:  utf8File.ItalicAngle,
-			StemV:        utf8File.StemV,
-			MissingWidth: round(utf8File.DefaultWidth),
-		}
-
-		var sbarr map[int]int
+		def := utf8FontDef(fontkey, utf8File) // necdossier fork: shared with PrepareUTF8Font
 		if f.aliasNbPagesStr == "" {
-			sbarr = makeSubsetRange(57)
+			def.usedRunes = makeSubsetRange(57)
 		} else {
-			sbarr = makeSubsetRange(32)
-		}
-		def := fontDefType{
-			Tp:        Type,
-			Name:      fontkey,
-			Desc:      desc,
-			Up:        int(round(utf8File.UnderlinePosition)),
-			Ut:        round(utf8File.UnderlineThickness),
-			Cw:        utf8File.CharWidths,
-			utf8File:  utf8File,
-			usedRunes: sbarr,
+			def.usedRunes = makeSubsetRange(32)
 		}
 		def.i, _ = utf8FontID(cached, def)
 		f.fonts[fontkey] = def
@@ -4085,8 +4063,20 @@ func (f *Fpdf) putstream(b []byte) {
 		f.protect.rc4(uint32(f.n), &b)
 	}
 	f.out("stream")
-	f.out(string(b))
+	// necdossier fork: the stream written as it is, rather than through
+	// f.out(string(b)), a copy of every page and font.
+	f.outBytes(b)
 	f.out("endstream")
+}
+
+// outBytes is out for bytes (necdossier fork).
+func (f *Fpdf) outBytes(b []byte) {
+	buf := &f.buffer.Buffer
+	if f.state == 2 {
+		buf = f.pages[f.page]
+	}
+	must(buf.Write(b))
+	must(buf.WriteString("\n"))
 }
 
 // out; Add a line to the document
@@ -4251,6 +4241,10 @@ func (f *Fpdf) replaceAliases() {
 				replacement = utf8toutf16(replacement, false)
 			}
 			for n := 1; n <= f.page; n++ {
+				// necdossier fork: a page copied only when it holds the alias.
+				if !bytes.Contains(f.pages[n].Bytes(), []byte(alias)) {
+					continue
+				}
 				s := f.pages[n].String()
 				if strings.Contains(s, alias) {
 					s = strings.Replace(s, alias, replacement, -1)
@@ -4280,6 +4274,13 @@ func (f *Fpdf) putpages() {
 		hPt = f.defPageSize.Wd * f.k
 	}
 	pagesObjectNumbers := make([]int, nb+1) // 1-based
+	// necdossier fork: room for the pages' contents at once, rather than
+	// the document copied as it doubles.
+	grow := 0
+	for n := 1; n <= nb; n++ {
+		grow += f.pages[n].Len() + 512
+	}
+	f.buffer.Grow(grow)
 	for n := 1; n <= nb; n++ {
 		// Page
 		f.newobj()
@@ -4362,6 +4363,7 @@ func (f *Fpdf) putfonts() {
 		return
 	}
 	nf := f.n
+	var cidMap []byte // necdossier fork: the UTF-8 fonts' CIDToGIDMap
 	for _, diff := range f.diffs {
 		// Encodings
 		f.newobj()
@@ -4547,7 +4549,14 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 
 				// Embed CIDToGIDMap
-				cidToGidMap := make([]byte, 256*256*2)
+				// necdossier fork: one 128 kB map for all the fonts,
+				// cleared for each, rather than one made per font.
+				if cidMap == nil {
+					cidMap = make([]byte, 256*256*2)
+				} else {
+					clear(cidMap)
+				}
+				cidToGidMap := cidMap
 
 				for cc, glyph := range CodeSignDictionary {
 					cidToGidMap[cc*2] = byte(glyph >> 8)
@@ -4600,8 +4609,11 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 		if width == 65535 {
 			width = 0
 		}
-		if numb, OK := font.usedRunes[cid]; cid > 255 && (!OK || numb == 0) {
-			continue
+		// necdossier fork: the map looked up only above 255, where it decides.
+		if cid > 255 {
+			if numb, OK := font.usedRunes[cid]; !OK || numb == 0 {
+				continue
+			}
 		}
 
 		if cid == prevCid+1 {

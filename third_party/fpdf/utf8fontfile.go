@@ -21,7 +21,6 @@
 package fpdf
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -177,15 +176,15 @@ func (utf *utf8FontFile) calcInt32(x, y []int) []int {
 }
 
 func (utf *utf8FontFile) generateChecksum(data []byte) []int {
-	if (len(data) % 4) != 0 {
-		for i := 0; (len(data) % 4) != 0; i++ {
-			data = append(data, 0)
-		}
-	}
+	// necdossier fork: the data is padded with zeros as it is read, not
+	// appended to (the caller had to copy a table that may be a slice of
+	// the font file).
 	answer := []int{0x0000, 0x0000}
 	for i := 0; i < len(data); i += 4 {
-		answer[0] += (int(data[i]) << 8) + int(data[i+1])
-		answer[1] += (int(data[i+2]) << 8) + int(data[i+3])
+		var w [4]byte
+		copy(w[:], data[i:])
+		answer[0] += (int(w[0]) << 8) + int(w[1])
+		answer[1] += (int(w[2]) << 8) + int(w[3])
 		answer[0] += answer[1] >> 16
 		answer[1] = answer[1] & 0xFFFF
 		answer[0] = answer[0] & 0xFFFF
@@ -493,9 +492,7 @@ func (utf *utf8FontFile) parseTables() {
 	utf.skip(4)
 	numSymbols := utf.readUint16()
 
-	symbolCharDictionary := make(map[int][]int)
-	charSymbolDictionary := make(map[int]int)
-	utf.generateSCCSDictionaries(runeCMAPPosition, symbolCharDictionary, charSymbolDictionary)
+	symbolCharDictionary, charSymbolDictionary := utf.generateSCCSDictionaries(runeCMAPPosition)
 
 	scale := 1000.0 / float64(utf.fontElementSize)
 	utf.parseHMTXTable(n, numSymbols, symbolCharDictionary, scale)
@@ -538,9 +535,7 @@ func (utf *utf8FontFile) generateCMAP() map[int][]int {
 		return utf.symbolCharDictionary
 	}
 
-	symbolCharDictionary := make(map[int][]int)
-	charSymbolDictionary := make(map[int]int)
-	utf.generateSCCSDictionaries(runeCmapPosition, symbolCharDictionary, charSymbolDictionary)
+	symbolCharDictionary, charSymbolDictionary := utf.generateSCCSDictionaries(runeCmapPosition)
 
 	utf.charSymbolDictionary = charSymbolDictionary
 
@@ -714,10 +709,15 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 
 	symbolData := utf.getTableData("glyf")
 
-	offsets := make([]int, 0)
-	glyfData := make([]byte, 0)
+	// necdossier fork: glyf, loca and hmtx made at their size.
+	glyfSize := 0
+	for _, idx := range symbolCollectionKeys {
+		glyfSize += utf.symbolPosition[idx+1] - utf.symbolPosition[idx] + 3
+	}
+	offsets := make([]int, 0, len(symbolCollectionKeys)+1)
+	glyfData := make([]byte, 0, glyfSize)
 	pos := 0
-	hmtxData := make([]byte, 0)
+	hmtxData := make([]byte, 0, 4*len(symbolCollectionKeys))
 	utf.symbolData = make(map[int]map[string][]int)
 
 	for _, originalSymbolIdx := range symbolCollectionKeys {
@@ -928,7 +928,7 @@ func (utf *utf8FontFile) getMetrics(metricCount, gid int) []byte {
 
 func (utf *utf8FontFile) parseLOCATable(format, numSymbols int) {
 	start := utf.SeekTable("loca")
-	utf.symbolPosition = make([]int, 0)
+	utf.symbolPosition = make([]int, 0, numSymbols+1) // necdossier fork: sized once
 	if format == 0 {
 		data := utf.getRange(start, (numSymbols*2)+2)
 		arr := unpackUint16Array(data)
@@ -947,8 +947,14 @@ func (utf *utf8FontFile) parseLOCATable(format, numSymbols int) {
 	}
 }
 
-func (utf *utf8FontFile) generateSCCSDictionaries(runeCmapPosition int, symbolCharDictionary map[int][]int, charSymbolDictionary map[int]int) {
-	maxRune := 0
+// generateSCCSDictionaries reads the format 4 cmap subtable at
+// runeCmapPosition into the glyph → runes and rune → glyph dictionaries.
+//
+// necdossier fork: the dictionaries are returned rather than filled, made
+// at their size (upstream grew them rune by rune, rehashing as it went),
+// and the runes of all glyphs share one array, in the order upstream
+// appended them (cmap order), instead of a slice grown per glyph.
+func (utf *utf8FontFile) generateSCCSDictionaries(runeCmapPosition int) (map[int][]int, map[int]int) {
 	utf.seek(runeCmapPosition + 2)
 	size := utf.readUint16()
 	rim := runeCmapPosition + size
@@ -956,24 +962,32 @@ func (utf *utf8FontFile) generateSCCSDictionaries(runeCmapPosition int, symbolCh
 
 	segmentSize := utf.readUint16() / 2
 	utf.skip(6)
-	completers := make([]int, 0)
+	completers := make([]int, 0, segmentSize)
 	for range segmentSize {
 		completers = append(completers, utf.readUint16())
 	}
 	utf.skip(2)
-	beginners := make([]int, 0)
+	beginners := make([]int, 0, segmentSize)
 	for range segmentSize {
 		beginners = append(beginners, utf.readUint16())
 	}
-	sizes := make([]int, 0)
+	sizes := make([]int, 0, segmentSize)
 	for range segmentSize {
 		sizes = append(sizes, int(utf.readInt16()))
 	}
 	readerPositionStart := utf.fileReader.readerPosition
-	positions := make([]int, 0)
+	positions := make([]int, 0, segmentSize)
 	for range segmentSize {
 		positions = append(positions, utf.readUint16())
 	}
+	total := 0
+	for n := range segmentSize {
+		total += max(0, completers[n]+1-beginners[n])
+	}
+	charSymbolDictionary := make(map[int]int, total)
+	chars := make([]int, 0, total)   // each rune read, in cmap order
+	symbols := make([]int, 0, total) // and its glyph
+	maxSymbol := 0
 	var symbol int
 	for n := range segmentSize {
 		completePosition := completers[n] + 1
@@ -993,16 +1007,40 @@ func (utf *utf8FontFile) generateSCCSDictionaries(runeCmapPosition int, symbolCh
 				}
 			}
 			charSymbolDictionary[char] = symbol
-			if char < 196608 {
-				maxRune = max(char, maxRune)
-			}
-			symbolCharDictionary[symbol] = append(symbolCharDictionary[symbol], char)
+			chars = append(chars, char)
+			symbols = append(symbols, symbol)
+			maxSymbol = max(maxSymbol, symbol)
 		}
 	}
+	// Group the runes by glyph, keeping their order: where each glyph's
+	// runes start in one shared array.
+	start := make([]int, maxSymbol+2)
+	for _, g := range symbols {
+		start[g+1]++
+	}
+	glyphs := 0
+	for g := 1; g < len(start); g++ {
+		if start[g] > 0 {
+			glyphs++
+		}
+		start[g] += start[g-1]
+	}
+	runes := make([]int, len(chars))
+	next := slices.Clone(start[:maxSymbol+1])
+	for i, g := range symbols {
+		runes[next[g]] = chars[i]
+		next[g]++
+	}
+	symbolCharDictionary := make(map[int][]int, glyphs)
+	for g := range maxSymbol + 1 {
+		if start[g] < start[g+1] {
+			symbolCharDictionary[g] = runes[start[g]:start[g+1]:start[g+1]]
+		}
+	}
+	return symbolCharDictionary, charSymbolDictionary
 }
 
 func (utf *utf8FontFile) assembleTables() []byte {
-	answer := make([]byte, 0)
 	tablesCount := len(utf.outTablesData)
 	findSize := 1
 	writer := 0
@@ -1013,14 +1051,17 @@ func (utf *utf8FontFile) assembleTables() []byte {
 	findSize = findSize * 16
 	rOffset := tablesCount*16 - findSize
 
-	answer = append(answer, packHeader(0x00010000, tablesCount, findSize, writer, rOffset)...)
-
-	tables := make(map[string][]byte, len(utf.outTablesData))
-	for k, v := range utf.outTablesData {
-		tables[k] = make([]byte, len(v))
-		copy(tables[k], v)
-	}
+	// necdossier fork: the font is written once into a slice of its size,
+	// the tables read where they are (upstream copied each table twice and
+	// the whole font once more to set its checksum); the same bytes.
+	tables := utf.outTablesData
 	tablesNames := keySortStrings(tables)
+	size := 12 + tablesCount*16
+	for _, name := range tablesNames {
+		size += (len(tables[name]) + 3) &^ 3
+	}
+	answer := make([]byte, 0, size)
+	answer = append(answer, packHeader(0x00010000, tablesCount, findSize, writer, rOffset)...)
 
 	offset := 12 + tablesCount*16
 	begin := 0
@@ -1038,41 +1079,52 @@ func (utf *utf8FontFile) assembleTables() []byte {
 	}
 
 	for _, key := range tablesNames {
-		data := append([]byte{}, tables[key]...)
-		data = append(data, []byte{0, 0, 0}...)
-		answer = append(answer, data[:(len(data)&^3)]...)
+		answer = append(answer, tables[key]...)
+		answer = append(answer, make([]byte, (4-len(tables[key])%4)%4)...)
 	}
 
-	checksum := utf.generateChecksum([]byte(answer))
+	checksum := utf.generateChecksum(answer)
 	checksum = utf.calcInt32([]int{0xB1B0, 0xAFBA}, checksum)
-	answer = utf.splice(answer, (begin + 8), pack2Uint16(checksum[0], checksum[1]))
+	copy(answer[begin+8:], pack2Uint16(checksum[0], checksum[1]))
 	return answer
 }
 
 func unpackUint16Array(data []byte) []int {
-	answer := make([]int, 1)
-	r := bytes.NewReader(data)
-	bs := make([]byte, 2)
-	var e error
-	var c int
-	c, e = r.Read(bs)
-	for e == nil && c > 0 {
-		answer = append(answer, int(binary.BigEndian.Uint16(bs)))
-		c, e = r.Read(bs)
+	// necdossier fork: sized once and read in place, instead of growing
+	// the slice through a bytes.Reader; the same values (a trailing odd
+	// byte is read, as upstream did, with the low byte of the value
+	// before it).
+	answer := make([]int, 1, 1+(len(data)+1)/2)
+	i := 0
+	for ; i+2 <= len(data); i += 2 {
+		answer = append(answer, int(binary.BigEndian.Uint16(data[i:])))
+	}
+	if i < len(data) {
+		var low byte
+		if i > 0 {
+			low = data[i-1]
+		}
+		answer = append(answer, int(data[i])<<8|int(low))
 	}
 	return answer
 }
 
 func unpackUint32Array(data []byte) []int {
-	answer := make([]int, 1)
-	r := bytes.NewReader(data)
-	bs := make([]byte, 4)
-	var e error
-	var c int
-	c, e = r.Read(bs)
-	for e == nil && c > 0 {
-		answer = append(answer, int(binary.BigEndian.Uint32(bs)))
-		c, e = r.Read(bs)
+	// necdossier fork: sized once and read in place, as unpackUint16Array
+	// (a trailing partial value keeps, as upstream, the bytes of the value
+	// before it where it was not read).
+	answer := make([]int, 1, 1+(len(data)+3)/4)
+	i := 0
+	for ; i+4 <= len(data); i += 4 {
+		answer = append(answer, int(binary.BigEndian.Uint32(data[i:])))
+	}
+	if i < len(data) {
+		var bs [4]byte
+		if i > 0 {
+			copy(bs[:], data[i-4:i])
+		}
+		copy(bs[:], data[i:])
+		answer = append(answer, int(binary.BigEndian.Uint32(bs[:])))
 	}
 	return answer
 }

@@ -314,14 +314,27 @@ func (pa *untypedKeyMap) getIndex(key any) int {
 // Put key=>value in PHP Array
 func (pa *untypedKeyMap) put(key any, value int) {
 	if key == nil {
-		var i int
-		for n := 0; ; n++ {
-			i = pa.getIndex(n)
-			if i < 0 {
-				key = n
-				break
+		// necdossier fork: the smallest integer key not in use, found in
+		// one pass over the keys rather than a pass per candidate (the
+		// font width arrays, generateCIDFontMap, took time cubic in their
+		// length). Past len(keySet), some smaller key is free.
+		var small [64]bool
+		seen := small[:0]
+		if len(pa.keySet) < len(small) {
+			seen = small[:len(pa.keySet)+1]
+		} else {
+			seen = make([]bool, len(pa.keySet)+1)
+		}
+		for _, k := range pa.keySet {
+			if n, ok := k.(int); ok && n >= 0 && n < len(seen) {
+				seen[n] = true
 			}
 		}
+		n := 0
+		for seen[n] {
+			n++
+		}
+		key = n
 		pa.keySet = append(pa.keySet, key)
 		pa.valueSet = append(pa.valueSet, value)
 	} else {
