@@ -38,9 +38,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"necdossier/assemble/model"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -51,6 +51,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"necdossier/assemble"
+	"necdossier/assemble/model"
 	"necdossier/fonts"
 	"necdossier/templates"
 	"necdossier/web/serve"
@@ -93,14 +94,21 @@ func versionString() string {
 
 func main() {
 	onInterrupt(os.Stderr)
-	args := os.Args[1:]
-	if launchedAlone(args) {
-		args = []string{"serve"} // double-clicked: the page, not the help
+	how := thisLaunch()
+	args, dir := how.command(os.Args[1:])
+	if dir != "" {
+		if err := os.Chdir(dir); err != nil {
+			args = []string{"build", filepath.Join(dir, args[1])} // the message will name the folder
+		}
 	}
 	if len(args) > 0 {
 		lessGC(args[0])
 	}
-	os.Exit(exitCode(protect(func() error { return run(args, os.Stdout, os.Stderr) }), os.Stderr))
+	code := exitCode(protect(func() error { return run(args, os.Stdout, os.Stderr) }), os.Stderr)
+	if how.keepOpen(os.Args[1:]) {
+		pressEnter(os.Stdin, os.Stdout)
+	}
+	os.Exit(code)
 }
 
 // onInterrupt removes the temporary files being written when the user
@@ -199,6 +207,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, mainHelp)
 		return nil
 	default:
+		if isWorkbookName(cmd) {
+			return &usageError{fmt.Sprintf("« %s » est un classeur, pas une commande : pour produire le dossier, tapez necdossier build %s (ou necdossier check %s pour seulement le vérifier)", cmd, quoteArg(cmd), quoteArg(cmd))}
+		}
 		return &usageError{fmt.Sprintf("commande inconnue « %s » ; commandes : init, check, build, batch, verify, serve, version (aide : necdossier --help)", cmd)}
 	}
 }

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -46,8 +50,62 @@ func doubleClicked(args []string, terminal, ownConsole bool) bool {
 	return len(args) == 0 && (!terminal || ownConsole)
 }
 
-// launchedAlone tells doubleClicked about this process.
-func launchedAlone(args []string) bool {
-	terminal := term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd()))
-	return doubleClicked(args, terminal, runtime.GOOS == "windows" && ownConsole())
+// launch is how this process was started.
+type launch struct {
+	terminal   bool // standard input and output are a terminal
+	ownConsole bool // Windows: a console window opened for necdossier alone (Explorer)
+}
+
+// thisLaunch tells how this process was started.
+func thisLaunch() launch {
+	return launch{
+		terminal:   term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd())),
+		ownConsole: runtime.GOOS == "windows" && ownConsole(),
+	}
+}
+
+// command is the command line to run for args, and the folder to run it
+// in ("": the current one): serve when double-clicked; build when a
+// workbook was dropped onto the program in Windows Explorer (Explorer
+// passes its path as the only argument, and starts the program in a folder
+// of its choosing), in the workbook's folder, where the dossier is then
+// written; args otherwise.
+func (l launch) command(args []string) (cmd []string, dir string) {
+	switch {
+	case doubleClicked(args, l.terminal, l.ownConsole):
+		return []string{"serve"}, ""
+	case l.ownConsole && len(args) == 1 && isWorkbookName(args[0]):
+		return []string{"build", filepath.Base(args[0])}, filepath.Dir(args[0])
+	}
+	return args, ""
+}
+
+// keepOpen reports whether to wait for Enter before exiting: the console
+// window was opened for necdossier alone and closes with it, and it was
+// given files (dropped onto it), so its messages must stay readable.
+func (l launch) keepOpen(args []string) bool {
+	return l.ownConsole && len(args) > 0
+}
+
+// isWorkbookName reports whether name looks like a workbook's path, as a
+// file manager passes it.
+func isWorkbookName(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".xlsx" || ext == ".xlsm"
+}
+
+// quoteArg quotes a path for the command line of cmd.exe, PowerShell or
+// a Unix shell when it has spaces or other characters they would split.
+func quoteArg(s string) string {
+	if strings.ContainsAny(s, " \t&()'$;") {
+		return `"` + s + `"`
+	}
+	return s
+}
+
+// pressEnter asks the user to press Enter, then waits for it (or for the
+// end of the input).
+func pressEnter(in io.Reader, out io.Writer) {
+	fmt.Fprint(out, "\nAppuyez sur Entrée pour fermer cette fenêtre.")
+	_, _ = bufio.NewReader(in).ReadString('\n')
 }

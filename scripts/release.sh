@@ -34,7 +34,12 @@ lisezmoi() {
 	windows) start="Double-cliquez sur $exe. Windows peut afficher « Windows a protégé votre
 ordinateur » (le programme n’est pas signé) : cliquez sur « Informations
 complémentaires », puis sur « Exécuter quand même ». Une fenêtre noire s’ouvre
-et reste ouverte pendant l’utilisation : la fermer arrête necdossier." ;;
+et reste ouverte pendant l’utilisation : la fermer arrête necdossier.
+
+Autre façon : faites glisser le classeur rempli (.xlsx) sur $exe. Le dossier
+PDF est écrit à côté du classeur, avec les lettres du même dossier ; la
+fenêtre dit ce qui est à corriger et reste ouverte jusqu’à ce que vous
+appuyiez sur Entrée." ;;
 	darwin) start="Double-cliquez sur « Ouvrir necdossier.command ». La première fois, macOS
 refuse un programme téléchargé qui n’est pas signé : faites un clic droit
 (ou Ctrl-clic) sur le fichier, choisissez « Ouvrir », puis confirmez. Une
