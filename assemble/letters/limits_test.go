@@ -27,19 +27,8 @@ func handPDFFiltered(boxes []string, content []byte, filter string) []byte {
 
 // handPDFCatalog is handPDFFiltered with more entries in the catalog.
 func handPDFCatalog(boxes []string, content []byte, filter, catalog string) []byte {
-	var b bytes.Buffer
-	var offs []int
-	obj := func(body string, stream []byte) {
-		offs = append(offs, b.Len())
-		fmt.Fprintf(&b, "%d 0 obj\n%s", len(offs), body)
-		if stream != nil {
-			b.WriteString("\nstream\n")
-			b.Write(stream)
-			b.WriteString("\nendstream")
-		}
-		b.WriteString("\nendobj\n")
-	}
-	b.WriteString("%PDF-1.7\n")
+	var p handWriter
+	obj := p.obj
 	n := len(boxes)
 	kids := make([]string, n)
 	for i := range boxes {
@@ -54,13 +43,40 @@ func handPDFCatalog(boxes []string, content []byte, filter, catalog string) []by
 	for _, box := range boxes {
 		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [%s] /Contents 3 0 R /Resources << >> >>", box), nil)
 	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	return p.bytes()
+}
+
+// handWriter writes a PDF by hand, one object after the other, numbered
+// from 1, the catalog first.
+type handWriter struct {
+	b    bytes.Buffer
+	offs []int
+}
+
+// obj writes the next object: body, then stream when not nil.
+func (p *handWriter) obj(body string, stream []byte) {
+	if p.b.Len() == 0 {
+		p.b.WriteString("%PDF-1.7\n")
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
-	return b.Bytes()
+	p.offs = append(p.offs, p.b.Len())
+	fmt.Fprintf(&p.b, "%d 0 obj\n%s", len(p.offs), body)
+	if stream != nil {
+		p.b.WriteString("\nstream\n")
+		p.b.Write(stream)
+		p.b.WriteString("\nendstream")
+	}
+	p.b.WriteString("\nendobj\n")
+}
+
+// bytes ends the file with its cross-reference table and trailer.
+func (p *handWriter) bytes() []byte {
+	xref := p.b.Len()
+	fmt.Fprintf(&p.b, "xref\n0 %d\n0000000000 65535 f \n", len(p.offs)+1)
+	for _, o := range p.offs {
+		fmt.Fprintf(&p.b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&p.b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(p.offs)+1, xref)
+	return p.b.Bytes()
 }
 
 func deflate(p []byte) []byte {
@@ -142,32 +158,15 @@ func TestDecompressionBombRefused(t *testing.T) {
 // formPDF writes a one-page PDF whose page draws form XObject /F, whose
 // content (flate-compressed) is form.
 func formPDF(form []byte) []byte {
-	var b bytes.Buffer
-	var offs []int
-	obj := func(body string, stream []byte) {
-		offs = append(offs, b.Len())
-		fmt.Fprintf(&b, "%d 0 obj\n%s", len(offs), body)
-		if stream != nil {
-			b.WriteString("\nstream\n")
-			b.Write(stream)
-			b.WriteString("\nendstream")
-		}
-		b.WriteString("\nendobj\n")
-	}
-	b.WriteString("%PDF-1.7\n")
+	var p handWriter
+	obj := p.obj
 	page := []byte("/F Do")
 	obj("<< /Type /Catalog /Pages 2 0 R >>", nil)
 	obj("<< /Type /Pages /Kids [5 0 R] /Count 1 >>", nil)
 	obj(fmt.Sprintf("<< /Length %d >>", len(page)), page)
 	obj(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 100 100] /Length %d /Filter /FlateDecode >>", len(form)), form)
 	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R /Resources << /XObject << /F 4 0 R >> >> >>", nil)
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
-	return b.Bytes()
+	return p.bytes()
 }
 
 // TestStreamBoundExact: a content stream, a page's or a form's, that

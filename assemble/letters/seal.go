@@ -35,17 +35,9 @@ func setInfo(ctx *model.Context, info map[string]string, seal bool) error {
 	if len(info) == 0 && !seal {
 		return nil
 	}
-	var d types.Dict
-	if ctx.Info != nil {
-		d, _ = deref(ctx.XRefTable, *ctx.Info).(types.Dict)
-	}
-	if d == nil {
-		d = types.Dict{}
-		ref, err := ctx.IndRefForNewObject(d)
-		if err != nil {
-			return err
-		}
-		ctx.Info = ref
+	d, err := infoDict(ctx)
+	if err != nil {
+		return err
 	}
 	for _, k := range slices.Sorted(func(yield func(string) bool) {
 		for k := range info {
@@ -60,6 +52,23 @@ func setInfo(ctx *model.Context, info map[string]string, seal bool) error {
 		d[SealKey] = types.StringLiteral(sealBlank)
 	}
 	return nil
+}
+
+// infoDict returns the document's information dictionary, made when it
+// has none.
+func infoDict(ctx *model.Context) (types.Dict, error) {
+	if ctx.Info != nil {
+		if d, ok := deref(ctx.XRefTable, *ctx.Info).(types.Dict); ok {
+			return d, nil
+		}
+	}
+	d := types.Dict{}
+	ref, err := ctx.IndRefForNewObject(d)
+	if err != nil {
+		return nil, err
+	}
+	ctx.Info = ref
+	return d, nil
 }
 
 func utf16Hex(s string) string {

@@ -101,17 +101,9 @@ func writeDoc(w io.Writer, ctx *model.Context, date time.Time, seal bool) (err e
 // sets its dates and producer, as pdfcpu's writer does (with the build's
 // date in place of the time of writing).
 func prepareInfo(ctx *model.Context, date time.Time) error {
-	var d types.Dict
-	if ctx.Info != nil {
-		d, _ = deref(ctx.XRefTable, *ctx.Info).(types.Dict)
-	}
-	if d == nil {
-		d = types.Dict{}
-		ref, err := ctx.IndRefForNewObject(d)
-		if err != nil {
-			return err
-		}
-		ctx.Info = ref
+	d, err := infoDict(ctx)
+	if err != nil {
+		return err
 	}
 	if date.IsZero() {
 		delete(d, "CreationDate")
