@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 
@@ -80,32 +81,82 @@ func utf16Hex(s string) string {
 	return h.String()
 }
 
-// sealed returns pdf with the placeholder of its seal and its identifier
-// blanked: what the seal is the digest of.
-func sealed(pdf []byte) ([]byte, []int, bool) {
-	loc := sealEntry.FindSubmatchIndex(pdf)
-	if loc == nil {
-		return nil, nil, false
+// sealPlaces finds the file identifier and the seal the way a reader
+// finds the trailer, from the end, so that look-alikes in a letter's
+// content (copied byte for byte) are never taken for them: the identifier
+// is the first /ID after startxref (in the classic trailer or the
+// cross-reference stream's dictionary), the seal the last placeholder
+// before it (the information dictionary is written last, see writeDoc).
+// Each is nil when not found: submatch indexes, as FindSubmatchIndex.
+func sealPlaces(pdf []byte) (id, seal []int) {
+	sx := bytes.LastIndex(pdf, []byte("startxref"))
+	if sx < 0 {
+		return nil, nil
 	}
-	blank := bytes.Clone(pdf)
-	copy(blank[loc[2]:loc[3]], sealBlank)
-	if id := pdfID.FindSubmatchIndex(blank); id != nil {
-		for _, i := range []int{2, 4} {
-			copy(blank[id[i]:id[i+1]], bytes.Repeat([]byte("0"), id[i+1]-id[i]))
+	f := bytes.Fields(pdf[sx+len("startxref") : min(len(pdf), sx+len("startxref")+32)])
+	if len(f) == 0 {
+		return nil, nil
+	}
+	at, err := strconv.Atoi(string(f[0]))
+	if err != nil || at < 0 || at >= sx {
+		return nil, nil
+	}
+	if m := pdfID.FindSubmatchIndex(pdf[at:sx]); m != nil {
+		id = shift(m, at)
+	}
+	if k := bytes.LastIndex(pdf[:at], []byte("/"+SealKey)); k >= 0 {
+		if m := sealEntry.FindSubmatchIndex(pdf[k:at]); m != nil && m[0] == 0 {
+			seal = shift(m, k)
 		}
 	}
-	return blank, loc, true
+	return id, seal
+}
+
+func shift(m []int, by int) []int {
+	out := make([]int, len(m))
+	for i, v := range m {
+		out[i] = v + by
+	}
+	return out
+}
+
+// blankPlaces writes zeros over the identifier's two halves and the seal,
+// where given: what the seal is the digest of.
+func blankPlaces(pdf []byte, id, seal []int) {
+	if id != nil {
+		for _, i := range []int{2, 4} {
+			copy(pdf[id[i]:id[i+1]], bytes.Repeat([]byte("0"), id[i+1]-id[i]))
+		}
+	}
+	if seal != nil {
+		copy(pdf[seal[2]:seal[3]], sealBlank)
+	}
 }
 
 // CheckSeal tells whether pdf carries a seal, and whether its bytes are
-// those the seal was made for.
+// those the seal was made for: every byte but the seal's and the
+// identifier's is covered by the digest, and the identifier must be the
+// digest's first half, as stamp writes it.
 func CheckSeal(pdf []byte) (present, intact bool) {
-	blank, loc, ok := sealed(pdf)
-	if !ok {
+	id, loc := sealPlaces(pdf)
+	if loc == nil {
 		return false, false
 	}
+	blank := bytes.Clone(pdf)
+	blankPlaces(blank, id, loc)
 	sum := sha256.Sum256(blank)
-	return true, string(pdf[loc[2]:loc[3]]) == hex.EncodeToString(sum[:])
+	if string(pdf[loc[2]:loc[3]]) != hex.EncodeToString(sum[:]) {
+		return true, false
+	}
+	if id != nil {
+		want := strings.ToUpper(hex.EncodeToString(sum[:16]))
+		for _, i := range []int{2, 4} {
+			if !strings.EqualFold(string(pdf[id[i]:id[i+1]]), want) {
+				return true, false
+			}
+		}
+	}
+	return true, true
 }
 
 // Info reads the information dictionary of pdf, as text.

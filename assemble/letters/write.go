@@ -79,12 +79,21 @@ func writeDoc(w io.Writer, ctx *model.Context, date time.Time, seal bool) (err e
 	}
 	dw.buf.WriteString("%PDF-" + version + "\n%\xe2\xe3\xcf\xd3\n")
 	for _, n := range nums {
+		if n == dw.info {
+			continue
+		}
 		if err := dw.object(n); err != nil {
 			return fmt.Errorf("objet %d : %w", n, err)
 		}
 	}
 	if err := dw.flushObjStm(); err != nil {
 		return err
+	}
+	// The information dictionary last, just before the cross-reference
+	// stream: nothing a letter brings comes after it, so its seal is the
+	// last one before startxref (see sealPlaces).
+	if err := dw.object(dw.info); err != nil {
+		return fmt.Errorf("objet %d : %w", dw.info, err)
 	}
 	if err := dw.xref(); err != nil {
 		return err
@@ -432,22 +441,13 @@ func appendBE(b []byte, v int64, width int) []byte {
 // stamp writes into pdf, in place, its identifier and, when seal is set,
 // its seal: the identifier is the first 16 bytes of the SHA-256 of the
 // file with both blank (in upper-case hexadecimal, twice), the seal the
-// whole of it. They are found as CheckSeal finds them (pdfID, sealEntry:
-// the first match), normally where writeDoc put them.
+// whole of it. They are where sealPlaces finds them, as CheckSeal does.
 func stamp(pdf []byte, seal bool) {
-	id := pdfID.FindSubmatchIndex(pdf)
-	var sl []int
-	if seal {
-		sl = sealEntry.FindSubmatchIndex(pdf)
+	id, sl := sealPlaces(pdf)
+	if !seal {
+		sl = nil
 	}
-	if id != nil {
-		for _, i := range []int{2, 4} {
-			copy(pdf[id[i]:id[i+1]], strings.Repeat("0", id[i+1]-id[i]))
-		}
-	}
-	if sl != nil {
-		copy(pdf[sl[2]:sl[3]], sealBlank)
-	}
+	blankPlaces(pdf, id, sl)
 	sum := sha256.Sum256(pdf)
 	if id != nil {
 		hexID := strings.ToUpper(hex.EncodeToString(sum[:16]))

@@ -235,34 +235,69 @@ func TestMergeReproducible(t *testing.T) {
 }
 
 // TestSealCoversEveryByte: the seal is intact as written, the identifier
-// comes from the same digest, and changing any byte outside the
-// identifier breaks the seal.
+// comes from the same digest, and changing any byte, the identifier's
+// included, breaks the seal.
 func TestSealCoversEveryByte(t *testing.T) {
 	pdf := mergedForWrite(t)
 	present, intact := CheckSeal(pdf)
 	if !present || !intact {
 		t.Fatalf("seal present %v intact %v", present, intact)
 	}
-	id := pdfID.FindSubmatchIndex(pdf)
-	s := sealEntry.FindSubmatchIndex(pdf)
+	id, s := sealPlaces(pdf)
 	if id == nil || s == nil {
 		t.Fatal("no identifier or no seal")
 	}
 	if got, want := string(pdf[id[2]:id[3]]), strings.ToUpper(string(pdf[s[2]:s[2]+32])); got != want || string(pdf[id[4]:id[5]]) != want {
 		t.Errorf("identifier %s, want %s (the seal's first half)", got, want)
 	}
-	inID := func(i int) bool { return i >= id[2] && i < id[3] || i >= id[4] && i < id[5] }
 	changed := bytes.Clone(pdf)
 	for i := range changed {
-		if inID(i) {
-			continue
-		}
 		old := changed[i]
 		changed[i] ^= 0x01
 		if present, intact := CheckSeal(changed); present && intact {
 			t.Fatalf("byte %d changed (%q → %q) and the seal still holds", i, old, changed[i])
 		}
 		changed[i] = old
+	}
+}
+
+// TestSealLookAlikes: a letter whose content, copied byte for byte, holds
+// an identifier and a seal placeholder of the same form does not get ours
+// written into it, and its look-alikes are covered by the seal like any
+// other byte.
+func TestSealLookAlikes(t *testing.T) {
+	fake := "%/ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]\n" +
+		"%/" + SealKey + " (" + sealBlank + ")\n"
+	content := []byte(fake + "0 0 1 rg 10 10 50 50 re f\n")
+	l, err := Read("lettre.pdf", handPDF([]string{"0 0 595 842"}, content, false), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := Merge(&out, bytes.NewReader(smallDossier(t, 1)), []*Letter{l}, MergePlan{Seal: true, Date: writeDate}); err != nil {
+		t.Fatal(err)
+	}
+	pdf := out.Bytes()
+	at := bytes.Index(pdf, []byte(fake))
+	if at < 0 {
+		t.Fatal("the letter's content is not in the output as it was (the test needs it copied byte for byte)")
+	}
+	id, s := sealPlaces(pdf)
+	if id == nil || s == nil || id[0] < at+len(fake) || s[0] < at+len(fake) {
+		t.Fatalf("identifier at %v, seal at %v: they should come after the letter's content (at %d)", id, s, at)
+	}
+	if strings.Trim(string(pdf[id[2]:id[3]]), "0") == "" || strings.Trim(string(pdf[s[2]:s[3]]), "0") == "" {
+		t.Error("the real identifier or seal was left blank")
+	}
+	if present, intact := CheckSeal(pdf); !present || !intact {
+		t.Fatalf("seal present %v intact %v", present, intact)
+	}
+	for _, i := range []int{at + len("%/ID [<"), at + strings.Index(fake, "(") + 1} {
+		changed := bytes.Clone(pdf)
+		changed[i] = '7'
+		if _, intact := CheckSeal(changed); intact {
+			t.Errorf("the look-alike at %d changed and the seal still holds", i)
+		}
 	}
 }
 
