@@ -104,7 +104,12 @@ func main() {
 	if len(args) > 0 {
 		lessGC(args[0])
 	}
-	code := exitCode(protect(func() error { return run(args, os.Stdout, os.Stderr) }), os.Stderr)
+	code := exitCode(protect(func() error {
+		if msg := how.misdropped(os.Args[1:]); msg != "" {
+			return &usageError{msg}
+		}
+		return run(args, os.Stdout, os.Stderr)
+	}), os.Stderr)
 	if how.keepOpen(os.Args[1:]) {
 		pressEnter(os.Stdin, os.Stdout)
 	}
@@ -182,6 +187,9 @@ placer les lettres de soutien dans le même dossier  3. necdossier build candida
 « necdossier COMMANDE --help » détaille chaque commande.
 `
 
+// commands are the commands run knows.
+var commands = []string{"init", "check", "build", "batch", "verify", "serve", "version"}
+
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, mainHelp)
@@ -210,7 +218,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if isWorkbookName(cmd) {
 			return &usageError{fmt.Sprintf("« %s » est un classeur, pas une commande : pour produire le dossier, tapez necdossier build %s (ou necdossier check %s pour seulement le vérifier)", cmd, quoteArg(cmd), quoteArg(cmd))}
 		}
-		return &usageError{fmt.Sprintf("commande inconnue « %s » ; commandes : init, check, build, batch, verify, serve, version (aide : necdossier --help)", cmd)}
+		return &usageError{fmt.Sprintf("commande inconnue « %s » ; commandes : %s (aide : necdossier --help)", cmd, strings.Join(commands, ", "))}
 	}
 }
 

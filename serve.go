@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,6 +79,23 @@ func (l launch) command(args []string) (cmd []string, dir string) {
 		return []string{"build", filepath.Base(args[0])}, filepath.Dir(args[0])
 	}
 	return args, ""
+}
+
+// misdropped is the message for files dropped onto the program in Windows
+// Explorer that are not one workbook, "" for anything else: typed
+// commands are not judged here.
+func (l launch) misdropped(args []string) string {
+	if !l.ownConsole || len(args) == 0 || slices.Contains(commands, args[0]) || strings.HasPrefix(args[0], "-") {
+		return ""
+	}
+	if len(args) == 1 && isWorkbookName(args[0]) {
+		return ""
+	}
+	what := fmt.Sprintf("« %s » n’est pas un classeur (.xlsx)", filepath.Base(args[0]))
+	if len(args) > 1 {
+		what = fmt.Sprintf("%d fichiers ont été déposés", len(args))
+	}
+	return what + " : faites glisser sur necdossier le seul classeur rempli ; les lettres de soutien sont lues dans le dossier du classeur, sous les noms qu’il donne. Ou double-cliquez sur necdossier pour ouvrir la page où déposer le classeur et les lettres."
 }
 
 // keepOpen reports whether to wait for Enter before exiting: the console

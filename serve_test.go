@@ -61,6 +61,28 @@ func TestLaunchCommand(t *testing.T) {
 	}
 }
 
+func TestMisdropped(t *testing.T) {
+	explorer := launch{terminal: true, ownConsole: true}
+	for _, c := range []struct {
+		name string
+		how  launch
+		args []string
+		want string // "" : no message
+	}{
+		{"a letter dropped", explorer, []string{`C:\\Mes documents\\lettre.pdf`}, "n’est pas un classeur"},
+		{"a workbook and a letter", explorer, []string{`C:\\a.xlsx`, `C:\\b.pdf`}, "2 fichiers ont été déposés"},
+		{"one workbook: built", explorer, []string{`C:\\a.xlsx`}, ""},
+		{"double-click", explorer, nil, ""},
+		{"a command in its own console (a shortcut)", explorer, []string{"serve", "--no-browser"}, ""},
+		{"typed in a terminal", launch{terminal: true}, []string{"lettre.pdf"}, ""},
+	} {
+		got := c.how.misdropped(c.args)
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("%s : %q, attendu %q", c.name, got, c.want)
+		}
+	}
+}
+
 func TestWorkbookGivenAsCommand(t *testing.T) {
 	for _, c := range []struct{ arg, want string }{
 		{"candidature.xlsx", "tapez necdossier build candidature.xlsx (ou necdossier check candidature.xlsx"},

@@ -22,7 +22,7 @@ import (
 //   - from cmd.exe, whose console it shares, as when typed: the help;
 //   - alone, with a workbook's path, as when a workbook is dropped onto it:
 //     it builds the dossier beside the workbook and waits for Enter before
-//     its window closes.
+//     its window closes; a letter dropped instead says what to drop.
 //
 // This exercises the Windows side of the launch (GetConsoleProcessList,
 // the console as a terminal), which the other tests cannot. Debian 12's
@@ -139,6 +139,11 @@ func TestWindowsLaunchUnderWine(t *testing.T) {
 		pdfs, _ := filepath.Glob(filepath.Join(in, "NEC2025-candidature-*.pdf"))
 		if len(pdfs) != 1 {
 			t.Errorf("dossier attendu à côté du classeur, dans %s : %v", in, pdfs)
+		}
+		letter := `Z:` + strings.ReplaceAll(filepath.Join(in, "lettre-departement-aubrelle.pdf"), "/", `\`)
+		out, err = console("wine "+quoted+" '"+letter+"'", "Appuyez sur Entrée", "\r", 90*time.Second)
+		if !strings.Contains(out, "n’est pas un classeur (.xlsx) : faites glisser sur necdossier le seul classeur rempli") {
+			t.Errorf("une lettre déposée devrait dire quoi déposer (%v) :\n%s", err, out)
 		}
 	})
 }
