@@ -107,8 +107,9 @@ func writeDoc(w io.Writer, ctx *model.Context, date time.Time, seal bool) (err e
 }
 
 // prepareInfo makes sure the document has an information dictionary and
-// sets its dates and producer, as pdfcpu's writer does (with the build's
-// date in place of the time of writing).
+// sets its dates, as pdfcpu's writer does (with the build's date in place
+// of the time of writing), and its producer: necdossier, with the two
+// libraries that wrote its pages and put them together.
 func prepareInfo(ctx *model.Context, date time.Time) error {
 	d, err := infoDict(ctx)
 	if err != nil {
@@ -121,7 +122,7 @@ func prepareInfo(ctx *model.Context, date time.Time) error {
 		s := types.StringLiteral(types.DateString(date.UTC()))
 		d["CreationDate"], d["ModDate"] = s, s
 	}
-	d["Producer"] = types.StringLiteral("pdfcpu " + model.VersionStr)
+	d["Producer"] = types.StringLiteral("necdossier (fpdf, pdfcpu " + model.VersionStr + ")")
 	return nil
 }
 
