@@ -1,6 +1,7 @@
 package assemble
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -10,7 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"necdossier/assemble/check"
 	"necdossier/assemble/internal/testkit"
@@ -298,22 +298,7 @@ func TestPrintBundleAccessible(t *testing.T) {
 		t.Error("impression.pdf does not claim PDF/UA-1")
 	}
 	// The Parts, in the order of the pages, titled as the bookmarks.
-	var titles []string
-	for rest := string(pdf); ; {
-		i := strings.Index(rest, "/S/Part/T<FEFF")
-		if i < 0 {
-			break
-		}
-		rest = rest[i+len("/S/Part/T<FEFF"):]
-		var u []uint16
-		for len(rest) >= 4 && rest[0] != '>' {
-			var v uint16
-			fmt.Sscanf(rest[:4], "%04X", &v)
-			u = append(u, v)
-			rest = rest[4:]
-		}
-		titles = append(titles, string(utf16.Decode(u)))
-	}
+	titles := partTitles(t, bundle)
 	if len(titles) != 5 || titles[0] != "Couverture et sommaire" || titles[1] != "Comparaison des candidatures" ||
 		!strings.HasPrefix(titles[2], "1. ") || !strings.HasPrefix(titles[3], "2. ") ||
 		titles[4] != "3. zz-illisible — dossier non produit" {
@@ -342,4 +327,51 @@ func TestPrintBundleAccessible(t *testing.T) {
 			t.Errorf("Part %d (%s) does not read %q", i+1, titles[i], want)
 		}
 	}
+}
+
+// partTitles reads, with qpdf, the titles of the Part structure elements
+// of the PDF at path, in the order of their object numbers (the order in
+// which the bundle appended them): they sit in compressed object streams.
+func partTitles(t *testing.T, path string) []string {
+	t.Helper()
+	qpdf := testkit.NeedTool(t, "qpdf")
+	out, err := exec.Command(qpdf, "--json=2", "--json-key=qpdf", path).Output()
+	if err != nil {
+		t.Fatalf("qpdf --json: %v", err)
+	}
+	var doc struct {
+		Qpdf []json.RawMessage `json:"qpdf"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil || len(doc.Qpdf) < 2 {
+		t.Fatalf("qpdf --json: %v", err)
+	}
+	var objects map[string]struct {
+		Value any `json:"value"`
+	}
+	if err := json.Unmarshal(doc.Qpdf[1], &objects); err != nil {
+		t.Fatalf("qpdf --json: %v", err)
+	}
+	type part struct {
+		num   int
+		title string
+	}
+	var parts []part
+	for key, o := range objects {
+		d, ok := o.Value.(map[string]any)
+		if !ok || d["/S"] != "/Part" {
+			continue
+		}
+		var num int
+		if _, err := fmt.Sscanf(key, "obj:%d 0 R", &num); err != nil {
+			t.Fatalf("qpdf --json: object %q", key)
+		}
+		title, _ := d["/T"].(string)
+		parts = append(parts, part{num, strings.TrimPrefix(title, "u:")})
+	}
+	slices.SortFunc(parts, func(a, b part) int { return a.num - b.num })
+	titles := make([]string, len(parts))
+	for i, p := range parts {
+		titles[i] = p.title
+	}
+	return titles
 }

@@ -22,9 +22,13 @@ import (
 // document at a time and written out at once: only the document being
 // copied is in memory, so that a print bundle of 400 dossiers takes the
 // memory of one. Each document's objects are renumbered and written as they
-// are reached from its pages; the page tree, the outline and the cross
-// reference table come last, in Close. Objects are numbered in a fixed order
-// (keys sorted), so the same documents give the same bytes.
+// are reached from its pages, those that are not streams packed 200 at a
+// time into compressed object streams (as the dossier's are, see writeDoc:
+// the structure tree's thousands of small objects would otherwise make a
+// quarter of the file); the page tree, the outline, the information
+// dictionary (never packed) and the cross-reference stream come last, in
+// Close. Objects are numbered in a fixed order (keys sorted), so the same
+// documents give the same bytes.
 //
 // The documents are copied as they are (they are our own dossiers), not
 // through the sanitising copier. A Bundle never panics: a panic
@@ -47,7 +51,8 @@ type Bundle struct {
 	w       *bufio.Writer
 	sum     hash.Hash
 	n       int64   // bytes written
-	offsets []int64 // by object number; [0] unused
+	offsets []int64 // by object number; [0] unused; packed: in an object stream
+	stm     bundleStm
 	err     error
 	kids    []int // the page objects, in order
 	pages   int   // object number of the page tree's root
@@ -64,6 +69,21 @@ type Bundle struct {
 	// unclaimed: a document appended is not PDF/UA-1 (a dossier that
 	// does not claim it, marked content without its tree).
 	unclaimed bool
+}
+
+// packed marks, in Bundle.offsets, an object written into an object stream.
+const packed = -2
+
+// bundleStm is the object stream being filled: its number (0: none yet),
+// and for each object packed, its number, where it is in the stream, and
+// the stream's bytes. where keeps, for every object packed so far, its
+// stream and index, for the cross-reference stream.
+type bundleStm struct {
+	num   int
+	nums  []int
+	offs  []int
+	body  []byte
+	where map[int][2]int
 }
 
 // ptLeaf is a leaf of the parent tree: its object, its first and last key.
@@ -159,7 +179,51 @@ func (b *Bundle) reserve() int {
 }
 
 // object writes object num: body, and the raw bytes of a stream if any.
+// object writes object num: packed into an object stream (compressed, as
+// the final dossier's are, see writeDoc), or as it is when it is a stream.
 func (b *Bundle) object(num int, body string, stream []byte) {
+	if stream != nil {
+		b.plain(num, body, stream)
+		return
+	}
+	st := &b.stm
+	if st.num == 0 {
+		st.num = b.reserve()
+	}
+	if st.where == nil {
+		st.where = map[int][2]int{}
+	}
+	st.where[num] = [2]int{st.num, len(st.nums)}
+	b.offsets[num] = packed
+	st.nums = append(st.nums, num)
+	st.offs = append(st.offs, len(st.body))
+	st.body = append(append(st.body, body...), '\n')
+	if len(st.nums) == objStmMax {
+		b.flushStm()
+	}
+}
+
+// flushStm writes the object stream being filled, if any.
+func (b *Bundle) flushStm() {
+	st := &b.stm
+	if len(st.nums) == 0 {
+		return
+	}
+	var head []byte
+	for i, n := range st.nums {
+		head = fmt.Appendf(head, "%d %d ", n, st.offs[i])
+	}
+	raw, err := zlibBytes(head, st.body)
+	if err != nil {
+		b.err = err
+		return
+	}
+	b.plain(st.num, fmt.Sprintf("<</Filter/FlateDecode/First %d/Length %d/N %d/Type/ObjStm>>", len(head), len(raw), len(st.nums)), raw)
+	st.num, st.nums, st.offs, st.body = 0, st.nums[:0], st.offs[:0], st.body[:0]
+}
+
+// plain writes object num as it is, at the current offset.
+func (b *Bundle) plain(num int, body string, stream []byte) {
 	b.offsets[num] = b.n
 	b.write(fmt.Appendf(nil, "%d 0 obj\n%s", num, body))
 	if stream != nil {
@@ -563,19 +627,49 @@ func (b *Bundle) Close(outline []Bookmark, title string, created time.Time) (err
 	b.object(catalog, fmt.Sprintf("<<%s/Outlines %d 0 R/PageMode/UseOutlines/Pages %d 0 R/Type/Catalog>>", tags, outlines, b.pages), nil)
 	info := b.reserve()
 	date := created.UTC().Format("D:20060102150405Z")
-	b.object(info, fmt.Sprintf("<</CreationDate(%s)/ModDate(%s)/Producer(necdossier)/Title%s>>", date, date, hexText(title)), nil)
+	b.plain(info, fmt.Sprintf("<</CreationDate(%s)/ModDate(%s)/Producer(necdossier)/Title%s>>", date, date, hexText(title)), nil)
+	b.flushStm()
+	return b.xref(info, catalog)
+}
+
+// xref writes the cross-reference stream (the file's identifier a digest
+// of all that precedes it), startxref and %%EOF, then flushes.
+func (b *Bundle) xref(info, catalog int) error {
 	id := hex.EncodeToString(b.sum.Sum(nil)[:16])
+	num := b.reserve()
 	start := b.n
-	var x strings.Builder
-	fmt.Fprintf(&x, "xref\n0 %d\n0000000000 65535 f \n", len(b.offsets))
-	for _, off := range b.offsets[1:] {
-		if off < 0 {
-			return fmt.Errorf("objet jamais écrit")
+	entries := make([]xrefEntry, len(b.offsets))
+	entries[0] = xrefEntry{f3: 65535} // head of the free list
+	entries[num] = xrefEntry{kind: 1, f2: start}
+	for n := 1; n < num; n++ {
+		switch off := b.offsets[n]; {
+		case off == packed:
+			w := b.stm.where[n]
+			entries[n] = xrefEntry{kind: 2, f2: int64(w[0]), f3: int64(w[1])}
+		case off >= 0:
+			entries[n] = xrefEntry{kind: 1, f2: off}
+		default:
+			return fmt.Errorf("objet %d jamais écrit", n)
 		}
-		fmt.Fprintf(&x, "%010d 00000 n \n", off)
 	}
-	fmt.Fprintf(&x, "trailer\n<</ID[<%s><%s>]/Info %d 0 R/Root %d 0 R/Size %d>>\nstartxref\n%d\n%%%%EOF\n", id, id, info, catalog, len(b.offsets), start)
-	b.write([]byte(x.String()))
+	var max2, max3 int64
+	for _, e := range entries {
+		max2, max3 = max(max2, e.f2), max(max3, e.f3)
+	}
+	w2, w3 := byteWidth(max2), byteWidth(max3)
+	rows := make([]byte, 0, len(entries)*(1+w2+w3))
+	for _, e := range entries {
+		rows = append(rows, e.kind)
+		rows = appendBE(rows, e.f2, w2)
+		rows = appendBE(rows, e.f3, w3)
+	}
+	raw, err := zlibBytes(rows)
+	if err != nil {
+		return err
+	}
+	b.plain(num, fmt.Sprintf("<</Filter/FlateDecode/ID[<%s><%s>]/Info %d 0 R/Length %d/Root %d 0 R/Size %d/Type/XRef/W[1 %d %d]>>",
+		id, id, info, len(raw), catalog, len(entries), w2, w3), raw)
+	b.write(fmt.Appendf(nil, "startxref\n%d\n%%%%EOF\n", start))
 	if b.err != nil {
 		return b.err
 	}

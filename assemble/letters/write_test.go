@@ -83,6 +83,30 @@ func objectText(t *testing.T, ctx *model.Context, n int) string {
 	return s
 }
 
+// objectsText is every object of pdf as objectText gives it, one a line,
+// in the order of their numbers: what a test searches when the objects
+// sit in compressed object streams.
+func objectsText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	ctx, err := pdfcpu.Read(bytes.NewReader(pdf), PdfConf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for n := 1; n < len(ctx.Table); n++ {
+		if e := ctx.Table[n]; e == nil || e.Free {
+			continue
+		}
+		switch o, _ := objectOf(ctx, n); o.(type) {
+		case types.ObjectStreamDict, types.XRefStreamDict: // their objects are listed
+			continue
+		}
+		b.WriteString(objectText(t, ctx, n))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
 // TestWriteDocReadBack: what writeDoc writes, read back by pdfcpu, has
 // the same objects under the same numbers, and only those reachable; its
 // non-stream objects sit in object streams, the information dictionary
