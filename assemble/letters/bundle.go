@@ -652,17 +652,7 @@ func (b *Bundle) xref(info, catalog int) error {
 			return fmt.Errorf("objet %d jamais écrit", n)
 		}
 	}
-	var max2, max3 int64
-	for _, e := range entries {
-		max2, max3 = max(max2, e.f2), max(max3, e.f3)
-	}
-	w2, w3 := byteWidth(max2), byteWidth(max3)
-	rows := make([]byte, 0, len(entries)*(1+w2+w3))
-	for _, e := range entries {
-		rows = append(rows, e.kind)
-		rows = appendBE(rows, e.f2, w2)
-		rows = appendBE(rows, e.f3, w3)
-	}
+	rows, w2, w3 := xrefRows(entries)
 	raw, err := zlibBytes(rows)
 	if err != nil {
 		return err

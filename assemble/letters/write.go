@@ -392,17 +392,7 @@ func (dw *docWriter) xref() error {
 	dw.entries[num] = xrefEntry{kind: 1, f2: start}
 	dw.entries[0] = xrefEntry{f3: 65535} // head of the free list
 	size := len(dw.entries)
-	var max2, max3 int64
-	for _, e := range dw.entries {
-		max2, max3 = max(max2, e.f2), max(max3, e.f3)
-	}
-	w2, w3 := byteWidth(max2), byteWidth(max3)
-	rows := make([]byte, 0, size*(1+w2+w3))
-	for _, e := range dw.entries {
-		rows = append(rows, e.kind)
-		rows = appendBE(rows, e.f2, w2)
-		rows = appendBE(rows, e.f3, w3)
-	}
+	rows, w2, w3 := xrefRows(dw.entries)
 	sd := types.StreamDict{Dict: types.Dict{
 		"Type":   types.Name("XRef"),
 		"Size":   types.Integer(size),
@@ -421,6 +411,24 @@ func (dw *docWriter) xref() error {
 	}
 	fmt.Fprintf(dw.buf, "startxref\n%d\n%%%%EOF\n", start)
 	return nil
+}
+
+// xrefRows are the rows of a cross-reference stream, one an entry, and
+// the widths of their second and third fields (/W [1 w2 w3]): as narrow
+// as the largest value allows.
+func xrefRows(entries []xrefEntry) (rows []byte, w2, w3 int) {
+	var max2, max3 int64
+	for _, e := range entries {
+		max2, max3 = max(max2, e.f2), max(max3, e.f3)
+	}
+	w2, w3 = byteWidth(max2), byteWidth(max3)
+	rows = make([]byte, 0, len(entries)*(1+w2+w3))
+	for _, e := range entries {
+		rows = append(rows, e.kind)
+		rows = appendBE(rows, e.f2, w2)
+		rows = appendBE(rows, e.f3, w3)
+	}
+	return rows, w2, w3
 }
 
 func byteWidth(v int64) int {
