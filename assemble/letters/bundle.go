@@ -51,7 +51,7 @@ type Bundle struct {
 	w       *bufio.Writer
 	sum     hash.Hash
 	n       int64   // bytes written
-	offsets []int64 // by object number; [0] unused; packed: in an object stream
+	offsets []int64 // by object number; [0] unused; see packedAt
 	stm     bundleStm
 	err     error
 	kids    []int // the page objects, in order
@@ -71,19 +71,28 @@ type Bundle struct {
 	unclaimed bool
 }
 
-// packed marks, in Bundle.offsets, an object written into an object stream.
-const packed = -2
-
 // bundleStm is the object stream being filled: its number (0: none yet),
 // and for each object packed, its number, where it is in the stream, and
-// the stream's bytes. where keeps, for every object packed so far, its
-// stream and index, for the cross-reference stream.
+// the stream's bytes.
 type bundleStm struct {
-	num   int
-	nums  []int
-	offs  []int
-	body  []byte
-	where map[int][2]int
+	num  int
+	nums []int
+	offs []int
+	body []byte
+}
+
+// packedAt is what Bundle.offsets holds for an object packed into object
+// stream stm at index i: a negative value below -1 (-1 is an object
+// reserved and not written yet), so that a bundle of many dossiers keeps
+// a word an object, as for those written plain. unpacked undoes it.
+func packedAt(stm, i int) int64 { return -2 - (int64(stm)<<8 | int64(i)) }
+
+func unpacked(off int64) (stm, i int, ok bool) {
+	if off > -2 {
+		return 0, 0, false
+	}
+	v := -(off + 2)
+	return int(v >> 8), int(v & 0xff), true
 }
 
 // ptLeaf is a leaf of the parent tree: its object, its first and last key.
@@ -190,11 +199,7 @@ func (b *Bundle) object(num int, body string, stream []byte) {
 	if st.num == 0 {
 		st.num = b.reserve()
 	}
-	if st.where == nil {
-		st.where = map[int][2]int{}
-	}
-	st.where[num] = [2]int{st.num, len(st.nums)}
-	b.offsets[num] = packed
+	b.offsets[num] = packedAt(st.num, len(st.nums))
 	st.nums = append(st.nums, num)
 	st.offs = append(st.offs, len(st.body))
 	st.body = append(append(st.body, body...), '\n')
@@ -642,13 +647,12 @@ func (b *Bundle) xref(info, catalog int) error {
 	entries[0] = xrefEntry{f3: 65535} // head of the free list
 	entries[num] = xrefEntry{kind: 1, f2: start}
 	for n := 1; n < num; n++ {
-		switch off := b.offsets[n]; {
-		case off == packed:
-			w := b.stm.where[n]
-			entries[n] = xrefEntry{kind: 2, f2: int64(w[0]), f3: int64(w[1])}
-		case off >= 0:
+		off := b.offsets[n]
+		if stm, i, ok := unpacked(off); ok {
+			entries[n] = xrefEntry{kind: 2, f2: int64(stm), f3: int64(i)}
+		} else if off >= 0 {
 			entries[n] = xrefEntry{kind: 1, f2: off}
-		default:
+		} else {
 			return fmt.Errorf("objet %d jamais écrit", n)
 		}
 	}

@@ -218,3 +218,24 @@ func TestBundleTagged(t *testing.T) {
 		}
 	}
 }
+
+// TestPackedAt: where an object sits in an object stream survives its
+// packing into the bundle's offsets, for any stream and every index an
+// object stream has; a reserved object (-1) and a plain one are not packed.
+func TestPackedAt(t *testing.T) {
+	if objStmMax > 256 {
+		t.Fatalf("objStmMax %d: packedAt keeps 8 bits for the index", objStmMax)
+	}
+	for _, stm := range []int{1, 2, 255, 256, 12345, 1 << 40} {
+		for _, i := range []int{0, 1, objStmMax - 1} {
+			if s, j, ok := unpacked(packedAt(stm, i)); !ok || s != stm || j != i {
+				t.Errorf("packedAt(%d, %d) → %d, %d, %v", stm, i, s, j, ok)
+			}
+		}
+	}
+	for _, off := range []int64{-1, 0, 15, 1 << 40} {
+		if _, _, ok := unpacked(off); ok {
+			t.Errorf("offset %d taken for a packed object", off)
+		}
+	}
+}
