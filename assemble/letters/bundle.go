@@ -71,14 +71,11 @@ type Bundle struct {
 	unclaimed bool
 }
 
-// bundleStm is the object stream being filled: its number (0: none yet),
-// and for each object packed, its number, where it is in the stream, and
-// the stream's bytes.
+// bundleStm is the object stream being filled, and its number (0: none
+// yet).
 type bundleStm struct {
-	num  int
-	nums []int
-	offs []int
-	body []byte
+	objStm
+	num int
 }
 
 // packedAt is what Bundle.offsets holds for an object packed into object
@@ -199,10 +196,7 @@ func (b *Bundle) object(num int, body string, stream []byte) {
 	if st.num == 0 {
 		st.num = b.reserve()
 	}
-	b.offsets[num] = packedAt(st.num, len(st.nums))
-	st.nums = append(st.nums, num)
-	st.offs = append(st.offs, len(st.body))
-	st.body = append(append(st.body, body...), '\n')
+	b.offsets[num] = packedAt(st.num, st.add(num, body))
 	if len(st.nums) == objStmMax {
 		b.flushStm()
 	}
@@ -214,17 +208,14 @@ func (b *Bundle) flushStm() {
 	if len(st.nums) == 0 {
 		return
 	}
-	var head []byte
-	for i, n := range st.nums {
-		head = fmt.Appendf(head, "%d %d ", n, st.offs[i])
-	}
-	raw, err := zlibBytes(head, st.body)
+	first, raw, err := st.encode()
 	if err != nil {
 		b.err = err
 		return
 	}
-	b.plain(st.num, fmt.Sprintf("<</Filter/FlateDecode/First %d/Length %d/N %d/Type/ObjStm>>", len(head), len(raw), len(st.nums)), raw)
-	st.num, st.nums, st.offs, st.body = 0, st.nums[:0], st.offs[:0], st.body[:0]
+	b.plain(st.num, fmt.Sprintf("<</Filter/FlateDecode/First %d/Length %d/N %d/Type/ObjStm>>", first, len(raw), len(st.nums)), raw)
+	st.num = 0
+	st.reset()
 }
 
 // plain writes object num as it is, at the current offset.

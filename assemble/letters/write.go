@@ -228,8 +228,7 @@ type docWriter struct {
 	next    int // the next new object number
 	// The object stream being filled: its objects' numbers and offsets,
 	// and their text.
-	stmNums, stmOffs []int
-	stmBody          []byte
+	stm objStm
 }
 
 // offset is where the next object starts in the file.
@@ -262,11 +261,8 @@ func (dw *docWriter) object(n int) error {
 		fmt.Fprintf(dw.buf, "%d %d obj\n%s\nendobj\n", n, gen, s)
 		return nil
 	}
-	dw.entries[n] = xrefEntry{kind: 2, f2: int64(dw.next), f3: int64(len(dw.stmNums))}
-	dw.stmNums = append(dw.stmNums, n)
-	dw.stmOffs = append(dw.stmOffs, len(dw.stmBody))
-	dw.stmBody = append(append(dw.stmBody, s...), '\n')
-	if len(dw.stmNums) == objStmMax {
+	dw.entries[n] = xrefEntry{kind: 2, f2: int64(dw.next), f3: int64(dw.stm.add(n, s))}
+	if len(dw.stm.nums) == objStmMax {
 		return dw.flushObjStm()
 	}
 	return nil
@@ -319,28 +315,18 @@ func cloneDict(d types.Dict) types.Dict {
 // flushObjStm writes the object stream being filled, if any, under the
 // next new number.
 func (dw *docWriter) flushObjStm() error {
-	if len(dw.stmNums) == 0 {
+	if len(dw.stm.nums) == 0 {
 		return nil
 	}
-	var head []byte
-	for i, n := range dw.stmNums {
-		if i > 0 {
-			head = append(head, ' ')
-		}
-		head = strconv.AppendInt(head, int64(n), 10)
-		head = append(head, ' ')
-		head = strconv.AppendInt(head, int64(dw.stmOffs[i]), 10)
-	}
-	head = append(head, '\n')
-	raw, err := zlibBytes(head, dw.stmBody)
+	first, raw, err := dw.stm.encode()
 	if err != nil {
 		return err
 	}
 	osd := types.StreamDict{Dict: types.Dict{
 		"Type":   types.Name("ObjStm"),
 		"Filter": types.Name(filter.Flate),
-		"N":      types.Integer(len(dw.stmNums)),
-		"First":  types.Integer(len(head)),
+		"N":      types.Integer(len(dw.stm.nums)),
+		"First":  types.Integer(first),
 	}, Raw: raw}
 	num := dw.next
 	dw.next++
@@ -348,9 +334,44 @@ func (dw *docWriter) flushObjStm() error {
 	if err := dw.stream(num, 0, osd); err != nil {
 		return err
 	}
-	dw.stmNums, dw.stmOffs, dw.stmBody = dw.stmNums[:0], dw.stmOffs[:0], dw.stmBody[:0]
+	dw.stm.reset()
 	return nil
 }
+
+// objStm is an object stream being filled: the objects' numbers, where
+// each starts in body, and body, their serialisations one a line.
+type objStm struct {
+	nums, offs []int
+	body       []byte
+}
+
+// add appends object n, serialised as s, and returns its index.
+func (o *objStm) add(n int, s string) int {
+	o.nums = append(o.nums, n)
+	o.offs = append(o.offs, len(o.body))
+	o.body = append(append(o.body, s...), '\n')
+	return len(o.nums) - 1
+}
+
+// encode returns the stream's compressed bytes and /First, the length of
+// its head (the pairs of numbers and offsets) before the objects.
+func (o *objStm) encode() (first int, raw []byte, err error) {
+	var head []byte
+	for i, n := range o.nums {
+		if i > 0 {
+			head = append(head, ' ')
+		}
+		head = strconv.AppendInt(head, int64(n), 10)
+		head = append(head, ' ')
+		head = strconv.AppendInt(head, int64(o.offs[i]), 10)
+	}
+	head = append(head, '\n')
+	raw, err = zlibBytes(head, o.body)
+	return len(head), raw, err
+}
+
+// reset empties the stream, keeping its memory.
+func (o *objStm) reset() { o.nums, o.offs, o.body = o.nums[:0], o.offs[:0], o.body[:0] }
 
 // zlibs are the compressors of zlibBytes: each allocates about a megabyte
 // of tables, too much to make one for every object stream of every file
