@@ -262,15 +262,7 @@ func TestPrintBundleAccessible(t *testing.T) {
 	call := testkit.Call(t)
 	root := t.TempDir()
 	in, out := filepath.Join(root, "in"), filepath.Join(root, "out")
-	samples := sampleCandidatures()
-	for _, name := range []string{"haut-verdal", "sarrine"} {
-		c := samples[name]
-		files := map[string][]byte{}
-		for _, a := range c.Annexes {
-			files[a.Fichier] = sampleFile(t, name, a.Fichier)
-		}
-		candidateFolder(t, call, filepath.Join(in, name), c, files)
-	}
+	sampleFolders(t, call, in, "haut-verdal", "sarrine")
 	broken := filepath.Join(in, "zz-illisible")
 	if err := os.MkdirAll(broken, 0o755); err != nil {
 		t.Fatal(err)

@@ -209,14 +209,12 @@ func TestBatchOutputInsideInput(t *testing.T) {
 	}
 }
 
-// TestPrintBundle checks the committee's print file: each dossier starts
-// on an odd page, padding pages say so, a bookmark per candidate.
-func TestPrintBundle(t *testing.T) {
-	call := testkit.Call(t)
-	root := t.TempDir()
-	in, out := filepath.Join(root, "in"), filepath.Join(root, "out")
+// sampleFolders writes into in a candidate's folder for each sample
+// named: its workbook and its letters.
+func sampleFolders(t *testing.T, call *model.Call, in string, names ...string) {
+	t.Helper()
 	samples := sampleCandidatures()
-	for _, name := range []string{"haut-verdal", "sarrine"} {
+	for _, name := range names {
 		c := samples[name]
 		files := map[string][]byte{}
 		for _, a := range c.Annexes {
@@ -224,6 +222,15 @@ func TestPrintBundle(t *testing.T) {
 		}
 		candidateFolder(t, call, filepath.Join(in, name), c, files)
 	}
+}
+
+// TestPrintBundle checks the committee's print file: each dossier starts
+// on an odd page, padding pages say so, a bookmark per candidate.
+func TestPrintBundle(t *testing.T) {
+	call := testkit.Call(t)
+	root := t.TempDir()
+	in, out := filepath.Join(root, "in"), filepath.Join(root, "out")
+	sampleFolders(t, call, in, "haut-verdal", "sarrine")
 	res, err := RunBatch(BatchOptions{Dir: in, OutDir: out, Jobs: 2, Call: call, Fonts: fonts.FS, Print: true, Now: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
