@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"necdossier/assemble/check"
 	"necdossier/assemble/internal/testkit"
 	"necdossier/assemble/letters"
 	"necdossier/assemble/model"
@@ -193,14 +192,7 @@ func TestVeraPDF(t *testing.T) {
 // repeated header, name and titles artifacts).
 func TestComparisonAccessible(t *testing.T) {
 	call := testkit.Call(t)
-	var rows []model.Row
-	for _, name := range []string{"haut-verdal", "belrive", "sarrine"} {
-		c := sampleCandidatures()[name]
-		rows = append(rows, RowOf(c, call, check.Evaluate(c, call)))
-	}
-	for i := range 60 {
-		rows[0].Points = append(rows[0].Points, fmt.Sprintf("point à confirmer numéro %d", i+1))
-	}
+	rows := comparisonRows(call)
 	for i := range 12 { // enough bars for a chart to run onto a next page
 		r := rows[1]
 		r.Dossier = fmt.Sprintf("copie-%d", i+1)

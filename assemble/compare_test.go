@@ -138,13 +138,9 @@ func TestWriteCompareXLSX(t *testing.T) {
 	}
 }
 
-// TestComparisonPDF: the comparison names every candidate, each
-// criterion with its verdict, the key figures in French, on A4 landscape;
-// no name is cut (« … »): they wrap; a candidacy with many points to
-// confirm starts under its heading and runs onto the next page rather
-// than leaving a page almost empty.
-func TestComparisonPDF(t *testing.T) {
-	call := testkit.Call(t)
+// comparisonRows are the comparison's rows of three samples, the first
+// with 60 points to confirm: enough to run onto a next page.
+func comparisonRows(call *model.Call) []model.Row {
 	var rows []model.Row
 	for _, name := range []string{"haut-verdal", "belrive", "sarrine"} {
 		c := sampleCandidatures()[name]
@@ -153,6 +149,17 @@ func TestComparisonPDF(t *testing.T) {
 	for i := range 60 {
 		rows[0].Points = append(rows[0].Points, fmt.Sprintf("point à confirmer numéro %d", i+1))
 	}
+	return rows
+}
+
+// TestComparisonPDF: the comparison names every candidate, each
+// criterion with its verdict, the key figures in French, on A4 landscape;
+// no name is cut (« … »): they wrap; a candidacy with many points to
+// confirm starts under its heading and runs onto the next page rather
+// than leaving a page almost empty.
+func TestComparisonPDF(t *testing.T) {
+	call := testkit.Call(t)
+	rows := comparisonRows(call)
 	pdf, err := comparisonPDF(call, rows, render.ComparisonOptions{Created: time.Date(2024, 7, 20, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
