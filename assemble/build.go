@@ -307,7 +307,10 @@ func writeAtomic(path string, exclusive bool, write func(io.Writer) error) (err 
 	if err := tmp.Chmod(0o644); err != nil {
 		return failed(err)
 	}
-	bw := bufio.NewWriterSize(tmp, 1<<20)
+	// 64 KB: what is written whole (a dossier's bytes) goes past the
+	// buffer in one write; what is streamed (the print bundle) leaves in
+	// 64 KB writes.
+	bw := bufio.NewWriterSize(tmp, 64<<10)
 	if err := write(bw); err != nil {
 		if isSystem(err) {
 			return failed(err)

@@ -344,10 +344,14 @@ func readFile(fsys fs.FS, name string, max int64) ([]byte, error) {
 	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
 		return nil, errNotRegular
 	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
+	// Read into a buffer of the size announced (plus the room ReadFrom
+	// wants to see end of file): no doubling and copying on the way. A file
+	// that grew meanwhile is still cut at max+1.
+	buf := bytes.NewBuffer(make([]byte, 0, min(st.Size(), max)+bytes.MinRead+1))
+	if _, err := buf.ReadFrom(io.LimitReader(f, max+1)); err != nil {
 		return nil, fmt.Errorf("fichier illisible (%v)", unwrapPath(err))
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("fichier trop lourd (au plus %s)", Size(max))
 	}
