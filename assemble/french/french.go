@@ -270,36 +270,71 @@ func ParseMonth(s string) (time.Month, bool) {
 // ---------------------------------------------------------------------------
 // Names
 
-// folds maps Latin letters with diacritics (Latin-1 and Latin Extended-A)
-// to ASCII.
-var folds = func() map[rune]string {
-	m := make(map[rune]string)
-	for _, p := range [...][2]string{
-		{"ÀÁÂÃÄÅĀĂĄ", "A"}, {"àáâãäåāăą", "a"}, {"ÇĆĈĊČ", "C"}, {"çćĉċč", "c"},
-		{"ÐĎĐ", "D"}, {"ðďđ", "d"}, {"ÈÉÊËĒĔĖĘĚ", "E"}, {"èéêëēĕėęě", "e"},
-		{"ĜĞĠĢ", "G"}, {"ĝğġģ", "g"}, {"ĤĦ", "H"}, {"ĥħ", "h"},
-		{"ÌÍÎÏĨĪĬĮİ", "I"}, {"ìíîïĩīĭįı", "i"}, {"Ĵ", "J"}, {"ĵ", "j"},
-		{"Ķ", "K"}, {"ķĸ", "k"}, {"ĹĻĽĿŁ", "L"}, {"ĺļľŀł", "l"},
-		{"ÑŃŅŇŊ", "N"}, {"ñńņňŉŋ", "n"}, {"ÒÓÔÕÖØŌŎŐ", "O"}, {"òóôõöøōŏő", "o"},
-		{"ŔŖŘ", "R"}, {"ŕŗř", "r"}, {"ŚŜŞŠ", "S"}, {"śŝşšſ", "s"},
-		{"ŢŤŦ", "T"}, {"ţťŧ", "t"}, {"ÙÚÛÜŨŪŬŮŰŲ", "U"}, {"ùúûüũūŭůűų", "u"},
-		{"Ŵ", "W"}, {"ŵ", "w"}, {"ÝŶŸ", "Y"}, {"ýÿŷ", "y"}, {"ŹŻŽ", "Z"}, {"źżž", "z"},
-		{"Æ", "AE"}, {"æ", "ae"}, {"Œ", "OE"}, {"œ", "oe"}, {"Ĳ", "IJ"}, {"ĳ", "ij"},
-		{"Þ", "TH"}, {"þ", "th"}, {"ß", "ss"},
-	} {
+// foldPairs pairs Latin letters with diacritics (Latin-1 and Latin
+// Extended-A) with their ASCII form.
+var foldPairs = [...][2]string{
+	{"ÀÁÂÃÄÅĀĂĄ", "A"}, {"àáâãäåāăą", "a"}, {"ÇĆĈĊČ", "C"}, {"çćĉċč", "c"},
+	{"ÐĎĐ", "D"}, {"ðďđ", "d"}, {"ÈÉÊËĒĔĖĘĚ", "E"}, {"èéêëēĕėęě", "e"},
+	{"ĜĞĠĢ", "G"}, {"ĝğġģ", "g"}, {"ĤĦ", "H"}, {"ĥħ", "h"},
+	{"ÌÍÎÏĨĪĬĮİ", "I"}, {"ìíîïĩīĭįı", "i"}, {"Ĵ", "J"}, {"ĵ", "j"},
+	{"Ķ", "K"}, {"ķĸ", "k"}, {"ĹĻĽĿŁ", "L"}, {"ĺļľŀł", "l"},
+	{"ÑŃŅŇŊ", "N"}, {"ñńņňŉŋ", "n"}, {"ÒÓÔÕÖØŌŎŐ", "O"}, {"òóôõöøōŏő", "o"},
+	{"ŔŖŘ", "R"}, {"ŕŗř", "r"}, {"ŚŜŞŠ", "S"}, {"śŝşšſ", "s"},
+	{"ŢŤŦ", "T"}, {"ţťŧ", "t"}, {"ÙÚÛÜŨŪŬŮŰŲ", "U"}, {"ùúûüũūŭůűų", "u"},
+	{"Ŵ", "W"}, {"ŵ", "w"}, {"ÝŶŸ", "Y"}, {"ýÿŷ", "y"}, {"ŹŻŽ", "Z"}, {"źżž", "z"},
+	{"Æ", "AE"}, {"æ", "ae"}, {"Œ", "OE"}, {"œ", "oe"}, {"Ĳ", "IJ"}, {"ĳ", "ij"},
+	{"Þ", "TH"}, {"þ", "th"}, {"ß", "ss"},
+}
+
+// Latin-1's letters and Latin Extended-A, where every rune Fold changes is.
+const foldLo, foldHi = 0xc0, 0x180
+
+// folds holds the ASCII form of each rune from foldLo to foldHi, or "".
+var folds = func() (f [foldHi - foldLo]string) {
+	for _, p := range foldPairs {
 		for _, r := range p[0] {
-			m[r] = p[1]
+			if r < foldLo || r >= foldHi {
+				panic("french: fold pair out of range")
+			}
+			f[r-foldLo] = p[1]
 		}
 	}
-	return m
+	return f
 }()
 
-// fold replaces Latin letters with diacritics by their ASCII form
-// ("Œuvre à Noël" gives "OEuvre a Noel") and leaves other runes alone.
+// folded returns the ASCII form of r, or "" if Fold leaves it as it is.
+func folded(r rune) string {
+	if r >= foldLo && r < foldHi {
+		return folds[r-foldLo]
+	}
+	return ""
+}
+
+// Fold replaces Latin letters with diacritics by their ASCII form
+// ("Œuvre à Noël" gives "OEuvre a Noel"), invalid UTF-8 by U+FFFD, and
+// leaves other runes alone. A string with nothing to replace is returned as
+// it is.
 func Fold(s string) string {
+	i := 0
+	for i < len(s) {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if folded(r) != "" || r == utf8.RuneError && n == 1 {
+			break
+		}
+		i += n
+	}
+	if i == len(s) {
+		return s
+	}
 	var b strings.Builder
-	for _, r := range s {
-		if a, ok := folds[r]; ok {
+	b.Grow(len(s) + 8)
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		if a := folded(r); a != "" {
 			b.WriteString(a)
 		} else {
 			b.WriteRune(r)
