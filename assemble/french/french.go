@@ -598,13 +598,27 @@ func collapse(cs []glyph, line string) ([]glyph, int) {
 	return cs, has
 }
 
-// Punctuation that may surround an address without being part of it. Both
-// sets hold every quote and bracket, so that what Typo makes of them stays
-// outside the address when Typo runs again.
-const (
-	leading  = `"'«»“”‘’()[]{}<>`
-	trailing = leading + `.,;:!?…`
-)
+// isLeading and isTrailing report punctuation that may surround an address
+// without being part of it. Both hold every quote and bracket, so that what
+// Typo makes of them stays outside the address when Typo runs again.
+func isLeading(r rune) bool {
+	switch r {
+	case '"', '\'', '«', '»', '“', '”', '‘', '’', '(', ')', '[', ']', '{', '}', '<', '>':
+		return true
+	}
+	return false
+}
+
+func isTrailing(r rune) bool {
+	switch r {
+	case '.', ',', ';', ':', '!', '?', '…':
+		return true
+	}
+	return isLeading(r)
+}
+
+// isMarkRune is one of the marks that take a no-break space before them.
+func isMarkRune(r rune) bool { return r == ':' || r == ';' || r == '!' || r == '?' }
 
 // protect marks the words that hold a URL or an e-mail address, minus the
 // punctuation around them. It lower-cases a word into w, which it returns
@@ -620,10 +634,10 @@ func protect(cs []glyph, w []byte) []byte {
 			j++
 		}
 		a, z := i, j
-		for a < z && strings.ContainsRune(leading, cs[a].r) {
+		for a < z && isLeading(cs[a].r) {
 			a++
 		}
-		for z > a && strings.ContainsRune(trailing, cs[z-1].r) {
+		for z > a && isTrailing(cs[z-1].r) {
 			z--
 		}
 		// Only a word with one of « : @ . » may be an address or a file
@@ -763,7 +777,7 @@ func guillemets(out, cs []glyph) []glyph {
 
 // punctuation puts the right no-break space before ":", ";", "!" and "?".
 func punctuation(out, cs []glyph) []glyph {
-	isMark := func(c glyph) bool { return !c.keep && strings.ContainsRune(":;!?", c.r) }
+	isMark := func(c glyph) bool { return !c.keep && isMarkRune(c.r) }
 	for i := 0; i < len(cs); i++ {
 		if !isMark(cs[i]) {
 			out = append(out, cs[i])

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -105,4 +106,16 @@ func FuzzTypoReference(f *testing.F) {
 			t.Fatalf("Typo(%q)\n got %q\nwant %q (reference)", s, got, want)
 		}
 	})
+}
+
+// TestPunctuationSets checks the punctuation that protect and punctuation
+// look for against the reference's sets.
+func TestPunctuationSets(t *testing.T) {
+	for r := rune(0); r < 0x3000; r++ {
+		if isLeading(r) != strings.ContainsRune(leadingRef, r) ||
+			isTrailing(r) != strings.ContainsRune(trailingRef, r) ||
+			isMarkRune(r) != strings.ContainsRune(":;!?", r) {
+			t.Errorf("%q: isLeading %v, isTrailing %v, isMarkRune %v", r, isLeading(r), isTrailing(r), isMarkRune(r))
+		}
+	}
 }
