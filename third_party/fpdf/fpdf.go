@@ -2527,6 +2527,29 @@ func (f *Fpdf) Bookmark(txtStr string, level int, y float64) {
 // precisely on the page, but it is usually easier to use Cell(), MultiCell()
 // or Write() which are the standard methods to print text.
 func (f *Fpdf) Text(x, y float64, txtStr string) {
+	// necdossier fork: the line of UTF-8 text, the common case, is built
+	// in one buffer kept by the document, written as below without the
+	// intermediate strings (README, change 12).
+	xk, yk := x*f.k, (f.h-y)*f.k
+	if f.isCurrentUTF8 && !f.isRTL && !f.underline && !f.strikeout {
+		b := f.fmt.text[:0]
+		if f.colorFlag {
+			b = append(append(append(b, "q "...), f.color.text.str...), ' ')
+		}
+		b = append(b, "BT "...)
+		b = append(strconv.AppendFloat(b, xk, 'f', 2, 64), ' ')
+		b = append(strconv.AppendFloat(b, yk, 'f', 2, 64), " Td ("...)
+		b = append(appendEscapedUTF16(b, txtStr), ") Tj ET"...)
+		if f.colorFlag {
+			b = append(b, " Q"...)
+		}
+		f.fmt.text = b
+		for _, uni := range txtStr {
+			f.currentFont.usedRunes[int(uni)] = int(uni)
+		}
+		f.outBytes(b)
+		return
+	}
 	var txt2 string
 	if f.isCurrentUTF8 {
 		if f.isRTL {
