@@ -71,3 +71,26 @@ func upstreamText(f *Fpdf, x, y float64, txtStr string) (s string) {
 	}
 	return s
 }
+
+// TestSetFontAsUpstream: SetFont, SetFontSize and SetFontUnitSize write
+// the line upstream's code wrote.
+func TestSetFontAsUpstream(t *testing.T) {
+	fonts := forkTestFonts(t)
+	pdf := New("P", "mm", "A4", "")
+	pdf.AddUTF8FontFromBytes("Lato", "", fonts[0])
+	pdf.AddPage()
+	for _, size := range []float64{10, 8.5, 11.125, 0, 1e6, -3, math.Inf(1), math.NaN()} {
+		for _, set := range []func(){
+			func() { pdf.SetFontSize(1); pdf.SetFont("Lato", "", size) },
+			func() { pdf.SetFontSize(size) },
+			func() { pdf.SetFontUnitSize(size) },
+		} {
+			set()
+			before := strings.LastIndex(strings.TrimSuffix(pdf.pages[pdf.page].String(), "\n"), "\n") + 1
+			want := sprintf("BT /F%s %.2f Tf ET", pdf.currentFont.i, pdf.fontSizePt) + "\n"
+			if got := pdf.pages[pdf.page].String()[before:]; got != want {
+				t.Errorf("size %v: wrote %q, want %q", size, got, want)
+			}
+		}
+	}
+}
