@@ -423,6 +423,9 @@ func Capitalize(s string) string {
 // name (« lettre_d'appui.pdf ») are left untouched, as are letters and digits ("oe" is not made "œ"). Typo is
 // idempotent, never panics and replaces invalid UTF-8 with U+FFFD.
 func Typo(s string) string {
+	if plain(s) {
+		return s
+	}
 	t := typoBufs.Get().(*typoBuf)
 	t.out = t.out[:0]
 	depth := 0 // open guillemets, carried over lines until a blank line
@@ -456,6 +459,39 @@ func Typo(s string) string {
 		typoBufs.Put(t)
 	}
 	return out
+}
+
+// plain reports text Typo leaves as it is for want of anything to change:
+// one line of valid UTF-8 without spaces at its ends, whose spaces are
+// single ASCII ones, with none of the runes a pass looks for (see has…),
+// nor « ». Half the texts of a dossier are such (names, titles).
+func plain(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c < ' ', isDigit(rune(c)):
+				return false
+			case c == ' ' && s[i+1] == ' ':
+				return false
+			}
+			switch c {
+			case '.', ':', '@', ';', '!', '?', '\'', '"', '-':
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || unicode.IsSpace(r) || isBreak(r) || r == '«' || r == '»' {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // typoBuf holds what Typo works in, kept between calls: a dossier's texts
