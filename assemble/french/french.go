@@ -1,9 +1,11 @@
 package french
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -268,36 +270,71 @@ func ParseMonth(s string) (time.Month, bool) {
 // ---------------------------------------------------------------------------
 // Names
 
-// folds maps Latin letters with diacritics (Latin-1 and Latin Extended-A)
-// to ASCII.
-var folds = func() map[rune]string {
-	m := make(map[rune]string)
-	for _, p := range [...][2]string{
-		{"ÀÁÂÃÄÅĀĂĄ", "A"}, {"àáâãäåāăą", "a"}, {"ÇĆĈĊČ", "C"}, {"çćĉċč", "c"},
-		{"ÐĎĐ", "D"}, {"ðďđ", "d"}, {"ÈÉÊËĒĔĖĘĚ", "E"}, {"èéêëēĕėęě", "e"},
-		{"ĜĞĠĢ", "G"}, {"ĝğġģ", "g"}, {"ĤĦ", "H"}, {"ĥħ", "h"},
-		{"ÌÍÎÏĨĪĬĮİ", "I"}, {"ìíîïĩīĭįı", "i"}, {"Ĵ", "J"}, {"ĵ", "j"},
-		{"Ķ", "K"}, {"ķĸ", "k"}, {"ĹĻĽĿŁ", "L"}, {"ĺļľŀł", "l"},
-		{"ÑŃŅŇŊ", "N"}, {"ñńņňŉŋ", "n"}, {"ÒÓÔÕÖØŌŎŐ", "O"}, {"òóôõöøōŏő", "o"},
-		{"ŔŖŘ", "R"}, {"ŕŗř", "r"}, {"ŚŜŞŠ", "S"}, {"śŝşšſ", "s"},
-		{"ŢŤŦ", "T"}, {"ţťŧ", "t"}, {"ÙÚÛÜŨŪŬŮŰŲ", "U"}, {"ùúûüũūŭůűų", "u"},
-		{"Ŵ", "W"}, {"ŵ", "w"}, {"ÝŶŸ", "Y"}, {"ýÿŷ", "y"}, {"ŹŻŽ", "Z"}, {"źżž", "z"},
-		{"Æ", "AE"}, {"æ", "ae"}, {"Œ", "OE"}, {"œ", "oe"}, {"Ĳ", "IJ"}, {"ĳ", "ij"},
-		{"Þ", "TH"}, {"þ", "th"}, {"ß", "ss"},
-	} {
+// foldPairs pairs Latin letters with diacritics (Latin-1 and Latin
+// Extended-A) with their ASCII form.
+var foldPairs = [...][2]string{
+	{"ÀÁÂÃÄÅĀĂĄ", "A"}, {"àáâãäåāăą", "a"}, {"ÇĆĈĊČ", "C"}, {"çćĉċč", "c"},
+	{"ÐĎĐ", "D"}, {"ðďđ", "d"}, {"ÈÉÊËĒĔĖĘĚ", "E"}, {"èéêëēĕėęě", "e"},
+	{"ĜĞĠĢ", "G"}, {"ĝğġģ", "g"}, {"ĤĦ", "H"}, {"ĥħ", "h"},
+	{"ÌÍÎÏĨĪĬĮİ", "I"}, {"ìíîïĩīĭįı", "i"}, {"Ĵ", "J"}, {"ĵ", "j"},
+	{"Ķ", "K"}, {"ķĸ", "k"}, {"ĹĻĽĿŁ", "L"}, {"ĺļľŀł", "l"},
+	{"ÑŃŅŇŊ", "N"}, {"ñńņňŉŋ", "n"}, {"ÒÓÔÕÖØŌŎŐ", "O"}, {"òóôõöøōŏő", "o"},
+	{"ŔŖŘ", "R"}, {"ŕŗř", "r"}, {"ŚŜŞŠ", "S"}, {"śŝşšſ", "s"},
+	{"ŢŤŦ", "T"}, {"ţťŧ", "t"}, {"ÙÚÛÜŨŪŬŮŰŲ", "U"}, {"ùúûüũūŭůűų", "u"},
+	{"Ŵ", "W"}, {"ŵ", "w"}, {"ÝŶŸ", "Y"}, {"ýÿŷ", "y"}, {"ŹŻŽ", "Z"}, {"źżž", "z"},
+	{"Æ", "AE"}, {"æ", "ae"}, {"Œ", "OE"}, {"œ", "oe"}, {"Ĳ", "IJ"}, {"ĳ", "ij"},
+	{"Þ", "TH"}, {"þ", "th"}, {"ß", "ss"},
+}
+
+// Latin-1's letters and Latin Extended-A, where every rune Fold changes is.
+const foldLo, foldHi = 0xc0, 0x180
+
+// folds holds the ASCII form of each rune from foldLo to foldHi, or "".
+var folds = func() (f [foldHi - foldLo]string) {
+	for _, p := range foldPairs {
 		for _, r := range p[0] {
-			m[r] = p[1]
+			if r < foldLo || r >= foldHi {
+				panic("french: fold pair out of range")
+			}
+			f[r-foldLo] = p[1]
 		}
 	}
-	return m
+	return f
 }()
 
-// fold replaces Latin letters with diacritics by their ASCII form
-// ("Œuvre à Noël" gives "OEuvre a Noel") and leaves other runes alone.
+// folded returns the ASCII form of r, or "" if Fold leaves it as it is.
+func folded(r rune) string {
+	if r >= foldLo && r < foldHi {
+		return folds[r-foldLo]
+	}
+	return ""
+}
+
+// Fold replaces Latin letters with diacritics by their ASCII form
+// ("Œuvre à Noël" gives "OEuvre a Noel"), invalid UTF-8 by U+FFFD, and
+// leaves other runes alone. A string with nothing to replace is returned as
+// it is.
 func Fold(s string) string {
+	i := 0
+	for i < len(s) {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if folded(r) != "" || r == utf8.RuneError && n == 1 {
+			break
+		}
+		i += n
+	}
+	if i == len(s) {
+		return s
+	}
 	var b strings.Builder
-	for _, r := range s {
-		if a, ok := folds[r]; ok {
+	b.Grow(len(s) + 8)
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		if a := folded(r); a != "" {
 			b.WriteString(a)
 		} else {
 			b.WriteRune(r)
@@ -386,27 +423,90 @@ func Capitalize(s string) string {
 // name (« lettre_d'appui.pdf ») are left untouched, as are letters and digits ("oe" is not made "œ"). Typo is
 // idempotent, never panics and replaces invalid UTF-8 with U+FFFD.
 func Typo(s string) string {
-	rs := []rune(s)
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/8)
+	if plain(s) {
+		return s
+	}
+	t := typoBufs.Get().(*typoBuf)
+	t.out = t.out[:0]
 	depth := 0 // open guillemets, carried over lines until a blank line
 	start := 0
-	for i := 0; i <= len(rs); i++ {
-		if i < len(rs) && !isBreak(rs[i]) {
-			continue
-		}
-		typoLine(&b, rs[start:i], &depth)
-		if i < len(rs) {
-			b.WriteRune(rs[i])
-			if rs[i] == '\r' && i+1 < len(rs) && rs[i+1] == '\n' {
-				i++
-				b.WriteRune('\n')
+	for i := 0; i <= len(s); {
+		r, n := rune(0), 0
+		if i < len(s) {
+			r, n = utf8.DecodeRuneInString(s[i:])
+			if !isBreak(r) {
+				i += n
+				continue
 			}
 		}
-		start = i + 1
+		t.line(s[start:i], &depth)
+		if i == len(s) {
+			break
+		}
+		t.out = utf8.AppendRune(t.out, r)
+		i += n
+		if r == '\r' && i < len(s) && s[i] == '\n' {
+			i++
+			t.out = append(t.out, '\n')
+		}
+		start = i
 	}
-	return b.String()
+	out := s
+	if string(t.out) != s { // text already typeset comes out as it came in
+		out = string(t.out)
+	}
+	if cap(t.out) <= maxKeptBuf {
+		typoBufs.Put(t)
+	}
+	return out
 }
+
+// plain reports text Typo leaves as it is for want of anything to change:
+// one line of valid UTF-8 without spaces at its ends, whose spaces are
+// single ASCII ones, with none of the runes a pass looks for (see has…),
+// nor « ». Half the texts of a dossier are such (names, titles).
+func plain(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c < ' ', isDigit(rune(c)):
+				return false
+			case c == ' ' && s[i+1] == ' ':
+				return false
+			}
+			switch c {
+			case '.', ':', '@', ';', '!', '?', '\'', '"', '-':
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || unicode.IsSpace(r) || isBreak(r) || r == '«' || r == '»' {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// typoBuf holds what Typo works in, kept between calls: a dossier's texts
+// went through seven passes that each made a new slice (issue 15).
+type typoBuf struct {
+	a, b []glyph // the line, and the spare its passes write into
+	word []byte  // a word looked at by protect, lower-cased
+	out  []byte  // the text typeset
+}
+
+// maxKeptBuf is the length of text past which Typo's buffers are left to
+// the collector instead of being kept for the next call.
+const maxKeptBuf = 64 << 10
+
+var typoBufs = sync.Pool{New: func() any { return new(typoBuf) }}
 
 // glyph is a rune of the line being typeset.
 type glyph struct {
@@ -414,27 +514,62 @@ type glyph struct {
 	keep bool // part of a URL or an e-mail address: never changed
 }
 
-// typoLine typesets one line (without its line break) into b.
-func typoLine(b *strings.Builder, rs []rune, depth *int) {
-	cs := collapse(rs)
+// What a line holds, which decides the passes that may change it: a pass
+// whose runes are absent would give the line back as it is.
+const (
+	hasMaybeAddress = 1 << iota // ":", "@" or ".": protect
+	hasDot                      // ellipses
+	hasApostrophe               // apostrophes
+	hasQuote                    // '"', "«" or "»": quotes, guillemets
+	hasMark                     // ":;!?": punctuation
+	hasHyphen                   // dashes
+	hasDigit                    // numbers, units, hours, ordinals
+)
+
+// line typesets one line (without its line break) into t.out. The passes
+// that lengthen or shorten the line append the new one to their first
+// argument, which they return; the others change the line in place.
+func (t *typoBuf) line(line string, depth *int) {
+	cs, has := collapse(t.a[:0], line)
 	if len(cs) == 0 {
+		t.a = cs
 		*depth = 0 // a blank line ends any quotation left open
 		return
 	}
-	protect(cs)
-	cs = ellipses(cs)
-	apostrophes(cs)
-	quotes(cs, depth)
-	cs = guillemets(cs)
-	cs = punctuation(cs)
-	dashes(cs)
-	cs = numbers(cs)
-	units(cs)
-	cs = hours(cs)
-	cs = ordinals(cs)
-	for _, c := range cs {
-		b.WriteRune(c.r)
+	spare := t.b[:0]
+	// pass runs a pass that writes a new line into spare.
+	pass := func(f func(dst, cs []glyph) []glyph) {
+		cs, spare = f(spare, cs), cs[:0]
 	}
+	if has&hasMaybeAddress != 0 {
+		t.word = protect(cs, t.word)
+	}
+	if has&hasDot != 0 {
+		pass(ellipses)
+	}
+	if has&hasApostrophe != 0 {
+		apostrophes(cs)
+	}
+	if has&hasQuote != 0 {
+		quotes(cs, depth)
+		pass(guillemets)
+	}
+	if has&hasMark != 0 {
+		pass(punctuation)
+	}
+	if has&hasHyphen != 0 {
+		dashes(cs)
+	}
+	if has&hasDigit != 0 {
+		pass(numbers)
+		units(cs)
+		pass(hours)
+		pass(ordinals)
+	}
+	for _, c := range cs {
+		t.out = utf8.AppendRune(t.out, c.r)
+	}
+	t.a, t.b = cs[:0], spare
 }
 
 func isBreak(r rune) bool {
@@ -451,10 +586,31 @@ func isHSpace(r rune) bool { return unicode.IsSpace(r) && !isBreak(r) }
 func isNoBreak(r rune) bool { return r == nbsp || r == nnbsp || r == '\u2007' }
 
 // collapse turns runs of spaces into one space, trims both ends, and keeps a
-// no-break space if the run had one.
-func collapse(rs []rune) []glyph {
-	cs := make([]glyph, 0, len(rs)+8)
-	for _, r := range rs {
+// no-break space if the run had one. It appends the glyphs of line to cs
+// and says what they hold (has… bits).
+func collapse(cs []glyph, line string) ([]glyph, int) {
+	has := 0
+	for _, r := range line {
+		switch r {
+		case '.':
+			has |= hasDot | hasMaybeAddress
+		case ':':
+			has |= hasMark | hasMaybeAddress
+		case '@':
+			has |= hasMaybeAddress
+		case ';', '!', '?':
+			has |= hasMark
+		case '\'':
+			has |= hasApostrophe
+		case '"', '«', '»':
+			has |= hasQuote
+		case '-':
+			has |= hasHyphen
+		default:
+			if isDigit(r) {
+				has |= hasDigit
+			}
+		}
 		if isHSpace(r) {
 			if !isNoBreak(r) {
 				r = ' '
@@ -475,20 +631,35 @@ func collapse(rs []rune) []glyph {
 	if n := len(cs); n > 0 && isHSpace(cs[n-1].r) {
 		cs = cs[:n-1]
 	}
-	return cs
+	return cs, has
 }
 
-// Punctuation that may surround an address without being part of it. Both
-// sets hold every quote and bracket, so that what Typo makes of them stays
-// outside the address when Typo runs again.
-const (
-	leading  = `"'«»“”‘’()[]{}<>`
-	trailing = leading + `.,;:!?…`
-)
+// isLeading and isTrailing report punctuation that may surround an address
+// without being part of it. Both hold every quote and bracket, so that what
+// Typo makes of them stays outside the address when Typo runs again.
+func isLeading(r rune) bool {
+	switch r {
+	case '"', '\'', '«', '»', '“', '”', '‘', '’', '(', ')', '[', ']', '{', '}', '<', '>':
+		return true
+	}
+	return false
+}
+
+func isTrailing(r rune) bool {
+	switch r {
+	case '.', ',', ';', ':', '!', '?', '…':
+		return true
+	}
+	return isLeading(r)
+}
+
+// isMarkRune is one of the marks that take a no-break space before them.
+func isMarkRune(r rune) bool { return r == ':' || r == ';' || r == '!' || r == '?' }
 
 // protect marks the words that hold a URL or an e-mail address, minus the
-// punctuation around them.
-func protect(cs []glyph) {
+// punctuation around them. It lower-cases a word into w, which it returns
+// for the next call.
+func protect(cs []glyph, w []byte) []byte {
 	for i := 0; i < len(cs); {
 		if isHSpace(cs[i].r) {
 			i++
@@ -499,10 +670,10 @@ func protect(cs []glyph) {
 			j++
 		}
 		a, z := i, j
-		for a < z && strings.ContainsRune(leading, cs[a].r) {
+		for a < z && isLeading(cs[a].r) {
 			a++
 		}
-		for z > a && strings.ContainsRune(trailing, cs[z-1].r) {
+		for z > a && isTrailing(cs[z-1].r) {
 			z--
 		}
 		// Only a word with one of « : @ . » may be an address or a file
@@ -518,20 +689,21 @@ func protect(cs []glyph) {
 			i = j
 			continue
 		}
-		w := make([]rune, 0, z-a)
+		w = w[:0] // as strings.ToLower would write the word
 		for _, c := range cs[a:z] {
-			w = append(w, c.r)
+			w = utf8.AppendRune(w, unicode.ToLower(c.r))
 		}
 		// "Contains", not "starts with": a word typeset once must not gain
 		// protection the second time (idempotence), e.g. x«www.a gives x« www.a.
-		if word := strings.ToLower(string(w)); strings.Contains(word, "://") ||
-			strings.Contains(word, "@") || strings.Contains(word, "www.") || isFileName(word) {
+		if bytes.Contains(w, []byte("://")) || bytes.IndexByte(w, '@') >= 0 ||
+			bytes.Contains(w, []byte("www.")) || isFileName(w) {
 			for k := a; k < z; k++ {
 				cs[k].keep = true
 			}
 		}
 		i = j
 	}
+	return w
 }
 
 // fileExts are the extensions that make a word a file name, whose
@@ -539,9 +711,9 @@ func protect(cs []glyph) {
 var fileExts = []string{".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".ods", ".odt", ".doc", ".docx", ".csv", ".txt", ".zip", ".eml", ".json"}
 
 // isFileName reports whether a lower-case word ends like a file name.
-func isFileName(w string) bool {
+func isFileName(w []byte) bool {
 	for _, e := range fileExts {
-		if len(w) > len(e) && strings.HasSuffix(w, e) {
+		if len(w) > len(e) && string(w[len(w)-len(e):]) == e {
 			return true
 		}
 	}
@@ -549,8 +721,7 @@ func isFileName(w string) bool {
 }
 
 // ellipses replaces "..." (exactly three dots) by "…".
-func ellipses(cs []glyph) []glyph {
-	out := make([]glyph, 0, len(cs))
+func ellipses(out, cs []glyph) []glyph {
 	for i := 0; i < len(cs); i++ {
 		j := i
 		for j < len(cs) && cs[j].r == '.' && !cs[j].keep {
@@ -617,8 +788,7 @@ func opens(r rune) bool {
 }
 
 // guillemets puts a NBSP on the inner side of « and », replacing a space.
-func guillemets(cs []glyph) []glyph {
-	out := make([]glyph, 0, len(cs)+8)
+func guillemets(out, cs []glyph) []glyph {
 	for i := 0; i < len(cs); i++ {
 		c := cs[i]
 		switch {
@@ -642,9 +812,8 @@ func guillemets(cs []glyph) []glyph {
 }
 
 // punctuation puts the right no-break space before ":", ";", "!" and "?".
-func punctuation(cs []glyph) []glyph {
-	isMark := func(c glyph) bool { return !c.keep && strings.ContainsRune(":;!?", c.r) }
-	out := make([]glyph, 0, len(cs)+8)
+func punctuation(out, cs []glyph) []glyph {
+	isMark := func(c glyph) bool { return !c.keep && isMarkRune(c.r) }
 	for i := 0; i < len(cs); i++ {
 		if !isMark(cs[i]) {
 			out = append(out, cs[i])
@@ -688,7 +857,6 @@ func mayFollow(r rune) bool {
 	return isHSpace(r) || unicode.In(r, unicode.Pe, unicode.Pf) || strings.ContainsRune(`".,'…`, r)
 }
 
-// dashes turns a hyphen between two spaces into an en dash.
 // units binds a unit to its number: « 12 500 € », « 40 % » typed with an
 // ordinary space get a no-break space, so the sign never starts a line.
 func units(cs []glyph) {
@@ -720,8 +888,7 @@ func digitRun(cs []glyph, i int) int {
 // and exactly three digits that end a group becomes NNBSP (« 1 800 »,
 // « 184 300 », « 1 184 300 »); a year list (« 2024 2025 ») is not a
 // number and is left alone. A number glued to € or % gets its NBSP.
-func numbers(cs []glyph) []glyph {
-	out := make([]glyph, 0, len(cs)+4)
+func numbers(out, cs []glyph) []glyph {
 	for i := 0; i < len(cs); i++ {
 		c := cs[i]
 		if !c.keep && (c.r == ' ' || c.r == nnbsp || c.r == nbsp) && i > 0 && isDigit(cs[i-1].r) && !cs[i-1].keep {
@@ -750,8 +917,7 @@ func numbers(cs []glyph) []glyph {
 // hours spaces an hour typed « 19h » or « 19h30 » (also « 9H », « 19h00 »):
 // « 19 h », « 19 h 30 », with no-break spaces. Only hours 0 to 24 and
 // minutes 00 to 59, between non-letters.
-func hours(cs []glyph) []glyph {
-	out := make([]glyph, 0, len(cs)+4)
+func hours(out, cs []glyph) []glyph {
 	for i := 0; i < len(cs); i++ {
 		h := i
 		for h < len(cs) && h-i < 3 && isDigit(cs[h].r) && !cs[h].keep {
@@ -797,8 +963,7 @@ const (
 
 // ordinals raises the letters of « 1er », « 1re », « 2e », « 2ème », « 2eme »
 // after a number that starts a word, when a non-letter follows.
-func ordinals(cs []glyph) []glyph {
-	out := make([]glyph, 0, len(cs))
+func ordinals(out, cs []glyph) []glyph {
 	for i := 0; i < len(cs); i++ {
 		c := cs[i]
 		out = append(out, c)
@@ -817,33 +982,35 @@ func ordinals(cs []glyph) []glyph {
 		if word < len(rest) && (unicode.IsLetter(rest[word].r) || unicode.IsDigit(rest[word].r)) {
 			continue
 		}
-		var suffix []rune
-		switch s := string(runesOf(rest[:word])); {
-		case s == "er" && c.r == '1' && i == from:
-			suffix = []rune{supE, supR}
-		case s == "re" && c.r == '1' && i == from:
-			suffix = []rune{supR, supE}
-		case (s == "e" || s == "ème" || s == "eme") && !(c.r == '1' && i == from):
-			suffix = []rune{supE}
+		first := c.r == '1' && i == from
+		switch w := rest[:word]; {
+		case first && runesAre(w, "er"):
+			out = append(out, glyph{r: supE}, glyph{r: supR})
+		case first && runesAre(w, "re"):
+			out = append(out, glyph{r: supR}, glyph{r: supE})
+		case !first && (runesAre(w, "e") || runesAre(w, "ème") || runesAre(w, "eme")):
+			out = append(out, glyph{r: supE})
 		default:
 			continue
-		}
-		for _, r := range suffix {
-			out = append(out, glyph{r: r})
 		}
 		i += word
 	}
 	return out
 }
 
-func runesOf(cs []glyph) []rune {
-	rs := make([]rune, len(cs))
-	for i, c := range cs {
-		rs[i] = c.r
+// runesAre reports whether the runes of cs are those of s.
+func runesAre(cs []glyph, s string) bool {
+	i := 0
+	for _, r := range s {
+		if i == len(cs) || cs[i].r != r {
+			return false
+		}
+		i++
 	}
-	return rs
+	return i == len(cs)
 }
 
+// dashes turns a hyphen between two spaces into an en dash.
 func dashes(cs []glyph) {
 	for i := 1; i+1 < len(cs); i++ {
 		if cs[i].r == '-' && !cs[i].keep && isHSpace(cs[i-1].r) && isHSpace(cs[i+1].r) {

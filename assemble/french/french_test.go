@@ -373,114 +373,116 @@ func TestCapitalize(t *testing.T) {
 	}
 }
 
+// typoCases are TestTypo's cases. In "in" and "want", "_" stands for NBSP
+// and "·" for NNBSP.
+var typoCases = []struct {
+	name, in, want string
+}{
+	{"empty", "", ""},
+	{"plain", "Un projet numérique", "Un projet numérique"},
+	{"numbers", "12 500 habitants, 3.5 ETP, 1,5 M", "12·500 habitants, 3.5 ETP, 1,5 M"},
+	{"oe kept", "coeur et oeuvre", "coeur et oeuvre"},
+	{"euro bound to its amount", "un budget de 12 500 € et 40 % acquis", "un budget de 12·500_€ et 40_% acquis"},
+	{"euro alone untouched", "en € ou en %", "en € ou en %"},
+	{"numbers typed with spaces", "1 800 passages, 184 300 habitants, 1 184 300 euros", "1·800 passages, 184·300 habitants, 1·184·300 euros"},
+	{"number with decimals", "3 000,50 euros", "3·000,50 euros"},
+	{"years are not a number", "en 2024 2025 et 2026", "en 2024 2025 et 2026"},
+	{"phone number untouched", "01 23 45 67 89", "01 23 45 67 89"},
+	{"decimal then group untouched", "3,5 000", "3,5 000"},
+	{"euro glued", "12 500€ et 40%", "12·500_€ et 40_%"},
+	{"hours", "à 19h, 19h30, 9H et 19h00", "à 19_h, 19_h_30, 9_h et 19_h_00"},
+	{"not hours", "25h, 19h300, A19h, 19ha, 1,5h", "25h, 19h300, A19h, 19ha, 1,5h"},
+	{"ordinals", "le 1ᵉʳ mai, la 1re, le 2e, la 3ème, le 4eme, le 21e", "le 1ᵉʳ mai, la 1ʳᵉ, le 2ᵉ, la 3ᵉ, le 4ᵉ, le 21ᵉ"},
+	{"not ordinals", "21er, 1e, 3e5, 1ers, A2e, 2,5e", "21er, 1e, 3e5, 1ers, A2e, 2,5e"},
+	{"ordinal in URL kept", "https://x.fr/1er-19h/12 500€", "https://x.fr/1er-19h/12 500_€"},
+	{"file name kept", "voir lettre_d'appui.pdf et l'annexe", "voir lettre_d'appui.pdf et l’annexe"},
+
+	// Apostrophes.
+	{"apostrophe", "l'État", "l’État"},
+	{"aujourd'hui", "aujourd'hui", "aujourd’hui"},
+	{"apostrophes", "l'accès à l'école d'Arles", "l’accès à l’école d’Arles"},
+	{"single quotes", "'quoted' words", "'quoted' words"},
+	{"apostrophe at word end", "les parents' avis", "les parents' avis"},
+	{"apostrophe after digit", "l'an 2000'", "l’an 2000'"},
+
+	// Guillemets.
+	{"double quotes", `le "Pass numérique" est`, "le «_Pass numérique_» est"},
+	{"quotes and punctuation", `il dit "oui", puis "non".`, "il dit «_oui_», puis «_non_»."},
+	{"quotes in brackets", `("oui")`, "(«_oui_»)"},
+	{"guillemets spaces", "« oui »", "«_oui_»"},
+	{"guillemets glued", "«oui»", "«_oui_»"},
+	{"guillemets NNBSP", "«·oui·»", "«_oui_»"},
+	{"mixed", `« un » et "deux"`, "«_un_» et «_deux_»"},
+	{"nested English quotes", "« il dit “oui” »", "«_il dit “oui”_»"},
+	{"lone quote", `12 " de large`, `12 " de large`},
+	{"inches", `un écran 27"`, `un écran 27"`},
+	{"empty quotes", `""`, "«_»"},
+	{"unclosed", `"ouvert`, "«_ouvert"},
+	{"across lines", "\"début\nfin\" ici", "«_début\nfin_» ici"},
+	{"reset by blank line", "\"a\n\nb\" c", "«_a\n\nb\" c"},
+
+	// Spaces before punctuation.
+	{"exclamation", "Attention!", "Attention·!"},
+	{"question", "Pourquoi ?", "Pourquoi·?"},
+	{"semicolon", "un ; deux", "un·; deux"},
+	{"colon", "Objet: demande", "Objet_: demande"},
+	{"colon with space", "Objet : demande", "Objet_: demande"},
+	{"colon NNBSP kept", "Objet·: demande", "Objet·: demande"},
+	{"group", "Vraiment?!", "Vraiment·?!"},
+	{"group with space", "Vraiment ?! Oui !!!", "Vraiment·?! Oui·!!!"},
+	{"after guillemet", `Il a dit "non"!`, "Il a dit «_non_»·!"},
+	{"before guillemet", `"Vraiment?"`, "«_Vraiment·?_»"},
+	{"NBSP replaced", "Quoi_?", "Quoi·?"},
+	{"glued to a word after", "Note:voir", "Note:voir"},
+	{"line start", "!important", "!important"},
+	{"after bracket", "(?)", "(?)"},
+	{"after abbreviation", "etc.:", "etc._:"},
+
+	// Left alone.
+	{"time", "à 14:30 précises", "à 14:30 précises"},
+	{"ratio", "un ratio 1:2", "un ratio 1:2"},
+	{"time then colon", "à 14:30: fin", "à 14:30_: fin"},
+	{"url", "voir https://exemple.fr/a?b=1&c=d!", "voir https://exemple.fr/a?b=1&c=d·!"},
+	{"url query", "https://x?y=1", "https://x?y=1"},
+	{"url in guillemets", `"https://exemple.fr/l'a"`, "«_https://exemple.fr/l'a_»"},
+	{"url in brackets", "(http://a.fr/b:c)", "(http://a.fr/b:c)"},
+	{"url then colon", "https://a.fr: le site", "https://a.fr_: le site"},
+	{"www", "www.exemple.fr/page?x=1", "www.exemple.fr/page?x=1"},
+	{"email", "écrire à jean.d'arc@mairie.fr; merci", "écrire à jean.d'arc@mairie.fr·; merci"},
+	{"mailto", "mailto:contact@exemple.fr", "mailto:contact@exemple.fr"},
+	{"www inside a word", "x«www.a:b!", "x«www.a:b·!"},
+	{"url after empty quotes", `""https://x a"`, `«_»https://x a"`},
+	{"url dots", "https://a.fr/b...c", "https://a.fr/b...c"},
+
+	// Ellipsis and dashes.
+	{"ellipsis", "et puis...", "et puis…"},
+	{"ellipsis in brackets", "(...)", "(…)"},
+	{"four dots", "....", "...."},
+	{"two dots", "..", ".."},
+	{"dash", "un - deux", "un – deux"},
+	{"hyphen", "Val-d'Oise", "Val-d’Oise"},
+	{"negative number", "de -5 à +5", "de -5 à +5"},
+	{"dash bullet", "- point", "- point"},
+
+	// Spaces and lines.
+	{"collapse", "un   deux \t trois", "un deux trois"},
+	{"collapse keeps no-break", "12 _€", "12_€"},
+	{"trim", "  texte  ", "texte"},
+	{"lines", "un\ndeux\n\ntrois", "un\ndeux\n\ntrois"},
+	{"lines trimmed", "un  \n  deux", "un\ndeux"},
+	{"CRLF", "Oui!\r\nNon?\r\n\r\nFin", "Oui·!\r\nNon·?\r\n\r\nFin"},
+	{"blank lines", "\n\n\n", "\n\n\n"},
+
+	// Already typeset text is left as it is.
+	{"typeset", "«_Le numérique_», c’est l’affaire de tous·! Vraiment·? Oui_: 14:30…",
+		"«_Le numérique_», c’est l’affaire de tous·! Vraiment·? Oui_: 14:30…"},
+
+	// Invalid UTF-8.
+	{"invalid", "a\xffb!", "a\ufffdb·!"},
+}
+
 func TestTypo(t *testing.T) {
-	// In "in" and "want", "_" stands for NBSP and "·" for NNBSP.
-	tests := []struct {
-		name, in, want string
-	}{
-		{"empty", "", ""},
-		{"plain", "Un projet numérique", "Un projet numérique"},
-		{"numbers", "12 500 habitants, 3.5 ETP, 1,5 M", "12·500 habitants, 3.5 ETP, 1,5 M"},
-		{"oe kept", "coeur et oeuvre", "coeur et oeuvre"},
-		{"euro bound to its amount", "un budget de 12 500 € et 40 % acquis", "un budget de 12·500_€ et 40_% acquis"},
-		{"euro alone untouched", "en € ou en %", "en € ou en %"},
-		{"numbers typed with spaces", "1 800 passages, 184 300 habitants, 1 184 300 euros", "1·800 passages, 184·300 habitants, 1·184·300 euros"},
-		{"number with decimals", "3 000,50 euros", "3·000,50 euros"},
-		{"years are not a number", "en 2024 2025 et 2026", "en 2024 2025 et 2026"},
-		{"phone number untouched", "01 23 45 67 89", "01 23 45 67 89"},
-		{"decimal then group untouched", "3,5 000", "3,5 000"},
-		{"euro glued", "12 500€ et 40%", "12·500_€ et 40_%"},
-		{"hours", "à 19h, 19h30, 9H et 19h00", "à 19_h, 19_h_30, 9_h et 19_h_00"},
-		{"not hours", "25h, 19h300, A19h, 19ha, 1,5h", "25h, 19h300, A19h, 19ha, 1,5h"},
-		{"ordinals", "le 1ᵉʳ mai, la 1re, le 2e, la 3ème, le 4eme, le 21e", "le 1ᵉʳ mai, la 1ʳᵉ, le 2ᵉ, la 3ᵉ, le 4ᵉ, le 21ᵉ"},
-		{"not ordinals", "21er, 1e, 3e5, 1ers, A2e, 2,5e", "21er, 1e, 3e5, 1ers, A2e, 2,5e"},
-		{"ordinal in URL kept", "https://x.fr/1er-19h/12 500€", "https://x.fr/1er-19h/12 500_€"},
-		{"file name kept", "voir lettre_d'appui.pdf et l'annexe", "voir lettre_d'appui.pdf et l’annexe"},
-
-		// Apostrophes.
-		{"apostrophe", "l'État", "l’État"},
-		{"aujourd'hui", "aujourd'hui", "aujourd’hui"},
-		{"apostrophes", "l'accès à l'école d'Arles", "l’accès à l’école d’Arles"},
-		{"single quotes", "'quoted' words", "'quoted' words"},
-		{"apostrophe at word end", "les parents' avis", "les parents' avis"},
-		{"apostrophe after digit", "l'an 2000'", "l’an 2000'"},
-
-		// Guillemets.
-		{"double quotes", `le "Pass numérique" est`, "le «_Pass numérique_» est"},
-		{"quotes and punctuation", `il dit "oui", puis "non".`, "il dit «_oui_», puis «_non_»."},
-		{"quotes in brackets", `("oui")`, "(«_oui_»)"},
-		{"guillemets spaces", "« oui »", "«_oui_»"},
-		{"guillemets glued", "«oui»", "«_oui_»"},
-		{"guillemets NNBSP", "«·oui·»", "«_oui_»"},
-		{"mixed", `« un » et "deux"`, "«_un_» et «_deux_»"},
-		{"nested English quotes", "« il dit “oui” »", "«_il dit “oui”_»"},
-		{"lone quote", `12 " de large`, `12 " de large`},
-		{"inches", `un écran 27"`, `un écran 27"`},
-		{"empty quotes", `""`, "«_»"},
-		{"unclosed", `"ouvert`, "«_ouvert"},
-		{"across lines", "\"début\nfin\" ici", "«_début\nfin_» ici"},
-		{"reset by blank line", "\"a\n\nb\" c", "«_a\n\nb\" c"},
-
-		// Spaces before punctuation.
-		{"exclamation", "Attention!", "Attention·!"},
-		{"question", "Pourquoi ?", "Pourquoi·?"},
-		{"semicolon", "un ; deux", "un·; deux"},
-		{"colon", "Objet: demande", "Objet_: demande"},
-		{"colon with space", "Objet : demande", "Objet_: demande"},
-		{"colon NNBSP kept", "Objet·: demande", "Objet·: demande"},
-		{"group", "Vraiment?!", "Vraiment·?!"},
-		{"group with space", "Vraiment ?! Oui !!!", "Vraiment·?! Oui·!!!"},
-		{"after guillemet", `Il a dit "non"!`, "Il a dit «_non_»·!"},
-		{"before guillemet", `"Vraiment?"`, "«_Vraiment·?_»"},
-		{"NBSP replaced", "Quoi_?", "Quoi·?"},
-		{"glued to a word after", "Note:voir", "Note:voir"},
-		{"line start", "!important", "!important"},
-		{"after bracket", "(?)", "(?)"},
-		{"after abbreviation", "etc.:", "etc._:"},
-
-		// Left alone.
-		{"time", "à 14:30 précises", "à 14:30 précises"},
-		{"ratio", "un ratio 1:2", "un ratio 1:2"},
-		{"time then colon", "à 14:30: fin", "à 14:30_: fin"},
-		{"url", "voir https://exemple.fr/a?b=1&c=d!", "voir https://exemple.fr/a?b=1&c=d·!"},
-		{"url query", "https://x?y=1", "https://x?y=1"},
-		{"url in guillemets", `"https://exemple.fr/l'a"`, "«_https://exemple.fr/l'a_»"},
-		{"url in brackets", "(http://a.fr/b:c)", "(http://a.fr/b:c)"},
-		{"url then colon", "https://a.fr: le site", "https://a.fr_: le site"},
-		{"www", "www.exemple.fr/page?x=1", "www.exemple.fr/page?x=1"},
-		{"email", "écrire à jean.d'arc@mairie.fr; merci", "écrire à jean.d'arc@mairie.fr·; merci"},
-		{"mailto", "mailto:contact@exemple.fr", "mailto:contact@exemple.fr"},
-		{"www inside a word", "x«www.a:b!", "x«www.a:b·!"},
-		{"url after empty quotes", `""https://x a"`, `«_»https://x a"`},
-		{"url dots", "https://a.fr/b...c", "https://a.fr/b...c"},
-
-		// Ellipsis and dashes.
-		{"ellipsis", "et puis...", "et puis…"},
-		{"ellipsis in brackets", "(...)", "(…)"},
-		{"four dots", "....", "...."},
-		{"two dots", "..", ".."},
-		{"dash", "un - deux", "un – deux"},
-		{"hyphen", "Val-d'Oise", "Val-d’Oise"},
-		{"negative number", "de -5 à +5", "de -5 à +5"},
-		{"dash bullet", "- point", "- point"},
-
-		// Spaces and lines.
-		{"collapse", "un   deux \t trois", "un deux trois"},
-		{"collapse keeps no-break", "12 _€", "12_€"},
-		{"trim", "  texte  ", "texte"},
-		{"lines", "un\ndeux\n\ntrois", "un\ndeux\n\ntrois"},
-		{"lines trimmed", "un  \n  deux", "un\ndeux"},
-		{"CRLF", "Oui!\r\nNon?\r\n\r\nFin", "Oui·!\r\nNon·?\r\n\r\nFin"},
-		{"blank lines", "\n\n\n", "\n\n\n"},
-
-		// Already typeset text is left as it is.
-		{"typeset", "«_Le numérique_», c’est l’affaire de tous·! Vraiment·? Oui_: 14:30…",
-			"«_Le numérique_», c’est l’affaire de tous·! Vraiment·? Oui_: 14:30…"},
-
-		// Invalid UTF-8.
-		{"invalid", "a\xffb!", "a\ufffdb·!"},
-	}
-	for _, tt := range tests {
+	for _, tt := range typoCases {
 		t.Run(tt.name, func(t *testing.T) {
 			in, want := spaces.Replace(tt.in), spaces.Replace(tt.want)
 			got := Typo(in)
@@ -514,13 +516,16 @@ func alnum(s string) string {
 	return b.String()
 }
 
+// typoSeeds are FuzzTypo's seeds, "_" standing for NBSP and "·" for NNBSP.
+var typoSeeds = []string{
+	"", "l'État", `le "Pass" est`, "«x»", "Attention!", "à 14:30", "1:2",
+	"https://x?y=1", "a@b.fr!", "www.x.fr...", "et puis...", "un - deux",
+	"un\n\ndeux", "a\r\nb", "Quoi ?!", `""`, `x«www.a"b"c`, "\xff'a\"",
+	"«_Le numérique_», c’est l’affaire de tous·!", "Quoi_?", "«·»", "a - _b",
+}
+
 func FuzzTypo(f *testing.F) {
-	for _, s := range []string{
-		"", "l'État", `le "Pass" est`, "«x»", "Attention!", "à 14:30", "1:2",
-		"https://x?y=1", "a@b.fr!", "www.x.fr...", "et puis...", "un - deux",
-		"un\n\ndeux", "a\r\nb", "Quoi ?!", `""`, `x«www.a"b"c`, "\xff'a\"",
-		"«_Le numérique_», c’est l’affaire de tous·!", "Quoi_?", "«·»", "a - _b",
-	} {
+	for _, s := range typoSeeds {
 		f.Add(spaces.Replace(s))
 	}
 	f.Fuzz(func(t *testing.T, s string) {

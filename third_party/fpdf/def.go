@@ -714,8 +714,9 @@ type Fpdf struct {
 	userUnderlineThickness float64                  // A custom user underline thickness multiplier.
 
 	fmt struct {
-		buf []byte       // buffer used to format numbers.
-		col bytes.Buffer // buffer used to build color strings.
+		buf  []byte       // buffer used to format numbers.
+		col  bytes.Buffer // buffer used to build color strings.
+		text []byte       // necdossier fork: a line of Text, built in place
 	}
 }
 

@@ -2405,7 +2405,7 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 		f.isCurrentUTF8 = false
 	}
 	if f.page > 0 {
-		f.outf("BT /F%s %.2f Tf ET", f.currentFont.i, f.fontSizePt)
+		f.outFont() // necdossier fork: was f.outf("BT /F%s %.2f Tf ET", …)
 	}
 }
 
@@ -2439,7 +2439,7 @@ func (f *Fpdf) SetFontSize(size float64) {
 	f.fontSizePt = size
 	f.fontSize = size / f.k
 	if f.page > 0 {
-		f.outf("BT /F%s %.2f Tf ET", f.currentFont.i, f.fontSizePt)
+		f.outFont() // necdossier fork: was f.outf("BT /F%s %.2f Tf ET", …)
 	}
 }
 
@@ -2449,7 +2449,7 @@ func (f *Fpdf) SetFontUnitSize(size float64) {
 	f.fontSizePt = size * f.k
 	f.fontSize = size
 	if f.page > 0 {
-		f.outf("BT /F%s %.2f Tf ET", f.currentFont.i, f.fontSizePt)
+		f.outFont() // necdossier fork: was f.outf("BT /F%s %.2f Tf ET", …)
 	}
 }
 
@@ -2527,6 +2527,29 @@ func (f *Fpdf) Bookmark(txtStr string, level int, y float64) {
 // precisely on the page, but it is usually easier to use Cell(), MultiCell()
 // or Write() which are the standard methods to print text.
 func (f *Fpdf) Text(x, y float64, txtStr string) {
+	// necdossier fork: the line of UTF-8 text, the common case, is built
+	// in one buffer kept by the document, written as below without the
+	// intermediate strings (README, change 12).
+	xk, yk := x*f.k, (f.h-y)*f.k
+	if f.isCurrentUTF8 && !f.isRTL && !f.underline && !f.strikeout {
+		b := f.fmt.text[:0]
+		if f.colorFlag {
+			b = append(append(append(b, "q "...), f.color.text.str...), ' ')
+		}
+		b = append(b, "BT "...)
+		b = append(strconv.AppendFloat(b, xk, 'f', 2, 64), ' ')
+		b = append(strconv.AppendFloat(b, yk, 'f', 2, 64), " Td ("...)
+		b = append(appendEscapedUTF16(b, txtStr), ") Tj ET"...)
+		if f.colorFlag {
+			b = append(b, " Q"...)
+		}
+		f.fmt.text = b
+		for _, uni := range txtStr {
+			f.currentFont.usedRunes[int(uni)] = int(uni)
+		}
+		f.outBytes(b)
+		return
+	}
 	var txt2 string
 	if f.isCurrentUTF8 {
 		if f.isRTL {
@@ -4125,6 +4148,16 @@ func (f *Fpdf) RawWriteBuf(r io.Reader) {
 	f.outbuf(r)
 }
 
+// outFont writes the line that selects the current font and size, as
+// f.outf("BT /F%s %.2f Tf ET", f.currentFont.i, f.fontSizePt) did
+// (necdossier fork: built as Text builds its line, README change 12).
+func (f *Fpdf) outFont() {
+	b := append(append(f.fmt.text[:0], "BT /F"...), f.currentFont.i...)
+	b = append(strconv.AppendFloat(append(b, ' '), f.fontSizePt, 'f', 2, 64), " Tf ET"...)
+	f.fmt.text = b
+	f.outBytes(b)
+}
+
 // outf adds a formatted line to the document
 func (f *Fpdf) outf(fmtStr string, args ...any) {
 	f.out(sprintf(fmtStr, args...))
@@ -4275,10 +4308,21 @@ func (f *Fpdf) putpages() {
 	}
 	pagesObjectNumbers := make([]int, nb+1) // 1-based
 	// necdossier fork: room for the pages' contents at once, rather than
-	// the document copied as it doubles.
-	grow := 0
+	// the document copied as it doubles, and for what follows them, which
+	// would double it once more: the images' data, and for each font its
+	// compressed subset and maps (about 16 kB for a style of Lato in a
+	// dossier; more only costs that doubling).
+	grow := 4 << 10
 	for n := 1; n <= nb; n++ {
 		grow += f.pages[n].Len() + 512
+	}
+	for _, img := range f.images {
+		grow += len(img.data) + len(img.smask)
+	}
+	for _, font := range f.fonts {
+		if font.Tp == "UTF8" {
+			grow += 16 << 10
+		}
 	}
 	f.buffer.Grow(grow)
 	for n := 1; n <= nb; n++ {

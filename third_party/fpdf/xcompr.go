@@ -9,6 +9,8 @@ import (
 	"compress/zlib"
 	"fmt"
 	"sync"
+
+	kzlib "github.com/klauspost/compress/zlib"
 )
 
 var xmem = xmempool{
@@ -22,19 +24,20 @@ var xmem = xmempool{
 
 type xmempool struct{ sync.Pool }
 
-var zwriters sync.Pool // of *zlib.Writer at level BestSpeed (necdossier fork)
+var zwriters sync.Pool // of *kzlib.Writer at level BestSpeed (necdossier fork)
 
 func (pool *xmempool) compress(data []byte) *membuffer {
 	mem := pool.Get().(*membuffer)
 	buf := &mem.buf
 	buf.Grow(len(data))
 
-	// necdossier fork: the zlib writers (about 1 MB each) are reused
-	// rather than made for every stream; the output is the same.
-	zw, _ := zwriters.Get().(*zlib.Writer)
+	// necdossier fork: the zlib writers are reused rather than made for
+	// every stream, and are klauspost/compress's, at BestSpeed: about twice
+	// as fast as compress/zlib's for the same size (README, change 11).
+	zw, _ := zwriters.Get().(*kzlib.Writer)
 	if zw == nil {
 		var err error
-		zw, err = zlib.NewWriterLevel(buf, zlib.BestSpeed)
+		zw, err = kzlib.NewWriterLevel(buf, kzlib.BestSpeed)
 		if err != nil {
 			panic(fmt.Errorf("could not create zlib writer: %w", err))
 		}
