@@ -2,7 +2,6 @@ package letters
 
 import (
 	"bytes"
-	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
@@ -310,7 +309,7 @@ func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFi
 	}
 	var r io.Reader = bytes.NewReader(raw)
 	for i, f := range general {
-		dec, err := decoder(f, r, limit+1)
+		dec, release, err := decoder(f, r, limit+1)
 		if errors.Is(err, filter.ErrDecodeLimitExceeded) {
 			return true
 		}
@@ -319,10 +318,13 @@ func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFi
 		}
 		if i == len(general)-1 {
 			n, _ := io.Copy(io.Discard, io.LimitReader(dec, limit+1))
+			release()
 			return n > limit
 		}
 		var b bytes.Buffer
-		if n, _ := io.Copy(&b, io.LimitReader(dec, limit+1)); n > limit {
+		n, _ := io.Copy(&b, io.LimitReader(dec, limit+1))
+		release()
+		if n > limit {
 			return true
 		}
 		r = &b
@@ -362,10 +364,11 @@ func boundedContent(x *model.XRefTable, sd *types.StreamDict) ([]byte, error) {
 		return c.Content, nil
 	}
 	limit := streamLimit(x, sd.Dict)
-	zr, err := zlib.NewReader(bytes.NewReader(sd.Raw))
+	zr, release, err := unzip(bytes.NewReader(sd.Raw))
 	if err != nil {
 		return nil, nil
 	}
+	defer release()
 	var b bytes.Buffer
 	b.Grow(int(min(int64(4*len(sd.Raw)+bytes.MinRead), limit+1)))
 	n, err := b.ReadFrom(io.LimitReader(zr, limit+1))
@@ -384,12 +387,12 @@ var imageCodecs = map[string]bool{"DCTDecode": true, "JPXDecode": true, "JBIG2De
 
 // decoder reads what r decodes to through filter f, at least max bytes of
 // it when there are that many: Flate as a stream, the others through
-// pdfcpu's filters.
-func decoder(f types.PDFFilter, r io.Reader, max int64) (io.Reader, error) {
+// pdfcpu's filters. Release is to be called once done reading.
+func decoder(f types.PDFFilter, r io.Reader, max int64) (_ io.Reader, release func(), _ error) {
 	if f.Name == "FlateDecode" {
 		// A predictor (DecodeParms) only shrinks what inflates: the
 		// inflated size bounds the stream's.
-		return zlib.NewReader(r)
+		return unzip(r)
 	}
 	parms := map[string]int{}
 	for k, v := range f.DecodeParms {
@@ -406,13 +409,13 @@ func decoder(f types.PDFFilter, r io.Reader, max int64) (io.Reader, error) {
 	}
 	fl, err := filter.NewFilter(f.Name, parms)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out, err := fl.DecodeLength(r, max)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return out, func() {}, nil
 }
 
 // maxDeflateRatio bounds how many bytes one compressed byte of a zlib stream
@@ -427,21 +430,20 @@ func repairFlate(raw []byte) []byte {
 	if !bytes.HasSuffix(bytes.TrimRight(raw, "\r\n"), []byte{0, 0, 0xff, 0xff}) {
 		return raw
 	}
-	zr, err := zlib.NewReader(bytes.NewReader(raw))
+	zr, release, err := unzip(bytes.NewReader(raw))
 	if err != nil {
 		return raw
 	}
 	content, err := io.ReadAll(io.LimitReader(zr, 64<<20))
+	release()
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return raw
 	}
-	var buf bytes.Buffer
-	zw := zlib.NewWriter(&buf)
-	zw.Write(content)
-	if zw.Close() != nil {
+	z, err := zlibBytes(content)
+	if err != nil {
 		return raw
 	}
-	return buf.Bytes()
+	return z
 }
 
 // streamKeys are set by stream from the source stream itself; F, FFilter
