@@ -2,12 +2,11 @@ package letters
 
 import (
 	"bytes"
-	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
+	"sync"
 
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -32,7 +31,26 @@ type copier struct {
 	// bounded (tooBig), repaired (repairFlate) and neutralised; they are
 	// copied as they are. Only prepared.copier sets it.
 	prepared bool
+	// spare are key slices given back by sortedKeys' callers, for the
+	// next dictionary.
+	spare [][]string
 }
+
+// sortedKeys returns the keys of v in order, in a slice to give back
+// with doneKeys once walked.
+func (c *copier) sortedKeys(v types.Dict) []string {
+	var ks []string
+	if n := len(c.spare); n > 0 {
+		ks, c.spare = c.spare[n-1][:0], c.spare[:n-1]
+	}
+	for k := range v {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+func (c *copier) doneKeys(ks []string) { c.spare = append(c.spare, ks) }
 
 // newCopier returns the sanitising copier for an untrusted src (a letter
 // as received).
@@ -156,13 +174,7 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 			c.dropped++
 			return nil, nil
 		}
-		d := make(types.Dict, len(v.Dict))
-		for k, e := range v.Dict {
-			if !streamKeys[k] {
-				d[k] = e
-			}
-		}
-		nd, err := c.dict(d, depth)
+		nd, err := c.dictWithout(v.Dict, depth, streamKeys)
 		if err != nil {
 			return nil, err
 		}
@@ -179,7 +191,9 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 
 func (c *copier) nameMap(v types.Dict, depth int) (types.Dict, error) {
 	d := make(types.Dict, len(v))
-	for _, k := range slices.Sorted(maps.Keys(v)) {
+	keys := c.sortedKeys(v)
+	defer c.doneKeys(keys)
+	for _, k := range keys {
 		e := v[k]
 		ce, err := c.obj(e, depth+1)
 		if err != nil {
@@ -193,12 +207,19 @@ func (c *copier) nameMap(v types.Dict, depth int) (types.Dict, error) {
 }
 
 func (c *copier) dict(v types.Dict, depth int) (types.Dict, error) {
+	return c.dictWithout(v, depth, nil)
+}
+
+// dictWithout is dict, leaving out the keys in skip too.
+func (c *copier) dictWithout(v types.Dict, depth int, skip map[string]bool) (types.Dict, error) {
 	d := make(types.Dict, len(v))
 	// In key order: objects are numbered as they are copied, and the same
 	// letter must give the same bytes (reproducible builds).
-	for _, k := range slices.Sorted(maps.Keys(v)) {
+	keys := c.sortedKeys(v)
+	defer c.doneKeys(keys)
+	for _, k := range keys {
 		e := v[k]
-		if droppedKeys[k] {
+		if droppedKeys[k] || skip[k] {
 			continue
 		}
 		ce, err := c.objIn(e, depth+1, nameMapKeys[k])
@@ -234,10 +255,15 @@ func (c *copier) streamOf(d types.Dict, src *types.StreamDict, checked bool) (*t
 		raw = src.Raw
 		if !c.prepared {
 			if form {
-				var err error
-				if content, err = boundedContent(c.src, src); err != nil {
+				bounded, release, err := boundedContent(c.src, src)
+				if err != nil {
 					return nil, err
 				}
+				// Only a neutralised copy outlives the decoded bytes.
+				if n, ok := neutralise(bounded); ok {
+					content = n
+				}
+				release()
 			} else if !checked && tooBig(c.src, src.Dict, src.Raw, src.FilterPipeline) {
 				return nil, errBomb
 			}
@@ -269,11 +295,9 @@ func (c *copier) streamOf(d types.Dict, src *types.StreamDict, checked bool) (*t
 		}
 	}
 	if content != nil {
-		if content, ok := neutralise(content); ok {
-			delete(d, "Filter")
-			delete(d, "DecodeParms")
-			return flateStream(d, content)
-		}
+		delete(d, "Filter")
+		delete(d, "DecodeParms")
+		return flateStream(d, content)
 	}
 	n := int64(len(raw))
 	d["Length"] = types.Integer(n)
@@ -310,7 +334,7 @@ func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFi
 	}
 	var r io.Reader = bytes.NewReader(raw)
 	for i, f := range general {
-		dec, err := decoder(f, r, limit+1)
+		dec, release, err := decoder(f, r, limit+1)
 		if errors.Is(err, filter.ErrDecodeLimitExceeded) {
 			return true
 		}
@@ -319,10 +343,13 @@ func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFi
 		}
 		if i == len(general)-1 {
 			n, _ := io.Copy(io.Discard, io.LimitReader(dec, limit+1))
+			release()
 			return n > limit
 		}
 		var b bytes.Buffer
-		if n, _ := io.Copy(&b, io.LimitReader(dec, limit+1)); n > limit {
+		n, _ := io.Copy(&b, io.LimitReader(dec, limit+1))
+		release()
+		if n > limit {
 			return true
 		}
 		r = &b
@@ -348,48 +375,65 @@ func streamLimit(x *model.XRefTable, d types.Dict) int64 {
 // at its operators: errBomb when it decompresses beyond its bound (as
 // tooBig), nil content when it cannot be decoded (as pdfcpu's Decode, whose
 // result it is otherwise). A sole Flate filter without parameters, the
-// usual case, is inflated once for both; other filters are bounded by
-// tooBig, then decoded by pdfcpu.
-func boundedContent(x *model.XRefTable, sd *types.StreamDict) ([]byte, error) {
+// usual case, is inflated once for both, into a pooled buffer that
+// release gives back (the content is not to be used after it); other
+// filters are bounded by tooBig, then decoded by pdfcpu.
+func boundedContent(x *model.XRefTable, sd *types.StreamDict) (_ []byte, release func(), _ error) {
 	if len(sd.FilterPipeline) != 1 || sd.FilterPipeline[0].Name != "FlateDecode" || sd.FilterPipeline[0].DecodeParms != nil || sd.Content != nil {
 		if tooBig(x, sd.Dict, sd.Raw, sd.FilterPipeline) {
-			return nil, errBomb
+			return nil, nil, errBomb
 		}
 		c := *sd
 		if c.Decode() != nil {
-			return nil, nil
+			return nil, func() {}, nil
 		}
-		return c.Content, nil
+		return c.Content, func() {}, nil
 	}
 	limit := streamLimit(x, sd.Dict)
-	zr, err := zlib.NewReader(bytes.NewReader(sd.Raw))
+	zr, done, err := unzip(bytes.NewReader(sd.Raw))
 	if err != nil {
-		return nil, nil
+		return nil, func() {}, nil
 	}
-	var b bytes.Buffer
+	defer done()
+	b := contentBufs.Get().(*bytes.Buffer)
+	b.Reset()
+	release = func() {
+		if b.Cap() <= maxPooledContent {
+			contentBufs.Put(b)
+		}
+	}
 	b.Grow(int(min(int64(4*len(sd.Raw)+bytes.MinRead), limit+1)))
 	n, err := b.ReadFrom(io.LimitReader(zr, limit+1))
 	if n > limit {
-		return nil, errBomb
+		release()
+		return nil, nil, errBomb
 	}
 	// Like pdfcpu, a stream cut short gives what it holds; a corrupt one, nothing.
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, nil
+		release()
+		return nil, func() {}, nil
 	}
-	return b.Bytes(), nil
+	return b.Bytes(), release, nil
 }
+
+// contentBufs hold the decoded contents boundedContent looks at, which
+// are garbage once looked at: one buffer serves page after page.
+var contentBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledContent is the largest buffer kept for the next content.
+const maxPooledContent = 4 << 20
 
 // imageCodecs are the filters that end a stream as an image's pixels.
 var imageCodecs = map[string]bool{"DCTDecode": true, "JPXDecode": true, "JBIG2Decode": true, "CCITTFaxDecode": true}
 
 // decoder reads what r decodes to through filter f, at least max bytes of
 // it when there are that many: Flate as a stream, the others through
-// pdfcpu's filters.
-func decoder(f types.PDFFilter, r io.Reader, max int64) (io.Reader, error) {
+// pdfcpu's filters. Release is to be called once done reading.
+func decoder(f types.PDFFilter, r io.Reader, max int64) (_ io.Reader, release func(), _ error) {
 	if f.Name == "FlateDecode" {
 		// A predictor (DecodeParms) only shrinks what inflates: the
 		// inflated size bounds the stream's.
-		return zlib.NewReader(r)
+		return unzip(r)
 	}
 	parms := map[string]int{}
 	for k, v := range f.DecodeParms {
@@ -406,13 +450,13 @@ func decoder(f types.PDFFilter, r io.Reader, max int64) (io.Reader, error) {
 	}
 	fl, err := filter.NewFilter(f.Name, parms)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out, err := fl.DecodeLength(r, max)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return out, func() {}, nil
 }
 
 // maxDeflateRatio bounds how many bytes one compressed byte of a zlib stream
@@ -427,21 +471,20 @@ func repairFlate(raw []byte) []byte {
 	if !bytes.HasSuffix(bytes.TrimRight(raw, "\r\n"), []byte{0, 0, 0xff, 0xff}) {
 		return raw
 	}
-	zr, err := zlib.NewReader(bytes.NewReader(raw))
+	zr, release, err := unzip(bytes.NewReader(raw))
 	if err != nil {
 		return raw
 	}
 	content, err := io.ReadAll(io.LimitReader(zr, 64<<20))
+	release()
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return raw
 	}
-	var buf bytes.Buffer
-	zw := zlib.NewWriter(&buf)
-	zw.Write(content)
-	if zw.Close() != nil {
+	z, err := zlibBytes(content)
+	if err != nil {
 		return raw
 	}
-	return buf.Bytes()
+	return z
 }
 
 // streamKeys are set by stream from the source stream itself; F, FFilter

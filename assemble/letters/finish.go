@@ -7,12 +7,10 @@ package letters
 
 import (
 	"bytes"
-	"compress/zlib"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
 )
 
 // Finish completes a PDF as fpdf writes it, where fpdf has no setting:
@@ -176,12 +174,10 @@ func (f *fpdfFile) outlineCounts(levels []int) ([]edit, error) {
 }
 
 // compressContents compresses each page's contents, which fpdf was told
-// to leave uncompressed, with a compressor from zpool.
+// to leave uncompressed (zipTo).
 func (f *fpdfFile) compressContents() ([]edit, error) {
 	pdf, xref, offsets := f.pdf, f.xref, f.offsets
 	var edits []edit
-	zw := zpool.Get().(*zlib.Writer)
-	defer zpool.Put(zw)
 	for i := 0; ; {
 		k := bytes.Index(pdf[i:xref], []byte("/Contents "))
 		if k < 0 {
@@ -214,9 +210,7 @@ func (f *fpdfFile) compressContents() ([]edit, error) {
 		z.WriteString("<</Filter /FlateDecode /Length ")
 		z.WriteString("0000000000>>\nstream\n") // length patched below, fixed width
 		start := z.Len()
-		zw.Reset(&z)
-		zw.Write(pdf[data : data+n])
-		if err := zw.Close(); err != nil {
+		if err := zipTo(&z, pdf[data:data+n]); err != nil {
 			return nil, err
 		}
 		b := z.Bytes()
@@ -423,12 +417,6 @@ func inlineDicts(pdf []byte, start int) ([][]byte, int, error) {
 		out = append(out, pdf[from:i])
 	}
 }
-
-// zpool holds page-content compressors between renderings.
-var zpool = sync.Pool{New: func() any {
-	w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
-	return w
-}}
 
 // subsetNames maps fpdf's font keys to subset font names. The tags are
 // fixed (the subset is a function of the text anyway), which keeps the

@@ -413,13 +413,14 @@ func (l *Letter) copyPage(src, dst *model.Context, cp *copier, i int, st *flatte
 	}
 	if content == nil && raw != nil {
 		// Decoded only to see whether it holds marked content to neutralise.
-		c, err := boundedContent(sx, raw)
+		c, release, err := boundedContent(sx, raw)
 		if err != nil {
 			return 0, err
 		}
 		if c, ok := neutralise(c); ok {
-			content = c
+			content = c // a copy: the decoded bytes go back
 		}
+		release()
 	} else if content != nil {
 		content, _ = neutralise(content)
 	}

@@ -103,21 +103,6 @@ func nums(v ...float64) string {
 
 func matrix(m [6]float64) string { return nums(m[:]...) }
 
-// flateStream returns a stream with dictionary d and content, Flate-encoded
-// unless it is tiny: footers and sheet contents are a few hundred bytes,
-// where setting up a compressor costs more time than the bytes are worth.
-func flateStream(d types.Dict, content []byte) (*types.StreamDict, error) {
-	sd := types.StreamDict{Dict: d, Content: content}
-	if len(content) > 1024 {
-		sd.FilterPipeline = []types.PDFFilter{{Name: "FlateDecode"}}
-		sd.Dict["Filter"] = types.Name("FlateDecode")
-	}
-	if err := sd.Encode(); err != nil {
-		return nil, err
-	}
-	return &sd, nil
-}
-
 // addSheet appends a page of size w×h with resources res and content to ctx's page tree root.
 func addSheet(ctx *model.Context, w, h float64, res types.Dict, content []byte) error {
 	cs, err := flateStream(types.Dict{}, content)

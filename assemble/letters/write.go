@@ -2,7 +2,6 @@ package letters
 
 import (
 	"bytes"
-	"compress/zlib"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
@@ -372,35 +370,6 @@ func (o *objStm) encode() (first int, raw []byte, err error) {
 
 // reset empties the stream, keeping its memory.
 func (o *objStm) reset() { o.nums, o.offs, o.body = o.nums[:0], o.offs[:0], o.body[:0] }
-
-// zlibs are the compressors of zlibBytes: each allocates about a megabyte
-// of tables, too much to make one for every object stream of every file
-// (pdfcpu's Flate filter does).
-var zlibs = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
-
-// zlibBytes compresses the parts, one after the other, as pdfcpu's Flate
-// filter does (zlib, default level): the raw bytes of an object stream or
-// of the cross-reference stream.
-func zlibBytes(parts ...[]byte) ([]byte, error) {
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	var b bytes.Buffer
-	b.Grow(n/3 + 64)
-	zw := zlibs.Get().(*zlib.Writer)
-	defer zlibs.Put(zw)
-	zw.Reset(&b)
-	for _, p := range parts {
-		if _, err := zw.Write(p); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
 
 // idBlank is the identifier written first, replaced by stamp.
 var idBlank = types.NewHexLiteral(make([]byte, 16))
