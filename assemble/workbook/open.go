@@ -254,9 +254,8 @@ func (p *pkg) workbook() error {
 			sstPart = targets[r.ID]
 		}
 	}
-	if rc, err := p.open(sstPart); err == nil {
-		defer rc.Close()
-		if p.sst, err = parseSST(rc); err != nil {
+	if _, ok := p.files[strings.ToLower(sstPart)]; ok {
+		if p.sst, err = p.sharedStrings(sstPart); err != nil {
 			return fail(p.name, ErrCorrupt, "les textes du classeur sont illisibles (détail technique : %v) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau", err)
 		}
 	}
@@ -277,46 +276,103 @@ func parseRels(b []byte) ([]rel, error) {
 	return v.Rels, err
 }
 
-// parseSST reads the shared strings: each item's text runs, without the
+// sharedStrings reads the shared strings part, with xmlScan or, where it
+// is unsure, with encoding/xml (see xmlscan.go). A part that cannot be
+// opened gives none, without error.
+func (p *pkg) sharedStrings(part string) ([]string, error) {
+	if b, err := p.read(part); err == nil {
+		if sst, ok := parseSSTBytes(b); ok {
+			return sst, nil
+		}
+	}
+	rc, err := p.open(part)
+	if err != nil {
+		return nil, nil
+	}
+	defer rc.Close()
+	return parseSST(rc)
+}
+
+// sstScanner gathers each shared string item's text runs, without the
 // phonetic guides (rPh).
+type sstScanner struct {
+	out       []string
+	cur       []byte
+	inSI, inT bool
+	rph       int
+}
+
+func (s *sstScanner) start(local []byte) {
+	switch string(local) {
+	case "si":
+		s.inSI = true
+		s.cur = s.cur[:0]
+	case "rPh":
+		s.rph++
+	case "t":
+		s.inT = s.inSI && s.rph == 0
+	}
+}
+
+func (s *sstScanner) end(local []byte) {
+	switch string(local) {
+	case "si":
+		s.out = append(s.out, string(s.cur))
+		s.inSI = false
+	case "rPh":
+		s.rph--
+	case "t":
+		s.inT = false
+	}
+}
+
+func (s *sstScanner) text(t []byte) {
+	if s.inT {
+		s.cur = append(s.cur, t...)
+	}
+}
+
+// parseSSTBytes reads the shared strings with xmlScan; ok is false where
+// it leaves them to encoding/xml.
+func parseSSTBytes(b []byte) (sst []string, ok bool) {
+	// Each item takes at least <si><t/></si>; most take more.
+	s := sstScanner{out: make([]string, 0, min(len(b)/40, 1<<16))}
+	x := xmlScan{b: b}
+	for {
+		switch x.next() {
+		case xmlUnsure:
+			return nil, false
+		case xmlEOF:
+			return s.out, true
+		case xmlStart:
+			s.start(x.tag.local)
+		case xmlEnd:
+			s.end(x.end)
+		case xmlText:
+			s.text(x.text)
+		}
+	}
+}
+
+// parseSST reads the shared strings with encoding/xml.
 func parseSST(r io.Reader) ([]string, error) {
 	d := xml.NewDecoder(io.LimitReader(r, maxUnzipped))
-	var out []string
-	var cur strings.Builder
-	inSI, inT, rph := false, false, 0
+	var s sstScanner
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
-			return out, nil
+			return s.out, nil
 		}
 		if err != nil {
-			return out, err
+			return s.out, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "si":
-				inSI = true
-				cur.Reset()
-			case "rPh":
-				rph++
-			case "t":
-				inT = inSI && rph == 0
-			}
+			s.start([]byte(t.Name.Local))
 		case xml.EndElement:
-			switch t.Name.Local {
-			case "si":
-				out = append(out, cur.String())
-				inSI = false
-			case "rPh":
-				rph--
-			case "t":
-				inT = false
-			}
+			s.end([]byte(t.Name.Local))
 		case xml.CharData:
-			if inT {
-				cur.Write(t)
-			}
+			s.text(t)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"bytes"
 	"encoding/xml"
 	"io"
 	"slices"
@@ -67,16 +68,65 @@ func (g *grid) startsWithLabel(col, row int, label string) bool {
 	return false
 }
 
-// scanSheet reads a worksheet part into a grid, stopping at the limits.
+// scanSheet reads a worksheet part into a grid, stopping at the limits:
+// with xmlScan from the part's bytes, or with encoding/xml where xmlScan
+// is unsure (see xmlscan.go).
 func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
+	if b, err := p.read(s.part); err == nil {
+		budget0, calcSafe0 := *budget, p.calcSafe
+		if g, err, sure := p.scanSheetBytes(s, b, budget); sure {
+			return g, err
+		}
+		*budget, p.calcSafe = budget0, calcSafe0
+	}
+	return p.scanSheetXML(s, budget)
+}
+
+func (p *pkg) newSheetScanner(s sheetRef, budget *int) *sheetScanner {
 	g := &grid{sheet: s.name, cells: map[[2]int]cell{}, cols: map[int][]int{}, norms: map[[2]int]string{}}
+	return &sheetScanner{p: p, sheet: s.name, g: g, budget: budget, seen: map[int]bool{}}
+}
+
+// scanSheetBytes is scanSheet with xmlScan; sure is false when xmlScan
+// leaves the part to encoding/xml. Until then, the tokens read are
+// encoding/xml's, so an error said about them is the same.
+func (p *pkg) scanSheetBytes(s sheetRef, b []byte, budget *int) (g *grid, err error, sure bool) {
+	sc := p.newSheetScanner(s, budget)
+	x := xmlScan{b: b}
+	for {
+		switch x.next() {
+		case xmlUnsure:
+			return nil, nil, false
+		case xmlEOF:
+			return sc.done(), nil, true
+		case xmlStart:
+			err = sc.start(&x.tag)
+		case xmlEnd:
+			err = sc.end(x.end)
+		case xmlText:
+			sc.charData(x.text)
+		}
+		if err != nil {
+			return nil, err, true
+		}
+	}
+}
+
+// scanSheetXML is scanSheet with encoding/xml, streaming the part.
+func (p *pkg) scanSheetXML(s sheetRef, budget *int) (*grid, error) {
 	rc, err := p.open(s.part)
 	if err != nil {
 		return nil, failSheet(p.name, s.name, ErrCorrupt, "feuille illisible (détail technique : %v) ; enregistrez le classeur de nouveau depuis votre tableur", err)
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(io.LimitReader(rc, maxUnzipped))
-	sc := &sheetScanner{p: p, sheet: s.name, g: g, budget: budget, seen: map[int]bool{}}
+	return p.scanSheetReader(s, rc, budget)
+}
+
+// scanSheetReader is scanSheetXML on the part's stream.
+func (p *pkg) scanSheetReader(s sheetRef, r io.Reader, budget *int) (*grid, error) {
+	d := xml.NewDecoder(io.LimitReader(r, maxUnzipped))
+	sc := p.newSheetScanner(s, budget)
+	var tag xmlTag
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -87,9 +137,9 @@ func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			err = sc.start(t)
+			err = sc.start(tagOf(t, &tag))
 		case xml.EndElement:
-			err = sc.end(t)
+			err = sc.end([]byte(t.Name.Local))
 		case xml.CharData:
 			sc.charData(t)
 		}
@@ -97,11 +147,27 @@ func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
 			return nil, err
 		}
 	}
+	return sc.done(), nil
+}
+
+// tagOf gives encoding/xml's start element as xmlScan's, in tag.
+func tagOf(t xml.StartElement, tag *xmlTag) *xmlTag {
+	tag.local = []byte(t.Name.Local)
+	tag.attrs = tag.attrs[:0]
+	for _, a := range t.Attr {
+		tag.attrs = append(tag.attrs, xmlAttr{[]byte(a.Name.Local), []byte(a.Value)})
+	}
+	return tag
+}
+
+// done sorts the grid's rows and columns, once the sheet is read.
+func (sc *sheetScanner) done() *grid {
+	g := sc.g
 	slices.Sort(g.rows)
 	for _, cs := range g.cols {
 		slices.Sort(cs)
 	}
-	return g, nil
+	return g
 }
 
 // sheetScanner is where scanSheet is in a worksheet's XML: the current row,
@@ -118,13 +184,13 @@ type sheetScanner struct {
 	inF            bool
 	inT            bool
 	rph            int
-	text           strings.Builder
+	text           []byte
 	seen           map[int]bool // rows already in g.rows
 }
 
 // start handles an opening tag.
-func (sc *sheetScanner) start(t xml.StartElement) error {
-	switch t.Name.Local {
+func (sc *sheetScanner) start(t *xmlTag) error {
+	switch string(t.local) {
 	case "row":
 		return sc.startRow(t)
 	case "c":
@@ -147,13 +213,13 @@ func (sc *sheetScanner) start(t xml.StartElement) error {
 }
 
 // startRow moves to the next row, or to the one its r attribute names.
-func (sc *sheetScanner) startRow(t xml.StartElement) error {
+func (sc *sheetScanner) startRow(t *xmlTag) error {
 	sc.row++
 	sc.col = 0
-	if v := attr(t, "r"); v != "" {
-		n, err := strconv.Atoi(v)
+	if v := t.attr("r"); len(v) > 0 {
+		n, err := strconv.Atoi(string(v))
 		if err != nil || n < 1 || n > excelize.TotalRows {
-			return failSheet(sc.p.name, sc.sheet, ErrCorrupt, "numéro de ligne invalide « %s »", Clip(v, 20))
+			return failSheet(sc.p.name, sc.sheet, ErrCorrupt, "numéro de ligne invalide « %s »", Clip(string(v), 20))
 		}
 		sc.row = n
 	}
@@ -165,22 +231,22 @@ func (sc *sheetScanner) startRow(t xml.StartElement) error {
 
 // startCell starts a cell: the next column, or the one its r attribute
 // names, and its type.
-func (sc *sheetScanner) startCell(t xml.StartElement) error {
+func (sc *sheetScanner) startCell(t *xmlTag) error {
 	sc.inC = true
 	sc.cur = cell{typ: 'n'}
-	sc.text.Reset()
+	sc.text = sc.text[:0]
 	sc.col++
-	if ref := attr(t, "r"); ref != "" {
-		c, r, err := excelize.CellNameToCoordinates(ref)
+	if ref := t.attr("r"); len(ref) > 0 {
+		c, r, err := cellCoordinates(ref)
 		if err != nil {
-			return failSheet(sc.p.name, sc.sheet, ErrCorrupt, "référence de cellule invalide « %s »", Clip(ref, 20))
+			return failSheet(sc.p.name, sc.sheet, ErrCorrupt, "référence de cellule invalide « %s »", Clip(string(ref), 20))
 		}
 		sc.col, sc.row = c, r
 	}
 	if sc.col > maxCol || sc.row > maxRow {
 		sc.p.calcSafe = false
 	}
-	switch attr(t, "t") {
+	switch string(t.attr("t")) {
 	case "s":
 		sc.cur.typ = 'S' // index into the shared strings
 	case "str", "inlineStr":
@@ -196,8 +262,8 @@ func (sc *sheetScanner) startCell(t xml.StartElement) error {
 }
 
 // end handles a closing tag.
-func (sc *sheetScanner) end(t xml.EndElement) error {
-	switch t.Name.Local {
+func (sc *sheetScanner) end(local []byte) error {
+	switch string(local) {
 	case "c":
 		return sc.endCell()
 	case "v":
@@ -221,14 +287,14 @@ func (sc *sheetScanner) endCell() error {
 	cur, g := &sc.cur, sc.g
 	if cur.typ == 'S' {
 		cur.typ = 's'
-		i, err := strconv.Atoi(strings.TrimSpace(sc.text.String()))
+		i, err := strconv.Atoi(string(bytes.TrimSpace(sc.text)))
 		if err != nil || i < 0 || i >= len(sc.p.sst) {
 			cur.raw = ""
 		} else {
 			cur.raw = sc.p.sst[i]
 		}
 	} else {
-		cur.raw = sc.text.String()
+		cur.raw = string(sc.text)
 	}
 	if cur.empty() {
 		return nil
@@ -252,10 +318,10 @@ func (sc *sheetScanner) endCell() error {
 
 // charData keeps the text of a value or of an inline string, and the
 // formula, up to a length that cannot be evaluated anyway.
-func (sc *sheetScanner) charData(t xml.CharData) {
+func (sc *sheetScanner) charData(t []byte) {
 	switch {
 	case sc.inV, sc.inT:
-		sc.text.Write(t)
+		sc.text = append(sc.text, t...)
 	case sc.inF:
 		if len(sc.cur.formula) < maxFormulaSize+1 {
 			sc.cur.formula += string(t)
@@ -263,11 +329,7 @@ func (sc *sheetScanner) charData(t xml.CharData) {
 	}
 }
 
-func attr(t xml.StartElement, name string) string {
-	for _, a := range t.Attr {
-		if a.Name.Local == name {
-			return a.Value
-		}
-	}
-	return ""
+// cellCoordinates reads a cell reference, « B12 », as excelize does.
+func cellCoordinates(ref []byte) (col, row int, err error) {
+	return excelize.CellNameToCoordinates(string(ref))
 }
