@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // reader carries the state of one workbook.Read call.
@@ -100,27 +101,81 @@ func sameSheet(name, want string) bool {
 }
 
 // Normalize folds a label for matching: lower case, no accents, letters and
-// digits only, single spaces; « Montant (€) * » gives « montant ».
+// digits only, single spaces; « Montant (€) * » gives « montant ». It is
+// french.Fold(strings.ToLower(s)) without its combining marks (macOS writes
+// « é » as e + U+0301), its words joined by single spaces; lowering and
+// folding go a rune at a time, from a table for the Latin runes.
 func Normalize(s string) string {
-	s = french.Fold(strings.ToLower(s))
-	var b strings.Builder
+	var b []byte
 	space := false
-	for _, r := range s {
+	put := func(r rune) {
+		if r < utf8.RuneSelf {
+			if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+				if space && len(b) > 0 {
+					b = append(b, ' ')
+				}
+				space = false
+				b = append(b, byte(r))
+			} else {
+				space = true
+			}
+			return
+		}
 		if unicode.Is(unicode.Mn, r) {
-			continue // a decomposed accent (macOS writes « é » as e + U+0301)
+			return
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+			if space && len(b) > 0 {
+				b = append(b, ' ')
 			}
 			space = false
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, r)
 		} else {
 			space = true
 		}
 	}
-	return b.String()
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if b == nil {
+				b = make([]byte, 0, len(s))
+			}
+			put(rune(c))
+			i++
+			continue
+		}
+		if b == nil {
+			b = make([]byte, 0, len(s))
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		for _, q := range foldLower(r) {
+			put(q)
+		}
+	}
+	return string(b)
 }
+
+// foldLower is french.Fold(strings.ToLower(string(r))) for a rune beyond
+// ASCII.
+func foldLower(r rune) string {
+	if int(r) < len(latinFolds) {
+		return latinFolds[r]
+	}
+	return french.Fold(string(unicode.ToLower(r)))
+}
+
+// latinFolds is foldLower of the runes of Latin-1 and the Latin Extended
+// blocks, where the accented letters are.
+var latinFolds = func() (t [0x250]string) {
+	for r := range t {
+		t[r] = french.Fold(strings.ToLower(string(rune(r))))
+	}
+	return t
+}()
 
 // labelKeys are the normalised forms a label is recognised by: as written,
 // and without its parenthesised part (« Logo (fichier) » is also « Logo »).

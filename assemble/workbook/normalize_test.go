@@ -1,0 +1,64 @@
+package workbook
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+
+	"necdossier/assemble/french"
+)
+
+// normalizeRef is Normalize as first written: the reference that the
+// faster Normalize must agree with.
+func normalizeRef(s string) string {
+	s = french.Fold(strings.ToLower(s))
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		} else {
+			space = true
+		}
+	}
+	return b.String()
+}
+
+var normalizeSeeds = []string{
+	"", "Montant (€) *", "Nom de la collectivité", "  ÉTÉ  Œuvre à Noël ", "Straße", "e\u0301te\u0301",
+	"İstanbul", "K\u212a\u212b", "ǅemal ǈ", "Ⅻ 12", "١٢٣", "日本語 テキスト", "a\xffb", "\xc3", "x\u00a0y\u200bz",
+	"Þorn ÆØÅ ĳ ŉ ſ", "ÀÁÂÃÄÅĀĂĄàáâãäåāăą ÇĆĈĊČ", "Ǎǎ Ǒ ȁ ɐ", "Ωμέγα", "СЛОВО", "a--b__c", "1er",
+}
+
+func TestNormalizeAsFirstWritten(t *testing.T) {
+	for _, s := range normalizeSeeds {
+		if got, want := Normalize(s), normalizeRef(s); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for r := rune(0); r < 0x3000; r++ {
+		s := "A" + string(r) + "b"
+		if got, want := Normalize(s), normalizeRef(s); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// FuzzNormalize: Normalize is its first, slower version.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range normalizeSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Normalize(s), normalizeRef(s); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
