@@ -24,6 +24,8 @@ type pkg struct {
 	size     int64
 	xl       *excelize.File // opened when needed, see excelize
 	xlErr    error
+	scratch  []byte  // the last part read by xmlScan
+	xs       xmlScan // its scanner, whose buffers serve for every part
 	// calcSafe is false when some worksheet has rows or cells beyond the
 	// limits: excelize's calculation would expand them, so formulas are
 	// not evaluated.
@@ -159,6 +161,12 @@ func looksLikeText(b []byte) bool {
 // read returns the bytes of a part, within the declared size (archive/zip
 // refuses data longer than declared, so a lying header cannot inflate it).
 func (p *pkg) read(part string) ([]byte, error) {
+	return p.readInto(part, nil)
+}
+
+// readInto is read into buf's memory when it is large enough: the parts
+// read by xmlScan, whose bytes are not kept, share pkg.scratch.
+func (p *pkg) readInto(part string, buf []byte) ([]byte, error) {
 	f, ok := p.files[strings.ToLower(part)]
 	if !ok {
 		return nil, fmt.Errorf("partie %s absente", part)
@@ -168,9 +176,26 @@ func (p *pkg) read(part string) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	buf := bytes.NewBuffer(make([]byte, 0, min(f.UncompressedSize64, maxUnzipped)+1))
-	_, err = buf.ReadFrom(io.LimitReader(rc, maxUnzipped))
-	return buf.Bytes(), err
+	// One byte more than declared, so that the end is seen without
+	// growing the buffer.
+	if n := min(f.UncompressedSize64, maxUnzipped) + 1; uint64(cap(buf)) < n {
+		buf = make([]byte, 0, n)
+	}
+	buf = buf[:0]
+	r := io.LimitReader(rc, maxUnzipped)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // open returns a reader of a part, for the parts that are scanned as a
@@ -280,8 +305,9 @@ func parseRels(b []byte) ([]rel, error) {
 // is unsure, with encoding/xml (see xmlscan.go). A part that cannot be
 // opened gives none, without error.
 func (p *pkg) sharedStrings(part string) ([]string, error) {
-	if b, err := p.read(part); err == nil {
-		if sst, ok := parseSSTBytes(b); ok {
+	if b, err := p.readInto(part, p.scratch); err == nil {
+		p.scratch = b
+		if sst, ok := parseSSTBytes(&p.xs, b); ok {
 			return sst, nil
 		}
 	}
@@ -334,10 +360,10 @@ func (s *sstScanner) text(t []byte) {
 
 // parseSSTBytes reads the shared strings with xmlScan; ok is false where
 // it leaves them to encoding/xml.
-func parseSSTBytes(b []byte) (sst []string, ok bool) {
+func parseSSTBytes(x *xmlScan, b []byte) (sst []string, ok bool) {
 	// Each item takes at least <si><t/></si>; most take more.
 	s := sstScanner{out: make([]string, 0, min(len(b)/40, 1<<16))}
-	x := xmlScan{b: b}
+	x.reset(b)
 	for {
 		switch x.next() {
 		case xmlUnsure:

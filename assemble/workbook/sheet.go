@@ -23,30 +23,70 @@ func (c cell) empty() bool { return strings.TrimFunc(c.raw, IsSpace) == "" && !c
 
 // grid is the content of one sheet, sparse.
 type grid struct {
-	sheet string // the name in the workbook
-	cells map[[2]int]cell
-	rows  []int         // row numbers holding a cell, ascending
-	cols  map[int][]int // columns holding a cell, by row, ascending
-	norms map[[2]int]string
-	wide  bool // content beyond maxRow or maxCol was ignored
+	sheet  string          // the name in the workbook
+	index  map[int32]int32 // where a cell is in cells, by gridKey
+	cells  []cell
+	rows   []int         // row numbers holding a cell, ascending
+	cols   map[int][]int // columns holding a cell, by row, ascending
+	norms  []string      // the cells' normalised text, by index
+	normed []bool        // which norms are made
+	wide   bool          // content beyond maxRow or maxCol was ignored
 }
 
-func (g *grid) at(col, row int) cell { return g.cells[[2]int{col, row}] }
+// gridKey is where cell (col, row) is in grid.index; ok is false for
+// cells that cannot be in a grid, beyond maxCol or maxRow.
+func gridKey(col, row int) (k int32, ok bool) {
+	if col < 0 || col > maxCol || row < 0 || row > maxRow {
+		return 0, false
+	}
+	return int32(row*(maxCol+1) + col), true
+}
+
+func (g *grid) find(col, row int) (int32, bool) {
+	k, ok := gridKey(col, row)
+	if !ok {
+		return 0, false
+	}
+	i, ok := g.index[k]
+	return i, ok
+}
+
+func (g *grid) at(col, row int) cell {
+	if i, ok := g.find(col, row); ok {
+		return g.cells[i]
+	}
+	return cell{}
+}
+
+// put stores a cell, in place of the one at the same place if any.
+func (g *grid) put(col, row int, c cell) {
+	k, _ := gridKey(col, row)
+	if i, ok := g.index[k]; ok {
+		g.cells[i] = c
+		return
+	}
+	g.index[k] = int32(len(g.cells))
+	g.cells = append(g.cells, c)
+}
 
 // norm returns the normalised text of a cell, for matching labels; cells
-// too long to be a label are not normalised.
+// too long to be a label are not normalised. Each cell is normalised once.
 func (g *grid) norm(col, row int) string {
-	k := [2]int{col, row}
-	if n, ok := g.norms[k]; ok {
-		return n
+	i, ok := g.find(col, row)
+	if !ok {
+		return ""
 	}
-	c, ok := g.cells[k]
-	n := ""
-	if ok && c.typ == 's' && len(c.raw) < 200 {
-		n = Normalize(c.raw)
+	if g.norms == nil {
+		g.norms, g.normed = make([]string, len(g.cells)), make([]bool, len(g.cells))
 	}
-	g.norms[k] = n
-	return n
+	if g.normed[i] {
+		return g.norms[i]
+	}
+	if c := g.cells[i]; c.typ == 's' && len(c.raw) < 200 {
+		g.norms[i] = Normalize(c.raw)
+	}
+	g.normed[i] = true
+	return g.norms[i]
 }
 
 // isLabel reports whether cell (col, row) holds label.
@@ -72,7 +112,8 @@ func (g *grid) startsWithLabel(col, row int, label string) bool {
 // with xmlScan from the part's bytes, or with encoding/xml where xmlScan
 // is unsure (see xmlscan.go).
 func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
-	if b, err := p.read(s.part); err == nil {
+	if b, err := p.readInto(s.part, p.scratch); err == nil {
+		p.scratch = b
 		budget0, calcSafe0 := *budget, p.calcSafe
 		if g, err, sure := p.scanSheetBytes(s, b, budget); sure {
 			return g, err
@@ -83,8 +124,8 @@ func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
 }
 
 func (p *pkg) newSheetScanner(s sheetRef, budget *int) *sheetScanner {
-	g := &grid{sheet: s.name, cells: map[[2]int]cell{}, cols: map[int][]int{}, norms: map[[2]int]string{}}
-	return &sheetScanner{p: p, sheet: s.name, g: g, budget: budget, seen: map[int]bool{}}
+	g := &grid{sheet: s.name, index: map[int32]int32{}, cols: map[int][]int{}}
+	return &sheetScanner{p: p, sheet: s.name, g: g, budget: budget}
 }
 
 // scanSheetBytes is scanSheet with xmlScan; sure is false when xmlScan
@@ -92,7 +133,10 @@ func (p *pkg) newSheetScanner(s sheetRef, budget *int) *sheetScanner {
 // encoding/xml's, so an error said about them is the same.
 func (p *pkg) scanSheetBytes(s sheetRef, b []byte, budget *int) (g *grid, err error, sure bool) {
 	sc := p.newSheetScanner(s, budget)
-	x := xmlScan{b: b}
+	// Cells are written <c r="A1"…>, mostly: room for them all.
+	sc.g.cells = make([]cell, 0, bytes.Count(b, []byte("<c "))+1)
+	x := &p.xs
+	x.reset(b)
 	for {
 		switch x.next() {
 		case xmlUnsure:
@@ -185,7 +229,6 @@ type sheetScanner struct {
 	inT            bool
 	rph            int
 	text           []byte
-	seen           map[int]bool // rows already in g.rows
 }
 
 // start handles an opening tag.
@@ -307,12 +350,12 @@ func (sc *sheetScanner) endCell() error {
 	if *sc.budget < 0 {
 		return failSheet(sc.p.name, sc.sheet, ErrTooLarge, "plus de %d cellules remplies", maxCells)
 	}
-	g.cells[[2]int{sc.col, sc.row}] = *cur
-	g.cols[sc.row] = append(g.cols[sc.row], sc.col)
-	if !sc.seen[sc.row] {
-		sc.seen[sc.row] = true
+	g.put(sc.col, sc.row, *cur)
+	cs, seen := g.cols[sc.row]
+	if !seen {
 		g.rows = append(g.rows, sc.row)
 	}
+	g.cols[sc.row] = append(cs, sc.col)
 	return nil
 }
 

@@ -63,6 +63,11 @@ type xmlScan struct {
 	empty bool     // the last start tag was <name/>: its end comes next
 }
 
+// reset makes s read b, keeping its buffers.
+func (s *xmlScan) reset(b []byte) {
+	*s = xmlScan{b: b, open: s.open[:0], tag: xmlTag{attrs: s.tag.attrs[:0]}, buf: s.buf[:0]}
+}
+
 // next reads the next token; comments and processing instructions are
 // skipped.
 func (s *xmlScan) next() xmlKind {
