@@ -51,7 +51,18 @@ func TestNormalizeAsFirstWritten(t *testing.T) {
 	}
 }
 
-// FuzzNormalize: Normalize is its first, slower version.
+// cleanLineRef is cleanLine as first written.
+func cleanLineRef(s string) string { return strings.Join(strings.FieldsFunc(s, IsSpace), " ") }
+
+func TestCleanLineAsFirstWritten(t *testing.T) {
+	for _, s := range append(normalizeSeeds, " a", "a ", "a  b", "a\tb", "a\u00a0b", "a\u200bb", "\ufeffa", " ", "a b c", "\x01 x", "a\xff b") {
+		if got, want := cleanLine(s), cleanLineRef(s); got != want {
+			t.Errorf("cleanLine(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// FuzzNormalize: Normalize and cleanLine are their first, slower versions.
 func FuzzNormalize(f *testing.F) {
 	for _, s := range normalizeSeeds {
 		f.Add(s)
@@ -59,6 +70,9 @@ func FuzzNormalize(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := Normalize(s), normalizeRef(s); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := cleanLine(s), cleanLineRef(s); got != want {
+			t.Errorf("cleanLine(%q) = %q, want %q", s, got, want)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -19,9 +20,37 @@ func IsSpace(r rune) bool {
 }
 
 // cleanLine trims a one-line text and collapses its runs of spaces, the
-// no-break ones included.
+// no-break ones included. Most texts have nothing to trim: they are
+// returned as they are.
 func cleanLine(s string) string {
+	if isClean(s) {
+		return s
+	}
 	return strings.Join(strings.FieldsFunc(s, IsSpace), " ")
+}
+
+// isClean reports whether cleanLine(s) is s: no space but single ' '
+// between words.
+func isClean(s string) bool {
+	prevSpace := true // at the start, a space is one too many
+	for _, r := range s {
+		if r < utf8.RuneSelf && r > ' ' {
+			prevSpace = false
+			continue
+		}
+		if r == ' ' {
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		}
+		if IsSpace(r) {
+			return false
+		}
+		prevSpace = false
+	}
+	return !prevSpace || s == ""
 }
 
 // cleanText trims a long text line by line, keeping its paragraphs.

@@ -106,57 +106,47 @@ func sameSheet(name, want string) bool {
 // « é » as e + U+0301), its words joined by single spaces; lowering and
 // folding go a rune at a time, from a table for the Latin runes.
 func Normalize(s string) string {
-	var b []byte
-	space := false
-	put := func(r rune) {
-		if r < utf8.RuneSelf {
-			if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
-				if space && len(b) > 0 {
-					b = append(b, ' ')
-				}
-				space = false
-				b = append(b, byte(r))
-			} else {
-				space = true
-			}
-			return
-		}
-		if unicode.Is(unicode.Mn, r) {
-			return
-		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && len(b) > 0 {
-				b = append(b, ' ')
-			}
-			space = false
-			b = utf8.AppendRune(b, r)
-		} else {
-			space = true
-		}
-	}
+	var stack [128]byte
+	b, space := stack[:0], false
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			if b == nil {
-				b = make([]byte, 0, len(s))
-			}
-			put(rune(c))
+			b, space = normalizeRune(b, space, rune(c))
 			i++
 			continue
 		}
-		if b == nil {
-			b = make([]byte, 0, len(s))
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		for _, q := range foldLower(r) {
-			put(q)
+			b, space = normalizeRune(b, space, q)
 		}
 	}
 	return string(b)
+}
+
+// normalizeRune appends r to b if it is kept, a letter or a digit, after a
+// space if one is due (space) and b is not empty; it returns b and whether
+// a space is due.
+func normalizeRune(b []byte, space bool, r rune) ([]byte, bool) {
+	var keep bool
+	if r < utf8.RuneSelf {
+		keep = 'a' <= r && r <= 'z' || '0' <= r && r <= '9'
+	} else {
+		if unicode.Is(unicode.Mn, r) {
+			return b, space // a decomposed accent
+		}
+		keep = unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
+	if !keep {
+		return b, true
+	}
+	if space && len(b) > 0 {
+		b = append(b, ' ')
+	}
+	return utf8.AppendRune(b, r), false
 }
 
 // foldLower is french.Fold(strings.ToLower(string(r))) for a rune beyond
