@@ -4,6 +4,7 @@ import (
 	"necdossier/assemble/french"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -350,8 +351,13 @@ func serialDate(raw string, date1904 bool) (time.Time, bool) {
 // budget category is also recognised by its account number alone (« 74 »).
 func matchChoice(s string, choices []string) (string, bool) {
 	n := Normalize(s)
+	norms := choiceNorms()
 	for _, c := range choices {
-		if Normalize(c) == n {
+		cn, ok := norms[c]
+		if !ok {
+			cn = Normalize(c)
+		}
+		if cn == n {
 			return c, true
 		}
 	}
@@ -364,3 +370,19 @@ func matchChoice(s string, choices []string) (string, bool) {
 	}
 	return "", false
 }
+
+// choiceNorms is Normalize of each choice of the schema, made on the first
+// use.
+var choiceNorms = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, s := range Schema {
+		for _, b := range s.Blocks {
+			for _, f := range b.Fields {
+				for _, c := range f.choices {
+					m[c] = Normalize(c)
+				}
+			}
+		}
+	}
+	return m
+})

@@ -6,6 +6,7 @@ import (
 	"necdossier/assemble/model"
 	"reflect"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -124,6 +125,9 @@ func Normalize(s string) string {
 			b, space = normalizeRune(b, space, q)
 		}
 	}
+	if string(b) == s {
+		return s // already normal: « oui », « 2025 »
+	}
 	return string(b)
 }
 
@@ -152,20 +156,22 @@ func normalizeRune(b []byte, space bool, r rune) ([]byte, bool) {
 // foldLower is french.Fold(strings.ToLower(string(r))) for a rune beyond
 // ASCII.
 func foldLower(r rune) string {
-	if int(r) < len(latinFolds) {
-		return latinFolds[r]
+	if t := latinFolds(); int(r) < len(t) {
+		return t[r]
 	}
 	return french.Fold(string(unicode.ToLower(r)))
 }
 
 // latinFolds is foldLower of the runes of Latin-1 and the Latin Extended
-// blocks, where the accented letters are.
-var latinFolds = func() (t [0x250]string) {
+// blocks, where the accented letters are,
+// made on the first use.
+var latinFolds = sync.OnceValue(func() *[0x250]string {
+	var t [0x250]string
 	for r := range t {
 		t[r] = french.Fold(strings.ToLower(string(rune(r))))
 	}
-	return t
-}()
+	return &t
+})
 
 // labelKeys are the normalised forms a label is recognised by: as written,
 // and without its parenthesised part (« Logo (fichier) » is also « Logo »).
