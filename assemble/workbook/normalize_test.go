@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -32,7 +33,7 @@ func normalizeRef(s string) string {
 }
 
 var normalizeSeeds = []string{
-	"", "Montant (€) *", "Nom de la collectivité", "  ÉTÉ  Œuvre à Noël ", "Straße", "e\u0301te\u0301",
+	"", "#n/a", " #div/0! ", "#ſpill!", "#REF", "Montant (€) *", "Nom de la collectivité", "  ÉTÉ  Œuvre à Noël ", "Straße", "e\u0301te\u0301",
 	"İstanbul", "K\u212a\u212b", "ǅemal ǈ", "Ⅻ 12", "١٢٣", "日本語 テキスト", "a\xffb", "\xc3", "x\u00a0y\u200bz",
 	"Þorn ÆØÅ ĳ ŉ ſ", "ÀÁÂÃÄÅĀĂĄàáâãäåāăą ÇĆĈĊČ", "Ǎǎ Ǒ ȁ ɐ", "Ωμέγα", "СЛОВО", "a--b__c", "1er",
 }
@@ -73,6 +74,9 @@ func FuzzNormalize(f *testing.F) {
 		}
 		if got, want := cleanLine(s), cleanLineRef(s); got != want {
 			t.Errorf("cleanLine(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := isErrorValue(s), slices.Contains(errorValues, strings.ToUpper(strings.TrimSpace(s))); got != want {
+			t.Errorf("isErrorValue(%q) = %v, want %v", s, got, want)
 		}
 	})
 }

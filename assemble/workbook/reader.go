@@ -5,6 +5,7 @@ import (
 	"necdossier/assemble/french"
 	"necdossier/assemble/model"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -234,16 +235,18 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 				end = headers[j]
 			}
 			if ob.Title != "" {
+				keys := labelKeys(ob.Title)
 				for _, r := range g.rows {
-					if r > headers[i] && r < end && g.isLabel(1, r, ob.Title) {
+					if r > headers[i] && r < end && g.isLabelKeys(1, r, keys) {
 						end = r
 					}
 				}
 			}
 			if ob.Kind == FormKind {
 				for _, f := range ob.Fields {
+					keys := labelKeys(f.Label)
 					for _, r := range g.rows {
-						if r > headers[i] && r < end && g.isLabel(1, r, f.Label) {
+						if r > headers[i] && r < end && g.isLabelKeys(1, r, keys) {
 							end = r
 						}
 					}
@@ -260,36 +263,53 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 func (rd *reader) findHeader(s sheetSpec, b SheetBlock, g *grid, used map[int]bool) (int, map[string]int) {
 	best, bestN := 0, 0
 	var bestCols map[string]int
+	// The keys of the fields' labels, and for each field the column
+	// found in the row being tried (0: none); a block's keys are unique
+	// (TestSchemaKeysUnique).
+	keys := make([][]string, len(b.Fields))
+	for fi, f := range b.Fields {
+		keys[fi] = labelKeys(f.Label)
+	}
+	found := make([]int, len(b.Fields))
 	for _, r := range g.rows {
 		if used[r] {
 			continue
 		}
-		if len(g.cols[r]) < 2 {
+		rowCols := g.cols[r]
+		if len(rowCols) < 2 {
 			continue
 		}
-		cols := map[string]int{}
-		taken := map[int]bool{}
-		for _, f := range b.Fields {
-			for _, c := range g.cols[r] {
-				if g.isLabel(c, r, f.Label) {
-					cols[f.Key], taken[c] = c, true
+		clear(found)
+		n := 0
+		for fi := range b.Fields {
+			for _, c := range rowCols {
+				if g.isLabelKeys(c, r, keys[fi]) {
+					found[fi] = c
+					n++
 					break
 				}
 			}
 		}
-		for _, f := range b.Fields {
-			if _, ok := cols[f.Key]; ok {
+		for fi := range b.Fields {
+			if found[fi] != 0 {
 				continue
 			}
-			for _, c := range g.cols[r] {
-				if !taken[c] && g.startsWithLabel(c, r, f.Label) {
-					cols[f.Key], taken[c] = c, true
+			for _, c := range rowCols {
+				if !slices.Contains(found, c) && g.startsWithKeys(c, r, keys[fi]) {
+					found[fi] = c
+					n++
 					break
 				}
 			}
 		}
-		if len(cols) > bestN {
-			best, bestN, bestCols = r, len(cols), cols
+		if n > bestN {
+			best, bestN = r, n
+			bestCols = make(map[string]int, n)
+			for fi, f := range b.Fields {
+				if found[fi] != 0 {
+					bestCols[f.Key] = found[fi]
+				}
+			}
 		}
 	}
 	need := (len(b.Fields) + 1) / 2

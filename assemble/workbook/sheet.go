@@ -91,17 +91,27 @@ func (g *grid) norm(col, row int) string {
 
 // isLabel reports whether cell (col, row) holds label.
 func (g *grid) isLabel(col, row int, label string) bool {
+	return g.isLabelKeys(col, row, labelKeys(label))
+}
+
+// isLabelKeys is isLabel for the label's keys.
+func (g *grid) isLabelKeys(col, row int, keys []string) bool {
 	n := g.norm(col, row)
-	return n != "" && slices.Contains(labelKeys(label), n)
+	return n != "" && slices.Contains(keys, n)
 }
 
 // startsWithLabel reports whether cell (col, row) holds label followed by
 // more words: « Montant en euros » for « Montant (€) ». It is the second
 // choice, after an exact match.
 func (g *grid) startsWithLabel(col, row int, label string) bool {
+	return g.startsWithKeys(col, row, labelKeys(label))
+}
+
+// startsWithKeys is startsWithLabel for the label's keys.
+func (g *grid) startsWithKeys(col, row int, keys []string) bool {
 	n := g.norm(col, row)
-	for _, k := range labelKeys(label) {
-		if k != "" && strings.HasPrefix(n, k+" ") {
+	for _, k := range keys {
+		if k != "" && len(n) > len(k) && n[len(k)] == ' ' && strings.HasPrefix(n, k) {
 			return true
 		}
 	}
