@@ -293,7 +293,54 @@ type rel struct {
 	Target string `xml:"Target,attr"`
 }
 
+// parseRels reads a relationships part: with xmlScan, or with
+// encoding/xml's Unmarshal where xmlScan is unsure.
 func parseRels(b []byte) ([]rel, error) {
+	var x xmlScan
+	if rels, ok := parseRelsBytes(&x, b); ok {
+		return rels, nil
+	}
+	return unmarshalRels(b)
+}
+
+// parseRelsBytes reads the Relationship elements under the root as
+// Unmarshal does: by local name, the last of an attribute named twice
+// kept, nothing read after the root's end; ok is false where xmlScan is
+// unsure.
+func parseRelsBytes(x *xmlScan, b []byte) (rels []rel, ok bool) {
+	x.reset(b)
+	depth := 0
+	for {
+		switch x.next() {
+		case xmlUnsure, xmlEOF:
+			return nil, false // Unmarshal says EOF when there is no root
+		case xmlStart:
+			depth++
+			if depth == 2 && string(x.tag.local) == "Relationship" {
+				var r rel
+				for _, a := range x.tag.attrs {
+					switch string(a.local) {
+					case "Id":
+						r.ID = string(a.value)
+					case "Type":
+						r.Type = string(a.value)
+					case "Target":
+						r.Target = string(a.value)
+					}
+				}
+				rels = append(rels, r)
+			}
+		case xmlEnd:
+			depth--
+			if depth == 0 {
+				return rels, true
+			}
+		}
+	}
+}
+
+// unmarshalRels is parseRels with encoding/xml.
+func unmarshalRels(b []byte) ([]rel, error) {
 	var v struct {
 		Rels []rel `xml:"Relationship"`
 	}

@@ -32,6 +32,16 @@ func sameAsXML(t *testing.T, sheet, sst []byte) bool {
 			t.Fatalf("shared strings: xmlScan reads %q, encoding/xml %q", got, want)
 		}
 	}
+	// The second part is read as relationships too.
+	wantRels, wantErr := unmarshalRels(sst)
+	if gotRels, sure := parseRelsBytes(&xmlScan{}, sst); sure {
+		if wantErr != nil {
+			t.Fatalf("relationships: xmlScan reads %q, encoding/xml says %v", gotRels, wantErr)
+		}
+		if !reflect.DeepEqual(gotRels, wantRels) {
+			t.Fatalf("relationships: xmlScan reads %q, encoding/xml %q", gotRels, wantRels)
+		}
+	}
 	ws := sheetRef{name: "Feuille", part: "sheet.xml"}
 	old := &pkg{name: "f.xlsx", sst: want, calcSafe: true}
 	oldBudget := 50
@@ -93,6 +103,10 @@ var xmlSeeds = []struct{ sheet, sst string }{
 	{`<worksheet><sheetData><row r="5"><c r="A5"><v>1</v></c></row></sheetData></worksheet><!-- -- -->`, `<sst><si><t>a]]>b</t></si></sst>`},
 	{`<worksheet><sheetData><row r="6"><c r = "A6" ><v >x&#xD800;</v></c></row></sheetData></worksheet >`, "<sst><si><t>\x01</t></si></sst>"},
 	{`<worksheet><sheetData><row r="7"><c r="A7"><v>1</v></c></row></sheetData></worksheet`, `<sst><si><t>a</t></si>`},
+	{`<worksheet/>`, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+	{`<worksheet/>`, `<r:Relationships xmlns:r="urn:r"><r:Relationship Id="a" Id="b" Target="x&amp;y"><Relationship Id="nested"/></r:Relationship>text<Other Id="c"/></r:Relationships><after`},
+	{`<worksheet/>`, ``},
 }
 
 // TestXMLScanSeeds reads the seeds both ways.
@@ -108,7 +122,7 @@ func TestXMLScanSeeds(t *testing.T) {
 	}
 }
 
-// TestXMLScanCorpus reads the worksheets and shared strings of the
+// TestXMLScanCorpus reads the worksheets, shared strings and relationships of the
 // samples, the corpus and a LibreOffice-saved form both ways: xmlScan must
 // read each to the end, as encoding/xml does.
 func TestXMLScanCorpus(t *testing.T) {
@@ -150,6 +164,12 @@ func TestXMLScanCorpus(t *testing.T) {
 				sst = data
 			case strings.Contains(f.Name, "worksheets/") && strings.HasSuffix(f.Name, ".xml"):
 				sheets = append(sheets, data)
+			case strings.HasSuffix(f.Name, ".rels"):
+				rels, sure := parseRelsBytes(&xmlScan{}, data)
+				want, err := unmarshalRels(data)
+				if !sure || err != nil || !reflect.DeepEqual(rels, want) {
+					t.Errorf("%s: %s: xmlScan reads %q (sure %v), encoding/xml %q (%v)", name, f.Name, rels, sure, want, err)
+				}
 			}
 		}
 		if sst == nil {
