@@ -143,8 +143,9 @@ func (p *pkg) newSheetScanner(s sheetRef, budget *int) *sheetScanner {
 // encoding/xml's, so an error said about them is the same.
 func (p *pkg) scanSheetBytes(s sheetRef, b []byte, budget *int) (g *grid, err error, sure bool) {
 	sc := p.newSheetScanner(s, budget)
-	// Cells are written <c r="A1"…>, mostly: room for them all.
-	sc.g.cells = make([]cell, 0, bytes.Count(b, []byte("<c "))+1)
+	// Cells are written <c r="A1"…>, mostly: room for them all, within
+	// the cells still allowed (a part could be nothing but "<c ").
+	sc.g.cells = make([]cell, 0, min(bytes.Count(b, []byte("<c ")), max(*budget, 0))+1)
 	x := &p.xs
 	x.reset(b)
 	for {
