@@ -198,8 +198,8 @@ func (p *pkg) readInto(part string, buf []byte) ([]byte, error) {
 	}
 }
 
-// open returns a reader of a part, for the parts that are scanned as a
-// stream (worksheets, shared strings) rather than held in memory.
+// open returns a reader of a part, for the worksheets and shared strings
+// that xmlScan leaves to encoding/xml, which reads them as a stream.
 func (p *pkg) open(part string) (io.ReadCloser, error) {
 	f, ok := p.files[strings.ToLower(part)]
 	if !ok {
