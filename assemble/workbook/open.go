@@ -24,6 +24,8 @@ type pkg struct {
 	size     int64
 	xl       *excelize.File // opened when needed, see excelize
 	xlErr    error
+	scratch  []byte  // the last part read by xmlScan
+	xs       xmlScan // its scanner, whose buffers serve for every part
 	// calcSafe is false when some worksheet has rows or cells beyond the
 	// limits: excelize's calculation would expand them, so formulas are
 	// not evaluated.
@@ -159,6 +161,12 @@ func looksLikeText(b []byte) bool {
 // read returns the bytes of a part, within the declared size (archive/zip
 // refuses data longer than declared, so a lying header cannot inflate it).
 func (p *pkg) read(part string) ([]byte, error) {
+	return p.readInto(part, nil)
+}
+
+// readInto is read into buf's memory when it is large enough: the parts
+// read by xmlScan, whose bytes are not kept, share pkg.scratch.
+func (p *pkg) readInto(part string, buf []byte) ([]byte, error) {
 	f, ok := p.files[strings.ToLower(part)]
 	if !ok {
 		return nil, fmt.Errorf("partie %s absente", part)
@@ -168,13 +176,30 @@ func (p *pkg) read(part string) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	buf := bytes.NewBuffer(make([]byte, 0, min(f.UncompressedSize64, maxUnzipped)+1))
-	_, err = buf.ReadFrom(io.LimitReader(rc, maxUnzipped))
-	return buf.Bytes(), err
+	// One byte more than declared, so that the end is seen without
+	// growing the buffer.
+	if n := min(f.UncompressedSize64, maxUnzipped) + 1; uint64(cap(buf)) < n {
+		buf = make([]byte, 0, n)
+	}
+	buf = buf[:0]
+	r := io.LimitReader(rc, maxUnzipped)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
-// open returns a reader of a part, for the parts that are scanned as a
-// stream (worksheets, shared strings) rather than held in memory.
+// open returns a reader of a part, for the worksheets and shared strings
+// that xmlScan leaves to encoding/xml, which reads them as a stream.
 func (p *pkg) open(part string) (io.ReadCloser, error) {
 	f, ok := p.files[strings.ToLower(part)]
 	if !ok {
@@ -254,9 +279,8 @@ func (p *pkg) workbook() error {
 			sstPart = targets[r.ID]
 		}
 	}
-	if rc, err := p.open(sstPart); err == nil {
-		defer rc.Close()
-		if p.sst, err = parseSST(rc); err != nil {
+	if _, ok := p.files[strings.ToLower(sstPart)]; ok {
+		if p.sst, err = p.sharedStrings(sstPart); err != nil {
 			return fail(p.name, ErrCorrupt, "les textes du classeur sont illisibles (détail technique : %v) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau", err)
 		}
 	}
@@ -269,7 +293,54 @@ type rel struct {
 	Target string `xml:"Target,attr"`
 }
 
+// parseRels reads a relationships part: with xmlScan, or with
+// encoding/xml's Unmarshal where xmlScan is unsure.
 func parseRels(b []byte) ([]rel, error) {
+	var x xmlScan
+	if rels, ok := parseRelsBytes(&x, b); ok {
+		return rels, nil
+	}
+	return unmarshalRels(b)
+}
+
+// parseRelsBytes reads the Relationship elements under the root as
+// Unmarshal does: by local name, the last of an attribute named twice
+// kept, nothing read after the root's end; ok is false where xmlScan is
+// unsure.
+func parseRelsBytes(x *xmlScan, b []byte) (rels []rel, ok bool) {
+	x.reset(b)
+	depth := 0
+	for {
+		switch x.next() {
+		case xmlUnsure, xmlEOF:
+			return nil, false // Unmarshal says EOF when there is no root
+		case xmlStart:
+			depth++
+			if depth == 2 && string(x.tag.local) == "Relationship" {
+				var r rel
+				for _, a := range x.tag.attrs {
+					switch string(a.local) {
+					case "Id":
+						r.ID = string(a.value)
+					case "Type":
+						r.Type = string(a.value)
+					case "Target":
+						r.Target = string(a.value)
+					}
+				}
+				rels = append(rels, r)
+			}
+		case xmlEnd:
+			depth--
+			if depth == 0 {
+				return rels, true
+			}
+		}
+	}
+}
+
+// unmarshalRels is parseRels with encoding/xml.
+func unmarshalRels(b []byte) ([]rel, error) {
 	var v struct {
 		Rels []rel `xml:"Relationship"`
 	}
@@ -277,46 +348,104 @@ func parseRels(b []byte) ([]rel, error) {
 	return v.Rels, err
 }
 
-// parseSST reads the shared strings: each item's text runs, without the
+// sharedStrings reads the shared strings part, with xmlScan or, where it
+// is unsure, with encoding/xml (see xmlscan.go). A part that cannot be
+// opened gives none, without error.
+func (p *pkg) sharedStrings(part string) ([]string, error) {
+	if b, err := p.readInto(part, p.scratch); err == nil {
+		p.scratch = b
+		if sst, ok := parseSSTBytes(&p.xs, b); ok {
+			return sst, nil
+		}
+	}
+	rc, err := p.open(part)
+	if err != nil {
+		return nil, nil
+	}
+	defer rc.Close()
+	return parseSST(rc)
+}
+
+// sstScanner gathers each shared string item's text runs, without the
 // phonetic guides (rPh).
+type sstScanner struct {
+	out       []string
+	cur       []byte
+	inSI, inT bool
+	rph       int
+}
+
+func (s *sstScanner) start(local []byte) {
+	switch string(local) {
+	case "si":
+		s.inSI = true
+		s.cur = s.cur[:0]
+	case "rPh":
+		s.rph++
+	case "t":
+		s.inT = s.inSI && s.rph == 0
+	}
+}
+
+func (s *sstScanner) end(local []byte) {
+	switch string(local) {
+	case "si":
+		s.out = append(s.out, string(s.cur))
+		s.inSI = false
+	case "rPh":
+		s.rph--
+	case "t":
+		s.inT = false
+	}
+}
+
+func (s *sstScanner) text(t []byte) {
+	if s.inT {
+		s.cur = append(s.cur, t...)
+	}
+}
+
+// parseSSTBytes reads the shared strings with xmlScan; ok is false where
+// it leaves them to encoding/xml.
+func parseSSTBytes(x *xmlScan, b []byte) (sst []string, ok bool) {
+	// Each item takes at least <si><t/></si>; most take more.
+	s := sstScanner{out: make([]string, 0, min(len(b)/40, 1<<16))}
+	x.reset(b)
+	for {
+		switch x.next() {
+		case xmlUnsure:
+			return nil, false
+		case xmlEOF:
+			return s.out, true
+		case xmlStart:
+			s.start(x.tag.local)
+		case xmlEnd:
+			s.end(x.end)
+		case xmlText:
+			s.text(x.text)
+		}
+	}
+}
+
+// parseSST reads the shared strings with encoding/xml.
 func parseSST(r io.Reader) ([]string, error) {
 	d := xml.NewDecoder(io.LimitReader(r, maxUnzipped))
-	var out []string
-	var cur strings.Builder
-	inSI, inT, rph := false, false, 0
+	var s sstScanner
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
-			return out, nil
+			return s.out, nil
 		}
 		if err != nil {
-			return out, err
+			return s.out, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "si":
-				inSI = true
-				cur.Reset()
-			case "rPh":
-				rph++
-			case "t":
-				inT = inSI && rph == 0
-			}
+			s.start([]byte(t.Name.Local))
 		case xml.EndElement:
-			switch t.Name.Local {
-			case "si":
-				out = append(out, cur.String())
-				inSI = false
-			case "rPh":
-				rph--
-			case "t":
-				inT = false
-			}
+			s.end([]byte(t.Name.Local))
 		case xml.CharData:
-			if inT {
-				cur.Write(t)
-			}
+			s.text(t)
 		}
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"necdossier/assemble/french"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -19,9 +21,37 @@ func IsSpace(r rune) bool {
 }
 
 // cleanLine trims a one-line text and collapses its runs of spaces, the
-// no-break ones included.
+// no-break ones included. Most texts have nothing to trim: they are
+// returned as they are.
 func cleanLine(s string) string {
+	if isClean(s) {
+		return s
+	}
 	return strings.Join(strings.FieldsFunc(s, IsSpace), " ")
+}
+
+// isClean reports whether cleanLine(s) is s: no space but single ' '
+// between words.
+func isClean(s string) bool {
+	prevSpace := true // at the start, a space is one too many
+	for _, r := range s {
+		if r < utf8.RuneSelf && r > ' ' {
+			prevSpace = false
+			continue
+		}
+		if r == ' ' {
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		}
+		if IsSpace(r) {
+			return false
+		}
+		prevSpace = false
+	}
+	return !prevSpace || s == ""
 }
 
 // cleanText trims a long text line by line, keeping its paragraphs.
@@ -321,8 +351,13 @@ func serialDate(raw string, date1904 bool) (time.Time, bool) {
 // budget category is also recognised by its account number alone (« 74 »).
 func matchChoice(s string, choices []string) (string, bool) {
 	n := Normalize(s)
+	norms := choiceNorms()
 	for _, c := range choices {
-		if Normalize(c) == n {
+		cn, ok := norms[c]
+		if !ok {
+			cn = Normalize(c)
+		}
+		if cn == n {
 			return c, true
 		}
 	}
@@ -335,3 +370,19 @@ func matchChoice(s string, choices []string) (string, bool) {
 	}
 	return "", false
 }
+
+// choiceNorms is Normalize of each choice of the schema, made on the first
+// use.
+var choiceNorms = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, s := range Schema {
+		for _, b := range s.Blocks {
+			for _, f := range b.Fields {
+				for _, c := range f.choices {
+					m[c] = Normalize(c)
+				}
+			}
+		}
+	}
+	return m
+})

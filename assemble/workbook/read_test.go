@@ -494,6 +494,11 @@ func FuzzReadSheetXML(f *testing.F) {
 	f.Add(part("xl/worksheets/sheet2.xml"), part("xl/sharedStrings.xml"))
 	f.Add([]byte(`<worksheet><sheetData><row r="6"><c r="A6" t="inlineStr"><is><t>Population</t></is></c><c r="B6"><f>B7*2</f></c></row><row r="7"><c r="B7"><f>B6+1</f></c></row></sheetData></worksheet>`), []byte(`<sst/>`))
 	f.Add([]byte(`<worksheet><sheetData><row r="4"><c r="A4" t="s"><v>0</v></c><c r="B4" t="e"><v>#REF!</v></c><c t="b"><v>1</v></c></row><row r="1048576"/></sheetData></worksheet>`), []byte(`<sst><si><t>Nom de la collectivité</t></si></sst>`))
+	// As other producers write them: prefixes, CDATA, entities, rich text
+	// with phonetic runs, a comment; and a DOCTYPE, left to encoding/xml.
+	f.Add([]byte(`<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><!-- c --><x:sheetData><x:row r="4"><x:c r="A4" t="s"><x:v>0</x:v></x:c><x:c r="B4" t="inlineStr"><x:is><x:t xml:space="preserve"><![CDATA[Belrive & co]]></x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>`),
+		[]byte(`<sst><si><r><t>Nom de la </t></r><r><t>collectivit&#xE9;</t></r><rPh sb="0" eb="1"><t>ふ</t></rPh></si></sst>`))
+	f.Add([]byte(`<!DOCTYPE worksheet><worksheet><sheetData><row r="4"><c r="A4" t="s"><v>0</v></c></row></sheetData></worksheet>`), []byte(`<sst><si><t>Nom de la collectivité</t></si></sst>`))
 	fixed := map[string]string{
 		"[Content_Types].xml":        `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
 		"_rels/.rels":                `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,

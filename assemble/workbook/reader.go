@@ -5,8 +5,11 @@ import (
 	"necdossier/assemble/french"
 	"necdossier/assemble/model"
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // reader carries the state of one workbook.Read call.
@@ -100,27 +103,76 @@ func sameSheet(name, want string) bool {
 }
 
 // Normalize folds a label for matching: lower case, no accents, letters and
-// digits only, single spaces; « Montant (€) * » gives « montant ».
+// digits only, single spaces; « Montant (€) * » gives « montant ». It is
+// french.Fold(strings.ToLower(s)) without its combining marks (macOS writes
+// « é » as e + U+0301), its words joined by single spaces; lowering and
+// folding go a rune at a time, from a table for the Latin runes.
 func Normalize(s string) string {
-	s = french.Fold(strings.ToLower(s))
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if unicode.Is(unicode.Mn, r) {
-			continue // a decomposed accent (macOS writes « é » as e + U+0301)
-		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+	var stack [128]byte
+	b, space := stack[:0], false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
 			}
-			space = false
-			b.WriteRune(r)
-		} else {
-			space = true
+			b, space = normalizeRune(b, space, rune(c))
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		for _, q := range foldLower(r) {
+			b, space = normalizeRune(b, space, q)
 		}
 	}
-	return b.String()
+	if string(b) == s {
+		return s // already normal: « oui », « 2025 »
+	}
+	return string(b)
 }
+
+// normalizeRune appends r to b if it is kept, a letter or a digit, after a
+// space if one is due (space) and b is not empty; it returns b and whether
+// a space is due.
+func normalizeRune(b []byte, space bool, r rune) ([]byte, bool) {
+	var keep bool
+	if r < utf8.RuneSelf {
+		keep = 'a' <= r && r <= 'z' || '0' <= r && r <= '9'
+	} else {
+		if unicode.Is(unicode.Mn, r) {
+			return b, space // a decomposed accent
+		}
+		keep = unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
+	if !keep {
+		return b, true
+	}
+	if space && len(b) > 0 {
+		b = append(b, ' ')
+	}
+	return utf8.AppendRune(b, r), false
+}
+
+// foldLower is french.Fold(strings.ToLower(string(r))) for a rune beyond
+// ASCII.
+func foldLower(r rune) string {
+	if t := latinFolds(); int(r) < len(t) {
+		return t[r]
+	}
+	return french.Fold(string(unicode.ToLower(r)))
+}
+
+// latinFolds is foldLower of the runes of Latin-1 and the Latin Extended
+// blocks, where the accented letters are,
+// made on the first use.
+var latinFolds = sync.OnceValue(func() *[0x250]string {
+	var t [0x250]string
+	for r := range t {
+		t[r] = french.Fold(strings.ToLower(string(rune(r))))
+	}
+	return &t
+})
 
 // labelKeys are the normalised forms a label is recognised by: as written,
 // and without its parenthesised part (« Logo (fichier) » is also « Logo »).
@@ -183,16 +235,18 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 				end = headers[j]
 			}
 			if ob.Title != "" {
+				keys := labelKeys(ob.Title)
 				for _, r := range g.rows {
-					if r > headers[i] && r < end && g.isLabel(1, r, ob.Title) {
+					if r > headers[i] && r < end && g.isLabelKeys(1, r, keys) {
 						end = r
 					}
 				}
 			}
 			if ob.Kind == FormKind {
 				for _, f := range ob.Fields {
+					keys := labelKeys(f.Label)
 					for _, r := range g.rows {
-						if r > headers[i] && r < end && g.isLabel(1, r, f.Label) {
+						if r > headers[i] && r < end && g.isLabelKeys(1, r, keys) {
 							end = r
 						}
 					}
@@ -209,36 +263,53 @@ func (rd *reader) sheet(s sheetSpec, g *grid) {
 func (rd *reader) findHeader(s sheetSpec, b SheetBlock, g *grid, used map[int]bool) (int, map[string]int) {
 	best, bestN := 0, 0
 	var bestCols map[string]int
+	// The keys of the fields' labels, and for each field the column
+	// found in the row being tried (0: none); a block's keys are unique
+	// (TestSchemaKeysUnique).
+	keys := make([][]string, len(b.Fields))
+	for fi, f := range b.Fields {
+		keys[fi] = labelKeys(f.Label)
+	}
+	found := make([]int, len(b.Fields))
 	for _, r := range g.rows {
 		if used[r] {
 			continue
 		}
-		if len(g.cols[r]) < 2 {
+		rowCols := g.cols[r]
+		if len(rowCols) < 2 {
 			continue
 		}
-		cols := map[string]int{}
-		taken := map[int]bool{}
-		for _, f := range b.Fields {
-			for _, c := range g.cols[r] {
-				if g.isLabel(c, r, f.Label) {
-					cols[f.Key], taken[c] = c, true
+		clear(found)
+		n := 0
+		for fi := range b.Fields {
+			for _, c := range rowCols {
+				if g.isLabelKeys(c, r, keys[fi]) {
+					found[fi] = c
+					n++
 					break
 				}
 			}
 		}
-		for _, f := range b.Fields {
-			if _, ok := cols[f.Key]; ok {
+		for fi := range b.Fields {
+			if found[fi] != 0 {
 				continue
 			}
-			for _, c := range g.cols[r] {
-				if !taken[c] && g.startsWithLabel(c, r, f.Label) {
-					cols[f.Key], taken[c] = c, true
+			for _, c := range rowCols {
+				if !slices.Contains(found, c) && g.startsWithKeys(c, r, keys[fi]) {
+					found[fi] = c
+					n++
 					break
 				}
 			}
 		}
-		if len(cols) > bestN {
-			best, bestN, bestCols = r, len(cols), cols
+		if n > bestN {
+			best, bestN = r, n
+			bestCols = make(map[string]int, n)
+			for fi, f := range b.Fields {
+				if found[fi] != 0 {
+					bestCols[f.Key] = found[fi]
+				}
+			}
 		}
 	}
 	need := (len(b.Fields) + 1) / 2

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"necdossier/assemble/model"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -401,6 +402,9 @@ func sheetIndex(name string) int {
 
 // colName returns the column letters of the n-th column (1-based).
 func colName(n int) string {
+	if n >= 1 && n <= 26 {
+		return columnLetters[n-1 : n]
+	}
 	s := ""
 	for n > 0 {
 		n--
@@ -411,7 +415,9 @@ func colName(n int) string {
 }
 
 // cellName returns "B4" for column 2, row 4.
-func cellName(col, row int) string { return colName(col) + fmt.Sprint(row) }
+func cellName(col, row int) string { return colName(col) + strconv.Itoa(row) }
+
+const columnLetters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 // CellFor returns the cell of the blank template that holds field key of
 // sheet: for a form field its value cell (row is ignored), for a table the

@@ -349,5 +349,11 @@ func calcCell(xl *excelize.File, sheet, cell string) (v string, err error) {
 var errorValues = []string{"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
 
 func isErrorValue(s string) bool {
-	return slices.Contains(errorValues, strings.ToUpper(strings.TrimSpace(s)))
+	// Each starts with #, which upper case leaves alone; ToUpper shortens
+	// a text by half at most (ı gives I): longer texts are not errors.
+	t := strings.TrimSpace(s)
+	if len(t) == 0 || t[0] != '#' || len(t) > 64 {
+		return false
+	}
+	return slices.Contains(errorValues, strings.ToUpper(t))
 }

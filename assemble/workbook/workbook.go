@@ -22,9 +22,10 @@ import (
 // names the cell; only a file that is not a usable workbook at all is an
 // error.
 //
-// Cells are read from the package's XML by a streaming scanner of our own,
-// not through excelize's cell getters: those expand a sheet into a dense
-// grid, so a tiny file with a cell in XFD1048576 would take gigabytes. The
+// Cells are read from the package's XML by a scanner of our own (xmlScan,
+// with encoding/xml where it is unsure: see xmlscan.go), not through
+// excelize's cell getters: those expand a sheet into a dense grid, so a
+// tiny file with a cell in XFD1048576 would take gigabytes. The
 // zip's declared sizes are checked before anything is unzipped (a zip bomb
 // is refused having read its directory only), and archive/zip refuses a
 // part longer than declared. excelize opens the file, with the same unzip

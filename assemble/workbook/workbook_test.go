@@ -560,3 +560,19 @@ func BenchmarkWriteWorkbook(b *testing.B) {
 		}
 	}
 }
+
+// TestSchemaKeysUnique: a block's fields have each their key, which
+// findHeader relies on.
+func TestSchemaKeysUnique(t *testing.T) {
+	for _, s := range Schema {
+		for _, b := range s.Blocks {
+			seen := map[string]bool{}
+			for _, f := range b.Fields {
+				if seen[f.Key] {
+					t.Errorf("%s / %s: key %s twice", s.Name, b.Title, f.Key)
+				}
+				seen[f.Key] = true
+			}
+		}
+	}
+}
