@@ -10,7 +10,8 @@
 //	check     model in, findings out: what the call asks, cell by cell
 //	tagged    the structure of a tagged PDF (PDF/UA), built by render, written by letters (a leaf)
 //	render    model → the dossier's own pages (the only importer of fpdf)
-//	letters   annexes in, merged PDF out; the print bundle's PDF (the only importer of pdfcpu)
+//	letters   annexes in, merged PDF out; the print bundle's PDF (the only importer of pdfcpu,
+//	          and of klauspost/compress, its zlib; fpdf's fork uses it too, inside render's fpdf)
 //	assemble  Build, Check, batch, print bundle, e-mail, manifest
 //
 // A worked example: a workbook whose sheet « Lieux et dates » gives a
