@@ -486,7 +486,8 @@ func plain(s string) bool {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || unicode.IsSpace(r) || isBreak(r) || r == '«' || r == '»' {
+		// Other scripts' digits too: units binds « ٣ € » as « 3 € ».
+		if r == utf8.RuneError && n == 1 || unicode.IsSpace(r) || isBreak(r) || r == '«' || r == '»' || unicode.IsDigit(r) {
 			return false
 		}
 		i += n
@@ -607,8 +608,8 @@ func collapse(cs []glyph, line string) ([]glyph, int) {
 		case '-':
 			has |= hasHyphen
 		default:
-			if isDigit(r) {
-				has |= hasDigit
+			if isDigit(r) || r >= utf8.RuneSelf && unicode.IsDigit(r) {
+				has |= hasDigit // units binds other scripts' digits too
 			}
 		}
 		if isHSpace(r) {

@@ -119,3 +119,17 @@ func TestPunctuationSets(t *testing.T) {
 		}
 	}
 }
+
+// TestTypoOtherScriptsDigits: units binds a sign to any script's digits,
+// as the reference does, so a text with such digits is not plain, nor is
+// its line without digits for the passes.
+func TestTypoOtherScriptsDigits(t *testing.T) {
+	for _, s := range []string{"٣ €", "x ١٢ %", "３ %", "Total : ۴ €"} {
+		if got, want := Typo(s), typoRef(s); got != want {
+			t.Errorf("Typo(%q) = %q, reference %q", s, vis.Replace(got), vis.Replace(want))
+		}
+	}
+	if got := Typo("٣ €"); got != "٣\u00a0€" {
+		t.Errorf("Typo(%q) = %q", "٣ €", got)
+	}
+}

@@ -2,6 +2,7 @@ package letters
 
 import (
 	"bytes"
+	stdzlib "compress/zlib"
 	"io"
 	"sync"
 
@@ -79,20 +80,24 @@ func flateStream(d types.Dict, content []byte) (*types.StreamDict, error) {
 	return &sd, nil
 }
 
-// unzippers are the stage's decompressors, reset onto each stream.
+// unzippers are the stage's decompressors, reset onto each stream. They
+// are the standard library's, as pdfcpu's Flate filter: klauspost's
+// keep a Huffman table from the streams read before (a corrupt stream is
+// then read differently after another one), and give fewer of a cut
+// stream's bytes than pdfcpu does.
 var unzippers sync.Pool
 
 // unzip returns a decompressor reading r, and a release to call once done
 // with it.
 func unzip(r io.Reader) (io.Reader, func(), error) {
 	if zr, ok := unzippers.Get().(io.ReadCloser); ok {
-		if err := zr.(zlib.Resetter).Reset(r, nil); err != nil {
+		if err := zr.(stdzlib.Resetter).Reset(r, nil); err != nil {
 			unzippers.Put(zr)
 			return nil, nil, err
 		}
 		return zr, func() { unzippers.Put(zr) }, nil
 	}
-	zr, err := zlib.NewReader(r)
+	zr, err := stdzlib.NewReader(r)
 	if err != nil {
 		return nil, nil, err
 	}
