@@ -218,11 +218,10 @@ func TestReadLetterCorpus(t *testing.T) {
 	}
 	for _, e := range entries {
 		t.Run(e.File, func(t *testing.T) {
-			start := time.Now()
+			// No time limit here (speed is measured by BenchmarkReadCorpus):
+			// a file that made the reader loop would hang the test until go
+			// test's -timeout, whose report names this subtest.
 			l, err := ReadFile(filepath.Join(dir, e.File), Options{})
-			if d := time.Since(start); d > 10*time.Second {
-				t.Errorf("took %v", d)
-			}
 			if e.OK {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
