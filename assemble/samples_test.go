@@ -6,11 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"necdossier/assemble/check"
-	"necdossier/assemble/internal/testkit"
-	"necdossier/assemble/model"
-	"necdossier/assemble/workbook"
-	"necdossier/assemble/workbook/workbooktest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -21,6 +16,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"necdossier/assemble/check"
+	"necdossier/assemble/internal/testkit"
+	"necdossier/assemble/model"
+	"necdossier/assemble/workbook"
+	"necdossier/assemble/workbook/workbooktest"
 	"necdossier/templates"
 )
 
