@@ -332,6 +332,12 @@ func tooBig(x *model.XRefTable, d types.Dict, raw []byte, pipeline []types.PDFFi
 	if len(general) == 1 && general[0].Name == "FlateDecode" && int64(len(raw)) <= limit/maxDeflateRatio {
 		return false
 	}
+	if len(general) == 1 && general[0].Name == "FlateDecode" {
+		// A predictor (DecodeParms) only shrinks what inflates: the
+		// inflated size bounds the stream's.
+		n, _ := inflate(nil, raw, limit)
+		return n > limit
+	}
 	var r io.Reader = bytes.NewReader(raw)
 	for i, f := range general {
 		dec, release, err := decoder(f, r, limit+1)
@@ -390,11 +396,6 @@ func boundedContent(x *model.XRefTable, sd *types.StreamDict) (_ []byte, release
 		return c.Content, func() {}, nil
 	}
 	limit := streamLimit(x, sd.Dict)
-	zr, done, err := unzip(bytes.NewReader(sd.Raw))
-	if err != nil {
-		return nil, func() {}, nil
-	}
-	defer done()
 	b := contentBufs.Get().(*bytes.Buffer)
 	b.Reset()
 	release = func() {
@@ -403,7 +404,7 @@ func boundedContent(x *model.XRefTable, sd *types.StreamDict) (_ []byte, release
 		}
 	}
 	b.Grow(int(min(int64(4*len(sd.Raw)+bytes.MinRead), limit+1)))
-	n, err := b.ReadFrom(io.LimitReader(zr, limit+1))
+	n, err := inflate(b, sd.Raw, limit)
 	if n > limit {
 		release()
 		return nil, nil, errBomb

@@ -60,3 +60,80 @@ func TestUnzipForgetsEarlierStreams(t *testing.T) {
 		}
 	}
 }
+
+// stdInflate is what inflate must give: the standard library's decoding
+// of raw, at most limit+1 bytes of it, by a new decompressor.
+func stdInflate(raw []byte, limit int64) (string, int64, string) {
+	zr, err := zlib.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return "", 0, err.Error()
+	}
+	var b bytes.Buffer
+	n, err := b.ReadFrom(io.LimitReader(zr, limit+1))
+	return b.String(), n, fmt.Sprint(err)
+}
+
+// checkInflate compares inflate, into a buffer and counting, with
+// stdInflate.
+func checkInflate(t *testing.T, raw []byte, limit int64) {
+	t.Helper()
+	want, wantN, wantErr := stdInflate(raw, limit)
+	var b bytes.Buffer
+	b.WriteString("before")
+	n, err := inflate(&b, raw, limit)
+	if got := b.String(); got != "before"+want || n != wantN || fmt.Sprint(err) != wantErr {
+		t.Fatalf("inflate(%q, %d) = %q, %d, %v; the standard library: %q, %d, %v", raw, limit, got[min(len(got), 6):], n, err, want, wantN, wantErr)
+	}
+	if n, err := inflate(nil, raw, limit); n != wantN || fmt.Sprint(err) != wantErr {
+		t.Fatalf("inflate(nil, %q, %d) = %d, %v; the standard library: %d, %v", raw, limit, n, err, wantN, wantErr)
+	}
+}
+
+// inflateSeeds are zlib streams whole, cut, corrupt, with a bad checksum
+// or header, and the corrupt streams that left klauspost's decompressor
+// in another state (TestUnzipForgetsEarlierStreams).
+func inflateSeeds() [][]byte {
+	var b bytes.Buffer
+	zw := zlib.NewWriter(&b)
+	zw.Write(bytes.Repeat([]byte("q 1 0 0 1 0 0 cm /P <</MCID 0>> BDC BT /F1 12 Tf (bonjour) Tj ET EMC Q\n"), 400))
+	zw.Close()
+	valid := b.Bytes()
+	badSum := bytes.Clone(valid)
+	badSum[len(badSum)-1] ^= 1
+	flipped := bytes.Clone(valid)
+	flipped[len(flipped)/3] ^= 0x40
+	return [][]byte{
+		valid, valid[:len(valid)/2], valid[:len(valid)-2], badSum, flipped,
+		[]byte("8\x11$\x00$$"), []byte("8\x11$0\x00\x00"), []byte("x\x9c\xff\xff"),
+		[]byte("x\x9c"), []byte("x"), nil, []byte("not zlib at all"),
+	}
+}
+
+// TestInflateAsStdlib: inflate gives the standard library's bytes, count
+// and error for every stream, at every limit, whatever it read before.
+func TestInflateAsStdlib(t *testing.T) {
+	seeds := inflateSeeds()
+	for range 10 { // sync.Pool may drop what it is given: rounds for reuse
+		for _, prev := range seeds {
+			for _, raw := range seeds {
+				for _, limit := range []int64{0, 1, 100, 27999, 28000, 1 << 20} {
+					inflate(nil, prev, 1<<20)
+					checkInflate(t, raw, limit)
+				}
+			}
+		}
+	}
+}
+
+func FuzzInflateAsStdlib(f *testing.F) {
+	for _, s := range inflateSeeds() {
+		f.Add(s, int64(1<<20))
+		f.Add(s, int64(50))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, limit int64) {
+		if limit < 0 || limit > 1<<22 {
+			return
+		}
+		checkInflate(t, raw, limit)
+	})
+}
