@@ -302,6 +302,10 @@ var folds = func() (f [foldHi - foldLo]string) {
 	return f
 }()
 
+// FoldRune is the ASCII form Fold gives r (« Œ » gives « OE »), or "" when
+// Fold leaves r as it is.
+func FoldRune(r rune) string { return folded(r) }
+
 // folded returns the ASCII form of r, or "" if Fold leaves it as it is.
 func folded(r rune) string {
 	if r >= foldLo && r < foldHi {

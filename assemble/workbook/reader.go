@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -106,7 +105,7 @@ func sameSheet(name, want string) bool {
 // digits only, single spaces; « Montant (€) * » gives « montant ». It is
 // french.Fold(strings.ToLower(s)) without its combining marks (macOS writes
 // « é » as e + U+0301), its words joined by single spaces; lowering and
-// folding go a rune at a time, from a table for the Latin runes.
+// folding go a rune at a time (french.FoldRune).
 func Normalize(s string) string {
 	var stack [128]byte
 	b, space := stack[:0], false
@@ -122,9 +121,14 @@ func Normalize(s string) string {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		for _, q := range foldLower(r) {
-			b, space = normalizeRune(b, space, q)
+		r = unicode.ToLower(r)
+		if a := french.FoldRune(r); a != "" {
+			for _, q := range []byte(a) {
+				b, space = normalizeRune(b, space, rune(q))
+			}
+			continue
 		}
+		b, space = normalizeRune(b, space, r)
 	}
 	if string(b) == s {
 		return s // already normal: « oui », « 2025 »
@@ -153,26 +157,6 @@ func normalizeRune(b []byte, space bool, r rune) ([]byte, bool) {
 	}
 	return utf8.AppendRune(b, r), false
 }
-
-// foldLower is french.Fold(strings.ToLower(string(r))) for a rune beyond
-// ASCII.
-func foldLower(r rune) string {
-	if t := latinFolds(); int(r) < len(t) {
-		return t[r]
-	}
-	return french.Fold(string(unicode.ToLower(r)))
-}
-
-// latinFolds is foldLower of the runes of Latin-1 and the Latin Extended
-// blocks, where the accented letters are,
-// made on the first use.
-var latinFolds = sync.OnceValue(func() *[0x250]string {
-	var t [0x250]string
-	for r := range t {
-		t[r] = french.Fold(strings.ToLower(string(rune(r))))
-	}
-	return &t
-})
 
 // labelKeys are the normalised forms a label is recognised by: as written,
 // and without its parenthesised part (« Logo (fichier) » is also « Logo »).
