@@ -472,16 +472,11 @@ func repairFlate(raw []byte) []byte {
 	if !bytes.HasSuffix(bytes.TrimRight(raw, "\r\n"), []byte{0, 0, 0xff, 0xff}) {
 		return raw
 	}
-	zr, release, err := unzip(bytes.NewReader(raw))
-	if err != nil {
+	var content bytes.Buffer
+	if _, err := inflate(&content, raw, 64<<20-1); err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return raw
 	}
-	content, err := io.ReadAll(io.LimitReader(zr, 64<<20))
-	release()
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return raw
-	}
-	z, err := zlibBytes(content)
+	z, err := zlibBytes(content.Bytes())
 	if err != nil {
 		return raw
 	}

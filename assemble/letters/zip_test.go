@@ -137,3 +137,31 @@ func FuzzInflateAsStdlib(f *testing.F) {
 		checkInflate(t, raw, limit)
 	})
 }
+
+// TestRepairFlate: a zlib stream that stops after a sync flush is given a
+// proper end, with the same content; any other stream is left as it is.
+func TestRepairFlate(t *testing.T) {
+	content := bytes.Repeat([]byte("0 0 m 10 10 l S\n"), 100)
+	var b bytes.Buffer
+	zw := zlib.NewWriter(&b)
+	zw.Write(content)
+	zw.Flush() // ends with the sync marker 00 00 FF FF, no final block
+	flushed := bytes.Clone(b.Bytes())
+	zw.Close()
+	whole := b.Bytes()
+
+	repaired := repairFlate(flushed)
+	zr, err := zlib.NewReader(bytes.NewReader(repaired))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(got, content) {
+		t.Fatalf("repaired stream reads %d bytes, %v; want the %d bytes of the content", len(got), err, len(content))
+	}
+	for _, raw := range [][]byte{whole, []byte("garbage\x00\x00\xff\xff")} {
+		if r := repairFlate(raw); !bytes.Equal(r, raw) {
+			t.Errorf("repairFlate(%q) = %q, want it unchanged", raw, r)
+		}
+	}
+}
