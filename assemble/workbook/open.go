@@ -176,26 +176,14 @@ func (p *pkg) readInto(part string, buf []byte) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	// One byte more than declared, so that the end is seen without
-	// growing the buffer.
-	if n := min(f.UncompressedSize64, maxUnzipped) + 1; uint64(cap(buf)) < n {
+	// Room for what is declared plus what ReadFrom wants free to see the
+	// end: the buffer is not grown.
+	if n := min(f.UncompressedSize64, maxUnzipped) + bytes.MinRead + 1; uint64(cap(buf)) < n {
 		buf = make([]byte, 0, n)
 	}
-	buf = buf[:0]
-	r := io.LimitReader(rc, maxUnzipped)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
+	b := bytes.NewBuffer(buf[:0])
+	_, err = b.ReadFrom(io.LimitReader(rc, maxUnzipped))
+	return b.Bytes(), err
 }
 
 // open returns a reader of a part, for the worksheets and shared strings
