@@ -125,7 +125,7 @@ func (p *pkg) scanSheet(s sheetRef, budget *int) (*grid, error) {
 	if b, err := p.readInto(s.part, p.scratch); err == nil {
 		p.scratch = b
 		budget0, calcSafe0 := *budget, p.calcSafe
-		if g, err, sure := p.scanSheetBytes(s, b, budget); sure {
+		if g, sure, err := p.scanSheetBytes(s, b, budget); sure {
 			return g, err
 		}
 		*budget, p.calcSafe = budget0, calcSafe0
@@ -141,7 +141,7 @@ func (p *pkg) newSheetScanner(s sheetRef, budget *int) *sheetScanner {
 // scanSheetBytes is scanSheet with xmlScan; sure is false when xmlScan
 // leaves the part to encoding/xml. Until then, the tokens read are
 // encoding/xml's, so an error said about them is the same.
-func (p *pkg) scanSheetBytes(s sheetRef, b []byte, budget *int) (g *grid, err error, sure bool) {
+func (p *pkg) scanSheetBytes(s sheetRef, b []byte, budget *int) (g *grid, sure bool, err error) {
 	sc := p.newSheetScanner(s, budget)
 	// Cells are written <c r="A1"…>, mostly: room for them all, within
 	// the cells still allowed (a part could be nothing but "<c ").
@@ -151,9 +151,9 @@ func (p *pkg) scanSheetBytes(s sheetRef, b []byte, budget *int) (g *grid, err er
 	for {
 		switch x.next() {
 		case xmlUnsure:
-			return nil, nil, false
+			return nil, false, nil
 		case xmlEOF:
-			return sc.done(), nil, true
+			return sc.done(), true, nil
 		case xmlStart:
 			err = sc.start(&x.tag)
 		case xmlEnd:
@@ -162,7 +162,7 @@ func (p *pkg) scanSheetBytes(s sheetRef, b []byte, budget *int) (g *grid, err er
 			sc.charData(x.text)
 		}
 		if err != nil {
-			return nil, err, true
+			return nil, true, err
 		}
 	}
 }

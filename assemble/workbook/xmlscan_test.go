@@ -48,7 +48,7 @@ func sameAsXML(t *testing.T, sheet, sst []byte) bool {
 	g1, err1 := old.scanSheetReader(ws, bytes.NewReader(sheet), &oldBudget)
 	fast := &pkg{name: "f.xlsx", sst: want, calcSafe: true}
 	budget := 50
-	g2, err2, sure := fast.scanSheetBytes(ws, sheet, &budget)
+	g2, sure, err2 := fast.scanSheetBytes(ws, sheet, &budget)
 	if !sure {
 		return false
 	}
@@ -179,7 +179,7 @@ func TestXMLScanCorpus(t *testing.T) {
 			parts++
 			ws := sheetRef{name: "Feuille"}
 			budget := maxCells
-			if _, _, sure := (&pkg{}).scanSheetBytes(ws, sh, &budget); !sure {
+			if _, sure, _ := (&pkg{}).scanSheetBytes(ws, sh, &budget); !sure {
 				t.Errorf("%s: xmlScan leaves a worksheet to encoding/xml", name)
 			}
 			if !sameAsXML(t, sh, sst) {
