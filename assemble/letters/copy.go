@@ -25,8 +25,8 @@ import (
 // these keys, so the visible content is unaffected.
 type copier struct {
 	src, dst *model.XRefTable
-	memo     map[int]types.IndirectRef
-	dropped  int // active dictionaries removed
+	memo     map[int]types.Object // the IndirectRef in dst of each object copied, by its number in src
+	dropped  int                  // active dictionaries removed
 	// prepared: src is a prepared letter, whose streams Read already
 	// bounded (tooBig), repaired (repairFlate) and neutralised; they are
 	// copied as they are. Only prepared.copier sets it.
@@ -85,7 +85,7 @@ func (c *copier) doneKeys(ks []string) { c.spare = append(c.spare, ks) }
 // newCopier returns the sanitising copier for an untrusted src (a letter
 // as received).
 func newCopier(src, dst *model.XRefTable) *copier {
-	return &copier{src: src, dst: dst, memo: map[int]types.IndirectRef{}}
+	return &copier{src: src, dst: dst, memo: map[int]types.Object{}}
 }
 
 // copier returns the copier from the prepared letter p into dst: it still
@@ -95,7 +95,7 @@ func newCopier(src, dst *model.XRefTable) *copier {
 // (Letter.finish), from what the sanitising copier and our own drawing
 // produced, so no letter as received reaches this path.
 func (p *prepared) copier(dst *model.XRefTable) *copier {
-	return &copier{src: p.ctx.XRefTable, dst: dst, memo: map[int]types.IndirectRef{}, prepared: true}
+	return &copier{src: p.ctx.XRefTable, dst: dst, memo: map[int]types.Object{}, prepared: true}
 }
 
 // droppedKey says whether a dictionary key is never copied.
@@ -174,7 +174,7 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 		if r, ok := c.memo[nr]; ok {
 			return r, nil
 		}
-		so, err := c.src.Dereference(v)
+		so, err := c.src.Dereference(o) // o, not v: no new interface value
 		if err != nil {
 			return nil, err
 		}
@@ -189,7 +189,8 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 		if err != nil {
 			return nil, err
 		}
-		c.memo[nr] = *ref
+		var r types.Object = *ref // one interface value, returned on every later reference
+		c.memo[nr] = r
 		co, err := c.objIn(so, depth+1, nameMap)
 		if err != nil {
 			return nil, err
@@ -198,7 +199,7 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 			co = types.Dict{}
 		}
 		c.dst.Table[int(ref.ObjectNumber)].Object = co
-		return *ref, nil
+		return r, nil
 	case types.Dict:
 		if nameMap {
 			return c.nameMap(v, depth)
@@ -210,7 +211,12 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 		return c.dict(v, depth)
 	case types.Array:
 		a := make(types.Array, 0, len(v))
+		plainOK := depth+1 <= maxCopyDepth // as in walkKeys
 		for _, e := range v {
+			if plainOK && plain(e) {
+				a = append(a, e)
+				continue
+			}
 			ce, err := c.obj(e, depth+1)
 			if err != nil {
 				return nil, err
