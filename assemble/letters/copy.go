@@ -25,29 +25,59 @@ import (
 // these keys, so the visible content is unaffected.
 type copier struct {
 	src, dst *model.XRefTable
-	memo     map[int]types.IndirectRef
-	dropped  int // active dictionaries removed
+	memo     map[int]types.Object // the IndirectRef in dst of each object copied, by its number in src
+	dropped  int                  // active dictionaries removed
 	// prepared: src is a prepared letter, whose streams Read already
 	// bounded (tooBig), repaired (repairFlate) and neutralised; they are
 	// copied as they are. Only prepared.copier sets it.
 	prepared bool
-	// spare are key slices given back by sortedKeys' callers, for the
+	// spare are key slices given back by walkKeys' callers, for the
 	// next dictionary.
 	spare [][]string
 }
 
-// sortedKeys returns the keys of v in order, in a slice to give back
-// with doneKeys once walked.
-func (c *copier) sortedKeys(v types.Dict) []string {
+// Which keys of a dictionary walkKeys leaves out.
+const (
+	keepAll    = iota // a name map (nameMapKey): its keys are data
+	dropActive        // droppedKey
+	dropStream        // droppedKey and streamKey
+)
+
+// walkKeys puts into d, as they are, the values of v that copying leaves
+// as they are (numbers, names, strings, booleans: objIn returns them
+// unchanged, creates no object and fails on none), and returns the keys
+// of the other values, in order, to be copied by the caller and given
+// back with doneKeys. Keys dropped by mode are left out.
+func (c *copier) walkKeys(v, d types.Dict, depth, mode int) []string {
 	var ks []string
 	if n := len(c.spare); n > 0 {
 		ks, c.spare = c.spare[n-1][:0], c.spare[:n-1]
 	}
-	for k := range v {
+	// Too deep, objIn fails on any value: every key goes to the caller.
+	plainOK := depth+1 <= maxCopyDepth
+	for k, e := range v {
+		if mode != keepAll && (droppedKey(k) || mode == dropStream && streamKey(k)) {
+			continue
+		}
+		if plainOK && plain(e) {
+			d[k] = e
+			continue
+		}
 		ks = append(ks, k)
 	}
+	// In key order: objects are numbered as they are copied, and the same
+	// letter must give the same bytes (reproducible builds).
 	slices.Sort(ks)
 	return ks
+}
+
+// plain says whether o is a value objIn returns as it is.
+func plain(o types.Object) bool {
+	switch o.(type) {
+	case types.Integer, types.Float, types.Name, types.StringLiteral, types.HexLiteral, types.Boolean:
+		return true
+	}
+	return false
 }
 
 func (c *copier) doneKeys(ks []string) { c.spare = append(c.spare, ks) }
@@ -55,7 +85,7 @@ func (c *copier) doneKeys(ks []string) { c.spare = append(c.spare, ks) }
 // newCopier returns the sanitising copier for an untrusted src (a letter
 // as received).
 func newCopier(src, dst *model.XRefTable) *copier {
-	return &copier{src: src, dst: dst, memo: map[int]types.IndirectRef{}}
+	return &copier{src: src, dst: dst, memo: map[int]types.Object{}}
 }
 
 // copier returns the copier from the prepared letter p into dst: it still
@@ -65,56 +95,75 @@ func newCopier(src, dst *model.XRefTable) *copier {
 // (Letter.finish), from what the sanitising copier and our own drawing
 // produced, so no letter as received reaches this path.
 func (p *prepared) copier(dst *model.XRefTable) *copier {
-	return &copier{src: p.ctx.XRefTable, dst: dst, memo: map[int]types.IndirectRef{}, prepared: true}
+	return &copier{src: p.ctx.XRefTable, dst: dst, memo: map[int]types.Object{}, prepared: true}
 }
 
-var droppedKeys = map[string]bool{
-	"A": true, "AA": true, "JS": true, "OpenAction": true, "Annots": true,
-	"Parent": true, "P": true, "Names": true, "EmbeddedFiles": true, "EF": true,
-	"Outlines": true, "Dests": true, "AcroForm": true, "Kids": true,
-	"First": true, "Last": true, "Next": true, "Prev": true, "Threads": true,
-	"B": true, "StructTreeRoot": true, "PieceInfo": true, "OPI": true,
-	"FFilter": true, "FDecodeParms": true, "URI": true, "Launch": true,
+// droppedKey says whether a dictionary key is never copied.
+func droppedKey(k string) bool {
+	switch k {
+	case "A", "AA", "JS", "OpenAction", "Annots",
+		"Parent", "P", "Names", "EmbeddedFiles", "EF",
+		"Outlines", "Dests", "AcroForm", "Kids",
+		"First", "Last", "Next", "Prev", "Threads",
+		"B", "StructTreeRoot", "PieceInfo", "OPI",
+		"FFilter", "FDecodeParms", "URI", "Launch":
+		return true
+	}
+	return false
 }
 
-var activeTypes = map[string]bool{
-	"Action": true, "Filespec": true, "EmbeddedFile": true, "Annot": true,
-	"Page": true, "Pages": true, "Catalog": true, "Sig": true, "Outlines": true,
+// activeType says whether a dictionary of this Type is dropped whole.
+func activeType(t types.Name) bool {
+	switch t {
+	case "Action", "Filespec", "EmbeddedFile", "Annot",
+		"Page", "Pages", "Catalog", "Sig", "Outlines":
+		return true
+	}
+	return false
 }
 
-var actionNames = map[string]bool{
-	"JavaScript": true, "Launch": true, "URI": true, "SubmitForm": true, "ImportData": true,
-	"ResetForm": true, "GoToR": true, "GoToE": true, "Rendition": true, "Sound": true,
-	"Movie": true, "Hide": true, "Named": true, "SetOCGState": true, "Trans": true,
-	"GoTo3DView": true, "RichMediaExecute": true, "Thread": true, "GoTo": true,
+// actionName says whether a dictionary with this S is an action, dropped whole.
+func actionName(s types.Name) bool {
+	switch s {
+	case "JavaScript", "Launch", "URI", "SubmitForm", "ImportData",
+		"ResetForm", "GoToR", "GoToE", "Rendition", "Sound",
+		"Movie", "Hide", "Named", "SetOCGState", "Trans",
+		"GoTo3DView", "RichMediaExecute", "Thread", "GoTo":
+		return true
+	}
+	return false
 }
 
 const maxCopyDepth = 64
 
 func (c *copier) active(d types.Dict) bool {
-	if t, ok := deref(c.src, d["Type"]).(types.Name); ok && activeTypes[string(t)] {
+	if t, ok := deref(c.src, d["Type"]).(types.Name); ok && activeType(t) {
 		return true
 	}
-	if s, ok := deref(c.src, d["S"]).(types.Name); ok && actionNames[string(s)] {
+	if s, ok := deref(c.src, d["S"]).(types.Name); ok && actionName(s) {
 		return true
 	}
 	_, js := d["JS"]
 	return js
 }
 
-// nameMapKeys are the keys whose value is a dictionary of names chosen by
-// the producer (resource names, glyph names): their keys are data, not
+// nameMapKey says whether the key's value is a dictionary of names chosen
+// by the producer (resource names, glyph names): their keys are data, not
 // PDF keywords, and are never dropped (a font may well be called /A or /P).
-var nameMapKeys = map[string]bool{
-	"Font": true, "XObject": true, "ExtGState": true, "ColorSpace": true, "Pattern": true,
-	"Shading": true, "Properties": true, "CharProcs": true, "Colorants": true,
+func nameMapKey(k string) bool {
+	switch k {
+	case "Font", "XObject", "ExtGState", "ColorSpace", "Pattern",
+		"Shading", "Properties", "CharProcs", "Colorants":
+		return true
+	}
+	return false
 }
 
 func (c *copier) obj(o types.Object, depth int) (types.Object, error) {
 	return c.objIn(o, depth, false)
 }
 
-// objIn copies o; nameMap tells that o is a name-keyed dictionary (see nameMapKeys).
+// objIn copies o; nameMap tells that o is a name-keyed dictionary (see nameMapKey).
 func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, error) {
 	if depth > maxCopyDepth {
 		return nil, errors.New("objets imbriqués trop profondément")
@@ -125,7 +174,7 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 		if r, ok := c.memo[nr]; ok {
 			return r, nil
 		}
-		so, err := c.src.Dereference(v)
+		so, err := c.src.Dereference(o) // o, not v: no new interface value
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +189,8 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 		if err != nil {
 			return nil, err
 		}
-		c.memo[nr] = *ref
+		var r types.Object = *ref // one interface value, returned on every later reference
+		c.memo[nr] = r
 		co, err := c.objIn(so, depth+1, nameMap)
 		if err != nil {
 			return nil, err
@@ -149,7 +199,7 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 			co = types.Dict{}
 		}
 		c.dst.Table[int(ref.ObjectNumber)].Object = co
-		return *ref, nil
+		return r, nil
 	case types.Dict:
 		if nameMap {
 			return c.nameMap(v, depth)
@@ -161,7 +211,12 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 		return c.dict(v, depth)
 	case types.Array:
 		a := make(types.Array, 0, len(v))
+		plainOK := depth+1 <= maxCopyDepth // as in walkKeys
 		for _, e := range v {
+			if plainOK && plain(e) {
+				a = append(a, e)
+				continue
+			}
 			ce, err := c.obj(e, depth+1)
 			if err != nil {
 				return nil, err
@@ -174,7 +229,7 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 			c.dropped++
 			return nil, nil
 		}
-		nd, err := c.dictWithout(v.Dict, depth, streamKeys)
+		nd, err := c.dictWithout(v.Dict, depth, dropStream)
 		if err != nil {
 			return nil, err
 		}
@@ -191,11 +246,10 @@ func (c *copier) objIn(o types.Object, depth int, nameMap bool) (types.Object, e
 
 func (c *copier) nameMap(v types.Dict, depth int) (types.Dict, error) {
 	d := make(types.Dict, len(v))
-	keys := c.sortedKeys(v)
+	keys := c.walkKeys(v, d, depth, keepAll)
 	defer c.doneKeys(keys)
 	for _, k := range keys {
-		e := v[k]
-		ce, err := c.obj(e, depth+1)
+		ce, err := c.obj(v[k], depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -207,22 +261,16 @@ func (c *copier) nameMap(v types.Dict, depth int) (types.Dict, error) {
 }
 
 func (c *copier) dict(v types.Dict, depth int) (types.Dict, error) {
-	return c.dictWithout(v, depth, nil)
+	return c.dictWithout(v, depth, dropActive)
 }
 
-// dictWithout is dict, leaving out the keys in skip too.
-func (c *copier) dictWithout(v types.Dict, depth int, skip map[string]bool) (types.Dict, error) {
+// dictWithout is dict, leaving out the keys mode drops (see walkKeys).
+func (c *copier) dictWithout(v types.Dict, depth, mode int) (types.Dict, error) {
 	d := make(types.Dict, len(v))
-	// In key order: objects are numbered as they are copied, and the same
-	// letter must give the same bytes (reproducible builds).
-	keys := c.sortedKeys(v)
+	keys := c.walkKeys(v, d, depth, mode)
 	defer c.doneKeys(keys)
 	for _, k := range keys {
-		e := v[k]
-		if droppedKeys[k] || skip[k] {
-			continue
-		}
-		ce, err := c.objIn(e, depth+1, nameMapKeys[k])
+		ce, err := c.objIn(v[k], depth+1, nameMapKey(k))
 		if err != nil {
 			return nil, err
 		}
@@ -483,6 +531,13 @@ func repairFlate(raw []byte) []byte {
 	return z
 }
 
-// streamKeys are set by stream from the source stream itself; F, FFilter
-// and FDecodeParms (external data) are never copied.
-var streamKeys = map[string]bool{"Length": true, "Filter": true, "DecodeParms": true, "DL": true, "F": true}
+// streamKey says whether the key of a stream's dictionary is set by
+// stream from the source stream itself; F, FFilter and FDecodeParms
+// (external data) are never copied.
+func streamKey(k string) bool {
+	switch k {
+	case "Length", "Filter", "DecodeParms", "DL", "F":
+		return true
+	}
+	return false
+}

@@ -288,11 +288,10 @@ func hasSignature(x *model.XRefTable, fields types.Array, depth int) bool {
 // deref resolves o (following at most a few indirections) and returns nil on any error.
 func deref(x *model.XRefTable, o types.Object) types.Object {
 	for range 4 {
-		ir, ok := o.(types.IndirectRef)
-		if !ok {
+		if _, ok := o.(types.IndirectRef); !ok {
 			return o
 		}
-		r, err := x.Dereference(ir)
+		r, err := x.Dereference(o)
 		if err != nil {
 			return nil
 		}

@@ -3,7 +3,7 @@ package letters
 import (
 	"fmt"
 	"math"
-	"strings"
+	"strconv"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
@@ -90,15 +90,27 @@ func transformBox(b [4]float64, m [6]float64) [4]float64 {
 	return r
 }
 
+// nums writes numbers for a content stream, space-separated: at most four
+// decimals, without trailing zeros (1.5, 0, -12.25).
 func nums(v ...float64) string {
-	s := make([]string, len(v))
+	b := make([]byte, 0, 10*len(v))
 	for i, f := range v {
-		s[i] = strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", f), "0"), ".")
-		if s[i] == "-0" || s[i] == "" {
-			s[i] = "0"
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		start := len(b)
+		b = strconv.AppendFloat(b, f, 'f', 4, 64) // as fmt's %.4f
+		for len(b) > start && b[len(b)-1] == '0' {
+			b = b[:len(b)-1]
+		}
+		for len(b) > start && b[len(b)-1] == '.' {
+			b = b[:len(b)-1]
+		}
+		if s := b[start:]; len(s) == 0 || string(s) == "-0" {
+			b = append(b[:start], '0')
 		}
 	}
-	return strings.Join(s, " ")
+	return string(b)
 }
 
 func matrix(m [6]float64) string { return nums(m[:]...) }
