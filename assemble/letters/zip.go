@@ -26,16 +26,18 @@ import (
 // rest); level 1 saves little more time for 2 % more bytes.
 const zipLevel = 3
 
-var zippers = sync.Pool{New: func() any {
-	w, _ := zlib.NewWriterLevel(nil, zipLevel)
-	return w
-}}
+// zippers are the compressors not in use.
+var zippers freeList[*zlib.Writer]
 
 // zipTo appends to b the zlib stream of the parts, one after the other.
 func zipTo(b *bytes.Buffer, parts ...[]byte) error {
-	zw := zippers.Get().(*zlib.Writer)
-	defer zippers.Put(zw)
-	zw.Reset(b)
+	zw, ok := zippers.get()
+	if ok {
+		zw.Reset(b)
+	} else {
+		zw, _ = zlib.NewWriterLevel(b, zipLevel)
+	}
+	defer zippers.put(zw)
 	for _, p := range parts {
 		if _, err := zw.Write(p); err != nil {
 			return err
@@ -161,4 +163,40 @@ func copyBounded(dst *bytes.Buffer, r io.Reader, limit int64) (int64, error) {
 		return io.Copy(io.Discard, lr)
 	}
 	return dst.ReadFrom(lr)
+}
+
+// freeList keeps values for reuse by the whole process. A sync.Pool keeps
+// what a goroutine puts back in a slot of the processor it ran on, which a
+// goroutine running on another processor does not look into: the letters
+// are prepared each in a goroutine of its own, and a sample build made two
+// compressors (a megabyte of fresh pages each) where one at a time was in
+// use. A freeList keeps at most maxFree values and, unlike a sync.Pool,
+// never lets them go.
+type freeList[T any] struct {
+	mu   sync.Mutex
+	free []T
+}
+
+// maxFree bounds what a freeList keeps: about as many as the builds of a
+// batch or a server use at once.
+const maxFree = 8
+
+// get returns a value put back, if any.
+func (f *freeList[T]) get() (v T, ok bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.free); n > 0 {
+		v, f.free = f.free[n-1], f.free[:n-1]
+		return v, true
+	}
+	return v, false
+}
+
+// put keeps v for a later get.
+func (f *freeList[T]) put(v T) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.free) < maxFree {
+		f.free = append(f.free, v)
+	}
 }

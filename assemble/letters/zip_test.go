@@ -165,3 +165,33 @@ func TestRepairFlate(t *testing.T) {
 		}
 	}
 }
+
+// TestZipperSharedAcrossGoroutines: a compressor put back by one goroutine
+// is the one the next goroutine gets, whichever processor each ran on (a
+// sync.Pool often made a second one, a megabyte of fresh pages), and it
+// writes the same bytes as a new one.
+func TestZipperSharedAcrossGoroutines(t *testing.T) {
+	data := bytes.Repeat([]byte("BT /F1 12 Tf 72 712 Td (page 1) Tj ET\n"), 200)
+	want, err := zlibBytes(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 8 {
+		got := make(chan []byte)
+		go func() {
+			b, _ := zlibBytes([]byte(fmt.Sprint(i)), data)
+			got <- b
+		}()
+		<-got
+		b, _ := zlibBytes(data)
+		if !bytes.Equal(b, want) {
+			t.Fatalf("round %d: a reused compressor wrote other bytes", i)
+		}
+	}
+	zippers.mu.Lock()
+	n := len(zippers.free)
+	zippers.mu.Unlock()
+	if n != 1 {
+		t.Errorf("%d compressors kept after one at a time was used, want 1", n)
+	}
+}
