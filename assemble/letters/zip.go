@@ -19,12 +19,13 @@ import (
 // compressing itself.
 
 // zipLevel is the compression level of every stream the stage writes.
-// Measured on a rendered dossier's page contents (BenchmarkFinish) and
-// the samples: level 3 compresses in about three quarters of level 6's
-// time for about 1 % more bytes, which leaves the dossiers within 0.5 %
-// of their size with compress/zlib (level 1 for page contents, 6 for the
-// rest); level 1 saves little more time for 2 % more bytes.
-const zipLevel = 3
+// Level 3 compresses in about three quarters of level 6's time for about
+// 1 % more bytes (BenchmarkFinish, warm); level 1 writes 0.2 to 1.8 % more
+// bytes than level 3 (the corpus build and the samples), but its match
+// table is 128 KB where level 3's is 512 KB, touched all over by even a
+// small stream: in a build's fresh process, that is about 200 page faults
+// fewer, 2 to 3 % of a sample build's CPU (paired cold runs).
+const zipLevel = 1
 
 // zippers are the compressors not in use.
 var zippers freeList[*zlib.Writer]
