@@ -3,6 +3,7 @@ package letters
 import (
 	"bytes"
 	stdzlib "compress/zlib"
+	"errors"
 	"io"
 	"sync"
 
@@ -154,6 +155,30 @@ func inflate(dst *bytes.Buffer, raw []byte, limit int64) (int64, error) {
 	}
 	defer release()
 	return copyBounded(dst, zr2, limit)
+}
+
+// inflateTo decodes the zlib stream raw, up to limit bytes, to w: an error
+// for a stream that is not whole and clean, or longer than limit. For our
+// own streams (render's), where there is nothing to salvage or to read as
+// pdfcpu would.
+func inflateTo(w io.Writer, raw []byte, limit int64) error {
+	zr, ok := fastUnzippers.Get().(io.ReadCloser)
+	if !ok || zr.(zlib.Resetter).Reset(bytes.NewReader(raw), nil) != nil {
+		var err error
+		if zr, err = zlib.NewReader(bytes.NewReader(raw)); err != nil {
+			return err
+		}
+	}
+	var buf [4096]byte
+	n, err := io.CopyBuffer(w, io.LimitReader(zr, limit+1), buf[:])
+	if err != nil {
+		return err
+	}
+	if n > limit {
+		return errors.New("flux trop long")
+	}
+	fastUnzippers.Put(zr)
+	return nil
 }
 
 // copyBounded copies at most limit+1 bytes of r to dst (or counts them
