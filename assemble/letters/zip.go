@@ -89,23 +89,23 @@ func flateStream(d types.Dict, content []byte) (*types.StreamDict, error) {
 // inflate does not read cleanly. klauspost's keep a Huffman table from
 // the streams read before (a corrupt stream is then read differently
 // after another one), and give fewer of a cut stream's bytes than pdfcpu.
-var unzippers sync.Pool
+var unzippers freeList[io.ReadCloser]
 
 // unzip returns a decompressor reading r, and a release to call once done
 // with it.
 func unzip(r io.Reader) (io.Reader, func(), error) {
-	if zr, ok := unzippers.Get().(io.ReadCloser); ok {
+	if zr, ok := unzippers.get(); ok {
 		if err := zr.(stdzlib.Resetter).Reset(r, nil); err != nil {
-			unzippers.Put(zr)
+			unzippers.put(zr)
 			return nil, nil, err
 		}
-		return zr, func() { unzippers.Put(zr) }, nil
+		return zr, func() { unzippers.put(zr) }, nil
 	}
 	zr, err := stdzlib.NewReader(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	return zr, func() { unzippers.Put(zr) }, nil
+	return zr, func() { unzippers.put(zr) }, nil
 }
 
 // fastUnzippers are klauspost's decompressors, about twice as fast as the
@@ -113,7 +113,7 @@ func unzip(r io.Reader) (io.Reader, func(), error) {
 // only after a stream it read to its end, checksum verified: one that met
 // an error or was stopped midway is dropped, so that no state of a broken
 // stream reaches the next.
-var fastUnzippers sync.Pool
+var fastUnzippers freeList[io.ReadCloser]
 
 // inflate decodes the zlib stream raw, up to limit+1 bytes, into dst (or
 // only counts them when dst is nil), and returns how many it wrote and the
@@ -129,7 +129,7 @@ func inflate(dst *bytes.Buffer, raw []byte, limit int64) (int64, error) {
 		start = dst.Len()
 	}
 	var zr io.ReadCloser
-	if p, ok := fastUnzippers.Get().(io.ReadCloser); ok && p.(zlib.Resetter).Reset(bytes.NewReader(raw), nil) == nil {
+	if p, ok := fastUnzippers.get(); ok && p.(zlib.Resetter).Reset(bytes.NewReader(raw), nil) == nil {
 		zr = p
 	} else if p, err := zlib.NewReader(bytes.NewReader(raw)); err == nil {
 		zr = p
@@ -137,7 +137,7 @@ func inflate(dst *bytes.Buffer, raw []byte, limit int64) (int64, error) {
 	if zr != nil {
 		n, err := copyBounded(dst, zr, limit)
 		if err == nil && n <= limit {
-			fastUnzippers.Put(zr)
+			fastUnzippers.put(zr)
 			return n, nil
 		}
 		if n > limit && err == nil {
@@ -162,7 +162,7 @@ func inflate(dst *bytes.Buffer, raw []byte, limit int64) (int64, error) {
 // own streams (render's), where there is nothing to salvage or to read as
 // pdfcpu would.
 func inflateTo(w io.Writer, raw []byte, limit int64) error {
-	zr, ok := fastUnzippers.Get().(io.ReadCloser)
+	zr, ok := fastUnzippers.get()
 	if !ok || zr.(zlib.Resetter).Reset(bytes.NewReader(raw), nil) != nil {
 		var err error
 		if zr, err = zlib.NewReader(bytes.NewReader(raw)); err != nil {
@@ -177,7 +177,7 @@ func inflateTo(w io.Writer, raw []byte, limit int64) error {
 	if n > limit {
 		return errors.New("flux trop long")
 	}
-	fastUnzippers.Put(zr)
+	fastUnzippers.put(zr)
 	return nil
 }
 
@@ -193,11 +193,12 @@ func copyBounded(dst *bytes.Buffer, r io.Reader, limit int64) (int64, error) {
 
 // freeList keeps values for reuse by the whole process. A sync.Pool keeps
 // what a goroutine puts back in a slot of the processor it ran on, which a
-// goroutine running on another processor does not look into: the letters
-// are prepared each in a goroutine of its own, and a sample build made two
-// compressors (a megabyte of fresh pages each) where one at a time was in
-// use. A freeList keeps at most maxFree values and, unlike a sync.Pool,
-// never lets them go.
+// goroutine running on another processor does not look into, and drops
+// everything at each collection: the letters are prepared each in a
+// goroutine of its own, so that a sample build made two compressors (a
+// megabyte of fresh pages each) where one at a time was in use, and the
+// corpus build some forty decompressors. A freeList keeps at most maxFree
+// values and, unlike a sync.Pool, never lets them go.
 type freeList[T any] struct {
 	mu   sync.Mutex
 	free []T

@@ -37,8 +37,8 @@ func TestUnzipForgetsEarlierStreams(t *testing.T) {
 		}
 		want[i] = read(zr)
 	}
-	// sync.Pool may drop what it is given (always under -race, at times):
-	// rounds enough for the pooled decompressor to be reused.
+	// Rounds: the pooled decompressor is reused after streams of every
+	// kind, several times.
 	for range 20 {
 		for i, prev := range streams {
 			for j, cur := range streams {
@@ -113,7 +113,7 @@ func inflateSeeds() [][]byte {
 // and error for every stream, at every limit, whatever it read before.
 func TestInflateAsStdlib(t *testing.T) {
 	seeds := inflateSeeds()
-	for range 10 { // sync.Pool may drop what it is given: rounds for reuse
+	for range 10 { // rounds: pooled decompressors reused after every kind of stream
 		for _, prev := range seeds {
 			for _, raw := range seeds {
 				for _, limit := range []int64{0, 1, 100, 27999, 28000, 1 << 20} {
