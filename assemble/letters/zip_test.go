@@ -171,6 +171,9 @@ func TestRepairFlate(t *testing.T) {
 // sync.Pool often made a second one, a megabyte of fresh pages), and it
 // writes the same bytes as a new one.
 func TestZipperSharedAcrossGoroutines(t *testing.T) {
+	zippers.mu.Lock()
+	zippers.free = nil // what other tests left, some in use at once
+	zippers.mu.Unlock()
 	data := bytes.Repeat([]byte("BT /F1 12 Tf 72 712 Td (page 1) Tj ET\n"), 200)
 	want, err := zlibBytes(data)
 	if err != nil {
