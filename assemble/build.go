@@ -169,7 +169,9 @@ func Build(opt BuildOptions) (*BuildResult, error) {
 		case "email":
 			res.Email, kind = paths[i], "eml"
 		}
-		written = append(written, fileEntry(paths[i], p.Role, kind, p.Pages, p.Data))
+		if opt.Manifest != "" { // a digest of the whole file, only for the manifest
+			written = append(written, fileEntry(paths[i], p.Role, kind, p.Pages, p.Data))
+		}
 	}
 	if opt.Manifest != "" {
 		m := &Manifest{

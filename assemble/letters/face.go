@@ -18,7 +18,7 @@ import (
 type fontFace struct {
 	font   types.IndirectRef
 	widths map[int]float64 // code → width in thousandths of an em
-	gids   []byte          // CIDToGIDMap: two bytes a code
+	glyphs *glyphSet       // the codes CIDToGIDMap maps to a glyph
 }
 
 // footerGrey is the dossier's footer colour (render's colMuted).
@@ -59,10 +59,14 @@ func readFace(x *model.XRefTable, ref types.IndirectRef, fd types.Dict) *fontFac
 	}
 	cid, _ := deref(x, desc[0]).(types.Dict)
 	m, ok := deref(x, cid["CIDToGIDMap"]).(types.StreamDict)
-	if !ok || m.Decode() != nil {
+	if !ok {
 		return nil
 	}
-	f := &fontFace{font: ref, widths: map[int]float64{}, gids: m.Content}
+	glyphs := readGlyphs(m)
+	if glyphs == nil {
+		return nil
+	}
+	f := &fontFace{font: ref, widths: map[int]float64{}, glyphs: glyphs}
 	w, _ := deref(x, cid["W"]).(types.Array)
 	for i := 0; i < len(w); {
 		c, ok := num(x, w[i])
@@ -89,6 +93,49 @@ func readFace(x *model.XRefTable, ref types.IndirectRef, fd types.Dict) *fontFac
 	return f
 }
 
+// glyphSet is a set of codes below 65536, one bit each.
+type glyphSet [65536 / 64]uint64
+
+func (g *glyphSet) has(c int) bool { return c >= 0 && c < 65536 && g[c/64]&(1<<(c%64)) != 0 }
+
+// readGlyphs reads a CIDToGIDMap stream (two bytes a code, the glyph's
+// number, 0 for none) as the set of the codes it maps to a glyph, nil when
+// it cannot be read. fpdf writes the whole map, 128 KB once decoded for the
+// 8 KB of a set: a Flate-encoded one (render's) is decoded a piece at a
+// time, never whole.
+func readGlyphs(m types.StreamDict) *glyphSet {
+	g := new(glyphSet)
+	w := &glyphWriter{set: g}
+	if f := m.FilterPipeline; len(f) == 1 && f[0].Name == "FlateDecode" && f[0].DecodeParms == nil && m.Raw != nil {
+		if inflateTo(w, m.Raw, 2*65536) != nil {
+			return nil
+		}
+		return g
+	}
+	if m.Decode() != nil {
+		return nil
+	}
+	w.Write(m.Content[:min(len(m.Content), 2*65536)])
+	return g
+}
+
+// glyphWriter adds to set the codes of the CIDToGIDMap written to it
+// whose glyph is not 0.
+type glyphWriter struct {
+	set *glyphSet
+	n   int // the bytes written so far
+}
+
+func (w *glyphWriter) Write(p []byte) (int, error) {
+	for i, b := range p {
+		if c := (w.n + i) / 2; b != 0 && c < 65536 {
+			w.set[c/64] |= 1 << (c % 64)
+		}
+	}
+	w.n += len(p)
+	return len(p), nil
+}
+
 func (f *fontFace) ref() types.IndirectRef {
 	if f == nil {
 		return types.IndirectRef{}
@@ -104,7 +151,7 @@ func (f *fontFace) encode(s string, size float64) (string, float64, bool) {
 	b.WriteByte('<')
 	for _, r := range s {
 		c := int(r)
-		if c > 0xFFFF || 2*c+1 >= len(f.gids) || f.gids[2*c] == 0 && f.gids[2*c+1] == 0 {
+		if !f.glyphs.has(c) {
 			return "", 0, false
 		}
 		fmt.Fprintf(&b, "%04X", c)

@@ -292,7 +292,7 @@ func (f *fpdfFile) rebuild(edits []edit, annots [][]byte) ([]byte, error) {
 		grown += len(e.b) - e.n
 	}
 	for _, a := range annots {
-		grown += len(a) + 32
+		grown += len(a) + 32 + 20 // "\nN 0 obj\n", "\nendobj", its cross-reference entry
 	}
 	out := make([]byte, 0, grown+64)
 	prev := 0
@@ -334,7 +334,8 @@ func (f *fpdfFile) appendXref(out []byte, edits []edit, added []int) ([]byte, er
 		switch {
 		case len(l) == 20 && l[10] == ' ' && l[16] == ' ' && l[17] == 'n':
 			if off, err := strconv.Atoi(string(l[:10])); err == nil {
-				l = fmt.Appendf(nil, "%010d%s", moved(off), l[10:])
+				out = fmt.Appendf(out, "%010d", moved(off))
+				l = l[10:]
 			}
 		case string(l) == "0 "+strconv.Itoa(size)+"\n":
 			l = []byte("0 " + total + "\n")

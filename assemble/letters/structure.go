@@ -8,6 +8,7 @@ package letters
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -75,7 +76,7 @@ func writeStructure(ctx *model.Context, a *Accessibility, refs []types.IndirectR
 		// Compact (the tree is most of what tagging adds to the file): no
 		// optional /Type, and marked content as bare MCIDs under the
 		// element's /Pg when it is all on one page.
-		d := types.Dict{"S": types.Name(e.Role), "P": parent}
+		d := &structElem{role: types.Name(e.Role), parent: parent}
 		onePage := 0
 		for _, k := range e.Kids {
 			if k.Elem == nil && k.Annot == 0 {
@@ -87,22 +88,22 @@ func writeStructure(ctx *model.Context, a *Accessibility, refs []types.IndirectR
 			}
 		}
 		if onePage > 0 && onePage <= len(refs) {
-			d["Pg"] = refs[onePage-1]
+			d.page = &refs[onePage-1]
 		}
 		ref, err := ctx.IndRefForNewObject(d)
 		if err != nil {
 			return types.IndirectRef{}, err
 		}
 		if e.Alt != "" {
-			d["Alt"] = utf16Text(e.Alt)
+			d.alt = utf16Text(e.Alt)
 		}
 		if e.Title != "" {
-			d["T"] = utf16Text(e.Title)
+			d.title = utf16Text(e.Title)
 		}
 		if e.Scope != "" {
-			d["A"] = types.Dict{"O": types.Name("Table"), "Scope": types.Name(e.Scope)}
+			d.attrs = types.Dict{"O": types.Name("Table"), "Scope": types.Name(e.Scope)}
 		}
-		var kids types.Array
+		kids := make(types.Array, 0, len(e.Kids))
 		for _, k := range e.Kids {
 			switch {
 			case k.Elem != nil:
@@ -143,9 +144,9 @@ func writeStructure(ctx *model.Context, a *Accessibility, refs []types.IndirectR
 		switch len(kids) {
 		case 0:
 		case 1:
-			d["K"] = kids[0]
+			d.kids = kids[0]
 		default:
-			d["K"] = kids
+			d.kids = kids
 		}
 		return *ref, nil
 	}
@@ -214,6 +215,117 @@ func writeStructure(ctx *model.Context, a *Accessibility, refs []types.IndirectR
 	}
 	cat["Metadata"] = *mdRef
 	return nil
+}
+
+// structElem is a structure element as writeStructure makes it: the
+// entries of its dictionary, which PDFString writes as pdfcpu's
+// Dict.PDFString writes them (same bytes, TestStructElemAsDict), without a
+// map for each of the thousand elements of a dossier and the dozen small
+// strings pdfcpu makes to write one: its values are still written by
+// pdfcpu (names, text strings, attributes, the kids that are
+// dictionaries); PDFString only puts them together.
+type structElem struct {
+	role   types.Name         // S
+	parent types.IndirectRef  // P
+	page   *types.IndirectRef // Pg, when all its marked content is on one page
+	alt    types.Object       // Alt, nil when none
+	title  types.Object       // T, nil when none
+	attrs  types.Dict         // A, nil when none
+	kids   types.Object       // K: nil, one kid, or an Array of them
+}
+
+// dict is e as pdfcpu's dictionary.
+func (e *structElem) dict() types.Dict {
+	d := types.Dict{"S": e.role, "P": e.parent}
+	if e.page != nil {
+		d["Pg"] = *e.page
+	}
+	if e.alt != nil {
+		d["Alt"] = e.alt
+	}
+	if e.title != nil {
+		d["T"] = e.title
+	}
+	if e.kids != nil {
+		d["K"] = e.kids
+	}
+	if e.attrs != nil {
+		d["A"] = e.attrs
+	}
+	return d
+}
+
+func (e *structElem) String() string { return e.dict().String() }
+
+func (e *structElem) Clone() types.Object {
+	c := *e
+	if e.attrs != nil {
+		c.attrs = e.attrs.Clone().(types.Dict)
+	}
+	if e.kids != nil {
+		c.kids = e.kids.Clone()
+	}
+	return &c
+}
+
+// PDFString is e.dict().PDFString(): the keys in their order (A, Alt, K,
+// P, Pg, S, T), a space before a value only where pdfcpu puts one (an
+// integer, a reference).
+func (e *structElem) PDFString() string {
+	b := make([]byte, 0, 96)
+	b = append(b, "<<"...)
+	if e.attrs != nil {
+		b = append(append(b, "/A"...), e.attrs.PDFString()...)
+	}
+	if e.alt != nil {
+		b = append(append(b, "/Alt"...), e.alt.PDFString()...)
+	}
+	if e.kids != nil {
+		b = append(b, "/K"...)
+		if a, ok := e.kids.(types.Array); ok {
+			b = append(b, '[')
+			for i, k := range a {
+				b = appendKid(b, k, i > 0)
+			}
+			b = append(b, ']')
+		} else {
+			b = appendKid(b, e.kids, true)
+		}
+	}
+	b = appendRef(append(b, "/P "...), e.parent)
+	if e.page != nil {
+		b = appendRef(append(b, "/Pg "...), *e.page)
+	}
+	b = append(append(b, "/S"...), e.role.PDFString()...)
+	if e.title != nil {
+		b = append(append(b, "/T"...), e.title.PDFString()...)
+	}
+	return string(append(b, ">>"...))
+}
+
+// appendKid appends a kid of a structure element, after a space when sep
+// is set and pdfcpu writes one before it (a reference, an integer).
+func appendKid(b []byte, k types.Object, sep bool) []byte {
+	switch k := k.(type) {
+	case types.IndirectRef:
+		if sep {
+			b = append(b, ' ')
+		}
+		return appendRef(b, k)
+	case types.Integer:
+		if sep {
+			b = append(b, ' ')
+		}
+		return strconv.AppendInt(b, int64(k), 10)
+	}
+	return append(b, k.PDFString()...)
+}
+
+func appendRef(b []byte, r types.IndirectRef) []byte {
+	b = strconv.AppendInt(b, int64(r.ObjectNumber), 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(r.GenerationNumber), 10)
+	return append(b, " R"...)
 }
 
 // annotAt returns the n-th (1-based) annotation of a page, false when

@@ -165,6 +165,15 @@ func reachable(ctx *model.Context) ([]int, error) {
 					}
 				}
 			}
+		case *structElem:
+			for _, e := range []types.Object{v.parent, v.kids, v.attrs} {
+				if err := walk(e, depth+1); err != nil {
+					return err
+				}
+			}
+			if v.page != nil {
+				push(*v.page)
+			}
 		}
 		return nil
 	}
@@ -272,7 +281,7 @@ func pdfString(o types.Object) (string, error) {
 	case nil:
 		return "null", nil
 	case types.Dict, types.Array, types.Integer, types.Float, types.Boolean,
-		types.Name, types.StringLiteral, types.HexLiteral, types.IndirectRef:
+		types.Name, types.StringLiteral, types.HexLiteral, types.IndirectRef, *structElem:
 		return v.PDFString(), nil
 	}
 	return "", fmt.Errorf("type d’objet inattendu %T", o)

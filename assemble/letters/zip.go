@@ -3,6 +3,7 @@ package letters
 import (
 	"bytes"
 	stdzlib "compress/zlib"
+	"errors"
 	"io"
 	"sync"
 
@@ -19,23 +20,26 @@ import (
 // compressing itself.
 
 // zipLevel is the compression level of every stream the stage writes.
-// Measured on a rendered dossier's page contents (BenchmarkFinish) and
-// the samples: level 3 compresses in about three quarters of level 6's
-// time for about 1 % more bytes, which leaves the dossiers within 0.5 %
-// of their size with compress/zlib (level 1 for page contents, 6 for the
-// rest); level 1 saves little more time for 2 % more bytes.
-const zipLevel = 3
+// Level 3 compresses in about three quarters of level 6's time for about
+// 1 % more bytes (BenchmarkFinish, warm); level 1 writes 0.2 to 1.8 % more
+// bytes than level 3 (the corpus build and the samples), but its match
+// table is 128 KB where level 3's is 512 KB, touched all over by even a
+// small stream: in a build's fresh process, that is about 200 page faults
+// fewer, 2 to 3 % of a sample build's CPU (paired cold runs).
+const zipLevel = 1
 
-var zippers = sync.Pool{New: func() any {
-	w, _ := zlib.NewWriterLevel(nil, zipLevel)
-	return w
-}}
+// zippers are the compressors not in use.
+var zippers freeList[*zlib.Writer]
 
 // zipTo appends to b the zlib stream of the parts, one after the other.
 func zipTo(b *bytes.Buffer, parts ...[]byte) error {
-	zw := zippers.Get().(*zlib.Writer)
-	defer zippers.Put(zw)
-	zw.Reset(b)
+	zw, ok := zippers.get()
+	if ok {
+		zw.Reset(b)
+	} else {
+		zw, _ = zlib.NewWriterLevel(b, zipLevel)
+	}
+	defer zippers.put(zw)
 	for _, p := range parts {
 		if _, err := zw.Write(p); err != nil {
 			return err
@@ -85,23 +89,23 @@ func flateStream(d types.Dict, content []byte) (*types.StreamDict, error) {
 // inflate does not read cleanly. klauspost's keep a Huffman table from
 // the streams read before (a corrupt stream is then read differently
 // after another one), and give fewer of a cut stream's bytes than pdfcpu.
-var unzippers sync.Pool
+var unzippers freeList[io.ReadCloser]
 
 // unzip returns a decompressor reading r, and a release to call once done
 // with it.
 func unzip(r io.Reader) (io.Reader, func(), error) {
-	if zr, ok := unzippers.Get().(io.ReadCloser); ok {
+	if zr, ok := unzippers.get(); ok {
 		if err := zr.(stdzlib.Resetter).Reset(r, nil); err != nil {
-			unzippers.Put(zr)
+			unzippers.put(zr)
 			return nil, nil, err
 		}
-		return zr, func() { unzippers.Put(zr) }, nil
+		return zr, func() { unzippers.put(zr) }, nil
 	}
 	zr, err := stdzlib.NewReader(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	return zr, func() { unzippers.Put(zr) }, nil
+	return zr, func() { unzippers.put(zr) }, nil
 }
 
 // fastUnzippers are klauspost's decompressors, about twice as fast as the
@@ -109,7 +113,7 @@ func unzip(r io.Reader) (io.Reader, func(), error) {
 // only after a stream it read to its end, checksum verified: one that met
 // an error or was stopped midway is dropped, so that no state of a broken
 // stream reaches the next.
-var fastUnzippers sync.Pool
+var fastUnzippers freeList[io.ReadCloser]
 
 // inflate decodes the zlib stream raw, up to limit+1 bytes, into dst (or
 // only counts them when dst is nil), and returns how many it wrote and the
@@ -125,7 +129,7 @@ func inflate(dst *bytes.Buffer, raw []byte, limit int64) (int64, error) {
 		start = dst.Len()
 	}
 	var zr io.ReadCloser
-	if p, ok := fastUnzippers.Get().(io.ReadCloser); ok && p.(zlib.Resetter).Reset(bytes.NewReader(raw), nil) == nil {
+	if p, ok := fastUnzippers.get(); ok && p.(zlib.Resetter).Reset(bytes.NewReader(raw), nil) == nil {
 		zr = p
 	} else if p, err := zlib.NewReader(bytes.NewReader(raw)); err == nil {
 		zr = p
@@ -133,7 +137,7 @@ func inflate(dst *bytes.Buffer, raw []byte, limit int64) (int64, error) {
 	if zr != nil {
 		n, err := copyBounded(dst, zr, limit)
 		if err == nil && n <= limit {
-			fastUnzippers.Put(zr)
+			fastUnzippers.put(zr)
 			return n, nil
 		}
 		if n > limit && err == nil {
@@ -153,6 +157,30 @@ func inflate(dst *bytes.Buffer, raw []byte, limit int64) (int64, error) {
 	return copyBounded(dst, zr2, limit)
 }
 
+// inflateTo decodes the zlib stream raw, up to limit bytes, to w: an error
+// for a stream that is not whole and clean, or longer than limit. For our
+// own streams (render's), where there is nothing to salvage or to read as
+// pdfcpu would.
+func inflateTo(w io.Writer, raw []byte, limit int64) error {
+	zr, ok := fastUnzippers.get()
+	if !ok || zr.(zlib.Resetter).Reset(bytes.NewReader(raw), nil) != nil {
+		var err error
+		if zr, err = zlib.NewReader(bytes.NewReader(raw)); err != nil {
+			return err
+		}
+	}
+	var buf [4096]byte
+	n, err := io.CopyBuffer(w, io.LimitReader(zr, limit+1), buf[:])
+	if err != nil {
+		return err
+	}
+	if n > limit {
+		return errors.New("flux trop long")
+	}
+	fastUnzippers.put(zr)
+	return nil
+}
+
 // copyBounded copies at most limit+1 bytes of r to dst (or counts them
 // when dst is nil).
 func copyBounded(dst *bytes.Buffer, r io.Reader, limit int64) (int64, error) {
@@ -161,4 +189,41 @@ func copyBounded(dst *bytes.Buffer, r io.Reader, limit int64) (int64, error) {
 		return io.Copy(io.Discard, lr)
 	}
 	return dst.ReadFrom(lr)
+}
+
+// freeList keeps values for reuse by the whole process. A sync.Pool keeps
+// what a goroutine puts back in a slot of the processor it ran on, which a
+// goroutine running on another processor does not look into, and drops
+// everything at each collection: the letters are prepared each in a
+// goroutine of its own, so that a sample build made two compressors (a
+// megabyte of fresh pages each) where one at a time was in use, and the
+// corpus build some forty decompressors. A freeList keeps at most maxFree
+// values and, unlike a sync.Pool, never lets them go.
+type freeList[T any] struct {
+	mu   sync.Mutex
+	free []T
+}
+
+// maxFree bounds what a freeList keeps: about as many as the builds of a
+// batch or a server use at once.
+const maxFree = 8
+
+// get returns a value put back, if any.
+func (f *freeList[T]) get() (v T, ok bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.free); n > 0 {
+		v, f.free = f.free[n-1], f.free[:n-1]
+		return v, true
+	}
+	return v, false
+}
+
+// put keeps v for a later get.
+func (f *freeList[T]) put(v T) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.free) < maxFree {
+		f.free = append(f.free, v)
+	}
 }

@@ -37,8 +37,8 @@ func TestUnzipForgetsEarlierStreams(t *testing.T) {
 		}
 		want[i] = read(zr)
 	}
-	// sync.Pool may drop what it is given (always under -race, at times):
-	// rounds enough for the pooled decompressor to be reused.
+	// Rounds: the pooled decompressor is reused after streams of every
+	// kind, several times.
 	for range 20 {
 		for i, prev := range streams {
 			for j, cur := range streams {
@@ -113,7 +113,7 @@ func inflateSeeds() [][]byte {
 // and error for every stream, at every limit, whatever it read before.
 func TestInflateAsStdlib(t *testing.T) {
 	seeds := inflateSeeds()
-	for range 10 { // sync.Pool may drop what it is given: rounds for reuse
+	for range 10 { // rounds: pooled decompressors reused after every kind of stream
 		for _, prev := range seeds {
 			for _, raw := range seeds {
 				for _, limit := range []int64{0, 1, 100, 27999, 28000, 1 << 20} {
@@ -163,5 +163,38 @@ func TestRepairFlate(t *testing.T) {
 		if r := repairFlate(raw); !bytes.Equal(r, raw) {
 			t.Errorf("repairFlate(%q) = %q, want it unchanged", raw, r)
 		}
+	}
+}
+
+// TestZipperSharedAcrossGoroutines: a compressor put back by one goroutine
+// is the one the next goroutine gets, whichever processor each ran on (a
+// sync.Pool often made a second one, a megabyte of fresh pages), and it
+// writes the same bytes as a new one.
+func TestZipperSharedAcrossGoroutines(t *testing.T) {
+	zippers.mu.Lock()
+	zippers.free = nil // what other tests left, some in use at once
+	zippers.mu.Unlock()
+	data := bytes.Repeat([]byte("BT /F1 12 Tf 72 712 Td (page 1) Tj ET\n"), 200)
+	want, err := zlibBytes(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 8 {
+		got := make(chan []byte)
+		go func() {
+			b, _ := zlibBytes([]byte(fmt.Sprint(i)), data)
+			got <- b
+		}()
+		<-got
+		b, _ := zlibBytes(data)
+		if !bytes.Equal(b, want) {
+			t.Fatalf("round %d: a reused compressor wrote other bytes", i)
+		}
+	}
+	zippers.mu.Lock()
+	n := len(zippers.free)
+	zippers.mu.Unlock()
+	if n != 1 {
+		t.Errorf("%d compressors kept after one at a time was used, want 1", n)
 	}
 }
