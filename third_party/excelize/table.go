@@ -16,16 +16,17 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 )
 
+// necdossier fork: compiled on first use (lazyRegexp), not at package
+// initialisation.
 var (
-	expressionFormat = regexp.MustCompile(`"(?:[^"]|"")*"|\S+`)
-	conditionFormat  = regexp.MustCompile(`(or|\|\|)`)
-	blankFormat      = regexp.MustCompile("blanks|nonblanks")
-	matchFormat      = regexp.MustCompile("[*?]")
+	expressionFormat = newLazyRegexp(`"(?:[^"]|"")*"|\S+`)
+	conditionFormat  = newLazyRegexp(`(or|\|\|)`)
+	blankFormat      = newLazyRegexp("blanks|nonblanks")
+	matchFormat      = newLazyRegexp("[*?]")
 )
 
 // parseTableOptions provides a function to parse the format settings of the
