@@ -21,6 +21,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
@@ -316,12 +317,49 @@ func TestReadSheetNamesTolerant(t *testing.T) {
 }
 
 func TestReadFormulaInInput(t *testing.T) {
-	b := workbooktest.Edited(t, nil, func(f *excelize.File) error {
-		return f.SetCellFormula(workbook.SheetBudget, workbooktest.MustCell(t, workbook.SheetBudget, "Montant", 0), "1000*12+500")
-	})
-	c, fs := workbooktest.ReadBook(t, b)
-	if len(fs) != 0 || len(c.Budget) != 1 || c.Budget[0].Montant != 1250000 {
-		t.Errorf("formula in an input cell: %+v, %v", c.Budget, fs)
+	// Formulas typed in input cells are evaluated by excelize, which
+	// compiles its regular expressions at first use (third_party/excelize):
+	// criteria with comparisons and wildcards, dates written as text.
+	budget := workbooktest.MustCell(t, workbook.SheetBudget, "Montant", 0)
+	tests := []struct {
+		name    string
+		sheet   string
+		cell    string
+		formula string
+		check   func(c *model.Candidature) bool
+	}{
+		{"arithmetic", workbook.SheetBudget, budget, "1000*12+500",
+			func(c *model.Candidature) bool { return len(c.Budget) == 1 && c.Budget[0].Montant == 1250000 }},
+		{"criteria", workbook.SheetBudget, budget, `SUMIF(Z1:Z3,">=5")+COUNTIF(Z1:Z3,"<>5")`,
+			func(c *model.Candidature) bool { return len(c.Budget) == 1 && c.Budget[0].Montant == 1900 }},
+		{"wildcard criterion", workbook.SheetBudget, budget, `COUNTIF(Y1:Y3,"ap*")*1000+COUNTIF(Y1:Y3,"banana~*")`,
+			func(c *model.Candidature) bool { return len(c.Budget) == 1 && c.Budget[0].Montant == 200100 }},
+		{"date criterion", workbook.SheetBudget, budget, `COUNTIF(Z1:Z3,">="&DATEVALUE("01/01/1900"))*100`,
+			func(c *model.Candidature) bool { return len(c.Budget) == 1 && c.Budget[0].Montant == 30000 }},
+		{"date as text", workbook.SheetLieux, workbooktest.MustCell(t, workbook.SheetLieux, "Jour1", 0), `DATEVALUE("2025-09-25")`,
+			func(c *model.Candidature) bool {
+				return c.Evenement.Jour1.Equal(time.Date(2025, 9, 25, 0, 0, 0, 0, time.UTC))
+			}},
+		{"date and time as text", workbook.SheetLieux, workbooktest.MustCell(t, workbook.SheetLieux, "Jour1", 0), `DATEVALUE("september 25, 2025")+TIMEVALUE("10:30 pm")-TIMEVALUE("2025-09-25 22:30:00")`,
+			func(c *model.Candidature) bool {
+				return c.Evenement.Jour1.Equal(time.Date(2025, 9, 25, 0, 0, 0, 0, time.UTC))
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := workbooktest.Edited(t, nil, func(f *excelize.File) error {
+				for cell, v := range map[string]any{"Z1": 1, "Z2": 5, "Z3": 12, "Y1": "apple", "Y2": "apricot", "Y3": "banana*"} {
+					if err := f.SetCellValue(workbook.SheetBudget, cell, v); err != nil {
+						return err
+					}
+				}
+				return f.SetCellFormula(tt.sheet, tt.cell, tt.formula)
+			})
+			c, fs := workbooktest.ReadBook(t, b)
+			if len(fs) != 0 || !tt.check(c) {
+				t.Errorf("=%s in %s!%s: budget %+v, first day %v, findings %v", tt.formula, tt.sheet, tt.cell, c.Budget, c.Evenement.Jour1, fs)
+			}
+		})
 	}
 }
 
