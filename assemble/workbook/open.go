@@ -378,7 +378,7 @@ func (s *sstScanner) start(local []byte) {
 func (s *sstScanner) end(local []byte) {
 	switch string(local) {
 	case "si":
-		s.out = append(s.out, string(s.cur))
+		s.out = append(s.out, xstring(s.cur))
 		s.inSI = false
 	case "rPh":
 		s.rph--

@@ -238,6 +238,7 @@ type sheetScanner struct {
 	inC, inV, inIS bool
 	inF            bool
 	inT            bool
+	inline         bool // the cell's text is an inline string's (<is>)
 	rph            int
 	text           []byte
 }
@@ -258,6 +259,7 @@ func (sc *sheetScanner) start(t *xmlTag) error {
 		}
 	case "is":
 		sc.inIS = sc.inC
+		sc.inline = sc.inC
 	case "rPh":
 		sc.rph++
 	case "t":
@@ -289,6 +291,7 @@ func (sc *sheetScanner) startCell(t *xmlTag) error {
 	sc.inC = true
 	sc.cur = cell{typ: 'n'}
 	sc.text = sc.text[:0]
+	sc.inline = false
 	sc.col++
 	if ref := t.attr("r"); len(ref) > 0 {
 		c, r, err := cellCoordinates(ref)
@@ -347,6 +350,8 @@ func (sc *sheetScanner) endCell() error {
 		} else {
 			cur.raw = sc.p.sst[i]
 		}
+	} else if sc.inline {
+		cur.raw = xstring(sc.text)
 	} else {
 		cur.raw = string(sc.text)
 	}

@@ -1,0 +1,4 @@
+package workbook
+
+// Xstring is xstring, for the external tests.
+var Xstring = xstring

@@ -1,0 +1,68 @@
+package workbook
+
+import (
+	"bytes"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// xstring decodes the escapes of a spreadsheet string (ST_Xstring,
+// ECMA-376 Part 1, 22.9.2.19), as Excel and LibreOffice write them in
+// shared and inline strings: « _xHHHH_ » stands for the UTF-16 code unit
+// HHHH (a carriage return pasted into a cell is saved as _x000D_), and
+// « _x005F_ » for an underscore that would otherwise start an escape.
+// excelize reads these strings the same way; a pair of escaped surrogates
+// becomes its character, a lone one U+FFFD.
+func xstring(b []byte) string {
+	i := bytes.Index(b, []byte("_x"))
+	if i < 0 {
+		return string(b)
+	}
+	out := make([]byte, 0, len(b))
+	for {
+		out = append(out, b[:i]...)
+		b = b[i:]
+		u, ok := xunit(b)
+		if !ok {
+			out = append(out, '_')
+			b = b[1:]
+		} else {
+			b = b[7:]
+			r := rune(u)
+			if utf16.IsSurrogate(r) {
+				r = utf8.RuneError
+				if lo, ok := xunit(b); ok && u < 0xDC00 {
+					if pair := utf16.DecodeRune(rune(u), rune(lo)); pair != utf8.RuneError {
+						r = pair
+						b = b[7:]
+					}
+				}
+			}
+			out = utf8.AppendRune(out, r)
+		}
+		if i = bytes.Index(b, []byte("_x")); i < 0 {
+			return string(append(out, b...))
+		}
+	}
+}
+
+// xunit reads the escape « _xHHHH_ » at the start of b.
+func xunit(b []byte) (u uint16, ok bool) {
+	if len(b) < 7 || b[0] != '_' || b[1] != 'x' || b[6] != '_' {
+		return 0, false
+	}
+	for _, c := range b[2:6] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		u = u<<4 | uint16(c)
+	}
+	return u, true
+}
