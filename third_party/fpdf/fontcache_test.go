@@ -45,6 +45,9 @@ var forkTestRunes = func() map[int]int {
 // same widths, font ID and subset as one parsed afresh, the file bytes
 // are left as they were, and concurrent documents agree.
 func TestFontCacheSameAsUpstream(t *testing.T) {
+	utf8Fonts.Lock()
+	utf8Fonts.entries = nil // the IDs other tests' documents kept, by font key
+	utf8Fonts.Unlock()
 	for _, data := range forkTestFonts(t) {
 		orig := bytes.Clone(data)
 		fresh := newUTF8Font(&fileReader{array: bytes.Clone(data)})
