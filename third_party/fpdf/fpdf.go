@@ -4593,14 +4593,21 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 
 				// Embed CIDToGIDMap
-				// necdossier fork: one 128 kB map for all the fonts,
-				// cleared for each, rather than one made per font.
-				if cidMap == nil {
-					cidMap = make([]byte, 256*256*2)
-				} else {
-					clear(cidMap)
+				// necdossier fork: the map runs up to the highest CID
+				// the font's text uses, not to 65,535: the same glyph for
+				// every CID of the document, without compressing 128 kB
+				// per font, mostly zeros (README, change 13). One map for
+				// all the fonts, cleared for each.
+				top := 1
+				for cc := range CodeSignDictionary {
+					top = max(top, cc+1)
 				}
-				cidToGidMap := cidMap
+				top = min(top, 256*256) // past it, the loop below panics as upstream's
+				if cap(cidMap) < 2*top {
+					cidMap = make([]byte, 2*top)
+				}
+				cidToGidMap := cidMap[:2*top]
+				clear(cidToGidMap)
 
 				for cc, glyph := range CodeSignDictionary {
 					cidToGidMap[cc*2] = byte(glyph >> 8)
