@@ -16,7 +16,9 @@ import (
 	"testing"
 )
 
-func forkTestFonts(t *testing.T) [][]byte {
+func forkTestFonts(t *testing.T) [][]byte { return forkTestFontsTB(t) }
+
+func forkTestFontsTB(t testing.TB) [][]byte {
 	t.Helper()
 	files, _ := filepath.Glob("../../fonts/*.ttf")
 	if len(files) == 0 {

@@ -2061,6 +2061,7 @@ func (f *Fpdf) addFont(familyStr, styleStr, fileStr string, isUTF8 bool) {
 			Ut:        round(utf8File.UnderlineThickness),
 			Cw:        utf8File.CharWidths,
 			usedRunes: sbarr,
+			runesSeen: new([1 << 10]uint64), // necdossier fork
 			File:      fileStr,
 			utf8File:  utf8File,
 		}
@@ -2174,6 +2175,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		} else {
 			def.usedRunes = makeSubsetRange(32)
 		}
+		def.runesSeen = new([1 << 10]uint64) // necdossier fork
 		def.i, _ = utf8FontID(cached, def)
 		f.fonts[fontkey] = def
 	} else {
@@ -2544,9 +2546,7 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 			b = append(b, " Q"...)
 		}
 		f.fmt.text = b
-		for _, uni := range txtStr {
-			f.currentFont.usedRunes[int(uni)] = int(uni)
-		}
+		f.currentFont.useRunes(txtStr)
 		f.outBytes(b)
 		return
 	}
@@ -2557,9 +2557,7 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 			x -= f.GetStringWidth(txtStr)
 		}
 		txt2 = f.escape(utf8toutf16(txtStr, false))
-		for _, uni := range txtStr {
-			f.currentFont.usedRunes[int(uni)] = int(uni)
-		}
+		f.currentFont.useRunes(txtStr) // necdossier fork
 	} else {
 		txt2 = f.escape(txtStr)
 	}
@@ -2574,6 +2572,23 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 		s = sprintf("q %s %s Q", f.color.text.str, s)
 	}
 	f.out(s)
+}
+
+// useRunes records the runes of s in font.usedRunes (necdossier fork,
+// README change 14): a rune below 65,536 already recorded, as most are, is
+// found in runesSeen rather than written to the map again.
+func (font *fontDefType) useRunes(s string) {
+	seen := font.runesSeen
+	for _, r := range s {
+		if seen != nil && r < 1<<16 {
+			w, bit := r>>6, uint64(1)<<(r&63)
+			if seen[w]&bit != 0 {
+				continue
+			}
+			seen[w] |= bit
+		}
+		font.usedRunes[int(r)] = int(r)
+	}
 }
 
 // GetWordSpacing returns the spacing between words of following text.
