@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -247,5 +248,36 @@ func TestUntypedKeyMapPut(t *testing.T) {
 		&untypedKeyMap{keySet: []any{0, 1}, valueSet: []int{4, 5}})
 	if !reflect.DeepEqual(merged.keySet, []any{0, 2, "interval", 1, 3}) {
 		t.Errorf("arrayMerge keys %v", merged.keySet)
+	}
+}
+
+// TestChecksumAsUpstream: generateChecksum gives upstream's two halves
+// (README, change 15), for every length modulo 4 and sums that carry.
+func TestChecksumAsUpstream(t *testing.T) {
+	upstream := func(data []byte) []int {
+		for len(data)%4 != 0 {
+			data = append(data, 0)
+		}
+		answer := []int{0x0000, 0x0000}
+		for i := 0; i < len(data); i += 4 {
+			answer[0] += (int(data[i]) << 8) + int(data[i+1])
+			answer[1] += (int(data[i+2]) << 8) + int(data[i+3])
+			answer[0] += answer[1] >> 16
+			answer[1] = answer[1] & 0xFFFF
+			answer[0] = answer[0] & 0xFFFF
+		}
+		return answer
+	}
+	var u utf8FontFile
+	data := bytes.Repeat([]byte{0xFF, 0xFE, 0xFD, 0x07, 0x80}, 400)
+	for _, font := range forkTestFonts(t)[:1] {
+		data = append(data, font[:50_001]...)
+	}
+	for n := range 16 {
+		for _, d := range [][]byte{data[:n], data[:len(data)-n], data[n : 2000+n]} {
+			if got, want := u.generateChecksum(d), upstream(bytes.Clone(d)); !slices.Equal(got, want) {
+				t.Fatalf("%d bytes: %v, want %v", len(d), got, want)
+			}
+		}
 	}
 }
