@@ -3857,6 +3857,24 @@ func (f *Fpdf) Output(w io.Writer) error {
 	return f.err
 }
 
+// OutputBytes returns the PDF document as Output would write it: the
+// document's own buffer, not a copy (necdossier fork, README change 17).
+// The caller may keep it; f is closed and writes nothing more.
+func (f *Fpdf) OutputBytes() ([]byte, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	if f.state < 3 {
+		f.Close()
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	b := f.buffer.Bytes()
+	f.buffer = fmtBuffer{}
+	return b, nil
+}
+
 func (f *Fpdf) getpagesizestr(sizeStr string) (size SizeType) {
 	if f.err != nil {
 		return
