@@ -4,10 +4,14 @@ package render
 
 import (
 	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/color"
 	_ "image/jpeg" // logos may be JPEG
 	"image/png"
+	"io"
 
 	"codeberg.org/go-pdf/fpdf"
 )
@@ -53,8 +57,10 @@ func (r *renderer) registerLogo(data []byte) string {
 // YCbCr or grey (fpdf does not invert Adobe CMYK) without EXIF rotation, of
 // at most a byte per pixel; at
 // most logoSide pixels on its longest side, so that it would not be
-// reduced. It is decoded whole all the same: a logo that Go's decoders
-// refuse is left out either way.
+// reduced. Go's decoders must read it all the same (a logo they refuse is
+// left out either way): a JPEG is decoded whole, a PNG checked by
+// pngReadable, which reads what Go's decoder reads without making the
+// image.
 func logoAsIs(data []byte) (string, bool) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || max(cfg.Width, cfg.Height) > logoSide {
@@ -63,10 +69,10 @@ func logoAsIs(data []byte) (string, bool) {
 	var typ string
 	switch format {
 	case "png":
-		if !pngAsIs(data) {
+		if !pngAsIs(data) || !pngReadable(data, cfg.Width, cfg.Height) {
 			return "", false
 		}
-		typ = "PNG"
+		return "PNG", true
 	case "jpeg":
 		// fpdf embeds the whole file, metadata included (an ICC profile,
 		// a thumbnail): past a byte per pixel, the PNG made of it is
@@ -115,6 +121,95 @@ func pngAsIs(data []byte) bool {
 		p += 12 + n
 	}
 	return false
+}
+
+// pngReadable reports whether Go's PNG decoder reads data, a PNG that
+// pngAsIs and image.DecodeConfig have accepted (of w×h pixels, at most 8
+// bits per sample, not interlaced, without tRNS), checking what it checks
+// without making the image (a 520×160 logo was 330 kB of pixels and about
+// a millisecond of a cold build, for nothing: fpdf embeds the PNG's data as
+// it is). The chunks: each one's CRC, IHDR first, PLTE right after it (and
+// only where Go takes one), the image data before IEND, and IEND empty.
+// The image data (the IDAT chunks, which fpdf puts end to end): one zlib
+// stream, its checksum right, that gives exactly the rows of the image,
+// each with a filter type Go knows. It is a little stricter than Go, never
+// looser (FuzzPNGReadable): the stream must end with the first run of IDAT
+// chunks, and no IDAT chunk may follow other chunks (Go ignores both; fpdf
+// would embed them). What it refuses is re-encoded by registerLogo.
+func pngReadable(data []byte, w, h int) bool {
+	depth, ct := int(data[24]), data[25]
+	samples := [7]int{1, 0, 3, 1, 2, 0, 4}[ct] // pngAsIs took ct among 0, 2, 3, 4 and 6
+	const (
+		start = iota
+		seenIHDR
+		seenPLTE
+		inIDAT // the first run of IDAT chunks
+		afterIDAT
+	)
+	stage := start
+	var idat [][]byte
+	for p := 8; ; {
+		if p+12 > len(data) {
+			return false
+		}
+		n := int(binary.BigEndian.Uint32(data[p:]))
+		if n > len(data)-p-12 {
+			return false
+		}
+		kind, chunk := string(data[p+4:p+8]), data[p+8:p+8+n]
+		if crc32.ChecksumIEEE(data[p+4:p+8+n]) != binary.BigEndian.Uint32(data[p+8+n:]) {
+			return false
+		}
+		p += 12 + n
+		if stage == inIDAT && kind != "IDAT" {
+			stage = afterIDAT
+		}
+		switch kind {
+		case "IHDR":
+			if stage != start {
+				return false
+			}
+			stage = seenIHDR
+		case "PLTE":
+			if stage != seenIHDR || n == 0 || n%3 != 0 || n/3 > 1<<depth || (ct != 2 && ct != 3 && ct != 6) {
+				return false
+			}
+			stage = seenPLTE
+		case "IDAT":
+			if stage == start || stage == afterIDAT || (stage == seenIHDR && ct == 3) {
+				return false
+			}
+			stage = inIDAT
+			idat = append(idat, chunk)
+		case "IEND":
+			return stage == afterIDAT && n == 0 && pngPixelsRead(idat, (w*samples*depth+7)/8, h)
+		}
+	}
+}
+
+// pngPixelsRead reports whether the zlib stream idat, put end to end, gives
+// exactly h rows of 1+rowLen bytes, each starting with a filter type from
+// 0 to 4, and ends there.
+func pngPixelsRead(idat [][]byte, rowLen, h int) bool {
+	stream := idat[0]
+	if len(idat) > 1 {
+		stream = bytes.Join(idat, nil)
+	}
+	// A bytes.Reader is an io.ByteReader: the zlib reader reads no further
+	// than the stream's end (no bufio), so what is left after it is extra.
+	src := bytes.NewReader(stream)
+	zr, err := zlib.NewReader(src)
+	if err != nil {
+		return false
+	}
+	row := make([]byte, 1+rowLen)
+	for range h {
+		if _, err := io.ReadFull(zr, row); err != nil || row[0] > 4 {
+			return false
+		}
+	}
+	_, err = io.ReadFull(zr, row[:1]) // io.EOF once the checksum is read and right
+	return err == io.EOF && src.Len() == 0
 }
 
 // Logo limits: what is read at all, and the largest side kept (50 mm at

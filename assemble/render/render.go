@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -128,12 +129,16 @@ func Render(w io.Writer, c *model.Candidature, call *model.Call, opt Options) (l
 		return nil, fmt.Errorf("mise en page du dossier : %w", err)
 	}
 	// Closed first, so that a document fpdf could not finish is an error
-	// before anything is written; then written to w without a copy.
-	r.pdf.Close()
-	if err := r.pdf.Error(); err != nil {
+	// before anything is written; then written to w without a copy, or
+	// handed to an empty bytes.Buffer as its content (a Belrive dossier
+	// is 190 kB of fresh pages copied otherwise).
+	pdf, err := r.pdf.OutputBytes()
+	if err != nil {
 		return nil, fmt.Errorf("mise en page du dossier : %w", err)
 	}
-	if err := r.pdf.Output(w); err != nil {
+	if b, ok := w.(*bytes.Buffer); ok && b.Len() == 0 {
+		*b = *bytes.NewBuffer(pdf)
+	} else if _, err := w.Write(pdf); err != nil {
 		return nil, fmt.Errorf("écriture du dossier : %w", err)
 	}
 	return r.layout(), nil

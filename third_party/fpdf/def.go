@@ -850,6 +850,9 @@ type fontDefType struct {
 	i            string        // 1-based position in font list, set by font loader, not this program
 	utf8File     *utf8FontFile // UTF-8 font
 	usedRunes    map[int]int   // Array of used runes
+	// necdossier fork: the runes below 65,536 known to be in usedRunes,
+	// one bit each (README, change 14).
+	runesSeen *[1 << 10]uint64
 }
 
 // generateFontID generates a font Id from the font definition

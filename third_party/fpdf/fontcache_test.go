@@ -12,11 +12,14 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 )
 
-func forkTestFonts(t *testing.T) [][]byte {
+func forkTestFonts(t *testing.T) [][]byte { return forkTestFontsTB(t) }
+
+func forkTestFontsTB(t testing.TB) [][]byte {
 	t.Helper()
 	files, _ := filepath.Glob("../../fonts/*.ttf")
 	if len(files) == 0 {
@@ -45,6 +48,9 @@ var forkTestRunes = func() map[int]int {
 // same widths, font ID and subset as one parsed afresh, the file bytes
 // are left as they were, and concurrent documents agree.
 func TestFontCacheSameAsUpstream(t *testing.T) {
+	utf8Fonts.Lock()
+	utf8Fonts.entries = nil // the IDs other tests' documents kept, by font key
+	utf8Fonts.Unlock()
 	for _, data := range forkTestFonts(t) {
 		orig := bytes.Clone(data)
 		fresh := newUTF8Font(&fileReader{array: bytes.Clone(data)})
@@ -242,5 +248,36 @@ func TestUntypedKeyMapPut(t *testing.T) {
 		&untypedKeyMap{keySet: []any{0, 1}, valueSet: []int{4, 5}})
 	if !reflect.DeepEqual(merged.keySet, []any{0, 2, "interval", 1, 3}) {
 		t.Errorf("arrayMerge keys %v", merged.keySet)
+	}
+}
+
+// TestChecksumAsUpstream: generateChecksum gives upstream's two halves
+// (README, change 15), for every length modulo 4 and sums that carry.
+func TestChecksumAsUpstream(t *testing.T) {
+	upstream := func(data []byte) []int {
+		for len(data)%4 != 0 {
+			data = append(data, 0)
+		}
+		answer := []int{0x0000, 0x0000}
+		for i := 0; i < len(data); i += 4 {
+			answer[0] += (int(data[i]) << 8) + int(data[i+1])
+			answer[1] += (int(data[i+2]) << 8) + int(data[i+3])
+			answer[0] += answer[1] >> 16
+			answer[1] = answer[1] & 0xFFFF
+			answer[0] = answer[0] & 0xFFFF
+		}
+		return answer
+	}
+	var u utf8FontFile
+	data := bytes.Repeat([]byte{0xFF, 0xFE, 0xFD, 0x07, 0x80}, 400)
+	for _, font := range forkTestFonts(t)[:1] {
+		data = append(data, font[:50_001]...)
+	}
+	for n := range 16 {
+		for _, d := range [][]byte{data[:n], data[:len(data)-n], data[n : 2000+n]} {
+			if got, want := u.generateChecksum(d), upstream(bytes.Clone(d)); !slices.Equal(got, want) {
+				t.Fatalf("%d bytes: %v, want %v", len(d), got, want)
+			}
+		}
 	}
 }

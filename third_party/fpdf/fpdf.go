@@ -2061,6 +2061,7 @@ func (f *Fpdf) addFont(familyStr, styleStr, fileStr string, isUTF8 bool) {
 			Ut:        round(utf8File.UnderlineThickness),
 			Cw:        utf8File.CharWidths,
 			usedRunes: sbarr,
+			runesSeen: new([1 << 10]uint64), // necdossier fork
 			File:      fileStr,
 			utf8File:  utf8File,
 		}
@@ -2174,6 +2175,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		} else {
 			def.usedRunes = makeSubsetRange(32)
 		}
+		def.runesSeen = new([1 << 10]uint64) // necdossier fork
 		def.i, _ = utf8FontID(cached, def)
 		f.fonts[fontkey] = def
 	} else {
@@ -2544,9 +2546,7 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 			b = append(b, " Q"...)
 		}
 		f.fmt.text = b
-		for _, uni := range txtStr {
-			f.currentFont.usedRunes[int(uni)] = int(uni)
-		}
+		f.currentFont.useRunes(txtStr)
 		f.outBytes(b)
 		return
 	}
@@ -2557,9 +2557,7 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 			x -= f.GetStringWidth(txtStr)
 		}
 		txt2 = f.escape(utf8toutf16(txtStr, false))
-		for _, uni := range txtStr {
-			f.currentFont.usedRunes[int(uni)] = int(uni)
-		}
+		f.currentFont.useRunes(txtStr) // necdossier fork
 	} else {
 		txt2 = f.escape(txtStr)
 	}
@@ -2574,6 +2572,23 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 		s = sprintf("q %s %s Q", f.color.text.str, s)
 	}
 	f.out(s)
+}
+
+// useRunes records the runes of s in font.usedRunes (necdossier fork,
+// README change 14): a rune below 65,536 already recorded, as most are, is
+// found in runesSeen rather than written to the map again.
+func (font *fontDefType) useRunes(s string) {
+	seen := font.runesSeen
+	for _, r := range s {
+		if seen != nil && r < 1<<16 {
+			w, bit := r>>6, uint64(1)<<(r&63)
+			if seen[w]&bit != 0 {
+				continue
+			}
+			seen[w] |= bit
+		}
+		font.usedRunes[int(r)] = int(r)
+	}
 }
 
 // GetWordSpacing returns the spacing between words of following text.
@@ -3842,6 +3857,24 @@ func (f *Fpdf) Output(w io.Writer) error {
 	return f.err
 }
 
+// OutputBytes returns the PDF document as Output would write it: the
+// document's own buffer, not a copy (necdossier fork, README change 17).
+// The caller may keep it; f is closed and writes nothing more.
+func (f *Fpdf) OutputBytes() ([]byte, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	if f.state < 3 {
+		f.Close()
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	b := f.buffer.Bytes()
+	f.buffer = fmtBuffer{}
+	return b, nil
+}
+
 func (f *Fpdf) getpagesizestr(sizeStr string) (size SizeType) {
 	if f.err != nil {
 		return
@@ -3874,7 +3907,14 @@ func (f *Fpdf) beginpage(orientationStr string, size SizeType) {
 	// add the default page boxes, if any exist, to the page
 	f.pageBoxes[f.page] = make(map[string]PageBox)
 	maps.Copy(f.pageBoxes[f.page], f.defPageBoxes)
-	f.pages = append(f.pages, bytes.NewBufferString(""))
+	// necdossier fork: a page's buffer is made at the size of the page
+	// before, rather than grown from 64 bytes by doubling (README, change
+	// 16).
+	page := new(bytes.Buffer)
+	if n := len(f.pages); n > 1 {
+		page.Grow(f.pages[n-1].Len())
+	}
+	f.pages = append(f.pages, page)
 	f.pageLinks = append(f.pageLinks, make([]linkType, 0))
 	f.pageAttachments = append(f.pageAttachments, []annotationAttach{})
 	f.state = 2
@@ -4593,14 +4633,21 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 
 				// Embed CIDToGIDMap
-				// necdossier fork: one 128 kB map for all the fonts,
-				// cleared for each, rather than one made per font.
-				if cidMap == nil {
-					cidMap = make([]byte, 256*256*2)
-				} else {
-					clear(cidMap)
+				// necdossier fork: the map runs up to the highest CID
+				// the font's text uses, not to 65,535: the same glyph for
+				// every CID of the document, without compressing 128 kB
+				// per font, mostly zeros (README, change 13). One map for
+				// all the fonts, cleared for each.
+				top := 1
+				for cc := range CodeSignDictionary {
+					top = max(top, cc+1)
 				}
-				cidToGidMap := cidMap
+				top = min(top, 256*256) // past it, the loop below panics as upstream's
+				if cap(cidMap) < 2*top {
+					cidMap = make([]byte, 2*top)
+				}
+				cidToGidMap := cidMap[:2*top]
+				clear(cidToGidMap)
 
 				for cc, glyph := range CodeSignDictionary {
 					cidToGidMap[cc*2] = byte(glyph >> 8)
