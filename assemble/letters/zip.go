@@ -39,7 +39,10 @@ func zipTo(b *bytes.Buffer, parts ...[]byte) error {
 	} else {
 		zw, _ = zlib.NewWriterLevel(b, zipLevel)
 	}
-	defer zippers.put(zw)
+	defer func() {
+		zw.Reset(nil) // lets go of b (see freeList)
+		zippers.put(zw)
+	}()
 	for _, p := range parts {
 		if _, err := zw.Write(p); err != nil {
 			return err
@@ -96,16 +99,27 @@ var unzippers freeList[io.ReadCloser]
 func unzip(r io.Reader) (io.Reader, func(), error) {
 	if zr, ok := unzippers.get(); ok {
 		if err := zr.(stdzlib.Resetter).Reset(r, nil); err != nil {
-			unzippers.put(zr)
+			keepUnzipper(&unzippers, zr)
 			return nil, nil, err
 		}
-		return zr, func() { unzippers.put(zr) }, nil
+		return zr, func() { keepUnzipper(&unzippers, zr) }, nil
 	}
 	zr, err := stdzlib.NewReader(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	return zr, func() { unzippers.put(zr) }, nil
+	return zr, func() { keepUnzipper(&unzippers, zr) }, nil
+}
+
+// emptyZlib is the zlib stream of nothing.
+var emptyZlib = []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01}
+
+// keepUnzipper puts the decompressor zr back in l, reset to the empty
+// stream first, so that it lets go of the stream it read (see freeList).
+func keepUnzipper(l *freeList[io.ReadCloser], zr io.ReadCloser) {
+	if zr.(stdzlib.Resetter).Reset(bytes.NewReader(emptyZlib), nil) == nil {
+		l.put(zr)
+	}
 }
 
 // fastUnzippers are klauspost's decompressors, about twice as fast as the
@@ -137,7 +151,7 @@ func inflate(dst *bytes.Buffer, raw []byte, limit int64) (int64, error) {
 	if zr != nil {
 		n, err := copyBounded(dst, zr, limit)
 		if err == nil && n <= limit {
-			fastUnzippers.put(zr)
+			keepUnzipper(&fastUnzippers, zr)
 			return n, nil
 		}
 		if n > limit && err == nil {
@@ -177,7 +191,7 @@ func inflateTo(w io.Writer, raw []byte, limit int64) error {
 	if n > limit {
 		return errors.New("flux trop long")
 	}
-	fastUnzippers.put(zr)
+	keepUnzipper(&fastUnzippers, zr)
 	return nil
 }
 
@@ -198,7 +212,9 @@ func copyBounded(dst *bytes.Buffer, r io.Reader, limit int64) (int64, error) {
 // goroutine of its own, so that a sample build made two compressors (a
 // megabyte of fresh pages each) where one at a time was in use, and the
 // corpus build some forty decompressors. A freeList keeps at most maxFree
-// values and, unlike a sync.Pool, never lets them go.
+// values and, unlike a sync.Pool, never lets them go: a value is put back
+// holding on to nothing it wrote or read (a reader, a buffer), which would
+// otherwise stay in memory as long as the process (serve, a batch).
 type freeList[T any] struct {
 	mu   sync.Mutex
 	free []T

@@ -5,7 +5,9 @@ import (
 	"compress/zlib"
 	"fmt"
 	"io"
+	"runtime"
 	"testing"
+	"time"
 )
 
 // TestUnzipForgetsEarlierStreams: a pooled decompressor reads a stream as
@@ -196,5 +198,82 @@ func TestZipperSharedAcrossGoroutines(t *testing.T) {
 	zippers.mu.Unlock()
 	if n != 1 {
 		t.Errorf("%d compressors kept after one at a time was used, want 1", n)
+	}
+}
+
+// TestFreeListsHoldNoStream: a compressor or decompressor kept in a free
+// list holds on to none of the bytes it wrote or read: unlike a
+// sync.Pool, a free list is never emptied, so what its values point to
+// (a letter's image stream read by inflate, a chain's decoded buffer read
+// by unzip, the stream zlibBytes wrote) would stay in memory for the life
+// of the process (necdossier serve, a batch).
+func TestFreeListsHoldNoStream(t *testing.T) {
+	data := bytes.Repeat([]byte("BT /F1 12 Tf 72 712 Td (page 1) Tj ET\n"), 1<<14)
+	zipped := func() []byte {
+		var b bytes.Buffer
+		zw := zlib.NewWriter(&b)
+		zw.Write(data)
+		zw.Close()
+		return bytes.Clone(b.Bytes())
+	}
+	cases := []struct {
+		name string
+		use  func() []byte // returns the bytes that must not be kept
+	}{
+		{"zlibBytes", func() []byte {
+			z, err := zlibBytes(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return z
+		}},
+		{"inflate", func() []byte {
+			raw := zipped()
+			if n, err := inflate(nil, raw, 1<<30); err != nil || n != int64(len(data)) {
+				t.Fatalf("inflate: %d, %v", n, err)
+			}
+			return raw
+		}},
+		{"inflateTo", func() []byte {
+			raw := zipped()
+			if err := inflateTo(io.Discard, raw, 1<<30); err != nil {
+				t.Fatal(err)
+			}
+			return raw
+		}},
+		{"unzip", func() []byte {
+			raw := zipped()
+			zr, release, err := unzip(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.Copy(io.Discard, zr); err != nil {
+				t.Fatal(err)
+			}
+			release()
+			return raw
+		}},
+	}
+	for _, c := range cases {
+		freed := make(chan struct{})
+		func() {
+			b := c.use()
+			runtime.AddCleanup(&b[0], func(ch chan struct{}) { close(ch) }, freed)
+		}()
+		ok := false
+		for range 20 {
+			runtime.GC()
+			select {
+			case <-freed:
+				ok = true
+			case <-time.After(10 * time.Millisecond):
+			}
+			if ok {
+				break
+			}
+		}
+		if !ok {
+			t.Errorf("%s: the stream is still held once done with (by a free list)", c.name)
+		}
 	}
 }
