@@ -11,8 +11,9 @@ import (
 // shared and inline strings: « _xHHHH_ » stands for the UTF-16 code unit
 // HHHH (a carriage return pasted into a cell is saved as _x000D_), and
 // « _x005F_ » for an underscore that would otherwise start an escape.
-// excelize reads these strings the same way; a pair of escaped surrogates
-// becomes its character, a lone one U+FFFD.
+// excelize reads these strings the same way, except for the halves of a
+// character beyond U+FFFF (D800 to DFFF), whose escapes it drops: here a
+// pair becomes its character, a lone half U+FFFD.
 func xstring(b []byte) string {
 	i := bytes.Index(b, []byte("_x"))
 	if i < 0 {
