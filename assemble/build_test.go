@@ -350,6 +350,17 @@ func TestBuildSplit(t *testing.T) {
 	if got, want := text(res.Annexes, 2), "page "+strconv.Itoa(res.Pages+1)+" / "+strconv.Itoa(whole.Pages); !strings.Contains(got, want) {
 		t.Errorf("the first letter page does not read %q:\n%s", want, got)
 	}
+	// The letters' page numbers are drawn in the dossier's embedded font in
+	// the annexes' file too, not in a font the reader's computer must have.
+	fontList, err := exec.Command(testkit.NeedTool(t, "pdffonts"), res.Annexes).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(fontList), "\n")[2:] {
+		if f := strings.Fields(l); len(f) >= 6 && f[len(f)-5] != "yes" {
+			t.Errorf("the annexes' file uses a font it does not embed: %s", l)
+		}
+	}
 	for _, path := range []string{out, res.Annexes} {
 		bms, err := api.Bookmarks(bytes.NewReader(mustRead(t, path)), nil)
 		if err != nil || len(bms) == 0 {
