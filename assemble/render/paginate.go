@@ -232,6 +232,16 @@ func (r *renderer) runningHeader() {
 	r.pdf.Line(marginL, 17, pageW-marginR, 17)
 }
 
+// footerGlyphs draws the glyphs of the letters' page numbers, which the
+// merge stage draws in this font and style with only the glyphs the
+// document has: once, invisible and off the page.
+func (r *renderer) footerGlyphs() {
+	r.setFont(stSmall)
+	r.pdf.SetTextRenderingMode(3)
+	r.pdf.Text(-40, -40, "page 0123456789/")
+	r.pdf.SetTextRenderingMode(0)
+}
+
 // footer draws the page number and, at the foot of the synthesis, the
 // fingerprint of the inputs: there it takes no room from the synthesis,
 // which must hold on one page.
@@ -240,13 +250,7 @@ func (r *renderer) footer(n, total int) {
 	r.artifact(true, func() {
 		r.text(s, stSmall, marginL, pageH-12, contentW, 'R')
 		if n == len(r.pages) && total > n {
-			// The letters' pages are numbered in this font and style by
-			// the merge stage, which has only the glyphs drawn here: the
-			// digits are drawn once, invisible and off the page.
-			r.setFont(stSmall)
-			r.pdf.SetTextRenderingMode(3)
-			r.pdf.Text(-40, -40, "page 0123456789/")
-			r.pdf.SetTextRenderingMode(0)
+			r.footerGlyphs()
 		}
 	})
 	if n == r.anchors["synthese"].page {

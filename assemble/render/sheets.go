@@ -1059,13 +1059,7 @@ func AnnexCover(w io.Writer, call *model.Call, c *model.Candidature, dossierFile
 		s.text(fmt.Sprintf("p. %d", e.Page), stTOC, marginL, baseline(stTOC, y), contentW, 'R')
 		y += stTOC.lead
 	}
-	// The letters' pages that follow are numbered by the merge stage in
-	// the footer's font, with the glyphs drawn here only (as the dossier's
-	// last page does, see footer): drawn once, invisible, off the page.
-	s.setFont(stSmall)
-	s.pdf.SetTextRenderingMode(3)
-	s.pdf.Text(-40, -40, "page 0123456789/")
-	s.pdf.SetTextRenderingMode(0)
+	s.footerGlyphs() // for the letters' pages that follow
 	if err := s.pdf.Error(); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"bytes"
+	"encoding/hex"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -49,21 +50,12 @@ func xstring(b []byte) string {
 
 // xunit reads the escape « _xHHHH_ » at the start of b.
 func xunit(b []byte) (u uint16, ok bool) {
+	var h [2]byte
 	if len(b) < 7 || b[0] != '_' || b[1] != 'x' || b[6] != '_' {
 		return 0, false
 	}
-	for _, c := range b[2:6] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		u = u<<4 | uint16(c)
+	if _, err := hex.Decode(h[:], b[2:6]); err != nil {
+		return 0, false
 	}
-	return u, true
+	return uint16(h[0])<<8 | uint16(h[1]), true
 }
